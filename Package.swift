@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The pixel kernels are compiled with -O even in debug builds: debug Swift runs them 100–400×
+// slower (../shared/TOOLCHAIN-NOTES.md), which would make `swift test` on real-sized films crawl.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "detect",
+    products: [
+        .executable(name: "detect", targets: ["detect"]),
+    ],
+    dependencies: [
+        // The command line: subcommands, options, help and usage errors with exit code 2.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Internal C shim over libpng and libjpeg: every setjmp/longjmp stays in C.
+        .target(
+            name: "_CCodecs",
+            linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
+        ),
+        // The value every decoder produces and everything downstream consumes.
+        .target(name: "Radiography"),
+        // Format sniffing, PNG and JPEG decoding into Radiograph, PNG/JPEG encoding.
+        .target(name: "ImageIO", dependencies: ["_CCodecs", "Radiography"]),
+        // Our own DICOM Part 10 reader (and the small writer the phantoms use).
+        .target(name: "DICOM", dependencies: ["Radiography"], swiftSettings: optimised),
+        // SIMD + Dispatch kernels: background, threshold, labelling, per-deposit statistics.
+        .target(name: "Detection", dependencies: ["Radiography"], swiftSettings: optimised),
+        // Distribution label (and, later, clinical subtype) from measures only.
+        .target(name: "Classification", dependencies: ["Detection"]),
+        // Report value, JSON / JSONL / CSV / text writers, overlay renderer.
+        .target(
+            name: "Reporting",
+            dependencies: ["Radiography", "Detection", "Classification", "ImageIO"],
+            swiftSettings: optimised
+        ),
+        // Radiograph-like films with known truth.
+        .target(name: "Phantom", dependencies: ["Radiography", "ImageIO", "DICOM"], swiftSettings: optimised),
+        // One film end to end: bytes → Radiograph → deposits → distribution → report.
+        .target(
+            name: "FilmAnalysis",
+            dependencies: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting"]
+        ),
+        .executableTarget(
+            name: "detect",
+            dependencies: [
+                "FilmAnalysis", "Phantom", "Reporting", "ImageIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Radiography"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Radiography"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "Radiography"]),
+        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Detection"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageIO", "Detection", "Classification", "Radiography"]),
+        .testTarget(name: "PhantomTests", dependencies: ["Phantom", "ImageIO", "DICOM", "Radiography"]),
+        // Runs the built `detect` executable on sample-images/ and scores it against the truth.
+        .testTarget(name: "EndToEndTests", dependencies: ["detect"]),
+    ]
+)

@@ -1,0 +1,1 @@
+print("detect: under construction")
