@@ -1,0 +1,313 @@
+import Foundation
+
+/// Places calcium deposits in the soft tissue and paints their label mask and line integrals.
+///
+/// Every deposit is an ellipsoid with one principal axis along the beam, so its projection is an
+/// ellipse and its path is `2c·√(1 − q)`. Rules that keep the truth honest:
+/// - only in soft tissue: every footprint pixel is ≥ 2 mm from bone, air (the skin line), the
+///   collimated band and the marker (a distance-transform lookup), and ≥ 2 mm inside the film;
+/// - deposits never touch: no labelled pixel of another deposit within 1.5 mm (+1 px) of a
+///   footprint pixel, so each truth deposit is one connected component of the mask;
+/// - the smallest in-plane semi-axis is at least 0.75 px, which guarantees at least one pixel
+///   centre inside the footprint;
+/// - the line integral is averaged over 4 × 4 points per pixel (the detector integrates over its
+///   pixel), so sub-pixel specks keep their true total attenuation.
+struct DepositPlanter {
+    struct Planted {
+        var kind: PhantomTruth.DepositKind
+        var group: Int?
+        var mu: Double
+        var lengthMM: Double
+        var widthMM: Double
+        var depthMM: Double
+        /// Pixel box (inclusive) the deposit's line integral was painted in.
+        var x0: Int, y0: Int, x1: Int, y1: Int
+        /// Pixels that received its line integral (no other deposit paints them: footprints are
+        /// ≥ 1.5 mm apart and the painting reaches one pixel beyond the footprint).
+        var painted: [Int]
+    }
+
+    let width: Int
+    let height: Int
+    let spacing: Double
+    let scene: PhantomScene
+    let tissue: [UInt8]
+    let clearance: [Float]
+    var label: [UInt16]
+    var integral: [Float]
+    var planted: [Planted] = []
+    private var rng: SplitMix64
+    private let minimumClearancePx: Float
+    private let separationOffsets: [Int]  // (dy * width + dx) within the separation disc
+    private let separationReach: Int
+    private var footprint: [Int] = []
+
+    init(scene: PhantomScene, tissue: [UInt8], clearance: [Float]) {
+        let spec = scene.spec
+        width = spec.width
+        height = spec.height
+        spacing = spec.spacingMM
+        self.scene = scene
+        self.tissue = tissue
+        self.clearance = clearance
+        label = [UInt16](repeating: 0, count: width * height)
+        integral = [Float](repeating: 0, count: width * height)
+        rng = SplitMix64(seed: spec.seed, stream: PhantomScene.depositStream)
+        minimumClearancePx = Float(2 / spacing)
+        let reach = 1.5 / spacing + 1
+        separationReach = Int(reach.rounded(.up))
+        var offsets: [Int] = []
+        for dy in -separationReach...separationReach {
+            for dx in -separationReach...separationReach where Double(dx * dx + dy * dy) <= reach * reach {
+                offsets.append(dy * spec.width + dx)
+            }
+        }
+        separationOffsets = offsets
+    }
+
+    // MARK: Scenarios
+
+    mutating func plant(_ distribution: PhantomDistribution) {
+        switch distribution {
+        case .none:
+            return
+        case .universalis:
+            let clusters = rng.integer(1...2), streaks = rng.integer(3...7)
+            let nodules = rng.integer(6...12), specks = rng.integer(6...14)
+            for group in 1...clusters {
+                for _ in 0..<50 {
+                    guard let (x, y) = randomSoftPoint(clearanceMM: 8) else { break }
+                    if plantCluster(group: group, x: x, y: y) { break }
+                }
+            }
+            for _ in 0..<streaks { plantStreak() }
+            for _ in 0..<nodules { plantAnywhere { $0.nodule(maximumMM: 20) } }
+            for _ in 0..<specks { plantAnywhere { $0.speck() } }
+        case .circumscripta:
+            // One area of 12–25 mm radius, next to the joint when there is one.
+            let radiusMM = rng.uniform(12, 25)
+            guard let (cx, cy) = regionCentre() else { return }
+            let radiusPx = radiusMM / spacing
+            if rng.chance(0.5) {
+                for _ in 0..<50 {
+                    guard let (x, y) = randomPoint(near: cx, cy, within: max(radiusPx - 8 / spacing, 1)) else { break }
+                    if plantCluster(group: 1, x: x, y: y) { break }
+                }
+                for _ in 0..<rng.integer(0...4) { plantNear(cx, cy, radiusPx) { $0.nodule(maximumMM: 5) } }
+            } else {
+                for _ in 0..<rng.integer(3...8) { plantNear(cx, cy, radiusPx) { $0.nodule(maximumMM: 8) } }
+            }
+            for _ in 0..<rng.integer(0...3) { plantNear(cx, cy, radiusPx) { $0.speck() } }
+        }
+    }
+
+    // MARK: Shapes
+
+    struct Shape {
+        var kind: PhantomTruth.DepositKind
+        var lengthMM: Double
+        var widthMM: Double
+        var depthMM: Double
+        var mu: Double
+        /// Direction of the length axis in the film (radians); nil: random.
+        var angle: Double?
+    }
+
+    mutating func speck() -> Shape {
+        let d = rng.logUniform(0.3, 1.0)
+        return Shape(kind: .speck, lengthMM: d, widthMM: d * rng.uniform(0.7, 1), depthMM: d * rng.uniform(0.8, 1.2),
+                     mu: rng.uniform(0.15, Attenuation.depositHigh), angle: nil)
+    }
+
+    mutating func nodule(maximumMM: Double) -> Shape {
+        let d = rng.logUniform(1, maximumMM)
+        let w = d * rng.uniform(0.6, 1)
+        let depth = w * rng.uniform(0.8, 1.2)
+        let mu = min(rng.uniform(Attenuation.depositLow, Attenuation.depositHigh), Attenuation.maximumDepositIntegral / depth)
+        return Shape(kind: .nodule, lengthMM: d, widthMM: w, depthMM: depth, mu: mu, angle: nil)
+    }
+
+    mutating func clusterMember() -> Shape {
+        let d = rng.logUniform(0.8, 3)
+        return Shape(kind: .cluster, lengthMM: d, widthMM: d * rng.uniform(0.7, 1), depthMM: d * rng.uniform(0.8, 1.2),
+                     mu: rng.uniform(0.08, Attenuation.depositHigh), angle: nil)
+    }
+
+    // MARK: Placement strategies
+
+    private mutating func plantAnywhere(_ make: (inout DepositPlanter) -> Shape) {
+        let shape = make(&self)
+        for _ in 0..<200 {
+            guard let (x, y) = randomSoftPoint(clearanceMM: 2 + shape.widthMM / 2) else { return }
+            if place(shape, x: x, y: y, group: nil) { return }
+        }
+    }
+
+    private mutating func plantNear(_ cx: Double, _ cy: Double, _ radiusPx: Double, _ make: (inout DepositPlanter) -> Shape) {
+        let shape = make(&self)
+        for _ in 0..<200 {
+            guard let (x, y) = randomPoint(near: cx, cy, within: radiusPx) else { return }
+            if place(shape, x: x, y: y, group: nil) { return }
+        }
+    }
+
+    /// 5–15 small nodules within a disc of 10–20 mm diameter; kept only if at least 5 fit.
+    private mutating func plantCluster(group: Int, x: Double, y: Double) -> Bool {
+        let radiusPx = rng.uniform(5, 10) / spacing
+        let wanted = rng.integer(5...15)
+        let before = planted.count
+        var placed = 0
+        for _ in 0..<wanted {
+            let shape = clusterMember()
+            for _ in 0..<60 {
+                let r = radiusPx * rng.uniform().squareRoot(), t = rng.uniform(0, 2 * .pi)
+                if place(shape, x: x + r * cos(t), y: y + r * sin(t), group: group) {
+                    placed += 1
+                    break
+                }
+            }
+        }
+        if placed >= 5 { return true }
+        removeDeposits(after: before)
+        return false
+    }
+
+    /// A thin line along a fascia: at the muscle's edge under the subcutaneous fat, or along an
+    /// intermuscular septum, parallel to the limb (± 3°).
+    private mutating func plantStreak() {
+        let limb = scene.limb
+        let width = rng.uniform(0.5, 1.5)
+        let shape = Shape(kind: .streak, lengthMM: rng.uniform(8, 40), widthMM: width, depthMM: width * rng.uniform(0.8, 1.5),
+                          mu: rng.uniform(0.10, Attenuation.depositHigh),
+                          angle: atan2(limb.axisY, limb.axisX) + rng.uniform(-3, 3) * .pi / 180)
+        let uHalf = Double(max(self.width, height)) * spacing / 2
+        for _ in 0..<200 {
+            let u = rng.uniform(-uHalf, uHalf)
+            let a = limb.halfWidth(at: u)
+            let side: Double = rng.chance(0.5) ? 1 : -1
+            let v = rng.chance(0.6) ? side * (a - limb.fat(at: u)) + rng.uniform(-1.5, 1.5) : rng.uniform(-a, a)
+            let p = limb.filmPoint(u: u, v: v)
+            if place(shape, x: p.x / spacing, y: p.y / spacing, group: nil) { return }
+        }
+    }
+
+    private mutating func regionCentre() -> (Double, Double)? {
+        if let joint = scene.jointU {
+            let limb = scene.limb
+            for _ in 0..<2000 {
+                let u = joint + rng.uniform(-35, 35)
+                let v = rng.uniform(-1, 1) * limb.halfWidth(at: u)
+                let p = limb.filmPoint(u: u, v: v)
+                let x = Int((p.x / spacing).rounded()), y = Int((p.y / spacing).rounded())
+                guard x >= 0, y >= 0, x < width, y < height else { continue }
+                if tissue[y * width + x] == Projection.Tissue.soft.rawValue,
+                   clearance[y * width + x] >= Float(4 / spacing) {
+                    return (Double(x), Double(y))
+                }
+            }
+        }
+        return randomSoftPoint(clearanceMM: 4)
+    }
+
+    private mutating func randomSoftPoint(clearanceMM: Double) -> (Double, Double)? {
+        let need = Float(clearanceMM / spacing)
+        for _ in 0..<20_000 {
+            let x = rng.integer(0...(width - 1)), y = rng.integer(0...(height - 1))
+            if clearance[y * width + x] >= need, tissue[y * width + x] == Projection.Tissue.soft.rawValue {
+                return (Double(x) + rng.uniform(-0.5, 0.5), Double(y) + rng.uniform(-0.5, 0.5))
+            }
+        }
+        return nil
+    }
+
+    private mutating func randomPoint(near cx: Double, _ cy: Double, within radius: Double) -> (Double, Double)? {
+        let r = radius * rng.uniform().squareRoot(), t = rng.uniform(0, 2 * .pi)
+        return (cx + r * cos(t), cy + r * sin(t))
+    }
+
+    // MARK: One deposit
+
+    /// Places `shape` centred at pixel position `(x, y)` if every rule holds; true when placed.
+    mutating func place(_ shape: Shape, x cx: Double, y cy: Double, group: Int?) -> Bool {
+        let a = max(shape.lengthMM / 2 / spacing, 0.75), b = max(shape.widthMM / 2 / spacing, 0.75)
+        let angle = shape.angle ?? rng.uniform(0, .pi)
+        let cosA = cos(angle), sinA = sin(angle)
+        let ex = (a * a * cosA * cosA + b * b * sinA * sinA).squareRoot()
+        let ey = (a * a * sinA * sinA + b * b * cosA * cosA).squareRoot()
+        let edge = 2 / spacing
+        let x0 = Int((cx - ex).rounded(.down)), x1 = Int((cx + ex).rounded(.up))
+        let y0 = Int((cy - ey).rounded(.down)), y1 = Int((cy + ey).rounded(.up))
+        guard Double(x0) >= edge, Double(y0) >= edge,
+              Double(x1) <= Double(width - 1) - edge, Double(y1) <= Double(height - 1) - edge else { return false }
+        @inline(__always) func q(_ px: Double, _ py: Double) -> Double {
+            let dx = px - cx, dy = py - cy
+            let along = (dx * cosA + dy * sinA) / a, across = (-dx * sinA + dy * cosA) / b
+            return along * along + across * across
+        }
+        footprint.removeAll(keepingCapacity: true)
+        var ok = true
+        label.withUnsafeBufferPointer { lab in
+            clearance.withUnsafeBufferPointer { clear in
+                outer: for y in y0...y1 {
+                    for x in x0...x1 where q(Double(x), Double(y)) < 1 {
+                        let i = y * width + x
+                        if clear[i] < minimumClearancePx || lab[i] != 0 { ok = false; break outer }
+                        footprint.append(i)
+                    }
+                }
+                guard ok, !footprint.isEmpty else { ok = false; return }
+                // Separation: only the outline can be near another deposit (the inside was checked).
+                for i in footprint {
+                    let x = i % width, y = i / width
+                    let interior = q(Double(x - 1), Double(y)) < 1 && q(Double(x + 1), Double(y)) < 1
+                        && q(Double(x), Double(y - 1)) < 1 && q(Double(x), Double(y + 1)) < 1
+                    if interior { continue }
+                    guard x > separationReach, y > separationReach,
+                          x < width - separationReach, y < height - separationReach else { continue }
+                    for offset in separationOffsets where lab[i + offset] != 0 { ok = false; return }
+                }
+            }
+        }
+        guard ok else { return false }
+
+        let id = UInt16(planted.count + 1)
+        for i in footprint { label[i] = id }
+        let semiDepth = shape.depthMM / 2
+        let weight = shape.mu - Attenuation.displacedSoftTissue
+        let sub: [Double] = [-0.375, -0.125, 0.125, 0.375]
+        let px0 = x0 - 1, px1 = x1 + 1, py0 = y0 - 1, py1 = y1 + 1
+        var painted: [Int] = []
+        for y in py0...py1 {
+            for x in px0...px1 {
+                var path = 0.0
+                for sy in sub {
+                    for sx in sub {
+                        let qq = q(Double(x) + sx, Double(y) + sy)
+                        if qq < 1 { path += 2 * semiDepth * (1 - qq).squareRoot() }
+                    }
+                }
+                if path > 0 {
+                    integral[y * width + x] = Float(weight * path / 16)
+                    painted.append(y * width + x)
+                }
+            }
+        }
+        planted.append(Planted(kind: shape.kind, group: group, mu: shape.mu, lengthMM: 2 * a * spacing,
+                               widthMM: 2 * b * spacing, depthMM: shape.depthMM, x0: px0, y0: py0, x1: px1, y1: py1,
+                               painted: painted))
+        return true
+    }
+
+    /// Takes back the deposits after index `count` (a cluster that did not fit).
+    private mutating func removeDeposits(after count: Int) {
+        guard planted.count > count else { return }
+        for (offset, deposit) in planted[count...].enumerated() {
+            let id = UInt16(count + offset + 1)
+            for y in deposit.y0...deposit.y1 {
+                for x in deposit.x0...deposit.x1 where label[y * width + x] == id { label[y * width + x] = 0 }
+            }
+            for i in deposit.painted { integral[i] = 0 }
+        }
+        planted.removeLast(planted.count - count)
+    }
+}

@@ -1,0 +1,47 @@
+import Radiography
+
+/// What to generate: the scenario of one phantom film. The same spec always gives the same film.
+public struct PhantomSpec: Sendable, Equatable {
+    public var anatomy: PhantomAnatomy
+    public var distribution: PhantomDistribution
+    /// Film size in pixels; the limb runs along the longer side.
+    public var width: Int
+    public var height: Int
+    /// Isotropic pixel spacing in mm (projection films: 0.1–0.2 mm).
+    public var spacingMM: Double
+    /// Everything random (sizes, positions, exposure, noise) follows from this seed.
+    public var seed: UInt64
+    /// Adds one or two collimator blades: bands along film edges where the beam was blocked.
+    public var collimation: Bool
+    /// Adds a lead side marker ("R" or "L", 8–12 mm) in the air beside the limb, when there is room.
+    public var marker: Bool
+
+    public init(
+        anatomy: PhantomAnatomy, distribution: PhantomDistribution,
+        width: Int = 1200, height: Int = 1500, spacingMM: Double = 0.15, seed: UInt64 = 1,
+        collimation: Bool = false, marker: Bool = false
+    ) {
+        self.anatomy = anatomy
+        self.distribution = distribution
+        self.width = width
+        self.height = height
+        self.spacingMM = spacingMM
+        self.seed = seed
+        self.collimation = collimation
+        self.marker = marker
+    }
+
+    /// Largest film generated (pixels per side): beyond a 43 cm plate at 0.1 mm.
+    public static let maximumSide = 5000
+
+    /// Throws when the spec cannot make a film: sides of 64…5000 pixels, spacing 0.02…1 mm.
+    /// `PhantomGenerator.make` requires a valid spec.
+    public func validate() throws {
+        guard (64...Self.maximumSide).contains(width), (64...Self.maximumSide).contains(height) else {
+            throw FilmError("phantom size \(width)×\(height) is outside 64…\(Self.maximumSide) pixels per side")
+        }
+        guard spacingMM.isFinite, (0.02...1.0).contains(spacingMM) else {
+            throw FilmError("phantom pixel spacing \(spacingMM) mm is outside 0.02…1 mm")
+        }
+    }
+}
