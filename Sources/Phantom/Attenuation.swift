@@ -13,7 +13,7 @@ enum Attenuation {
     /// Fatty/red marrow of a diaphysis.
     static let marrow = 0.026
     /// Cancellous bone with marrow in an epiphysis.
-    static let spongiosa = 0.045
+    static let spongiosa = 0.040
     static let cortex = 0.10
     /// Calcinosis deposits: chalky (mixed with soft tissue) to dense hydroxyapatite.
     static let depositLow = 0.06
@@ -25,7 +25,7 @@ enum Attenuation {
     static let maximumDepositIntegral = 1.5
     /// Fractional low-frequency variation of muscle density (layering, vessels, fasciae).
     static let muscleVariation = 0.04
-    /// Trabecular texture amplitude per mm of medulla: 1.5 % of cortex in a shaft, 6 % in an epiphysis.
-    static let textureShaft = 0.0015
-    static let textureEpiphysis = 0.006
+    /// Trabecular texture amplitude per mm of medulla: 0.6 % of cortex in a shaft, 3 % in an epiphysis (over a 50 mm epiphyseal path that is ±0.15 in A, a visible grain, not static).
+    static let textureShaft = 0.0006
+    static let textureEpiphysis = 0.003
 }

@@ -111,6 +111,16 @@ struct DepositPlanter {
         var mu: Double
         /// Direction of the length axis in the film (radians); nil: random.
         var angle: Double?
+        /// Smaller ellipsoids bulging out of the main one (lobulated nodules).
+        var lobes: [Lobe] = []
+    }
+
+    /// A lobe centred inside the main ellipse (so the outline stays one piece), at `reach` (0…1)
+    /// of the main semi-axes in direction `direction`, scaled by `scale`.
+    struct Lobe {
+        var direction: Double
+        var reach: Double
+        var scale: Double
     }
 
     mutating func speck() -> Shape {
@@ -124,7 +134,14 @@ struct DepositPlanter {
         let w = d * rng.uniform(0.6, 1)
         let depth = w * rng.uniform(0.8, 1.2)
         let mu = min(rng.uniform(Attenuation.depositLow, Attenuation.depositHigh), Attenuation.maximumDepositIntegral / depth)
-        return Shape(kind: .nodule, lengthMM: d, widthMM: w, depthMM: depth, mu: mu, angle: nil)
+        var shape = Shape(kind: .nodule, lengthMM: d, widthMM: w, depthMM: depth, mu: mu, angle: nil)
+        // Larger calcinosis nodules are lobulated rather than smooth ovals.
+        if d > 2, rng.chance(0.6) {
+            shape.lobes = (0..<rng.integer(1...3)).map { _ in
+                Lobe(direction: rng.uniform(0, 2 * .pi), reach: rng.uniform(0.45, 0.7), scale: rng.uniform(0.4, 0.7))
+            }
+        }
+        return shape
     }
 
     mutating func clusterMember() -> Shape {
@@ -227,29 +244,51 @@ struct DepositPlanter {
 
     // MARK: One deposit
 
-    /// Places `shape` centred at pixel position `(x, y)` if every rule holds; true when placed.
-    mutating func place(_ shape: Shape, x cx: Double, y cy: Double, group: Int?) -> Bool {
-        let a = max(shape.lengthMM / 2 / spacing, 0.75), b = max(shape.widthMM / 2 / spacing, 0.75)
-        let angle = shape.angle ?? rng.uniform(0, .pi)
-        let cosA = cos(angle), sinA = sin(angle)
-        let ex = (a * a * cosA * cosA + b * b * sinA * sinA).squareRoot()
-        let ey = (a * a * sinA * sinA + b * b * cosA * cosA).squareRoot()
-        let edge = 2 / spacing
-        let x0 = Int((cx - ex).rounded(.down)), x1 = Int((cx + ex).rounded(.up))
-        let y0 = Int((cy - ey).rounded(.down)), y1 = Int((cy + ey).rounded(.up))
-        guard Double(x0) >= edge, Double(y0) >= edge,
-              Double(x1) <= Double(width - 1) - edge, Double(y1) <= Double(height - 1) - edge else { return false }
+    /// One ellipse of a deposit's outline, in pixels, with its half-depth in mm.
+    private struct Ellipse {
+        var cx: Double, cy: Double, a: Double, b: Double, cosA: Double, sinA: Double, semiDepth: Double
+
         @inline(__always) func q(_ px: Double, _ py: Double) -> Double {
             let dx = px - cx, dy = py - cy
             let along = (dx * cosA + dy * sinA) / a, across = (-dx * sinA + dy * cosA) / b
             return along * along + across * across
+        }
+        var halfExtentX: Double { (a * a * cosA * cosA + b * b * sinA * sinA).squareRoot() }
+        var halfExtentY: Double { (a * a * sinA * sinA + b * b * cosA * cosA).squareRoot() }
+    }
+
+    /// Places `shape` centred at pixel position `(x, y)` if every rule holds; true when placed.
+    /// The outline is the union of the main ellipse and its lobes; the path is the largest of
+    /// their chords (the lobes merge into the main body rather than stacking on it).
+    mutating func place(_ shape: Shape, x cx: Double, y cy: Double, group: Int?) -> Bool {
+        let a = max(shape.lengthMM / 2 / spacing, 0.75), b = max(shape.widthMM / 2 / spacing, 0.75)
+        let angle = shape.angle ?? rng.uniform(0, .pi)
+        let cosA = cos(angle), sinA = sin(angle)
+        var ellipses = [Ellipse(cx: cx, cy: cy, a: a, b: b, cosA: cosA, sinA: sinA, semiDepth: shape.depthMM / 2)]
+        for lobe in shape.lobes {
+            let along = lobe.reach * a * cos(lobe.direction), across = lobe.reach * b * sin(lobe.direction)
+            let turn = rng.uniform(0, .pi)
+            ellipses.append(Ellipse(cx: cx + along * cosA - across * sinA, cy: cy + along * sinA + across * cosA,
+                                    a: max(a * lobe.scale, 0.75), b: max(b * lobe.scale * rng.uniform(0.8, 1.2), 0.75),
+                                    cosA: cos(turn), sinA: sin(turn), semiDepth: shape.depthMM / 2 * lobe.scale))
+        }
+        let edge = 2 / spacing
+        let x0 = Int(ellipses.map { ($0.cx - $0.halfExtentX).rounded(.down) }.min()!)
+        let x1 = Int(ellipses.map { ($0.cx + $0.halfExtentX).rounded(.up) }.max()!)
+        let y0 = Int(ellipses.map { ($0.cy - $0.halfExtentY).rounded(.down) }.min()!)
+        let y1 = Int(ellipses.map { ($0.cy + $0.halfExtentY).rounded(.up) }.max()!)
+        guard Double(x0) >= edge, Double(y0) >= edge,
+              Double(x1) <= Double(width - 1) - edge, Double(y1) <= Double(height - 1) - edge else { return false }
+        @inline(__always) func inside(_ px: Double, _ py: Double) -> Bool {
+            for e in ellipses where e.q(px, py) < 1 { return true }
+            return false
         }
         footprint.removeAll(keepingCapacity: true)
         var ok = true
         label.withUnsafeBufferPointer { lab in
             clearance.withUnsafeBufferPointer { clear in
                 outer: for y in y0...y1 {
-                    for x in x0...x1 where q(Double(x), Double(y)) < 1 {
+                    for x in x0...x1 where inside(Double(x), Double(y)) {
                         let i = y * width + x
                         if clear[i] < minimumClearancePx || lab[i] != 0 { ok = false; break outer }
                         footprint.append(i)
@@ -259,8 +298,8 @@ struct DepositPlanter {
                 // Separation: only the outline can be near another deposit (the inside was checked).
                 for i in footprint {
                     let x = i % width, y = i / width
-                    let interior = q(Double(x - 1), Double(y)) < 1 && q(Double(x + 1), Double(y)) < 1
-                        && q(Double(x), Double(y - 1)) < 1 && q(Double(x), Double(y + 1)) < 1
+                    let interior = inside(Double(x - 1), Double(y)) && inside(Double(x + 1), Double(y))
+                        && inside(Double(x), Double(y - 1)) && inside(Double(x), Double(y + 1))
                     if interior { continue }
                     guard x > separationReach, y > separationReach,
                           x < width - separationReach, y < height - separationReach else { continue }
@@ -272,7 +311,6 @@ struct DepositPlanter {
 
         let id = UInt16(planted.count + 1)
         for i in footprint { label[i] = id }
-        let semiDepth = shape.depthMM / 2
         let weight = shape.mu - Attenuation.displacedSoftTissue
         let sub: [Double] = [-0.375, -0.125, 0.125, 0.375]
         let px0 = x0 - 1, px1 = x1 + 1, py0 = y0 - 1, py1 = y1 + 1
@@ -282,8 +320,12 @@ struct DepositPlanter {
                 var path = 0.0
                 for sy in sub {
                     for sx in sub {
-                        let qq = q(Double(x) + sx, Double(y) + sy)
-                        if qq < 1 { path += 2 * semiDepth * (1 - qq).squareRoot() }
+                        var chord = 0.0
+                        for e in ellipses {
+                            let qq = e.q(Double(x) + sx, Double(y) + sy)
+                            if qq < 1 { chord = max(chord, 2 * e.semiDepth * (1 - qq).squareRoot()) }
+                        }
+                        path += chord
                     }
                 }
                 if path > 0 {

@@ -86,7 +86,7 @@ public struct PhantomScene: Sendable {
             var femur = BoneSegment(
                 name: "femur", axisV: femurV, slope: rng.uniform(-0.02, 0.02), shaftRadius: rng.uniform(11, 13),
                 medullaRatio: rng.uniform(0.55, 0.65), end: joint - gap / 2, direction: -1,
-                epiphysisRadius: rng.uniform(35, 40), capLength: 14, metaphysisLength: 45,
+                epiphysisRadius: rng.uniform(35, 40), capLength: 14, metaphysisLength: 60,
                 epiphysisDepthRatio: 0.7, epiphysisCortex: 1.2)
             let tibiaV = femurV + rng.uniform(-2, 2)
             var tibia = BoneSegment(
