@@ -33,6 +33,9 @@ struct DepositPlanter {
     let scene: PhantomScene
     let tissue: [UInt8]
     let clearance: [Float]
+    /// Unit-σ band-limited noise that mottles large nodules (calcinosis masses are chalky and
+    /// uneven, not uniform ellipsoids).
+    let texture: [Float]
     var label: [UInt16]
     var integral: [Float]
     var planted: [Planted] = []
@@ -42,7 +45,7 @@ struct DepositPlanter {
     private let separationReach: Int
     private var footprint: [Int] = []
 
-    init(scene: PhantomScene, tissue: [UInt8], clearance: [Float]) {
+    init(scene: PhantomScene, tissue: [UInt8], clearance: [Float], texture: [Float]) {
         let spec = scene.spec
         width = spec.width
         height = spec.height
@@ -50,6 +53,7 @@ struct DepositPlanter {
         self.scene = scene
         self.tissue = tissue
         self.clearance = clearance
+        self.texture = texture
         label = [UInt16](repeating: 0, count: width * height)
         integral = [Float](repeating: 0, count: width * height)
         rng = SplitMix64(seed: spec.seed, stream: PhantomScene.depositStream)
@@ -113,6 +117,8 @@ struct DepositPlanter {
         var angle: Double?
         /// Smaller ellipsoids bulging out of the main one (lobulated nodules).
         var lobes: [Lobe] = []
+        /// Relative density variation inside (σ of the mottling), 0 for a uniform deposit.
+        var mottle = 0.0
     }
 
     /// A lobe centred inside the main ellipse (so the outline stays one piece), at `reach` (0…1)
@@ -141,6 +147,7 @@ struct DepositPlanter {
                 Lobe(direction: rng.uniform(0, 2 * .pi), reach: rng.uniform(0.45, 0.7), scale: rng.uniform(0.4, 0.7))
             }
         }
+        if d > 3 { shape.mottle = rng.uniform(0.08, 0.2) }
         return shape
     }
 
@@ -329,7 +336,8 @@ struct DepositPlanter {
                     }
                 }
                 if path > 0 {
-                    integral[y * width + x] = Float(weight * path / 16)
+                    let density = max(1 + shape.mottle * Double(texture[y * width + x]), 0.2)
+                    integral[y * width + x] = Float(weight * density * path / 16)
                     painted.append(y * width + x)
                 }
             }

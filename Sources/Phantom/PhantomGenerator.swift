@@ -6,8 +6,8 @@ import Radiography
 ///
 /// Steps: the scene (limb, bones, collimator, exposure) → the line integral of attenuation per
 /// pixel, with trabecular texture → a lead marker in the air → deposits planted in the soft
-/// tissue (label mask, their own line integral) → Gaussian blur (detector PSF) → counts with
-/// quantum and electronic noise → log → 12-bit values. Each deposit's `peak_snr` is measured on
+/// tissue (label mask, their own line integral) → Gaussian blur (detector PSF) → primary counts
+/// plus scatter → quantum and electronic noise → log → 12-bit values. Each deposit's `peak_snr` is measured on
 /// the noiseless blurred images with and without it.
 public enum PhantomGenerator {
     /// Written into every truth file; bump it when the model changes what a seed produces.
@@ -33,9 +33,10 @@ public enum PhantomGenerator {
 
         let soft = Projection.Tissue.soft.rawValue
         let clearance = DistanceTransform.distances(width: width, height: height, isFeature: projection.tissue.map { $0 != soft })
-        var planter = DepositPlanter(scene: scene, tissue: projection.tissue, clearance: clearance)
+        var planter = DepositPlanter(scene: scene, tissue: projection.tissue, clearance: clearance, texture: texture)
         planter.plant(spec.distribution)
 
+        let scatter = ScatterField.counts(projection: projection, scene: scene)
         var blurred = projection.integral
         let sigma = detector.blurSigmaPx
         GaussianFilter.blur(&blurred, width: width, height: height, sigmaX: sigma, sigmaY: sigma)
@@ -44,11 +45,11 @@ public enum PhantomGenerator {
             var depositBlurred = planter.integral
             GaussianFilter.blur(&depositBlurred, width: width, height: height, sigmaX: sigma, sigmaY: sigma)
             deposits = measure(planter.planted, label: planter.label, depositBlurred: depositBlurred,
-                               baseBlurred: blurred, spec: spec, detector: detector)
+                               baseBlurred: blurred, scatter: scatter, spec: spec, detector: detector)
             for i in blurred.indices { blurred[i] += depositBlurred[i] }
         }
 
-        let pixels = DetectorModel.expose(blurred, width: width, height: height, detector: detector, seed: spec.seed)
+        let pixels = DetectorModel.expose(blurred, scatter: scatter, width: width, height: height, detector: detector, seed: spec.seed)
         let radiograph = Radiograph(width: width, height: height, pixels: pixels, bitsStored: 12,
                                     spacing: PixelSpacing(isotropic: s), spacingSource: .user, format: .png)
         let truth = PhantomTruth(
@@ -65,14 +66,15 @@ public enum PhantomGenerator {
 
     /// Area, centroid and box from the label mask; peak SNR from the blurred deposit image.
     private static func measure(_ planted: [DepositPlanter.Planted], label: [UInt16], depositBlurred: [Float],
-                                baseBlurred: [Float], spec: PhantomSpec, detector: PhantomTruth.Detector) -> [PhantomTruth.Deposit] {
+                                baseBlurred: [Float], scatter: [Float], spec: PhantomSpec,
+                                detector: PhantomTruth.Detector) -> [PhantomTruth.Deposit] {
         let width = spec.width, height = spec.height
         let reach = Int((3 * detector.blurSigmaPx).rounded(.up)) + 1
         return planted.enumerated().map { index, deposit in
             let id = UInt16(index + 1)
             var count = 0, sumX = 0, sumY = 0
             var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
-            var peak: Float = 0, peakIndex = 0
+            var peak = 0.0, peakCounts = 1.0
             let x0 = max(deposit.x0 - reach, 0), x1 = min(deposit.x1 + reach, width - 1)
             let y0 = max(deposit.y0 - reach, 0), y1 = min(deposit.y1 + reach, height - 1)
             for y in y0...y1 {
@@ -85,16 +87,20 @@ public enum PhantomGenerator {
                         minX = min(minX, x); maxX = max(maxX, x)
                         minY = min(minY, y); maxY = max(maxY, y)
                     }
-                    if depositBlurred[i] > peak {
-                        peak = depositBlurred[i]
-                        peakIndex = i
+                    guard depositBlurred[i] > 0 else { continue }
+                    // Noiseless film values with and without the deposit differ by
+                    // gain · ln(N_without / N_with), primary + scatter counts.
+                    let incident = detector.n0 * DetectorModel.heelFactor(row: y, column: x, width: width, height: height, heel: detector.heel)
+                    let without = incident * exp(-Double(baseBlurred[i])) + Double(scatter[i])
+                    let with = incident * exp(-Double(baseBlurred[i] + depositBlurred[i])) + Double(scatter[i])
+                    let contrast = detector.gain * log(without / with)
+                    if contrast > peak {
+                        peak = contrast
+                        peakCounts = without
                     }
                 }
             }
-            let incident = detector.n0 * DetectorModel.heelFactor(row: peakIndex / width, column: peakIndex % width,
-                                                                 width: width, height: height, heel: detector.heel)
-            let counts = incident * exp(-Double(baseBlurred[peakIndex]))
-            let snr = detector.gain * Double(peak) / DetectorModel.filmSigma(counts: counts, detector: detector)
+            let snr = peak / DetectorModel.filmSigma(counts: peakCounts, detector: detector)
             let pixelArea = spec.spacingMM * spec.spacingMM
             return PhantomTruth.Deposit(
                 id: index + 1, kind: deposit.kind, group: deposit.group,

@@ -18,6 +18,8 @@ public struct PhantomScene: Sendable {
     /// Line integral of a collimator blade (scatter and leakage leave 8–20 counts).
     let bladeIntegral: Double
     let detector: PhantomTruth.Detector
+    /// Expected primary counts behind the soft tissue at the limb's centre (the exposure target).
+    let primaryBehindSoftTissue: Double
     /// Seeds of the later random streams.
     static let anatomyStream: UInt64 = 1
     static let detectorStream: UInt64 = 2
@@ -160,10 +162,20 @@ public struct PhantomScene: Sendable {
                                                fat: limb.fat(at: 0), skin: limb.skinThickness, muscleScale: 1)
         let n0 = (behindSoftTissue * exp(centreIntegral)).rounded()
         let offset = exposure.uniform(80, 160).rounded()
+        let electronic = exposure.uniform(2, 6), blur = exposure.uniform(0.5, 1.0), heel = exposure.uniform(-0.12, 0.12)
+        // Thicker parts scatter more (thigh and knee films are usually taken with a grid, which
+        // keeps the ratio below ~0.5).
+        let scatterRange: ClosedRange<Double> = switch spec.anatomy {
+        case .forearm: 0.10...0.25
+        case .elbow: 0.15...0.30
+        case .knee: 0.20...0.40
+        case .thigh: 0.25...0.50
+        }
         detector = PhantomTruth.Detector(
-            n0: n0, gain: (4095 - offset) / log(n0), offset: offset,
-            electronicNoise: exposure.uniform(2, 6), blurSigmaPx: exposure.uniform(0.5, 1.0),
-            heel: exposure.uniform(-0.12, 0.12), bitsStored: 12)
+            n0: n0, gain: (4095 - offset) / log(n0), offset: offset, electronicNoise: electronic, blurSigmaPx: blur,
+            heel: heel, scatterToPrimary: round2(exposure.uniform(scatterRange.lowerBound, scatterRange.upperBound)),
+            scatterSigmaMM: round2(exposure.uniform(15, 25)), bitsStored: 12)
+        primaryBehindSoftTissue = n0 * exp(-centreIntegral)
 
         var shutters = SplitMix64(seed: spec.seed, stream: Self.collimationStream)
         var collimators: [Collimator] = []

@@ -171,7 +171,7 @@ public struct PhantomTruth: Codable, Sendable, Equatable {
     }
 
     /// The detector model, enough to predict the noise of any pixel from its value:
-    /// `N = n0 · exp(−(v − offset) / gain)` counts, σ_v² = gain² · (N + e²) / N² + 1/12.
+    /// `N = n0 · exp(−(v − offset) / gain)` counts (primary + scatter), σ_v² = gain² · (N + e²) / N² + 1/12.
     public struct Detector: Codable, Sendable, Equatable {
         /// Reference incident counts per pixel (the log's reference: air at the reference reads `offset`).
         public var n0: Double
@@ -185,16 +185,22 @@ public struct PhantomTruth: Codable, Sendable, Equatable {
         public var blurSigmaPx: Double
         /// Anode heel effect: incident counts vary by this fraction from one end of the long axis to the other.
         public var heel: Double
+        /// Scatter / primary behind the soft tissue at the limb's centre, and the spread of the
+        /// scatter (Gaussian σ in mm).
+        public var scatterToPrimary: Double
+        public var scatterSigmaMM: Double
         public var bitsStored: Int
 
         public init(n0: Double, gain: Double, offset: Double, electronicNoise: Double,
-                    blurSigmaPx: Double, heel: Double, bitsStored: Int) {
+                    blurSigmaPx: Double, heel: Double, scatterToPrimary: Double, scatterSigmaMM: Double, bitsStored: Int) {
             self.n0 = n0
             self.gain = gain
             self.offset = offset
             self.electronicNoise = electronicNoise
             self.blurSigmaPx = blurSigmaPx
             self.heel = heel
+            self.scatterToPrimary = scatterToPrimary
+            self.scatterSigmaMM = scatterSigmaMM
             self.bitsStored = bitsStored
         }
 
@@ -203,6 +209,8 @@ public struct PhantomTruth: Codable, Sendable, Equatable {
             case electronicNoise = "electronic_noise"
             case blurSigmaPx = "blur_sigma_px"
             case heel
+            case scatterToPrimary = "scatter_to_primary"
+            case scatterSigmaMM = "scatter_sigma_mm"
             case bitsStored = "bits_stored"
         }
 

@@ -11,6 +11,9 @@ struct Projection {
 
     var integral: [Float]
     var tissue: [UInt8]
+    /// Fraction of the beam the collimator lets through (1 outside the blades): only that part
+    /// reaches the patient and can scatter.
+    var beamOpen: [Float]
 
     init(scene: PhantomScene, texture: [Float]) {
         let spec = scene.spec
@@ -55,6 +58,7 @@ struct Projection {
 
         var integral = [Float](repeating: 0, count: width * height)
         var tissue = [UInt8](repeating: 0, count: width * height)
+        var beamOpen = [Float](repeating: 1, count: width * height)
         let skin = limb.skinThickness
         let muscleShift = Attenuation.muscle
         let patella = scene.patella
@@ -68,6 +72,7 @@ struct Projection {
         texture.withUnsafeBufferPointer { tex in
         integral.withUnsafeMutableBufferPointer { out in
         tissue.withUnsafeMutableBufferPointer { kind in
+        beamOpen.withUnsafeMutableBufferPointer { open in
             for row in 0..<height {
                 let y = Double(row) * s
                 let gy = Double(row) / cell
@@ -122,14 +127,16 @@ struct Projection {
                         if blocked > 0 {
                             total += blocked * bladeIntegral
                             what = .blocked
+                            open[index] = Float(1 - blocked)
                         }
                     }
                     out[index] = Float(total)
                     kind[index] = what.rawValue
                 }
             }
-        }}}}}}
+        }}}}}}}
         self.integral = integral
         self.tissue = tissue
+        self.beamOpen = beamOpen
     }
 }
