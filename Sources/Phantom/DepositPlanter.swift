@@ -154,7 +154,7 @@ struct DepositPlanter {
     mutating func clusterMember() -> Shape {
         let d = rng.logUniform(0.8, 3)
         return Shape(kind: .cluster, lengthMM: d, widthMM: d * rng.uniform(0.7, 1), depthMM: d * rng.uniform(0.8, 1.2),
-                     mu: rng.uniform(0.08, Attenuation.depositHigh), angle: nil)
+                     mu: rng.uniform(Attenuation.depositLow, Attenuation.depositHigh), angle: nil)
     }
 
     // MARK: Placement strategies
@@ -202,7 +202,7 @@ struct DepositPlanter {
         let limb = scene.limb
         let width = rng.uniform(0.5, 1.5)
         let shape = Shape(kind: .streak, lengthMM: rng.uniform(8, 40), widthMM: width, depthMM: width * rng.uniform(0.8, 1.5),
-                          mu: rng.uniform(0.10, Attenuation.depositHigh),
+                          mu: rng.uniform(Attenuation.depositLow, 0.25),
                           angle: atan2(limb.axisY, limb.axisX) + rng.uniform(-3, 3) * .pi / 180)
         let uHalf = Double(max(self.width, height)) * spacing / 2
         for _ in 0..<200 {

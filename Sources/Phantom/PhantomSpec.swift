@@ -31,10 +31,11 @@ public struct PhantomSpec: Sendable, Equatable {
         self.marker = marker
     }
 
-    /// Largest film generated (pixels per side): beyond a 43 cm plate at 0.1 mm.
-    public static let maximumSide = 5000
+    /// Largest film generated (pixels per side): a 41 cm plate at 0.1 mm. Generation needs about
+    /// 60 bytes per pixel of working memory (1 GB at 4096²).
+    public static let maximumSide = 4096
 
-    /// Throws when the spec cannot make a film: sides of 64…5000 pixels, spacing 0.02…1 mm.
+    /// Throws when the spec cannot make a film: sides of 64…4096 pixels, spacing 0.02…1 mm.
     /// `PhantomGenerator.make` requires a valid spec.
     public func validate() throws {
         guard (64...Self.maximumSide).contains(width), (64...Self.maximumSide).contains(height) else {
