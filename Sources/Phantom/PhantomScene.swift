@@ -162,7 +162,9 @@ public struct PhantomScene: Sendable {
                                                fat: limb.fat(at: 0), skin: limb.skinThickness, muscleScale: 1)
         let n0 = (behindSoftTissue * exp(centreIntegral)).rounded()
         let offset = exposure.uniform(80, 160).rounded()
-        let electronic = exposure.uniform(2, 6), blur = exposure.uniform(0.5, 1.0), heel = exposure.uniform(-0.12, 0.12)
+        // Rounded where drawn, so the truth file states exactly the constants the film was made with.
+        let electronic = round3(exposure.uniform(2, 6)), blur = round3(exposure.uniform(0.5, 1.0))
+        let heel = round3(exposure.uniform(-0.12, 0.12))
         // Thicker parts scatter more (thigh and knee films are usually taken with a grid, which
         // keeps the ratio below ~0.5).
         let scatterRange: ClosedRange<Double> = switch spec.anatomy {
@@ -172,7 +174,7 @@ public struct PhantomScene: Sendable {
         case .thigh: 0.25...0.50
         }
         detector = PhantomTruth.Detector(
-            n0: n0, gain: (4095 - offset) / log(n0), offset: offset, electronicNoise: electronic, blurSigmaPx: blur,
+            n0: n0, gain: ((4095 - offset) / log(n0) * 10_000).rounded() / 10_000, offset: offset, electronicNoise: electronic, blurSigmaPx: blur,
             heel: heel, scatterToPrimary: round2(exposure.uniform(scatterRange.lowerBound, scatterRange.upperBound)),
             scatterSigmaMM: round2(exposure.uniform(15, 25)), bitsStored: 12)
         primaryBehindSoftTissue = n0 * exp(-centreIntegral)
