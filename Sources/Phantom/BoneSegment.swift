@@ -23,6 +23,29 @@ struct BoneSegment: Sendable {
     var metaphysisLength: Double
     var epiphysisDepthRatio: Double
     var epiphysisCortex: Double
+    /// A thinner region near the end (intercondylar notch of the femur, olecranon fossa of the
+    /// humerus): an ellipse in (t, d) where only `1 − fraction` of the bone's path remains.
+    var fossa: Fossa? = nil
+
+    struct Fossa {
+        /// Centre along the bone, measured from the articular end (mm; ≤ 0 opens at the end).
+        var centreT: Double
+        var halfLength: Double
+        var halfWidth: Double
+        var fraction: Double
+    }
+
+    /// Share of the bone's path kept at `(u, d)` (d from the bone axis): 1 outside the fossa, with a
+    /// soft rim so the fossa has no artificial step.
+    @inline(__always)
+    func fossaFactor(u: Double, d: Double) -> Double {
+        guard let fossa, let end else { return 1 }
+        let t = direction * (u - end)
+        let a = (t - fossa.centreT) / fossa.halfLength, b = d / fossa.halfWidth
+        let q = a * a + b * b
+        guard q < 1 else { return 1 }
+        return 1 - fossa.fraction * smoothstep((1 - q) / 0.3)
+    }
 
     static func shaft(name: String, axisV: Double, slope: Double, radius: Double, medullaRatio: Double) -> BoneSegment {
         BoneSegment(name: name, axisV: axisV, slope: slope, shaftRadius: radius, medullaRatio: medullaRatio,

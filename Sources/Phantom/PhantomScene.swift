@@ -98,6 +98,8 @@ public struct PhantomScene: Sendable {
                 epiphysisDepthRatio: 0.75, epiphysisCortex: 1.2)
             Self.fit(&femur, in: limb)
             Self.fit(&tibia, in: limb)
+            femur.fossa = .init(centreT: -4, halfLength: rng.uniform(18, 24), halfWidth: femur.epiphysisRadius * rng.uniform(0.2, 0.28),
+                                fraction: rng.uniform(0.35, 0.5))
             var fibula = BoneSegment(
                 name: "fibula", axisV: tibiaV + side * tibia.epiphysisRadius * rng.uniform(0.75, 0.85),
                 slope: -side * rng.uniform(0.02, 0.04), shaftRadius: rng.uniform(5, 6), medullaRatio: 0.6,
@@ -136,6 +138,8 @@ public struct PhantomScene: Sendable {
                 end: joint + gap / 2 - rng.uniform(12, 18), direction: 1, epiphysisRadius: rng.uniform(11, 14),
                 capLength: 10, metaphysisLength: 25, epiphysisDepthRatio: 0.8, epiphysisCortex: 1.0)
             Self.fit(&humerus, in: limb)
+            humerus.fossa = .init(centreT: rng.uniform(14, 20), halfLength: rng.uniform(8, 11),
+                                  halfWidth: humerus.epiphysisRadius * rng.uniform(0.25, 0.35), fraction: rng.uniform(0.4, 0.6))
             Self.fit(&radius, in: limb)
             Self.fit(&ulna, in: limb)
             bones = [humerus, radius, ulna]

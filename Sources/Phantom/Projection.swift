@@ -108,8 +108,9 @@ struct Projection {
                             let medulla = at(o + 2)
                             let medullaPath = ellipseChord(d, medulla, medulla * depth)
                             let medullaMu = at(o + 4) + at(o + 5) * Double(tex[index])
-                            total += (Attenuation.cortex - muscleShift) * (outerPath - medullaPath)
-                                + (medullaMu - muscleShift) * medullaPath
+                            let kept = bones[j].fossa == nil ? 1 : bones[j].fossaFactor(u: u, d: d)
+                            total += kept * ((Attenuation.cortex - muscleShift) * (outerPath - medullaPath)
+                                + (medullaMu - muscleShift) * medullaPath)
                             what = .bone
                         }
                         if let patella {
