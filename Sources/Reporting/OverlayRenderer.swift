@@ -26,6 +26,8 @@ public enum OverlayRenderer {
     public static let outlineColour = Colour(red: 255, green: 0, blue: 255)
     /// Rings around specks: yellow, so they read as markers rather than outlines.
     public static let markerColour = Colour(red: 255, green: 220, blue: 0)
+    /// The thin dark edge on both sides of a ring.
+    public static let markerHalo = Colour(red: 0, green: 0, blue: 0)
     public static let legendBackground = Colour(red: 16, green: 16, blue: 16)
     public static let legendText = Colour(red: 240, green: 240, blue: 240)
 
@@ -122,26 +124,30 @@ public enum OverlayRenderer {
         }
     }
 
-    /// A circle around a small deposit, drawn only on background pixels so it never hides
-    /// another deposit. Without labels it is drawn everywhere on its path.
+    /// A circle around a small deposit with a one-pixel dark halo on both sides, so it shows on
+    /// white bone as well as on dark soft tissue. Drawn only on background pixels so it never
+    /// hides another deposit; without labels it is drawn everywhere on its path.
     static func ring(_ deposit: DepositReport, labels: UnsafeBufferPointer<Int32>?,
                      on canvas: OverlayCanvas, geometry: Geometry) {
-        guard deposit.centroidX.isFinite, deposit.centroidY.isFinite else { return }
+        guard deposit.centroidX.isFinite, deposit.centroidY.isFinite,
+              abs(deposit.centroidX) < 1e9, abs(deposit.centroidY) < 1e9 else { return }
         let cx = Int(deposit.centroidX.rounded()), cy = Int(deposit.centroidY.rounded())
         let outer = geometry.ringRadius + max(deposit.bbox.width, deposit.bbox.height) / 2 + 1
         let inner = outer - geometry.lineThickness
         let outer2 = outer * outer, inner2 = inner * inner
+        let haloOuter2 = (outer + 1) * (outer + 1), haloInner2 = (inner - 1) * (inner - 1)
         let width = canvas.width, height = canvas.height
+        let reach = outer + 1
         // Centroids far outside the film (bad data) draw nothing and cost nothing.
-        guard cx + outer >= 0, cy + outer >= 0, cx - outer < width, cy - outer < height else { return }
-        for y in max(0, cy - outer)...min(height - 1, cy + outer) {
+        guard cx + reach >= 0, cy + reach >= 0, cx - reach < width, cy - reach < height else { return }
+        for y in max(0, cy - reach)...min(height - 1, cy + reach) {
             let dy = y - cy
-            for x in max(0, cx - outer)...min(width - 1, cx + outer) {
+            for x in max(0, cx - reach)...min(width - 1, cx + reach) {
                 let dx = x - cx
                 let d2 = dx * dx + dy * dy
-                guard d2 <= outer2, d2 > inner2 else { continue }
+                guard d2 <= haloOuter2, d2 > haloInner2 else { continue }
                 if let labels, labels[y * width + x] != 0 { continue }
-                canvas.set(x, y, markerColour)
+                canvas.set(x, y, d2 <= outer2 && d2 > inner2 ? markerColour : markerHalo)
             }
         }
     }
