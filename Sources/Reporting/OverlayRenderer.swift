@@ -95,9 +95,11 @@ public enum OverlayRenderer {
         let width = canvas.width, height = canvas.height
         let id = Int32(truncatingIfNeeded: deposit.id)
         let box = deposit.bbox
+        // The box comes from our detector, but clamp it as if it did not: no overflow, no trap.
+        guard id > 0, box.x < width, box.y < height, box.width > 0, box.height > 0 else { return }
         let x0 = max(0, box.x), y0 = max(0, box.y)
-        let x1 = min(width, box.x + max(0, box.width)), y1 = min(height, box.y + max(0, box.height))
-        guard x0 < x1, y0 < y1, id > 0 else { return }
+        let x1 = min(width, box.x + min(box.width, width)), y1 = min(height, box.y + min(box.height, height))
+        guard x0 < x1, y0 < y1 else { return }
         let outside = thickness - 1
         for y in y0..<y1 {
             for x in x0..<x1 where labels[y &* width &+ x] == id {
@@ -132,7 +134,8 @@ public enum OverlayRenderer {
         guard deposit.centroidX.isFinite, deposit.centroidY.isFinite,
               abs(deposit.centroidX) < 1e9, abs(deposit.centroidY) < 1e9 else { return }
         let cx = Int(deposit.centroidX.rounded()), cy = Int(deposit.centroidY.rounded())
-        let outer = geometry.ringRadius + max(deposit.bbox.width, deposit.bbox.height) / 2 + 1
+        let size = min(max(0, deposit.bbox.width, deposit.bbox.height), geometry.speckSize)
+        let outer = geometry.ringRadius + size / 2 + 1
         let inner = outer - geometry.lineThickness
         let outer2 = outer * outer, inner2 = inner * inner
         let haloOuter2 = (outer + 1) * (outer + 1), haloInner2 = (inner - 1) * (inner - 1)

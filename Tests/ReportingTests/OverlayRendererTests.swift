@@ -203,3 +203,29 @@ final class OverlayRendererTests: XCTestCase {
         XCTAssertEqual(rgb.count, 45)
     }
 }
+
+extension OverlayRendererTests {
+    /// Reports that disagree with the film (boxes and centroids outside it, negative sizes,
+    /// NaN) draw what they can and never trap.
+    func testInconsistentReportDoesNotTrap() {
+        var film = Self.film(width: 300, height: 200) { x, _ in UInt16(x) }
+        let odd: [(PixelBox, Double, Double)] = [
+            (PixelBox(x: -10, y: -10, width: 3, height: 3), -9, -9),
+            (PixelBox(x: 290, y: 190, width: -5, height: -5), 292, 191),
+            (PixelBox(x: Int.max - 1, y: 0, width: 2, height: 2), .nan, 1),
+            (PixelBox(x: 0, y: Int.min + 1, width: Int.max, height: Int.max), 1e300, -1e300),
+            (PixelBox(x: 250, y: 150, width: 2, height: 2), 250.5, 150.5),
+        ]
+        film.report.deposits = odd.enumerated().map { index, item in
+            DepositReport(Deposit(id: index + 1, areaPx: 4, bbox: item.0, centroidX: item.1, centroidY: item.2,
+                                  mean: 1, peak: 1, contrast: 1, peakSNR: 1), spacing: nil)
+        }
+        let rgb = OverlayRenderer.render(radiograph: film.radiograph, report: film.report, labels: film.labels)
+        XCTAssertEqual(rgb.count, 300 * 200 * 3)
+        // The one sensible speck is still ringed.
+        XCTAssertTrue((0..<(300 * 200)).contains { i in
+            rgb[3 * i] == OverlayRenderer.markerColour.red && rgb[3 * i + 1] == OverlayRenderer.markerColour.green
+                && rgb[3 * i + 2] == OverlayRenderer.markerColour.blue && i / 300 >= 100
+        })
+    }
+}
