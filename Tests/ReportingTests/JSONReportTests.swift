@@ -114,6 +114,29 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(result["file"] as? String, ReportFixtures.oddName)
     }
 
+    func testJSONLinesOfUnknownSpacingAndErrorFilmsReadByPython() throws {
+        let lines = ReportWriter.render([ReportFixtures.report(spacing: nil),
+                                         FilmReport.failure(file: "bad\u{7}.dcm", error: "truncated")], as: .jsonl)
+        let script = """
+        import json, sys
+        rows = [json.loads(line) for line in sys.stdin.read().split("\\n") if line]
+        print(json.dumps([[[k, type(v).__name__] for k, v in row.items()] for row in rows]))
+        """
+        guard let output = try ReportFixtures.python(script, input: lines) else {
+            throw XCTSkip("python3 is not installed")
+        }
+        let films = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[[String]]])
+        XCTAssertEqual(films.count, 2)
+        XCTAssertEqual(films[0].map { $0[0] }, Self.keyOrder)
+        XCTAssertEqual(films[0].map { $0[1] }, [
+            "str", "str", "NoneType", "str", "int", "int", "NoneType", "str",
+            "int", "int", "NoneType", "int", "NoneType", "int", "NoneType", "float", "str", "float",
+            "str", "dict", "dict", "list",
+        ])
+        XCTAssertEqual(films[1].map { $0[0] }, Self.keyOrder)
+        XCTAssertEqual(films[1].map { $0[1] }, ["str", "str", "str"] + Array(repeating: "NoneType", count: 18) + ["list"])
+    }
+
     func testUnknownSpacingGivesNullsNotZeros() throws {
         let json = try parse(ReportWriter.jsonObject(ReportFixtures.report(spacing: nil)))
         XCTAssertEqual(Set(json.keys), Set(Self.keyOrder))
