@@ -3,6 +3,7 @@
 
 #include <png.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,17 +24,25 @@ struct ccodecs_png_reader {
     /* Colour images only: decoded RGB rows before they become luma (one row, or the whole image
      * when Adam7 needs every row kept across passes). Freed by close, so it survives a longjmp. */
     uint8_t *scratch;
+    /* libpng explains a bad IHDR only in warnings before its generic error; kept to say why. */
+    char last_warning[128];
 };
 
 static void on_error(png_structp png, png_const_charp text) {
     ccodecs_png_reader *reader = png_get_error_ptr(png);
-    ccodecs_set_message(reader->error, "%s", text);
+    if (strcmp(text, "Invalid IHDR data") == 0 && reader->last_warning[0] != 0) {
+        ccodecs_set_message(reader->error, "%s (%s)", text, reader->last_warning);
+    } else {
+        ccodecs_set_message(reader->error, "%s", text);
+    }
     png_longjmp(png, 1);
 }
 
+/* Warnings (bad ancillary CRCs, unknown chunks) do not change the pixels: never printed, only
+ * the last one remembered for on_error. */
 static void on_warning(png_structp png, png_const_charp text) {
-    (void)png;
-    (void)text; /* Warnings (bad ancillary CRCs, unknown chunks) do not change the pixels. */
+    ccodecs_png_reader *reader = png_get_error_ptr(png);
+    snprintf(reader->last_warning, sizeof reader->last_warning, "%s", text);
 }
 
 /* Bounds-checked reader over the caller's bytes: asking past the end is an error, never a read. */
