@@ -62,6 +62,9 @@ static int encode(const uint16_t *gray, const uint8_t *rgb, uint8_t *row, uint32
     png_set_IHDR(png, info, width, height, bit_depth, color_type, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (ppm_x > 0 && ppm_y > 0) png_set_pHYs(png, info, ppm_x, ppm_y, PNG_RESOLUTION_METER);
+    /* zlib level 3, the strongest of its fast levels: on a 3000x3000 film level 6 (the default)
+     * took 1.6x as long for files about a third smaller, and overlays are written per film. */
+    png_set_compression_level(png, 3);
     png_write_info(png, info);
     if (bit_depth == 16 && ccodecs_host_is_little_endian()) png_set_swap(png);
 
