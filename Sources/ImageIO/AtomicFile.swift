@@ -77,7 +77,7 @@ public enum AtomicFile {
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                let written = systemWrite(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw failure("cannot write the file")
@@ -85,6 +85,15 @@ public enum AtomicFile {
                 offset += written
             }
         }
+    }
+
+    /// `write(2)`, named apart from `AtomicFile.write`.
+    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.write(descriptor, bytes, count)
+        #else
+        Darwin.write(descriptor, bytes, count)
+        #endif
     }
 
     /// Makes the rename itself durable. Best effort: some file systems refuse fsync on folders.
