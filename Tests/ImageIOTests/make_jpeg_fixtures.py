@@ -6,7 +6,7 @@ Needs Pillow, e.g. in a throw-away venv:
     python3 -m venv /tmp/venv-x && /tmp/venv-x/bin/pip install pillow
     /tmp/venv-x/bin/python make_jpeg_fixtures.py
 
-Output: Fixtures/{gray,color420,color_progressive,cmyk}.jpg and Fixtures/jpeg_expected.json.
+Output: Fixtures/{gray,color420,color_progressive,color_rgb,cmyk}.jpg and Fixtures/jpeg_expected.json.
 For colour files the expectation is Pillow's RGB decode converted to L with Rec. 601 weights
 (L = R*299/1000 + G*587/1000 + B*114/1000); that goes through upsampling and colour
 conversion and back, so it matches libjpeg's Y plane only to within ±1.
@@ -41,9 +41,11 @@ def main():
                    for y in range(H) for x in range(W)])
     color.save(os.path.join(OUT, "color420.jpg"), quality=92, subsampling=2)
     color.save(os.path.join(OUT, "color_progressive.jpg"), quality=92, subsampling=0, progressive=True)
+    # Adobe APP14 transform 0: stored as R, G, B rather than YCbCr (libjpeg converts to luma itself).
+    color.save(os.path.join(OUT, "color_rgb.jpg"), quality=95, subsampling=0, keep_rgb=True)
     color.convert("CMYK").save(os.path.join(OUT, "cmyk.jpg"), quality=90)
 
-    for name in ("gray.jpg", "color420.jpg", "color_progressive.jpg"):
+    for name in ("gray.jpg", "color420.jpg", "color_progressive.jpg", "color_rgb.jpg"):
         with Image.open(os.path.join(OUT, name)) as image:
             decoded = image.convert("L")  # no-op for gray; Rec. 601 luma for RGB
             expected[name] = {"width": W, "height": H, "pixels": list(decoded.tobytes())}
