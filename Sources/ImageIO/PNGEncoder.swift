@@ -62,11 +62,3 @@ public enum PNGEncoder {
         return (UInt32(x), UInt32(y))
     }
 }
-
-/// Copies an encoder's C buffer into an array and frees it (the C side already freed it on error).
-func take(_ buffer: inout ccodecs_buffer, status: Int32, message: ccodecs_message, codec: String) throws -> [UInt8] {
-    guard status == 0 else { throw FilmError(codec: codec, message.string) }
-    defer { ccodecs_buffer_free(&buffer) }
-    guard let bytes = buffer.bytes else { return [] }
-    return Array(UnsafeBufferPointer(start: bytes, count: buffer.count))
-}

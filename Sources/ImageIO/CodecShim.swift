@@ -1,6 +1,8 @@
 import _CCodecs
 import Radiography
 
+// Glue between the C shim and the public API: messages, limit checks, encoder buffers.
+
 extension ccodecs_message {
     /// The NUL-terminated text the C side wrote, or a fallback when it wrote none.
     var string: String {
@@ -25,4 +27,12 @@ func checkLimits(_ limits: DecodeLimits, width: Int, height: Int, codec: String)
     } catch let error as FilmError {
         throw FilmError(codec: codec, error.message)
     }
+}
+
+/// Copies an encoder's C buffer into an array and frees it (the C side already freed it on error).
+func take(_ buffer: inout ccodecs_buffer, status: Int32, message: ccodecs_message, codec: String) throws -> [UInt8] {
+    guard status == 0 else { throw FilmError(codec: codec, message.string) }
+    defer { ccodecs_buffer_free(&buffer) }
+    guard let bytes = buffer.bytes else { return [] }
+    return Array(UnsafeBufferPointer(start: bytes, count: buffer.count))
 }
