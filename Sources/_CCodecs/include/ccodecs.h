@@ -1,6 +1,125 @@
 #ifndef CCODECS_H
 #define CCODECS_H
-/* Internal shim over libpng and libjpeg. Filled in by the codec work; see README.md. */
+/*
+ * Internal shim over libpng and libjpeg for the ImageIO module (see ../README.md).
+ *
+ * Every libpng/libjpeg error is caught inside these functions with setjmp and comes back as a
+ * non-zero status plus a message for a person; no longjmp ever leaves this C code, so no Swift
+ * frame is ever jumped over. Nothing here includes png.h or jpeglib.h, so Swift never sees them.
+ *
+ * Decoding is two-phase so that the caller can check the header's dimensions against its limits
+ * BEFORE any pixel memory exists: `*_open` reads the header, the caller allocates exactly
+ * width*height uint16_t samples, `*_read` writes the pixels straight into them, `*_close` frees
+ * the decoder (always, after a successful open).
+ */
 #include <stddef.h>
 #include <stdint.h>
+
+/* A message for the person at the terminal, always NUL-terminated. */
+typedef struct ccodecs_message {
+    char text[256];
+} ccodecs_message;
+
+/* A growable malloc'd byte buffer that the encoders write into. Release with ccodecs_buffer_free
+ * after a successful encode; after a failed one the encoder has already released it. */
+typedef struct ccodecs_buffer {
+    uint8_t *bytes;
+    size_t count;
+    size_t capacity;
+} ccodecs_buffer;
+
+void ccodecs_buffer_free(ccodecs_buffer *buffer);
+
+/* ---------------------------------------------------------------- PNG decode */
+
+/* The colour types as the PNG specification numbers them (IHDR byte 9). */
+enum {
+    CCODECS_PNG_GRAY = 0,
+    CCODECS_PNG_RGB = 2,
+    CCODECS_PNG_PALETTE = 3,
+    CCODECS_PNG_GRAY_ALPHA = 4,
+    CCODECS_PNG_RGB_ALPHA = 6
+};
+
+typedef struct ccodecs_png_header {
+    uint32_t width;
+    uint32_t height;
+    int bit_depth;   /* as stored: 1, 2, 4, 8 or 16 */
+    int color_type;  /* one of CCODECS_PNG_* */
+    int interlaced;  /* 1 for Adam7 */
+    /* pHYs in pixels per metre; both 0 unless the chunk is present, its unit is the metre and
+     * both values are positive. */
+    uint32_t pixels_per_metre_x;
+    uint32_t pixels_per_metre_y;
+} ccodecs_png_header;
+
+typedef struct ccodecs_png_reader ccodecs_png_reader;
+
+/* Reads the signature and every chunk up to the first IDAT. `bytes` must stay valid and unchanged
+ * until ccodecs_png_close. Width and height above `max_dimension` are refused by libpng itself.
+ * Returns NULL and fills `error` on failure (nothing to close then). */
+ccodecs_png_reader *ccodecs_png_open(const uint8_t *bytes, size_t count, uint32_t max_dimension,
+                                     ccodecs_png_header *header, ccodecs_message *error);
+
+/* Decodes the image into `samples` (exactly width*height values, row-major): gray at its own
+ * bit depth (1/2/4-bit keep their values 0…2^depth-1), alpha dropped, colour and palette turned
+ * into Rec. 601 luma round((299 R + 587 G + 114 B) / 1000). Reads through IEND, so a truncated
+ * file is an error even when all pixels arrived. Returns 0 on success. Call at most once. */
+int ccodecs_png_read(ccodecs_png_reader *reader, uint16_t *samples, size_t sample_count,
+                     ccodecs_message *error);
+
+void ccodecs_png_close(ccodecs_png_reader *reader);
+
+/* ---------------------------------------------------------------- JPEG decode */
+
+enum {
+    CCODECS_JPEG_UNKNOWN = 0,
+    CCODECS_JPEG_GRAY = 1,
+    CCODECS_JPEG_YCBCR = 2,
+    CCODECS_JPEG_RGB = 3,
+    CCODECS_JPEG_CMYK = 4,
+    CCODECS_JPEG_YCCK = 5
+};
+
+typedef struct ccodecs_jpeg_header {
+    uint32_t width;
+    uint32_t height;
+    int components;
+    int color_space;  /* one of CCODECS_JPEG_* */
+    int precision;    /* bits per sample, 8 for everything this build decodes */
+    int progressive;
+} ccodecs_jpeg_header;
+
+typedef struct ccodecs_jpeg_reader ccodecs_jpeg_reader;
+
+/* Reads the markers up to the first scan. `max_memory` caps libjpeg's working memory (whole-image
+ * coefficient buffers of progressive files); `bytes` must stay valid until ccodecs_jpeg_close. */
+ccodecs_jpeg_reader *ccodecs_jpeg_open(const uint8_t *bytes, size_t count, size_t max_memory,
+                                       ccodecs_jpeg_header *header, ccodecs_message *error);
+
+/* Decodes to 8-bit grayscale (colour: libjpeg's Y, i.e. Rec. 601 luma) into `samples`
+ * (width*height values). Premature end of data and corrupt entropy data are errors, not the
+ * grey fill libjpeg would substitute. Returns 0 on success. Call at most once. */
+int ccodecs_jpeg_read(ccodecs_jpeg_reader *reader, uint16_t *samples, size_t sample_count,
+                      ccodecs_message *error);
+
+void ccodecs_jpeg_close(ccodecs_jpeg_reader *reader);
+
+/* ---------------------------------------------------------------- Encoders */
+
+/* 1-channel PNG. bit_depth 8 (samples must be ≤ 255) or 16. pHYs written in metres when both
+ * pixels_per_metre values are positive. Returns 0 and a filled `out`, or non-zero and `error`. */
+int ccodecs_png_encode_gray(const uint16_t *samples, uint32_t width, uint32_t height, int bit_depth,
+                            uint32_t pixels_per_metre_x, uint32_t pixels_per_metre_y,
+                            ccodecs_buffer *out, ccodecs_message *error);
+
+/* 8-bit RGB PNG from interleaved R, G, B bytes (3*width*height). */
+int ccodecs_png_encode_rgb(const uint8_t *rgb, uint32_t width, uint32_t height,
+                           uint32_t pixels_per_metre_x, uint32_t pixels_per_metre_y,
+                           ccodecs_buffer *out, ccodecs_message *error);
+
+/* Baseline 8-bit grayscale JPEG at `quality` 1…100 (libjpeg's scale). */
+int ccodecs_jpeg_encode_gray(const uint8_t *samples, uint32_t width, uint32_t height, int quality,
+                             ccodecs_buffer *out, ccodecs_message *error);
+
 #endif

@@ -1,0 +1,241 @@
+/// Body (soft tissue and bone, as opposed to air, collimation and markers) and bone, on a grid of
+/// cells about 1 mm wide.
+///
+/// - **Body**: cells brighter than the air/tissue threshold (Otsu on the cell means, leaving out
+///   saturated cells), keeping only components large enough to be anatomy: a lead marker in
+///   the air is a small bright island and drops out. Saturated cells (≥ 98 % of the largest
+///   sample value) are collimation or burnt-out areas and are never body.
+/// - **Bone**: a bone is a ridge: brighter than the soft tissue on *both* sides across it, over a
+///   length no deposit has. For each cell and each of four orientations and several distances D
+///   the ridge contrast is min(R − side₊, R − side₋), with sides averaged over 3×3 cells and only
+///   inside the body (a finger's edges border air, which says nothing about bone). Cells whose
+///   best ridge contrast exceeds `boneRidgeSigmas` noise σ form cores; cores longer than
+///   `boneMinExtentMM` are bone. Each bone grows from its core over cells brighter than
+///   30 % of the way from its soft-tissue sides to its core level (the cortex and the bone
+///   ends the core does not reach), and is finally dilated by `boneMarginMM`.
+struct AnatomyMap {
+    let cellSize: Int
+    let columns: Int
+    let rows: Int
+    var cellMean: [Float]
+    var body: [UInt8]
+    var bone: [UInt8]
+    /// Body minus the skin margin, minus bone and its margin: where deposits are searched.
+    var searchable: [UInt8]
+
+    init(pixels: UnsafeBufferPointer<UInt16>, width: Int, height: Int, maximumValue: Int,
+         noise: NoiseMap, scales: PixelScales, parameters: DetectionParameters) {
+        let cell = scales.cellSize
+        cellSize = cell
+        columns = noise.columns
+        rows = noise.rows
+        let columns = columns, rows = rows
+        let cellMM = Double(cell) * scales.spacingMM
+        cellMean = Self.cellMeans(pixels, width: width, height: height, cell: cell, columns: columns, rows: rows)
+
+        // Body.
+        let saturated = Float(maximumValue) * 0.98
+        let threshold = Self.otsu(cellMean.filter { $0 < saturated })
+        var body = cellMean.map { $0 > threshold && $0 < saturated ? UInt8(1) : 0 }
+        let minBodyCells = Int(300 / (cellMM * cellMM))
+        Self.keepLargeComponents(&body, columns: columns, rows: rows, minimumCells: minBodyCells, fractionOfLargest: 0.1)
+        self.body = body
+
+        // Bone cores from the ridge contrast.
+        var bodySigmas = zip(noise.sigma, body).compactMap { $1 != 0 ? $0 : nil }
+        let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : NoiseMap.median(&bodySigmas, count: bodySigmas.count)
+        let ridgeThreshold = Float(parameters.boneRidgeSigmas) * filmSigma
+        var ridge = [Float](repeating: -.infinity, count: columns * rows)
+        var sideLevel = [Float](repeating: 0, count: columns * rows)
+        let distances = [5.0, 9, 13, 18, 25].map { max(2, Int(($0 / cellMM).rounded())) }
+        let mean = cellMean
+        func side(_ cx: Int, _ cy: Int) -> Float? {
+            guard cx >= 0, cy >= 0, cx < columns, cy < rows, body[cy * columns + cx] != 0 else { return nil }
+            var sum: Float = 0, n: Float = 0
+            for y in max(0, cy - 1)...min(rows - 1, cy + 1) {
+                for x in max(0, cx - 1)...min(columns - 1, cx + 1) where body[y * columns + x] != 0 {
+                    sum += mean[y * columns + x]
+                    n += 1
+                }
+            }
+            return sum / n
+        }
+        for cy in 0..<rows {
+            for cx in 0..<columns where body[cy * columns + cx] != 0 {
+                let v = mean[cy * columns + cx]
+                var best = -Float.infinity, bestSide: Float = 0
+                for d in distances {
+                    let diagonal = Int((Double(d) / 2.0.squareRoot()).rounded())
+                    for (ox, oy) in [(d, 0), (0, d), (diagonal, diagonal), (diagonal, -diagonal)] {
+                        guard let plus = side(cx + ox, cy + oy), let minus = side(cx - ox, cy - oy) else { continue }
+                        let contrast = min(v - plus, v - minus)
+                        if contrast > best {
+                            best = contrast
+                            bestSide = max(plus, minus)
+                        }
+                    }
+                }
+                ridge[cy * columns + cx] = best
+                sideLevel[cy * columns + cx] = bestSide
+            }
+        }
+        var bone = [UInt8](repeating: 0, count: columns * rows)
+        let cores = CellComponents(ridge.map { $0 > ridgeThreshold ? 1 : 0 }, columns: columns, rows: rows)
+        let growLimit = max(1, Int((25 / cellMM).rounded()))
+        for component in cores.components {
+            let extentMM = Double(component.extentCells) * cellMM
+            guard extentMM >= parameters.boneMinExtentMM else { continue }
+            var coreValues = component.cells.map { mean[$0] }
+            var sides = component.cells.map { sideLevel[$0] }
+            let coreLevel = NoiseMap.median(&coreValues, count: coreValues.count)
+            let sideLevelMedian = NoiseMap.median(&sides, count: sides.count)
+            let floor = sideLevelMedian + 0.3 * (coreLevel - sideLevelMedian)
+            Self.grow(from: component.cells, into: &bone, columns: columns, rows: rows, limit: growLimit) {
+                body[$0] != 0 && mean[$0] >= floor
+            }
+        }
+        let marginCells = Int((parameters.boneMarginMM / cellMM).rounded(.up))
+        Self.dilate(&bone, columns: columns, rows: rows, by: marginCells)
+        self.bone = bone
+
+        var searchable = body
+        Self.erode(&searchable, columns: columns, rows: rows, by: scales.skinMarginCells)
+        for i in searchable.indices where bone[i] != 0 { searchable[i] = 0 }
+        self.searchable = searchable
+    }
+
+    static func cellMeans(_ pixels: UnsafeBufferPointer<UInt16>, width: Int, height: Int, cell: Int, columns: Int, rows: Int) -> [Float] {
+        var sums = [Double](repeating: 0, count: columns * rows)
+        for y in 0..<height {
+            let cy = y / cell, row = y * width
+            for x in 0..<width {
+                sums[cy * columns + x / cell] += Double(pixels[row + x])
+            }
+        }
+        return sums.indices.map { i in
+            let cx = i % columns, cy = i / columns
+            let w = min(width, (cx + 1) * cell) - cx * cell
+            let h = min(height, (cy + 1) * cell) - cy * cell
+            return Float(sums[i] / Double(w * h))
+        }
+    }
+
+    /// Otsu's threshold over 256 bins between the smallest and largest value.
+    static func otsu(_ values: [Float]) -> Float {
+        guard let lo = values.min(), let hi = values.max(), hi > lo else { return values.first ?? 0 }
+        var histogram = [Double](repeating: 0, count: 256)
+        let scale = 255 / (hi - lo)
+        for v in values { histogram[Int((v - lo) * scale)] += 1 }
+        let total = Double(values.count)
+        let sumAll = histogram.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element }
+        var weightBelow = 0.0, sumBelow = 0.0, best = -1.0, bestBin = 0
+        for bin in 0..<255 {
+            weightBelow += histogram[bin]
+            sumBelow += Double(bin) * histogram[bin]
+            let weightAbove = total - weightBelow
+            guard weightBelow > 0, weightAbove > 0 else { continue }
+            let difference = sumBelow / weightBelow - (sumAll - sumBelow) / weightAbove
+            let between = weightBelow * weightAbove * difference * difference
+            if between > best {
+                best = between
+                bestBin = bin
+            }
+        }
+        return lo + (Float(bestBin) + 1) / scale
+    }
+
+    static func keepLargeComponents(_ mask: inout [UInt8], columns: Int, rows: Int, minimumCells: Int, fractionOfLargest: Double) {
+        let found = CellComponents(mask, columns: columns, rows: rows)
+        let largest = found.components.map(\.cells.count).max() ?? 0
+        let keep = max(minimumCells, Int(Double(largest) * fractionOfLargest))
+        mask = [UInt8](repeating: 0, count: mask.count)
+        for component in found.components where component.cells.count >= keep {
+            for i in component.cells { mask[i] = 1 }
+        }
+    }
+
+    /// Breadth-first growth from `seeds` over cells that `admit`, at most `limit` steps away.
+    static func grow(from seeds: [Int], into mask: inout [UInt8], columns: Int, rows: Int, limit: Int, admit: (Int) -> Bool) {
+        var front = seeds
+        for i in seeds { mask[i] = 1 }
+        var step = 0
+        while !front.isEmpty && step < limit {
+            var next: [Int] = []
+            for i in front {
+                let cx = i % columns, cy = i / columns
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let x = cx + dx, y = cy + dy
+                        guard x >= 0, y >= 0, x < columns, y < rows else { continue }
+                        let j = y * columns + x
+                        if mask[j] == 0 && admit(j) {
+                            mask[j] = 1
+                            next.append(j)
+                        }
+                    }
+                }
+            }
+            front = next
+            step += 1
+        }
+    }
+
+    static func dilate(_ mask: inout [UInt8], columns: Int, rows: Int, by radius: Int) {
+        guard radius > 0 else { return }
+        let source = mask
+        for cy in 0..<rows {
+            for cx in 0..<columns where source[cy * columns + cx] != 0 {
+                for y in max(0, cy - radius)...min(rows - 1, cy + radius) {
+                    for x in max(0, cx - radius)...min(columns - 1, cx + radius) { mask[y * columns + x] = 1 }
+                }
+            }
+        }
+    }
+
+    static func erode(_ mask: inout [UInt8], columns: Int, rows: Int, by radius: Int) {
+        guard radius > 0 else { return }
+        var inverse = mask.map { $0 == 0 ? UInt8(1) : 0 }
+        dilate(&inverse, columns: columns, rows: rows, by: radius)
+        // Cells on the film's border stay as they are: the body may run off the film.
+        mask = zip(mask, inverse).map { $0 != 0 && $1 == 0 ? 1 : 0 }
+    }
+}
+
+/// 8-connected components of a small cell mask (a few hundred thousand cells at most).
+struct CellComponents {
+    struct Component {
+        var cells: [Int]
+        /// Length of the bounding box's diagonal, in cells.
+        var extentCells: Double
+    }
+    var components: [Component] = []
+
+    init(_ mask: [UInt8], columns: Int, rows: Int) {
+        var seen = [Bool](repeating: false, count: mask.count)
+        for start in mask.indices where mask[start] != 0 && !seen[start] {
+            var cells = [start]
+            seen[start] = true
+            var head = 0
+            var minX = Int.max, maxX = Int.min, minY = Int.max, maxY = Int.min
+            while head < cells.count {
+                let i = cells[head]
+                head += 1
+                let cx = i % columns, cy = i / columns
+                minX = min(minX, cx); maxX = max(maxX, cx); minY = min(minY, cy); maxY = max(maxY, cy)
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let x = cx + dx, y = cy + dy
+                        guard x >= 0, y >= 0, x < columns, y < rows else { continue }
+                        let j = y * columns + x
+                        if mask[j] != 0 && !seen[j] {
+                            seen[j] = true
+                            cells.append(j)
+                        }
+                    }
+                }
+            }
+            let w = Double(maxX - minX + 1), h = Double(maxY - minY + 1)
+            components.append(Component(cells: cells, extentCells: (w * w + h * h).squareRoot()))
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// Every tunable of the detector, in physical units. Pixel sizes are derived per film from its
+/// spacing (or `assumedSpacingMM` when the film has none), so the same parameters work on a
+/// 0.05 mm mammogram and a 0.2 mm CR film.
+///
+/// Defaults were chosen by measurement on the project's phantoms (see the README's
+/// "Detector parameters" table for the figures).
+public struct DetectionParameters: Sendable, Equatable {
+    /// Largest deposit reported as one nodule (mm). Sets the outer scale of the local-contrast
+    /// filter: a blob this wide still has soft tissue on all four sides of it.
+    public var maxDepositDiameterMM: Double = 20
+    /// Components longer than this (bounding-box diagonal, mm) are structures, not deposits:
+    /// streaks along fascia up to this length are kept.
+    public var maxDepositExtentMM: Double = 45
+    /// Smallest deposit reported (mm²); specks under 1 mm are ≈ 0.1–0.8 mm².
+    public var minDepositAreaMM2: Double = 0.04
+    /// Seed threshold: a deposit's peak local contrast must exceed this many noise σ.
+    public var seedSigmas: Double = 5.0
+    /// Grow threshold: pixels joined to a seed while their local contrast exceeds this many σ.
+    public var growSigmas: Double = 2.5
+    /// A deposit's outline: pixels whose local contrast is at least this fraction of the
+    /// deposit's peak contrast (a blurred ellipsoid's footprint edge lies near 0.2–0.3).
+    public var outlineFraction: Double = 0.25
+    /// Soft-tissue band next to the skin line that is not searched (mm).
+    public var skinMarginMM: Double = 1.0
+    /// Bone: a ridge brighter than the soft tissue on both sides by this many noise σ …
+    public var boneRidgeSigmas: Double = 40
+    /// … over a region longer than this (mm): longer than any deposit, so nodules are not bone.
+    public var boneMinExtentMM: Double = 26
+    /// Deposits are not searched within this distance of bone (mm): cortex edges and
+    /// partial-volume pixels at the border of the bone mask.
+    public var boneMarginMM: Double = 1.5
+    /// Spacing used for the detector's scales when a film has none (mm). Areas are then
+    /// reported in pixels only.
+    public var assumedSpacingMM: Double = 0.15
+
+    public init() {}
+}
+
+/// The parameters converted to pixels for one film.
+struct PixelScales {
+    let spacingMM: Double
+    let cellSize: Int
+    let smallSurround: (radius: Int, distance: Int)
+    let largeSurround: (radius: Int, distance: Int)
+    let minAreaPx: Int
+    let maxExtentPx: Double
+    let skinMarginCells: Int
+    let boneMarginPx: Int
+
+    init(_ p: DetectionParameters, spacingMM: Double) {
+        self.spacingMM = spacingMM
+        func px(_ mm: Double) -> Int { max(1, Int((mm / spacingMM).rounded())) }
+        // About 1 mm cells for the body and bone map and the local noise map.
+        cellSize = max(4, px(1.0))
+        // Small scale: specks and nodules up to ~4 mm; windows 1.5 mm wide, 3 mm away.
+        let smallRadius = max(1, px(0.75))
+        smallSurround = (smallRadius, max(smallRadius + 2, px(3.0)))
+        // Large scale: nodules up to maxDepositDiameter; windows 4 mm wide beyond the blob's edge.
+        let largeRadius = max(2, px(2.0))
+        largeSurround = (largeRadius, px(p.maxDepositDiameterMM / 2) + largeRadius + 1)
+        minAreaPx = max(3, Int((p.minDepositAreaMM2 / (spacingMM * spacingMM)).rounded()))
+        maxExtentPx = p.maxDepositExtentMM / spacingMM
+        skinMarginCells = Int((p.skinMarginMM / (Double(cellSize) * spacingMM)).rounded(.up))
+        boneMarginPx = px(p.boneMarginMM)
+    }
+}

@@ -1,0 +1,37 @@
+/// Turns film reports into the text a user asked for: JSON, JSON Lines, CSV or a terminal summary.
+///
+/// The writers only read `FilmReport` values, so the same numbers appear in every format: JSON
+/// and CSV print each quantity with the same fixed decimals (see `NumberText`), and a quantity
+/// that is unknown (no spacing, an error film) is `null` in JSON and an empty cell in CSV, never
+/// zero and never NaN.
+public enum ReportWriter {
+    /// Printed under every terminal summary; also for the lead to put in `--help` and the README.
+    public static let caveat = "Decision support only: not a diagnosis. Deposits are found by local "
+        + "contrast on the image alone and must be confirmed by a radiologist; the distribution "
+        + "label describes this film, not the patient."
+
+    /// The whole output for these films in one format, ending with a newline.
+    ///
+    /// - json: one object for one film, an array for any other number (so `[]` for none).
+    /// - jsonl: one object per line, one line per film.
+    /// - csv: the header, then one row per film.
+    /// - text: each film's summary, then the caveat once (when at least one film was analysed).
+    public static func render(_ reports: [FilmReport], as format: ReportFormat) -> String {
+        switch format {
+        case .json:
+            if reports.count == 1 { return jsonObject(reports[0]) + "\n" }
+            if reports.isEmpty { return "[]\n" }
+            return "[\n" + reports.map(jsonObject).joined(separator: ",\n") + "\n]\n"
+        case .jsonl:
+            return reports.map { jsonObject($0) + "\n" }.joined()
+        case .csv:
+            return ([csvHeader()] + reports.map(csvRow)).joined(separator: "\n") + "\n"
+        case .text:
+            var out = reports.map { textBlock($0) }.joined(separator: "\n")
+            if reports.contains(where: { $0.status == .ok }) {
+                out += "\n" + caveat + "\n"
+            }
+            return out
+        }
+    }
+}

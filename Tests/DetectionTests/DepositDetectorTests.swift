@@ -1,0 +1,89 @@
+import XCTest
+import Radiography
+@testable import Detection
+
+/// A synthetic film whose truth is known by construction: flat soft tissue with noise, discs of
+/// known size and contrast, a bone-like bar with bright cortex edges, and a step edge.
+final class DepositDetectorTests: XCTestCase {
+    struct Disc { var x: Double; var y: Double; var radius: Double; var height: Double }
+
+    static let spacing = 0.1
+    static let discs = [
+        Disc(x: 120, y: 150, radius: 4, height: 120),     // 0.8 mm speck
+        Disc(x: 300, y: 140, radius: 15, height: 80),     // 3 mm nodule
+        Disc(x: 200, y: 620, radius: 45, height: 150),    // 9 mm nodule
+        Disc(x: 90, y: 420, radius: 6, height: 60),       // faint 1.2 mm
+    ]
+
+    static func film(noiseSigma: Double = 12, seed: UInt64 = 3) -> Radiograph {
+        let width = 700, height = 800
+        var random = TestRandom(state: seed)
+        var pixels = [UInt16](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let fx = Double(x), fy = Double(y)
+                // Air strip on the right, soft tissue with a gentle thickness gradient elsewhere.
+                var v = fx > 640 ? 200.0 : 1500 + 0.3 * fy
+                // Bone: a vertical bar 120 px (12 mm) wide with 15 px cortex brighter by 300.
+                if fx >= 450 && fx < 570 {
+                    v += 900
+                    if fx < 465 || fx >= 555 { v += 300 }
+                }
+                for d in discs {
+                    let r2 = (fx - d.x) * (fx - d.x) + (fy - d.y) * (fy - d.y)
+                    if r2 <= d.radius * d.radius { v += d.height }
+                }
+                v += noiseSigma * random.gaussian()
+                pixels[y * width + x] = UInt16(max(0, min(4095, v.rounded())))
+            }
+        }
+        return Radiograph(width: width, height: height, pixels: pixels, bitsStored: 12,
+                          spacing: PixelSpacing(isotropic: spacing), spacingSource: .user, format: .png)
+    }
+
+    func testFindsEveryDiscAndNothingElse() {
+        let result = DepositDetector.detect(Self.film())
+        XCTAssertEqual(result.deposits.count, Self.discs.count, "deposits: \(result.deposits.map { ($0.centroidX, $0.centroidY, $0.areaPx) })")
+        for disc in Self.discs {
+            let match = result.deposits.first { hypot($0.centroidX - disc.x, $0.centroidY - disc.y) < 3 }
+            XCTAssertNotNil(match, "disc at (\(disc.x), \(disc.y)) r=\(disc.radius) not found")
+            if let match, disc.radius >= 6 {
+                let trueArea = Double.pi * disc.radius * disc.radius
+                XCTAssertEqual(Double(match.areaPx), trueArea, accuracy: trueArea * 0.35, "area of disc r=\(disc.radius)")
+            }
+        }
+        // Nothing on the bone bar or its edges, nothing in the air.
+        for deposit in result.deposits {
+            XCTAssertFalse(deposit.centroidX > 430 && deposit.centroidX < 590, "deposit on bone at \(deposit.centroidX)")
+            XCTAssertLessThan(deposit.centroidX, 630)
+        }
+    }
+
+    func testLabelImageMatchesDeposits() {
+        let result = DepositDetector.detect(Self.film())
+        var areas = [Int](repeating: 0, count: result.deposits.count + 1)
+        for label in result.labels.labels { areas[Int(label)] += 1 }
+        for deposit in result.deposits { XCTAssertEqual(areas[deposit.id], deposit.areaPx) }
+    }
+
+    func testNoiseEstimateTracksTheFilmsNoise() {
+        // σ of a 3×3 mean of white noise is σ/3.
+        for sigma in [6.0, 20.0] {
+            let result = DepositDetector.detect(Self.film(noiseSigma: sigma))
+            XCTAssertEqual(result.noiseSigma, sigma / 3, accuracy: sigma / 3 * 0.15)
+        }
+    }
+
+    func testDeterministic() {
+        let film = Self.film()
+        let a = DepositDetector.detect(film), b = DepositDetector.detect(film)
+        XCTAssertEqual(a.deposits, b.deposits)
+        XCTAssertEqual(a.labels.labels, b.labels.labels)
+    }
+
+    func testFlatFilmHasNoDeposits() {
+        let pixels = [UInt16](repeating: 1000, count: 300 * 200)
+        let film = Radiograph(width: 300, height: 200, pixels: pixels, bitsStored: 12, format: .png)
+        XCTAssertTrue(DepositDetector.detect(film).deposits.isEmpty)
+    }
+}

@@ -1,0 +1,97 @@
+import XCTest
+@testable import Detection
+
+/// Small deterministic generator for test images (SplitMix64).
+struct TestRandom {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func gaussian() -> Double {
+        let u = max(uniform(), 1e-12), v = uniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+}
+
+final class KernelTests: XCTestCase {
+    func testBoxMeanMatchesDirectSumIncludingClippedBorders() {
+        var random = TestRandom(state: 7)
+        for (width, height, radius) in [(37, 23, 1), (40, 31, 4), (9, 50, 7), (5, 6, 12)] {
+            let src = (0..<(width * height)).map { _ in Float(random.uniform() * 4000) }
+            var dst = [Float](repeating: 0, count: src.count), scratch = dst
+            src.withUnsafeBufferPointer { s in
+                dst.withUnsafeMutableBufferPointer { d in
+                    scratch.withUnsafeMutableBufferPointer { t in
+                        BoxFilter.mean(s, width: width, height: height, radius: radius, into: d, scratch: t)
+                    }
+                }
+            }
+            for y in 0..<height {
+                for x in 0..<width {
+                    var sum = 0.0, n = 0.0
+                    for yy in max(0, y - radius)...min(height - 1, y + radius) {
+                        for xx in max(0, x - radius)...min(width - 1, x + radius) {
+                            sum += Double(src[yy * width + xx])
+                            n += 1
+                        }
+                    }
+                    XCTAssertEqual(Double(dst[y * width + x]), sum / n, accuracy: 1e-2, "(\(x), \(y)) r=\(radius)")
+                }
+            }
+        }
+    }
+
+    /// Labels compared with a breadth-first flood fill: same partition, ids in raster order.
+    func testLabellingMatchesFloodFill() {
+        var random = TestRandom(state: 11)
+        for density in [0.2, 0.45, 0.6] {
+            let width = 61, height = 47
+            let mask = (0..<(width * height)).map { _ in random.uniform() < density ? UInt8(1) : 0 }
+            var labels = [Int32](repeating: -1, count: mask.count)
+            struct Areas: ComponentStatistics {
+                var area: [Int] = []
+                mutating func prepare(count: Int) { area = [Int](repeating: 0, count: count + 1) }
+                mutating func add(label: Int, x: Int, y: Int, index: Int) { area[label] += 1 }
+            }
+            var areas = Areas()
+            let count = mask.withUnsafeBufferPointer { m in
+                labels.withUnsafeMutableBufferPointer { l in
+                    ConnectedComponents.label(mask: m, width: width, height: height, labels: l, statistics: &areas)
+                }
+            }
+            // Reference.
+            var expected = [Int32](repeating: 0, count: mask.count)
+            var next: Int32 = 0
+            var expectedAreas = [0]
+            for start in mask.indices where mask[start] != 0 && expected[start] == 0 {
+                next += 1
+                expected[start] = next
+                var queue = [start], head = 0
+                while head < queue.count {
+                    let i = queue[head]; head += 1
+                    let x = i % width, y = i / width
+                    for dy in -1...1 {
+                        for dx in -1...1 {
+                            let xx = x + dx, yy = y + dy
+                            guard xx >= 0, yy >= 0, xx < width, yy < height else { continue }
+                            let j = yy * width + xx
+                            if mask[j] != 0 && expected[j] == 0 {
+                                expected[j] = next
+                                queue.append(j)
+                            }
+                        }
+                    }
+                }
+                expectedAreas.append(queue.count)
+            }
+            XCTAssertEqual(count, Int(next), "density \(density)")
+            XCTAssertEqual(labels, expected, "density \(density)")
+            XCTAssertEqual(areas.area, expectedAreas)
+        }
+    }
+}
