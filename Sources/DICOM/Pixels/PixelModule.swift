@@ -1,0 +1,119 @@
+import Radiography
+
+/// The Image Pixel module attributes (PS3.3 C.7.6.3) plus the few others that decide how the
+/// samples become a Radiograph, read and checked before any pixel is touched.
+///
+/// Refused now (issue 3 adds them): colour (Samples per Pixel ≠ 1), Bits Allocated other
+/// than 8 or 16, float pixel data. Lenient where old writers are sloppy and the answer is
+/// unambiguous: Samples per Pixel, Photometric Interpretation, Bits Stored, High Bit and
+/// Pixel Representation default to 1, MONOCHROME2, Bits Allocated, Bits Stored − 1 and 0.
+struct PixelModule: Sendable {
+    enum Photometric: Sendable { case monochrome1, monochrome2 }
+
+    let rows: Int
+    let columns: Int
+    let bitsAllocated: Int
+    let bitsStored: Int
+    let highBit: Int
+    let isSigned: Bool
+    let photometric: Photometric
+    let numberOfFrames: Int
+    /// Rescale Slope/Intercept when the file has either (the other then defaults to 1 or 0).
+    let rescale: LinearRescale?
+    /// First Window Center/Width pair, in modality units, when both are present and usable.
+    let window: DisplayWindow?
+    let pixelSpacing: PixelSpacing?
+    let imagerPixelSpacing: PixelSpacing?
+
+    var bytesPerSample: Int { bitsAllocated / 8 }
+
+    init(_ ds: DataSet, limits: DecodeLimits) throws {
+        guard let rows = try ds.unsigned16(.rows) else { throw Self.missing(.rows) }
+        guard let columns = try ds.unsigned16(.columns) else { throw Self.missing(.columns) }
+        do {
+            try limits.checkDimensions(width: Int(columns), height: Int(rows))
+        } catch let error as FilmError {
+            throw FilmError("DICOM: " + error.message)
+        }
+        self.rows = Int(rows)
+        self.columns = Int(columns)
+
+        let samples = Int(try ds.unsigned16(.samplesPerPixel) ?? 1)
+        guard samples == 1 else {
+            throw FilmError("DICOM: Samples per Pixel is \(samples) (colour); only grayscale films (1 sample per pixel) are read")
+        }
+        switch ds.text(.photometricInterpretation) ?? "MONOCHROME2" {
+        case "MONOCHROME1": photometric = .monochrome1
+        case "MONOCHROME2": photometric = .monochrome2
+        case let other:
+            throw FilmError("DICOM: Photometric Interpretation \(other) is not supported: only MONOCHROME1 and MONOCHROME2 are read")
+        }
+
+        guard let allocated = try ds.unsigned16(.bitsAllocated) else { throw Self.missing(.bitsAllocated) }
+        guard allocated == 8 || allocated == 16 else {
+            throw FilmError("DICOM: Bits Allocated \(allocated) is not supported: only 8 and 16 are read")
+        }
+        bitsAllocated = Int(allocated)
+        bitsStored = Int(try ds.unsigned16(.bitsStored) ?? allocated)
+        guard (1...bitsAllocated).contains(bitsStored) else {
+            throw FilmError("DICOM: Bits Stored \(bitsStored) does not fit in Bits Allocated \(bitsAllocated)")
+        }
+        highBit = Int(try ds.unsigned16(.highBit) ?? UInt16(bitsStored - 1))
+        guard highBit >= bitsStored - 1, highBit < bitsAllocated else {
+            throw FilmError("DICOM: High Bit \(highBit) is impossible with Bits Stored \(bitsStored) and Bits Allocated \(bitsAllocated)")
+        }
+        switch try ds.unsigned16(.pixelRepresentation) ?? 0 {
+        case 0: isSigned = false
+        case 1: isSigned = true
+        case let other: throw FilmError("DICOM: Pixel Representation \(other) is neither 0 (unsigned) nor 1 (signed)")
+        }
+
+        let frames = try ds.integer(.numberOfFrames) ?? 1
+        guard frames >= 1 else {
+            throw FilmError("DICOM: Number of Frames is \(frames)")
+        }
+        numberOfFrames = frames
+
+        let slope = try ds.decimals(.rescaleSlope)?.first
+        let intercept = try ds.decimals(.rescaleIntercept)?.first
+        if slope != nil || intercept != nil {
+            let s = slope ?? 1
+            guard s != 0 else {
+                throw FilmError("DICOM: Rescale Slope is 0, which maps every pixel to the same value")
+            }
+            rescale = LinearRescale(slope: s, intercept: intercept ?? 0)
+        } else {
+            rescale = nil
+        }
+
+        // A window is a display hint: an unreadable one is dropped rather than failing the film.
+        if let c = (try? ds.decimals(.windowCenter))??.first, let w = (try? ds.decimals(.windowWidth))??.first, w > 0 {
+            window = DisplayWindow(center: c, width: w)
+        } else {
+            window = nil
+        }
+        pixelSpacing = Self.spacing(ds, .pixelSpacing)
+        imagerPixelSpacing = Self.spacing(ds, .imagerPixelSpacing)
+    }
+
+    /// The spacing to use and where it came from: Pixel Spacing when plausible, else Imager
+    /// Pixel Spacing (detector plane). Never mixed: if both are present, Pixel Spacing wins
+    /// because a CR/DX writer that fills it has calibrated (or copied) it deliberately.
+    var chosenSpacing: (PixelSpacing, SpacingSource)? {
+        if let s = pixelSpacing { return (s, .pixelSpacing) }
+        if let s = imagerPixelSpacing { return (s, .imagerPixelSpacing) }
+        return nil
+    }
+
+    /// `row\column` in mm (row spacing first, PS3.3 10.7.1.3); one value means isotropic.
+    /// Unreadable or non-positive spacing counts as absent.
+    private static func spacing(_ ds: DataSet, _ tag: Tag) -> PixelSpacing? {
+        guard let values = (try? ds.decimals(tag)) ?? nil, !values.isEmpty else { return nil }
+        let s = values.count >= 2 ? PixelSpacing(row: values[0], column: values[1]) : PixelSpacing(isotropic: values[0])
+        return s.isPlausible ? s : nil
+    }
+
+    private static func missing(_ tag: Tag) -> FilmError {
+        FilmError("DICOM: \(ElementDictionary.label(tag)) is missing")
+    }
+}
