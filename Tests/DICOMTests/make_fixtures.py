@@ -1,0 +1,283 @@
+#!/usr/bin/env python3
+"""Writes the DICOM test fixtures with pydicom (an independent writer), and checks that
+pydicom and DCMTK read the files our own DICOMEncoder wrote.
+
+    python3 -m venv /tmp/venv-dicom && /tmp/venv-dicom/bin/pip install pydicom numpy
+    /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py            # write fixtures
+    DICOM_WRITE_ENCODER_SAMPLES=1 swift test --filter DICOMTests            # write encoder samples
+    /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py --check-encoder
+
+Pixel values come from the formulas below; DICOMFixtureTests.swift computes the same ones.
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.dataelem import DataElement
+from pydicom.sequence import Sequence
+from pydicom.encaps import encapsulate
+from pydicom import uid as U
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "Fixtures")
+W, H = 40, 30
+YY, XX = np.mgrid[0:H, 0:W].astype(np.int64)
+
+
+def f16(k=0):
+    return ((XX * 1031 + YY * 517 + 123 + k * 20000) % 65536).astype(np.uint16)
+
+
+def f12():
+    return ((XX * 97 + YY * 61 + 5) % 4096).astype(np.uint16)
+
+
+def garbage_nibble():
+    return (((XX * 7 + YY * 3) % 16) << 12).astype(np.uint16)
+
+
+def base(photometric="MONOCHROME2", bits_stored=16, bits_allocated=16, signed=False, w=W, h=H):
+    ds = Dataset()
+    ds.SOPClassUID = U.DigitalXRayImageStorageForPresentation
+    ds.SOPInstanceUID = "1.2.826.0.1.3680043.8.498.1"
+    ds.Modality = "DX"
+    ds.PatientID = "FIXTURE"
+    ds.SamplesPerPixel = 1
+    ds.PhotometricInterpretation = photometric
+    ds.Rows = h
+    ds.Columns = w
+    ds.BitsAllocated = bits_allocated
+    ds.BitsStored = bits_stored
+    ds.HighBit = bits_stored - 1
+    ds.PixelRepresentation = 1 if signed else 0
+    return ds
+
+
+def save(ds, name, syntax=U.ExplicitVRLittleEndian, part10=True):
+    path = os.path.join(OUT, name)
+    if part10:
+        ds.file_meta = FileMetaDataset()
+        ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        ds.file_meta.TransferSyntaxUID = syntax
+        ds.preamble = b"\0" * 128
+        ds.save_as(path, enforce_file_format=True)
+    else:
+        implicit = syntax == U.ImplicitVRLittleEndian
+        ds.save_as(path, enforce_file_format=False, implicit_vr=implicit, little_endian=True)
+    return path
+
+
+def make():
+    os.makedirs(OUT, exist_ok=True)
+    for f in os.listdir(OUT):
+        if f.endswith(".dcm"):
+            os.remove(os.path.join(OUT, f))
+
+    # Plain 16-bit film, both VR encodings; Pixel Spacing and Imager Pixel Spacing both present.
+    for name, syntax in [("explicit_le.dcm", U.ExplicitVRLittleEndian), ("implicit_le.dcm", U.ImplicitVRLittleEndian)]:
+        ds = base()
+        ds.PixelSpacing = [0.2, 0.1]
+        ds.ImagerPixelSpacing = [0.15, 0.15]
+        ds.PixelData = f16().tobytes()
+        save(ds, name, syntax)
+
+    # MONOCHROME1, 12 bits stored, window in stored units.
+    ds = base("MONOCHROME1", 12)
+    ds.WindowCenter = 1000
+    ds.WindowWidth = 600
+    ds.PixelData = f12().tobytes()
+    save(ds, "mono1_12bit.dcm")
+
+    # 12 bits stored with garbage in the 4 unused high bits; only Imager Pixel Spacing.
+    ds = base("MONOCHROME2", 12)
+    ds.ImagerPixelSpacing = [0.143, 0.139]
+    ds.PixelData = (f12() | garbage_nibble()).tobytes()
+    save(ds, "bits12_garbage.dcm")
+
+    # 12 bits stored, High Bit 15: the samples sit in the top bits, garbage in the low nibble.
+    ds = base("MONOCHROME2", 12)
+    ds.HighBit = 15
+    ds.PixelData = ((f12() << 4) | (garbage_nibble() >> 12)).astype(np.uint16).tobytes()
+    save(ds, "highbit15.dcm")
+
+    # Signed 16-bit.
+    ds = base(signed=True)
+    ds.PixelData = (f16().astype(np.int64) - 32768).astype(np.int16).tobytes()
+    save(ds, "signed16.dcm")
+
+    # Signed 12-bit, sign-extended into the high bits as most writers do.
+    ds = base(bits_stored=12, signed=True)
+    ds.PixelData = (f12().astype(np.int64) - 2048).astype(np.int16).tobytes()
+    save(ds, "signed12.dcm")
+
+    # Rescale slope/intercept and a window in modality units; Pixel Spacing implausible (0).
+    ds = base()
+    ds.RescaleSlope = 0.5
+    ds.RescaleIntercept = -1024
+    ds.RescaleType = "US"
+    ds.WindowCenter = 40
+    ds.WindowWidth = 400
+    ds.PixelSpacing = [0, 0]
+    ds.ImagerPixelSpacing = [0.125, 0.125]
+    ds.PixelData = f16().tobytes()
+    save(ds, "rescale_window.dcm")
+
+    # Negative slope on MONOCHROME2: modality values fall as attenuation rises.
+    ds = base(bits_stored=12)
+    ds.RescaleSlope = -2
+    ds.RescaleIntercept = 1000
+    ds.PixelData = f12().tobytes()
+    save(ds, "negative_slope.dcm")
+
+    # 8 bits allocated, odd pixel count (41×31), padded to even length by the writer.
+    ds = base(bits_stored=8, bits_allocated=8, w=41, h=31)
+    y8, x8 = np.mgrid[0:31, 0:41]
+    ds.PixelData = ((x8 * 5 + y8 * 11) % 256).astype(np.uint8).tobytes()
+    save(ds, "eight_bit_41x31.dcm")
+
+    # No preamble, no meta group: raw data sets in both encodings.
+    for name, syntax in [("raw_implicit.dcm", U.ImplicitVRLittleEndian), ("raw_explicit.dcm", U.ExplicitVRLittleEndian)]:
+        ds = base()
+        ds.PixelData = f16().tobytes()
+        save(ds, name, syntax, part10=False)
+
+    # A private sequence of undefined length before the pixel data, its items of undefined
+    # and defined length, nesting another undefined-length sequence whose items hold decoy
+    # Rows/Columns and an icon Pixel Data that a reader skipping wrongly would pick up.
+    for name, syntax in [("private_sequence_explicit.dcm", U.ExplicitVRLittleEndian),
+                         ("private_sequence_implicit.dcm", U.ImplicitVRLittleEndian)]:
+        ds = base()
+        ds.add_new((0x0009, 0x0010), "LO", "DETECT TEST")
+        decoy = Dataset()
+        decoy.Rows = 9
+        decoy.Columns = 9
+        decoy.BitsAllocated = 8
+        decoy.PixelData = bytes(82)
+        decoy.is_undefined_length_sequence_item = True
+        inner = DataElement((0x0009, 0x1002), "SQ", Sequence([decoy]))
+        inner.is_undefined_length = True
+        item1 = Dataset()
+        item1.add(inner)
+        item1.add_new((0x0009, 0x1003), "LO", "first item")
+        item1.is_undefined_length_sequence_item = True
+        item2 = Dataset()
+        item2.add_new((0x0009, 0x1003), "LO", "second item, defined length")
+        outer = DataElement((0x0009, 0x1001), "SQ", Sequence([item1, item2]))
+        outer.is_undefined_length = True
+        ds.add(outer)
+        ds.PixelData = f16().tobytes()
+        save(ds, name, syntax)
+
+    # Three frames.
+    ds = base()
+    ds.NumberOfFrames = 3
+    ds.PixelData = b"".join(f16(k).tobytes() for k in range(3))
+    save(ds, "multiframe3.dcm")
+
+    # Explicit VR big endian: must be refused by name.
+    ds = base()
+    ds.PixelData = f16().byteswap().tobytes()
+    save(ds, "big_endian.dcm", U.ExplicitVRBigEndian)
+
+    # JPEG 2000 (the fragments are not a real codestream: the syntax alone must be refused).
+    ds = base()
+    ds.PixelData = encapsulate([b"\xff\x4f\xff\x51" + bytes(60)])
+    ds["PixelData"].VR = "OB"
+    ds["PixelData"].is_undefined_length = True
+    save(ds, "jpeg2000.dcm", U.JPEG2000Lossless)
+
+    total = 0
+    for f in sorted(os.listdir(OUT)):
+        if f.endswith(".dcm"):
+            p = os.path.join(OUT, f)
+            total += os.path.getsize(p)
+            ds = pydicom.dcmread(p, force=True)  # each one readable by pydicom
+            assert ds.Rows in (H, 31), f
+            if not f.startswith("raw_") and f not in ("big_endian.dcm", "jpeg2000.dcm"):
+                ds.pixel_array
+    print(f"wrote fixtures, {total} bytes in total")
+
+
+def check_encoder():
+    """Reads DICOMEncoder's samples (written by the Swift tests) with pydicom and DCMTK."""
+    folder = os.path.join(OUT, "encoder")
+    expected = {
+        "encoder_explicit_dx.dcm": dict(values=f16(), bits=16, photometric="MONOCHROME2",
+                                        sop=U.DigitalXRayImageStorageForPresentation,
+                                        syntax=U.ExplicitVRLittleEndian, ps=[0.1, 0.12]),
+        "encoder_implicit_cr_mono1.dcm": dict(values=f12(), bits=12, photometric="MONOCHROME1",
+                                              sop=U.ComputedRadiographyImageStorage,
+                                              syntax=U.ImplicitVRLittleEndian, ips=[0.139, 0.143],
+                                              slope=2.0, intercept=-100.0, wc=500.0, ww=1000.0),
+        "encoder_mg_garbage.dcm": dict(values=f12() % 1024, stored=(f12() % 1024) | garbage_nibble(),
+                                       bits=10, photometric="MONOCHROME2",
+                                       sop=U.DigitalMammographyXRayImageStorageForPresentation,
+                                       syntax=U.ExplicitVRLittleEndian),
+    }
+    failures = 0
+    for name, e in expected.items():
+        path = os.path.join(folder, name)
+        ds = pydicom.dcmread(path)  # strict Part 10: preamble + DICM required
+        problems = []
+        if ds.file_meta.TransferSyntaxUID != e["syntax"]:
+            problems.append(f"syntax {ds.file_meta.TransferSyntaxUID}")
+        if ds.SOPClassUID != e["sop"] or ds.file_meta.MediaStorageSOPClassUID != e["sop"]:
+            problems.append(f"SOP class {ds.SOPClassUID}")
+        if ds.SOPInstanceUID != ds.file_meta.MediaStorageSOPInstanceUID or not ds.SOPInstanceUID.is_valid:
+            problems.append("SOP instance UID")
+        raw = open(path, "rb").read()
+        group_length = int.from_bytes(raw[140:144], "little")
+        meta_end = 144 + group_length
+        pos = 144  # walk the meta elements: they must end exactly where the group length says
+        while pos < meta_end and raw[pos:pos + 2] == b"\x02\x00":
+            if raw[pos + 4:pos + 6] in (b"OB", b"OW", b"UN", b"UT", b"SQ"):
+                pos += 12 + int.from_bytes(raw[pos + 8:pos + 12], "little")
+            else:
+                pos += 8 + int.from_bytes(raw[pos + 6:pos + 8], "little")
+        if pos != meta_end or raw[meta_end:meta_end + 2] == b"\x02\x00":
+            problems.append("meta group length does not end the meta group")
+        if ds.file_meta.FileMetaInformationGroupLength != group_length:
+            problems.append("pydicom reads another group length")
+        if ds.PhotometricInterpretation != e["photometric"] or ds.BitsStored != e["bits"]:
+            problems.append("pixel module")
+        stored = np.frombuffer(ds.PixelData, dtype="<u2").reshape(H, W)
+        if not np.array_equal(stored, e.get("stored", e["values"])):
+            problems.append("stored values")
+        arr = ds.pixel_array & ((1 << e["bits"]) - 1)
+        if not np.array_equal(arr, e["values"]):
+            problems.append("pixel_array")
+        if "ps" in e and [float(v) for v in ds.PixelSpacing] != e["ps"]:
+            problems.append(f"PixelSpacing {ds.PixelSpacing}")
+        if "ips" in e and [float(v) for v in ds.ImagerPixelSpacing] != e["ips"]:
+            problems.append(f"ImagerPixelSpacing {ds.ImagerPixelSpacing}")
+        for key, attr in [("slope", "RescaleSlope"), ("intercept", "RescaleIntercept"),
+                          ("wc", "WindowCenter"), ("ww", "WindowWidth")]:
+            if key in e and float(getattr(ds, attr)) != e[key]:
+                problems.append(attr)
+        if shutil.which("dcmdump"):
+            r = subprocess.run(["dcmdump", "-E", "+E", path], capture_output=True, text=True)
+            if r.returncode != 0 or "E:" in r.stderr or "W:" in r.stderr:
+                problems.append("dcmdump: " + r.stderr.strip())
+            r = subprocess.run(["dcmftest", path], capture_output=True, text=True)
+            if r.returncode != 0:
+                problems.append("dcmftest: " + r.stdout.strip())
+            r = subprocess.run(["dcm2pnm", "--write-raw-pnm", "--no-windowing", path, "/tmp/_enc.pgm"],
+                               capture_output=True, text=True)
+            if r.returncode != 0 or r.stderr.strip():
+                problems.append("dcm2pnm: " + r.stderr.strip())
+        print(f"{name}: {'OK' if not problems else 'FAIL ' + '; '.join(problems)}")
+        failures += bool(problems)
+    print("pydicom", pydicom.__version__, "| DCMTK", "yes" if shutil.which("dcmdump") else "not installed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    if "--check-encoder" in sys.argv:
+        check_encoder()
+    else:
+        make()
