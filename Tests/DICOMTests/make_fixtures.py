@@ -7,6 +7,10 @@ pydicom and DCMTK read the files our own DICOMEncoder wrote.
     DICOM_WRITE_ENCODER_SAMPLES=1 swift test --filter DICOMTests            # write encoder samples
     /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py --check-encoder
 
+and, on files we may not commit (e.g. pydicom's own test files), against pydicom as oracle:
+    DICOM_ORACLE_DIR=$D DICOM_ORACLE_OUT=/tmp/oracle swift test --filter DICOMOracleTests
+    /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py --oracle $D /tmp/oracle
+
 Pixel values come from the formulas below; DICOMFixtureTests.swift computes the same ones.
 """
 import os
@@ -276,8 +280,66 @@ def check_encoder():
     sys.exit(1 if failures else 0)
 
 
+def oracle(folder, out):
+    """Compares what DICOMOracleTests decoded from `folder` (written to `out`) with pydicom."""
+    import json
+    bad = 0
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".dcm"):
+            continue
+        base = os.path.join(out, name)
+        try:
+            ds = pydicom.dcmread(os.path.join(folder, name), force=True)
+            arr = ds.pixel_array
+            theirs = f"pydicom decodes {arr.shape} {ds.get('PhotometricInterpretation', '?')}"
+        except Exception as e:  # noqa: BLE001 - we only report what pydicom made of it
+            ds, arr, theirs = None, None, f"pydicom: {type(e).__name__}"
+        if os.path.exists(base + ".err"):
+            print(f"REFUSED {name}: {open(base + '.err').read()}  [{theirs}]")
+            continue
+        info = json.load(open(base + ".json"))
+        ours = np.fromfile(base + ".u16", dtype="<u2").reshape(info["height"], info["width"])
+        if arr is None:
+            print(f"MISMATCH {name}: we decode, {theirs}")
+            bad += 1
+            continue
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+        a = (arr[0] if frames > 1 else arr).astype(np.int64)
+        bits = int(ds.BitsStored)
+        if int(ds.PixelRepresentation) == 1:
+            a = a + (1 << (bits - 1))
+        a &= (1 << bits) - 1
+        slope = float(ds.get("RescaleSlope", 1) or 1)
+        if (ds.PhotometricInterpretation == "MONOCHROME1") != (slope < 0):
+            a = ((1 << bits) - 1) - a
+        problems = []
+        if not np.array_equal(a, ours):
+            problems.append(f"pixels differ at {int((a != ours).sum())} places")
+        if "RescaleSlope" in ds or "RescaleIntercept" in ds:
+            from pydicom.pixels import apply_modality_lut
+            theirs_mod = apply_modality_lut(arr[0] if frames > 1 else arr, ds)
+            ours_mod = info["slope"] * ours.astype(np.float64) + info["intercept"]
+            if not np.allclose(ours_mod, theirs_mod):
+                problems.append("modality values differ from pydicom's apply_modality_lut")
+            else:
+                problems.append("modality LUT matches")
+        ps = ds.get("PixelSpacing") or ds.get("ImagerPixelSpacing")
+        if ps is not None and info["spacing"] is not None and [float(v) for v in ps] != info["spacing"]:
+            problems.append(f"spacing {info['spacing']} vs {list(ps)}")
+        if ps is None and info["spacing"] is not None:
+            problems.append("spacing invented")
+        ok = all(p == "modality LUT matches" for p in problems)
+        print(f"{'OK' if ok else 'MISMATCH'} {name}: {info['width']}x{info['height']} "
+              f"bits {bits} source {info['source']} {'; '.join(problems)}")
+        bad += any(p != "modality LUT matches" for p in problems)
+    sys.exit(1 if bad else 0)
+
+
 if __name__ == "__main__":
-    if "--check-encoder" in sys.argv:
+    if "--oracle" in sys.argv:
+        i = sys.argv.index("--oracle")
+        oracle(sys.argv[i + 1], sys.argv[i + 2])
+    elif "--check-encoder" in sys.argv:
         check_encoder()
     else:
         make()
