@@ -1,7 +1,7 @@
 import Radiography
 
-/// Reads DICOM films into `Radiograph`s: uncompressed little-endian transfer syntaxes,
-/// grayscale, 8 or 16 bits allocated. Everything else is refused with a message naming what
+/// Reads DICOM films into `Radiograph`s: uncompressed little-endian transfer syntaxes and RLE
+/// Lossless, grayscale, 8 or 16 bits allocated. Everything else is refused with a message naming what
 /// the file uses (see README.md for the list).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)
@@ -37,16 +37,37 @@ public enum DICOMDecoder {
         guard (1...module.numberOfFrames).contains(frame) else {
             throw FilmError("DICOM: frame \(frame) was asked for but the file has \(module.numberOfFrames) frame\(module.numberOfFrames == 1 ? "" : "s")")
         }
-        guard !pixelData.hasUndefinedLength else {
-            throw FilmError("DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
-        }
-        let range = try NativePixelDecoder.frameRange(module, pixelData: pixelData.value, index: frame - 1)
         let mapping = SampleMapping(module)
-        let pixels = NativePixelDecoder.decode(bytes, range: range, module: module, mapping: mapping)
+        let pixels: [UInt16]
+        switch syntax.pixelCodec {
+        case .native:
+            guard !pixelData.hasUndefinedLength else {
+                throw FilmError("DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
+            }
+            let range = try NativePixelDecoder.frameRange(module, pixelData: pixelData.value, index: frame - 1)
+            pixels = NativePixelDecoder.decode(bytes, range: range, module: module, mapping: mapping)
+        case .rle:
+            let fragments = try encapsulatedFragments(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
+            guard fragments.count == 1 else {
+                throw FilmError("DICOM: RLE frame \(frame) spans \(fragments.count) fragments; RLE Lossless allows one per frame")
+            }
+            pixels = try RLEPixelDecoder.decode(bytes, fragment: fragments[0], module: module, mapping: mapping)
+        default:
+            throw syntax.refusal
+        }
         let spacing = module.chosenSpacing
         return Radiograph(
             width: module.columns, height: module.rows, pixels: pixels, bitsStored: module.bitsStored,
             spacing: spacing?.0, spacingSource: spacing?.1 ?? .unknown, format: .dicom,
             modalityRescale: mapping.rescale, displayWindow: mapping.window)
+    }
+
+    private static func encapsulatedFragments(
+        _ pixelData: DataElement, frame: Int, module: PixelModule, syntax: TransferSyntax, bytes: [UInt8]
+    ) throws -> [Range<Int>] {
+        guard pixelData.hasUndefinedLength else {
+            throw FilmError("DICOM: transfer syntax \(syntax.uid) (\(syntax.name)) needs encapsulated Pixel Data, but it has a defined length")
+        }
+        return try EncapsulatedFrames.fragments(of: frame - 1, frames: module.numberOfFrames, in: bytes, value: pixelData.value)
     }
 }

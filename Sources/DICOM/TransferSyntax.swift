@@ -9,8 +9,8 @@ import Radiography
 struct TransferSyntax: Sendable, Equatable {
     enum ByteOrder: Sendable { case little, big }
     enum VREncoding: Sendable { case explicit, implicit }
-    /// How the pixel data is stored. Only `.native` has a decoder so far.
-    enum PixelCodec: Sendable { case native, rle, jpeg, jpegLS, jpeg2000, htj2k, video, referenced, encapsulatedNative }
+    /// How the pixel data is stored. `decodable` lists the ones with a decoder.
+    enum PixelCodec: Sendable, Hashable { case native, rle, jpeg, jpegLS, jpeg2000, htj2k, video, referenced, encapsulatedNative }
 
     let uid: String
     let name: String
@@ -21,8 +21,11 @@ struct TransferSyntax: Sendable, Equatable {
 
     /// True when this reader can parse the data set and decode the pixels.
     var isReadable: Bool {
-        byteOrder == .little && !isDeflated && pixelCodec == .native
+        byteOrder == .little && !isDeflated && Self.decodable.contains(pixelCodec)
     }
+
+    /// Pixel codecs with a decoder in `Pixels/`.
+    static let decodable: Set<PixelCodec> = [.native, .rle]
 
     static let implicitVRLittleEndian = TransferSyntax(
         uid: "1.2.840.10008.1.2", name: "Implicit VR Little Endian",
@@ -102,7 +105,7 @@ struct TransferSyntax: Sendable, Equatable {
 
     /// The refusal for a syntax this reader cannot read (yet), naming UID and syntax.
     var refusal: FilmError {
-        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported: only uncompressed little endian (1.2.840.10008.1.2, 1.2.840.10008.1.2.1) is read")
+        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: implicit and explicit VR little endian, RLE Lossless)")
     }
 
     static func refusal(unknownUID uid: String) -> FilmError {

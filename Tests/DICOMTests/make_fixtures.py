@@ -79,7 +79,7 @@ def save(ds, name, syntax=U.ExplicitVRLittleEndian, part10=True):
 def make():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
-        if f.endswith(".dcm"):
+        if f.endswith(".dcm") and not (f == "rle_dcmtk_signed16.dcm" and not shutil.which("dcmcrle")):
             os.remove(os.path.join(OUT, f))
 
     # Plain 16-bit film, both VR encodings; Pixel Spacing and Imager Pixel Spacing both present.
@@ -194,6 +194,26 @@ def make():
     ds["PixelData"].VR = "OB"
     ds["PixelData"].is_undefined_length = True
     save(ds, "jpeg2000.dcm", U.JPEG2000Lossless)
+
+    # RLE Lossless, encoded by pydicom's own RLE encoder...
+    ds = base()
+    ds.PixelSpacing = [0.2, 0.1]
+    ds.compress(U.RLELossless, f16(), encoding_plugin="pydicom")
+    save(ds, "rle_16bit.dcm", U.RLELossless)
+    ds = base("MONOCHROME1", 12)
+    ds.compress(U.RLELossless, f12(), encoding_plugin="pydicom")
+    save(ds, "rle_mono1_12bit.dcm", U.RLELossless)
+    ds = base(bits_stored=8, bits_allocated=8, w=41, h=31)
+    ds.NumberOfFrames = 3
+    y8, x8 = np.mgrid[0:31, 0:41]
+    frames = np.stack([((x8 * 5 + y8 * 11 + k * 50) % 256).astype(np.uint8) for k in range(3)])
+    ds.compress(U.RLELossless, frames, encoding_plugin="pydicom")
+    save(ds, "rle_8bit_3frames.dcm", U.RLELossless)
+    # ... and by DCMTK (dcmcrle), with a Basic Offset Table, from the signed 16-bit film.
+    if shutil.which("dcmcrle"):
+        subprocess.run(["dcmcrle", "+ot", os.path.join(OUT, "signed16.dcm"), os.path.join(OUT, "rle_dcmtk_signed16.dcm")], check=True)
+    else:
+        print("dcmcrle (DCMTK) not installed: rle_dcmtk_signed16.dcm not regenerated")
 
     total = 0
     for f in sorted(os.listdir(OUT)):
