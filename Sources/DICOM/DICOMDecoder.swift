@@ -1,7 +1,7 @@
 import Radiography
 
-/// Reads DICOM films into `Radiograph`s: uncompressed little-endian transfer syntaxes and RLE
-/// Lossless, grayscale, 8 or 16 bits allocated. Everything else is refused with a message naming what
+/// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian)
+/// and RLE Lossless, grayscale, 8 or 16 bits allocated. Everything else is refused with a message naming what
 /// the file uses (see README.md for the list).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)
@@ -23,9 +23,11 @@ public enum DICOMDecoder {
         let syntax = header.transferSyntax
         guard syntax.isReadable else { throw syntax.refusal }
 
-        var reader = DataSetReader(bytes, offset: header.dataSetOffset, explicitVR: syntax.vrEncoding == .explicit)
+        let bigEndian = syntax.byteOrder == .big
+        var reader = DataSetReader(bytes, offset: header.dataSetOffset, explicitVR: syntax.vrEncoding == .explicit,
+                                   bigEndian: bigEndian)
         let elements = try reader.readElements(keep: Set(ElementDictionary.entries.keys), stopAfter: .pixelData)
-        let dataSet = DataSet(bytes: bytes, elements: elements)
+        let dataSet = DataSet(bytes: bytes, elements: elements, bigEndian: bigEndian)
 
         guard let pixelData = dataSet[.pixelData] else {
             if dataSet[.floatPixelData] != nil || dataSet[.doubleFloatPixelData] != nil {
@@ -45,7 +47,8 @@ public enum DICOMDecoder {
                 throw FilmError("DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
             }
             let range = try NativePixelDecoder.frameRange(module, pixelData: pixelData.value, index: frame - 1)
-            pixels = NativePixelDecoder.decode(bytes, range: range, module: module, mapping: mapping)
+            pixels = NativePixelDecoder.decode(bytes, range: range, module: module, mapping: mapping,
+                                               layout: .init(bigEndian: bigEndian, vr: pixelData.vr, element: pixelData.value))
         case .rle:
             let fragments = try encapsulatedFragments(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
             guard fragments.count == 1 else {

@@ -21,7 +21,7 @@ struct TransferSyntax: Sendable, Equatable {
 
     /// True when this reader can parse the data set and decode the pixels.
     var isReadable: Bool {
-        byteOrder == .little && !isDeflated && Self.decodable.contains(pixelCodec)
+        !isDeflated && Self.decodable.contains(pixelCodec)
     }
 
     /// Pixel codecs with a decoder in `Pixels/`.
@@ -105,7 +105,7 @@ struct TransferSyntax: Sendable, Equatable {
 
     /// The refusal for a syntax this reader cannot read (yet), naming UID and syntax.
     var refusal: FilmError {
-        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: implicit and explicit VR little endian, RLE Lossless)")
+        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: implicit and explicit VR little endian, explicit VR big endian, RLE Lossless)")
     }
 
     static func refusal(unknownUID uid: String) -> FilmError {

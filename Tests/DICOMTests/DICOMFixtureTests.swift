@@ -106,9 +106,30 @@ final class DICOMFixtureTests: XCTestCase {
                        "DICOM: frame 0 was asked for but the file has 3 frames")
     }
 
+    func testExplicitVRBigEndian() throws {
+        let r16 = try decode("big_endian.dcm")
+        XCTAssertEqual(r16.pixels, Formula.grid { Formula.f16($0, $1) })
+        XCTAssertEqual(r16.spacing, PixelSpacing(row: 0.2, column: 0.1))
+        let raw = try decode("raw_big_endian.dcm")  // no meta group: big endian inferred
+        XCTAssertEqual(raw.bitsStored, 12)
+        XCTAssertEqual(raw.pixels, Formula.grid { Formula.f12($0, $1) })  // signed, shifted
+        let frames = try fixture("big_endian_8bit_3frames.dcm")
+        func frame8(_ k: Int) -> [UInt16] { Formula.grid(width: 41, height: 31) { ($0 * 5 + $1 * 11 + k * 50) % 256 } }
+        for k in 0..<3 { XCTAssertEqual(try DICOMDecoder.decode(frames, frame: k + 1).pixels, frame8(k)) }
+
+        // The same 8-bit frames in an OW element, which big endian swaps as 16-bit words.
+        var ow = frames
+        let at = try XCTUnwrap(offsetOfBigEndian(0x7FE0, 0x0010, vr: "OB", in: ow))
+        ow[at + 4] = UInt8(ascii: "O"); ow[at + 5] = UInt8(ascii: "W")
+        let length = Int(ow[at + 10]) << 8 | Int(ow[at + 11])
+        XCTAssertEqual(length, 3814)
+        for p in stride(from: at + 12, to: at + 12 + length, by: 2) { ow.swapAt(p, p + 1) }
+        for k in 0..<3 { XCTAssertEqual(try DICOMDecoder.decode(ow, frame: k + 1).pixels, frame8(k)) }
+    }
+
     func testUnsupportedTransferSyntaxesAreRefusedByName() throws {
-        XCTAssertEqual(filmError { try self.decode("big_endian.dcm") },
-                       "DICOM: transfer syntax 1.2.840.10008.1.2.2 (Explicit VR Big Endian) is not supported (read are: implicit and explicit VR little endian, RLE Lossless)")
+        XCTAssertEqual(filmError { try self.decode("deflated.dcm") },
+                       "DICOM: transfer syntax 1.2.840.10008.1.2.1.99 (Deflated Explicit VR Little Endian) is not supported (read are: implicit and explicit VR little endian, explicit VR big endian, RLE Lossless)")
         XCTAssertTrue(filmError { try self.decode("jpeg2000.dcm") }
             .hasPrefix("DICOM: transfer syntax 1.2.840.10008.1.2.4.90 (JPEG 2000 Image Compression (Lossless Only)) is not supported"))
     }

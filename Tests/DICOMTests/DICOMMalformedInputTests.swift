@@ -9,7 +9,8 @@ final class DICOMMalformedInputTests: XCTestCase {
 
     func testEveryTruncationIsAnError() throws {
         for name in ["explicit_le.dcm", "implicit_le.dcm", "private_sequence_implicit.dcm",
-                     "private_sequence_explicit.dcm", "raw_explicit.dcm", "eight_bit_41x31.dcm"] {
+                     "private_sequence_explicit.dcm", "raw_explicit.dcm", "eight_bit_41x31.dcm",
+                     "big_endian.dcm", "raw_big_endian.dcm", "big_endian_8bit_3frames.dcm"] {
             let bytes = try fixture(name)
             XCTAssertNoThrow(try DICOMDecoder.decode(bytes), name)
             for cut in 0..<bytes.count {

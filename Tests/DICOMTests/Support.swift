@@ -46,6 +46,14 @@ func offsetOf(_ group: UInt16, _ element: UInt16, vr: String, in bytes: [UInt8])
     return nil
 }
 
+/// Offset of the first explicit-VR big-endian element header with this tag and VR.
+func offsetOfBigEndian(_ group: UInt16, _ element: UInt16, vr: String, in bytes: [UInt8]) -> Int? {
+    let pattern = [UInt8(group >> 8), UInt8(group & 0xFF), UInt8(element >> 8), UInt8(element & 0xFF)] + Array(vr.utf8)
+    guard bytes.count >= pattern.count else { return nil }
+    for i in 0...(bytes.count - pattern.count) where Array(bytes[i..<(i + pattern.count)]) == pattern { return i }
+    return nil
+}
+
 /// Offset of the first implicit-VR element header with this tag (tag bytes only).
 func offsetOfTag(_ group: UInt16, _ element: UInt16, in bytes: [UInt8], from start: Int = 132) -> Int? {
     let pattern = [UInt8(group & 0xFF), UInt8(group >> 8), UInt8(element & 0xFF), UInt8(element >> 8)]

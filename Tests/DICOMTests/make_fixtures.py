@@ -183,10 +183,25 @@ def make():
     ds.PixelData = b"".join(f16(k).tobytes() for k in range(3))
     save(ds, "multiframe3.dcm")
 
-    # Explicit VR big endian: must be refused by name.
+    # Explicit VR big endian: 16-bit with spacing, 8-bit multi-frame (OB, odd frame size), and a
+    # raw big-endian data set of signed 12-bit samples.
     ds = base()
-    ds.PixelData = f16().byteswap().tobytes()
+    ds.PixelSpacing = [0.2, 0.1]
+    ds.PixelData = f16().astype(">u2").tobytes()
     save(ds, "big_endian.dcm", U.ExplicitVRBigEndian)
+    ds = base(bits_stored=8, bits_allocated=8, w=41, h=31)
+    ds.NumberOfFrames = 3
+    y8, x8 = np.mgrid[0:31, 0:41]
+    ds.PixelData = b"".join(((x8 * 5 + y8 * 11 + k * 50) % 256).astype(np.uint8).tobytes() for k in range(3))
+    save(ds, "big_endian_8bit_3frames.dcm", U.ExplicitVRBigEndian)
+    ds = base(bits_stored=12, signed=True)
+    ds.PixelData = (f12().astype(np.int64) - 2048).astype(">i2").tobytes()
+    ds.save_as(os.path.join(OUT, "raw_big_endian.dcm"), enforce_file_format=False, implicit_vr=False, little_endian=False)
+
+    # Deflated explicit VR little endian: refused by name (no zlib in this module yet).
+    ds = base()
+    ds.PixelData = f16().tobytes()
+    save(ds, "deflated.dcm", U.DeflatedExplicitVRLittleEndian)
 
     # JPEG 2000 (the fragments are not a real codestream: the syntax alone must be refused).
     ds = base()
@@ -198,16 +213,16 @@ def make():
     # RLE Lossless, encoded by pydicom's own RLE encoder...
     ds = base()
     ds.PixelSpacing = [0.2, 0.1]
-    ds.compress(U.RLELossless, f16(), encoding_plugin="pydicom")
+    ds.compress(U.RLELossless, f16(), encoding_plugin="pydicom", generate_instance_uid=False)
     save(ds, "rle_16bit.dcm", U.RLELossless)
     ds = base("MONOCHROME1", 12)
-    ds.compress(U.RLELossless, f12(), encoding_plugin="pydicom")
+    ds.compress(U.RLELossless, f12(), encoding_plugin="pydicom", generate_instance_uid=False)
     save(ds, "rle_mono1_12bit.dcm", U.RLELossless)
     ds = base(bits_stored=8, bits_allocated=8, w=41, h=31)
     ds.NumberOfFrames = 3
     y8, x8 = np.mgrid[0:31, 0:41]
     frames = np.stack([((x8 * 5 + y8 * 11 + k * 50) % 256).astype(np.uint8) for k in range(3)])
-    ds.compress(U.RLELossless, frames, encoding_plugin="pydicom")
+    ds.compress(U.RLELossless, frames, encoding_plugin="pydicom", generate_instance_uid=False)
     save(ds, "rle_8bit_3frames.dcm", U.RLELossless)
     # ... and by DCMTK (dcmcrle), with a Basic Offset Table, from the signed 16-bit film.
     if shutil.which("dcmcrle"):
@@ -222,7 +237,7 @@ def make():
             total += os.path.getsize(p)
             ds = pydicom.dcmread(p, force=True)  # each one readable by pydicom
             assert ds.Rows in (H, 31), f
-            if not f.startswith("raw_") and f not in ("big_endian.dcm", "jpeg2000.dcm"):
+            if not f.startswith("raw_") and f not in ("jpeg2000.dcm", "deflated.dcm"):
                 ds.pixel_array
     print(f"wrote fixtures, {total} bytes in total")
 

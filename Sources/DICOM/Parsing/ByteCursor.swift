@@ -6,10 +6,13 @@ import Radiography
 struct ByteCursor {
     let bytes: [UInt8]
     private(set) var offset: Int
+    /// Byte order of every multi-byte number read (the meta group is always little endian).
+    let bigEndian: Bool
 
-    init(_ bytes: [UInt8], offset: Int = 0) {
+    init(_ bytes: [UInt8], offset: Int = 0, bigEndian: Bool = false) {
         self.bytes = bytes
         self.offset = min(max(offset, 0), bytes.count)
+        self.bigEndian = bigEndian
     }
 
     var remaining: Int { bytes.count - offset }
@@ -22,11 +25,12 @@ struct ByteCursor {
         }
     }
 
-    /// Little-endian 16-bit value at the cursor, without moving it.
+    /// 16-bit value at the cursor, without moving it.
     func peekUInt16(at delta: Int = 0) -> UInt16? {
         let i = offset + delta
         guard delta >= 0, i + 2 <= bytes.count else { return nil }
-        return UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8
+        let v = UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8
+        return bigEndian ? v.byteSwapped : v
     }
 
     func peekByte(at delta: Int) -> UInt8? {
@@ -39,7 +43,7 @@ struct ByteCursor {
         try require(2, for: what())
         let v = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
         offset += 2
-        return v
+        return bigEndian ? v.byteSwapped : v
     }
 
     mutating func readUInt32(for what: @autoclosure () -> String) throws -> UInt32 {
@@ -47,7 +51,7 @@ struct ByteCursor {
         var v: UInt32 = 0
         for k in 0..<4 { v |= UInt32(bytes[offset + k]) << (8 * UInt32(k)) }
         offset += 4
-        return v
+        return bigEndian ? v.byteSwapped : v
     }
 
     /// Two ASCII bytes (an explicit VR), returned raw so the caller can name bad ones.

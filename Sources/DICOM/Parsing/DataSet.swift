@@ -5,17 +5,18 @@ import Radiography
 struct DataSet {
     let bytes: [UInt8]
     let elements: [Tag: DataElement]
+    var bigEndian = false
 
     subscript(tag: Tag) -> DataElement? { elements[tag] }
 
-    /// First value of a US element; nil when absent. Little endian only, as every syntax read
-    /// today is.
+    /// First value of a US element; nil when absent.
     func unsigned16(_ tag: Tag) throws -> UInt16? {
         guard let e = elements[tag] else { return nil }
         guard e.value.count >= 2 else {
             throw FilmError("DICOM: \(ElementDictionary.label(tag)) is empty")
         }
-        return UInt16(bytes[e.value.lowerBound]) | UInt16(bytes[e.value.lowerBound + 1]) << 8
+        let v = UInt16(bytes[e.value.lowerBound]) | UInt16(bytes[e.value.lowerBound + 1]) << 8
+        return bigEndian ? v.byteSwapped : v
     }
 
     /// The value as text with DICOM's padding (trailing spaces and NULs, leading spaces)

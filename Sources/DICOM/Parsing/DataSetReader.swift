@@ -16,8 +16,8 @@ struct DataSetReader {
     private var cursor: ByteCursor
     let explicitVR: Bool
 
-    init(_ bytes: [UInt8], offset: Int, explicitVR: Bool) {
-        cursor = ByteCursor(bytes, offset: offset)
+    init(_ bytes: [UInt8], offset: Int, explicitVR: Bool, bigEndian: Bool = false) {
+        cursor = ByteCursor(bytes, offset: offset, bigEndian: bigEndian)
         self.explicitVR = explicitVR
     }
 

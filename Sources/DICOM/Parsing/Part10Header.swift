@@ -54,8 +54,9 @@ struct Part10Header {
         if group <= 0x00FF {
             return VR(a, b).isKnown ? .explicitVRLittleEndian : .implicitVRLittleEndian
         }
-        if group.byteSwapped <= 0x00FF {
-            throw TransferSyntax.explicitVRBigEndian.refusal
+        // Big endian has only an explicit VR syntax.
+        if group.byteSwapped <= 0x00FF, VR(a, b).isKnown {
+            return .explicitVRBigEndian
         }
         throw FilmError("DICOM: not a DICOM file (no 'DICM' marker at byte 128, and the bytes do not start with a data element)")
     }

@@ -1,8 +1,24 @@
 import Radiography
 
-/// Uncompressed (native) pixel data: frames stored back to back, 8 or 16 bits per sample,
-/// little endian. One pass over the frame's bytes, mapping each sample as it is read.
+/// Uncompressed (native) pixel data: frames stored back to back, 8 or 16 bits per sample.
+/// One pass over the frame's bytes, mapping each sample as it is read.
 enum NativePixelDecoder {
+    /// How the bytes of the Pixel Data element are laid out beyond the pixel module.
+    struct Layout {
+        /// 16-bit words in big endian (Explicit VR Big Endian).
+        let bigEndian: Bool
+        /// 8-bit samples in an OW element of a big-endian file: OW is byte-swapped as 16-bit
+        /// words (PS3.5 7.3), so sample k sits at byte k ^ 1 of the element.
+        let swapsBytePairs: Bool
+        let element: Range<Int>
+
+        init(bigEndian: Bool, vr: VR?, element: Range<Int>) {
+            self.bigEndian = bigEndian
+            self.swapsBytePairs = bigEndian && vr == .OW
+            self.element = element
+        }
+    }
+
     /// Checks that the Pixel Data element holds every frame the header declares, before
     /// anything is allocated, and returns the byte range of frame `index` (0-based).
     static func frameRange(_ m: PixelModule, pixelData: Range<Int>, index: Int) throws -> Range<Int> {
@@ -17,22 +33,37 @@ enum NativePixelDecoder {
     }
 
     /// The samples of one frame, mapped. `range` must come from `frameRange`.
-    static func decode(_ bytes: [UInt8], range: Range<Int>, module m: PixelModule, mapping: SampleMapping) -> [UInt16] {
+    static func decode(_ bytes: [UInt8], range: Range<Int>, module m: PixelModule, mapping: SampleMapping,
+                       layout: Layout) -> [UInt16] {
         let count = m.rows * m.columns
         let shift = mapping.shift, mask = mapping.mask, xor = mapping.xor
         return bytes.withUnsafeBytes { raw in
-            let src = UnsafeRawBufferPointer(rebasing: raw[range])
-            return [UInt16](unsafeUninitializedCapacity: count) { out, initialised in
+            [UInt16](unsafeUninitializedCapacity: count) { out, initialised in
                 let dst = out.baseAddress!
-                let base = src.baseAddress!
-                if m.bitsAllocated == 16 {
+                let base = raw.baseAddress! + range.lowerBound
+                switch (m.bitsAllocated, layout.bigEndian, layout.swapsBytePairs) {
+                case (16, false, _):
                     for i in 0..<count {
                         let word = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 &* i, as: UInt16.self))
                         dst[i] = ((word &>> shift) & mask) ^ xor
                     }
-                } else {
+                case (16, true, _):
+                    for i in 0..<count {
+                        let word = UInt16(bigEndian: base.loadUnaligned(fromByteOffset: 2 &* i, as: UInt16.self))
+                        dst[i] = ((word &>> shift) & mask) ^ xor
+                    }
+                case (_, _, false):
                     for i in 0..<count {
                         let word = UInt16(base.load(fromByteOffset: i, as: UInt8.self))
+                        dst[i] = ((word &>> shift) & mask) ^ xor
+                    }
+                case (_, _, true):
+                    // Swapped pairs are counted from the element's start, which frames of odd
+                    // size do not share; the element has even length, so k ^ 1 stays inside.
+                    let element = raw.baseAddress! + layout.element.lowerBound
+                    let first = range.lowerBound - layout.element.lowerBound
+                    for i in 0..<count {
+                        let word = UInt16(element.load(fromByteOffset: (first &+ i) ^ 1, as: UInt8.self))
                         dst[i] = ((word &>> shift) & mask) ^ xor
                     }
                 }
