@@ -1,7 +1,7 @@
 import Radiography
 
 /// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian)
-/// and RLE Lossless, grayscale, 8 or 16 bits allocated. Everything else is refused with a message naming what
+/// and RLE Lossless, 8 or 16 bits allocated, grayscale (colour films as their luminance). Everything else is refused with a message naming what
 /// the file uses (see README.md for the list).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)

@@ -10,7 +10,7 @@ final class DICOMMalformedInputTests: XCTestCase {
     func testEveryTruncationIsAnError() throws {
         for name in ["explicit_le.dcm", "implicit_le.dcm", "private_sequence_implicit.dcm",
                      "private_sequence_explicit.dcm", "raw_explicit.dcm", "eight_bit_41x31.dcm",
-                     "big_endian.dcm", "raw_big_endian.dcm", "big_endian_8bit_3frames.dcm"] {
+                     "big_endian.dcm", "raw_big_endian.dcm", "big_endian_8bit_3frames.dcm", "rgb_planar.dcm"] {
             let bytes = try fixture(name)
             XCTAssertNoThrow(try DICOMDecoder.decode(bytes), name)
             for cut in 0..<bytes.count {
@@ -91,7 +91,7 @@ final class DICOMMalformedInputTests: XCTestCase {
         XCTAssertEqual(filmError { try DICOMDecoder.decode(patched(0x0028, 0x0100, 32)) },
                        "DICOM: Bits Allocated 32 is not supported: only 8 and 16 are read")
         XCTAssertEqual(filmError { try DICOMDecoder.decode(patched(0x0028, 0x0002, 3)) },
-                       "DICOM: Samples per Pixel is 3 (colour); only grayscale films (1 sample per pixel) are read")
+                       "DICOM: Photometric Interpretation MONOCHROME2 with 3 samples per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB and YBR_FULL")
         XCTAssertEqual(filmError { try DICOMDecoder.decode(patched(0x0028, 0x0101, 17)) },
                        "DICOM: Bits Stored 17 does not fit in Bits Allocated 16")
         XCTAssertEqual(filmError { try DICOMDecoder.decode(patched(0x0028, 0x0102, 3)) },
@@ -102,7 +102,7 @@ final class DICOMMalformedInputTests: XCTestCase {
         let pi = offsetOf(0x0028, 0x0004, vr: "CS", in: rgb)! + 8
         rgb.replaceSubrange(pi..<pi + 12, with: Array("PALETTE COLOR ".utf8.prefix(12)))
         XCTAssertEqual(filmError { try DICOMDecoder.decode(rgb) },
-                       "DICOM: Photometric Interpretation PALETTE COLO is not supported: only MONOCHROME1 and MONOCHROME2 are read")
+                       "DICOM: Photometric Interpretation PALETTE COLO with 1 sample per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB and YBR_FULL")
     }
 
     func testUnknownTransferSyntax() {

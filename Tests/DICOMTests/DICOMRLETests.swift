@@ -37,7 +37,7 @@ final class DICOMRLETests: XCTestCase {
     }
 
     func testEveryTruncationIsAnError() throws {
-        for name in ["rle_8bit_3frames.dcm", "rle_dcmtk_signed16.dcm"] {
+        for name in ["rle_8bit_3frames.dcm", "rle_dcmtk_signed16.dcm", "rle_rgb16.dcm"] {
             let bytes = try fixture(name)
             for cut in 0..<bytes.count {
                 XCTAssertThrowsError(try DICOMDecoder.decode(Array(bytes[0..<cut]), frame: 3 - (cut % 3)), "\(name) cut at \(cut)")

@@ -198,6 +198,31 @@ def make():
     ds.PixelData = (f12().astype(np.int64) - 2048).astype(">i2").tobytes()
     ds.save_as(os.path.join(OUT, "raw_big_endian.dcm"), enforce_file_format=False, implicit_vr=False, little_endian=False)
 
+    # Colour films, read as luminance: RGB interleaved and planar, YBR_FULL, RLE RGB 8 and 16 bit.
+    rgb = np.stack([(XX * 7 + YY * 3) % 256, (XX * 2 + YY * 9 + 40) % 256, (XX * 13 + YY) % 256], axis=-1).astype(np.uint8)
+    for name, planar in [("rgb_interleaved.dcm", 0), ("rgb_planar.dcm", 1)]:
+        ds = base("RGB", 8, 8)
+        ds.SamplesPerPixel = 3
+        ds.PlanarConfiguration = planar
+        ds.PixelData = (rgb if planar == 0 else rgb.transpose(2, 0, 1)).tobytes()
+        save(ds, name)
+    ds = base("YBR_FULL", 8, 8)
+    ds.SamplesPerPixel = 3
+    ds.PlanarConfiguration = 0
+    ybr = np.stack([(XX * 5 + YY * 11) % 256, (XX + 100) % 256, (YY * 3 + 7) % 256], axis=-1).astype(np.uint8)
+    ds.PixelData = ybr.tobytes()
+    save(ds, "ybr_full.dcm")
+    ds = base("RGB", 8, 8)
+    ds.SamplesPerPixel = 3
+    ds.PlanarConfiguration = 0
+    ds.compress(U.RLELossless, rgb, encoding_plugin="pydicom", generate_instance_uid=False)
+    save(ds, "rle_rgb.dcm", U.RLELossless)
+    ds = base("RGB", 16, 16)
+    ds.SamplesPerPixel = 3
+    ds.PlanarConfiguration = 0
+    ds.compress(U.RLELossless, rgb.astype(np.uint16) * 257, encoding_plugin="pydicom", generate_instance_uid=False)
+    save(ds, "rle_rgb16.dcm", U.RLELossless)
+
     # Deflated explicit VR little endian: refused by name (no zlib in this module yet).
     ds = base()
     ds.PixelData = f16().tobytes()
@@ -340,6 +365,10 @@ def oracle(folder, out):
             continue
         frames = int(ds.get("NumberOfFrames", 1) or 1)
         a = (arr[0] if frames > 1 else arr).astype(np.int64)
+        if a.ndim == 3:  # colour: pydicom gives RGB (YBR converted); compare luma within rounding
+            a = np.rint(a[..., 0] * 0.299 + a[..., 1] * 0.587 + a[..., 2] * 0.114).astype(np.int64)
+            if np.abs(a - ours.astype(np.int64)).max() <= 1:
+                a = ours.astype(np.int64)
         bits = int(ds.BitsStored)
         if int(ds.PixelRepresentation) == 1:
             a = a + (1 << (bits - 1))

@@ -33,6 +33,7 @@ struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
     static let imagerPixelSpacing = Tag(0x0018, 0x1164)
     static let samplesPerPixel = Tag(0x0028, 0x0002)
     static let photometricInterpretation = Tag(0x0028, 0x0004)
+    static let planarConfiguration = Tag(0x0028, 0x0006)
     static let numberOfFrames = Tag(0x0028, 0x0008)
     static let rows = Tag(0x0028, 0x0010)
     static let columns = Tag(0x0028, 0x0011)
@@ -58,6 +59,7 @@ enum ElementDictionary {
         .imagerPixelSpacing: (.DS, "Imager Pixel Spacing"),
         .samplesPerPixel: (.US, "Samples per Pixel"),
         .photometricInterpretation: (.CS, "Photometric Interpretation"),
+        .planarConfiguration: (.US, "Planar Configuration"),
         .numberOfFrames: (.IS, "Number of Frames"),
         .rows: (.US, "Rows"),
         .columns: (.US, "Columns"),

@@ -3,12 +3,14 @@ import Radiography
 /// The Image Pixel module attributes (PS3.3 C.7.6.3) plus the few others that decide how the
 /// samples become a Radiograph, read and checked before any pixel is touched.
 ///
-/// Refused now (issue 3 adds them): colour (Samples per Pixel ≠ 1), Bits Allocated other
-/// than 8 or 16, float pixel data. Lenient where old writers are sloppy and the answer is
-/// unambiguous: Samples per Pixel, Photometric Interpretation, Bits Stored, High Bit and
-/// Pixel Representation default to 1, MONOCHROME2, Bits Allocated, Bits Stored − 1 and 0.
+/// Colour films (RGB, YBR_FULL: scanned or secondary-capture radiographs) are read as their
+/// luminance. Refused: other colour models (palette, subsampled YBR), signed colour, Bits
+/// Allocated other than 8 or 16, float pixel data. Lenient where old writers are sloppy and
+/// the answer is unambiguous: Samples per Pixel, Photometric Interpretation, Bits Stored,
+/// High Bit, Pixel Representation and Planar Configuration default to 1, MONOCHROME2, Bits
+/// Allocated, Bits Stored − 1, 0 and 0.
 struct PixelModule: Sendable {
-    enum Photometric: Sendable { case monochrome1, monochrome2 }
+    enum Photometric: Sendable { case monochrome1, monochrome2, rgb, ybrFull }
 
     let rows: Int
     let columns: Int
@@ -17,6 +19,10 @@ struct PixelModule: Sendable {
     let highBit: Int
     let isSigned: Bool
     let photometric: Photometric
+    /// 1 for grayscale, 3 for colour.
+    let samplesPerPixel: Int
+    /// Colour only: samples stored as three planes (RRR…GGG…BBB) rather than interleaved.
+    let isPlanar: Bool
     let numberOfFrames: Int
     /// Rescale Slope/Intercept when the file has either (the other then defaults to 1 or 0).
     let rescale: LinearRescale?
@@ -26,6 +32,7 @@ struct PixelModule: Sendable {
     let imagerPixelSpacing: PixelSpacing?
 
     var bytesPerSample: Int { bitsAllocated / 8 }
+    var bytesPerPixel: Int { samplesPerPixel * bytesPerSample }
 
     init(_ ds: DataSet, limits: DecodeLimits) throws {
         guard let rows = try ds.unsigned16(.rows) else { throw Self.missing(.rows) }
@@ -38,15 +45,22 @@ struct PixelModule: Sendable {
         self.rows = Int(rows)
         self.columns = Int(columns)
 
-        let samples = Int(try ds.unsigned16(.samplesPerPixel) ?? 1)
-        guard samples == 1 else {
-            throw FilmError("DICOM: Samples per Pixel is \(samples) (colour); only grayscale films (1 sample per pixel) are read")
+        samplesPerPixel = Int(try ds.unsigned16(.samplesPerPixel) ?? 1)
+        let name = ds.text(.photometricInterpretation) ?? (samplesPerPixel == 3 ? "RGB" : "MONOCHROME2")
+        switch (samplesPerPixel, name) {
+        case (1, "MONOCHROME1"): photometric = .monochrome1
+        case (1, "MONOCHROME2"): photometric = .monochrome2
+        case (3, "RGB"): photometric = .rgb
+        case (3, "YBR_FULL"): photometric = .ybrFull
+        case (1, _), (3, _):
+            throw FilmError("DICOM: Photometric Interpretation \(name) with \(samplesPerPixel) sample\(samplesPerPixel == 1 ? "" : "s") per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB and YBR_FULL")
+        default:
+            throw FilmError("DICOM: Samples per Pixel is \(samplesPerPixel); only 1 (grayscale) and 3 (colour) are read")
         }
-        switch ds.text(.photometricInterpretation) ?? "MONOCHROME2" {
-        case "MONOCHROME1": photometric = .monochrome1
-        case "MONOCHROME2": photometric = .monochrome2
-        case let other:
-            throw FilmError("DICOM: Photometric Interpretation \(other) is not supported: only MONOCHROME1 and MONOCHROME2 are read")
+        switch try ds.unsigned16(.planarConfiguration) ?? 0 {
+        case 0: isPlanar = false
+        case 1: isPlanar = samplesPerPixel == 3
+        case let other: throw FilmError("DICOM: Planar Configuration \(other) is neither 0 (interleaved) nor 1 (planes)")
         }
 
         guard let allocated = try ds.unsigned16(.bitsAllocated) else { throw Self.missing(.bitsAllocated) }
@@ -66,6 +80,9 @@ struct PixelModule: Sendable {
         case 0: isSigned = false
         case 1: isSigned = true
         case let other: throw FilmError("DICOM: Pixel Representation \(other) is neither 0 (unsigned) nor 1 (signed)")
+        }
+        guard !(isSigned && samplesPerPixel == 3) else {
+            throw FilmError("DICOM: signed colour pixel data is not supported")
         }
 
         let frames = try ds.integer(.numberOfFrames) ?? 1

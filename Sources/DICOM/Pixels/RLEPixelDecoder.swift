@@ -1,12 +1,13 @@
 import Radiography
 
 /// RLE Lossless (PS3.5 Annex G): each frame one fragment, a 64-byte header (segment count and
-/// 15 segment offsets, little endian), then one PackBits segment per byte of a sample, most
-/// significant byte first. Grayscale here, so 1 segment (8 bits) or 2 (16 bits).
+/// 15 segment offsets, little endian), then one PackBits segment per byte of each sample
+/// (component by component, most significant byte first): 1 or 2 segments for grayscale,
+/// 3 or 6 for colour, which is then reduced to luminance.
 enum RLEPixelDecoder {
     static func decode(_ bytes: [UInt8], fragment: Range<Int>, module m: PixelModule, mapping: SampleMapping) throws -> [UInt16] {
         let count = m.rows * m.columns
-        let segments = m.bytesPerSample
+        let segments = m.bytesPerPixel
         guard fragment.count >= 64 else {
             throw FilmError("DICOM: RLE frame is \(fragment.count) bytes, shorter than its 64-byte header")
         }
@@ -15,7 +16,7 @@ enum RLEPixelDecoder {
             return Int(bytes[p]) | Int(bytes[p + 1]) << 8 | Int(bytes[p + 2]) << 16 | Int(bytes[p + 3]) << 24
         }
         guard header(0) == segments else {
-            throw FilmError("DICOM: RLE frame has \(header(0)) segments; \(segments) expected for \(m.bitsAllocated)-bit grayscale")
+            throw FilmError("DICOM: RLE frame has \(header(0)) segments; \(segments) expected for \(m.bitsAllocated)-bit \(m.samplesPerPixel == 1 ? "grayscale" : "colour")")
         }
         var starts: [Int] = []
         for s in 0..<segments {
@@ -35,21 +36,32 @@ enum RLEPixelDecoder {
             ranges.append((fragment.lowerBound + starts[s])..<(fragment.lowerBound + end))
         }
 
-        var pixels = [UInt16](repeating: 0, count: count)
+        // One plane of stored words per component; grayscale maps its plane in place.
+        var planes = [UInt16](repeating: 0, count: count * m.samplesPerPixel)
         try bytes.withUnsafeBufferPointer { src in
-            try pixels.withUnsafeMutableBufferPointer { out in
+            try planes.withUnsafeMutableBufferPointer { all in
                 for (s, range) in ranges.enumerated() {
-                    let shift = UInt16(8 * (segments - 1 - s))
-                    let produced = unpack(src, range, into: out, shift: shift)
+                    let component = s / m.bytesPerSample
+                    let shift = UInt16(8 * (m.bytesPerSample - 1 - s % m.bytesPerSample))
+                    let plane = UnsafeMutableBufferPointer(rebasing: all[(component * count)..<((component + 1) * count)])
+                    let produced = unpack(src, range, into: plane, shift: shift)
                     guard produced == count else {
                         throw FilmError("DICOM: RLE segment \(s + 1) decodes to \(produced) bytes; \(count) expected")
                     }
                 }
-                let shift = mapping.shift, mask = mapping.mask, xor = mapping.xor
-                for i in 0..<count { out[i] = ((out[i] &>> shift) & mask) ^ xor }
+                if m.samplesPerPixel == 1 {
+                    let shift = mapping.shift, mask = mapping.mask, xor = mapping.xor
+                    for i in 0..<count { all[i] = ((all[i] &>> shift) & mask) ^ xor }
+                }
             }
         }
-        return pixels
+        if m.samplesPerPixel == 1 { return planes }
+        return [UInt16](unsafeUninitializedCapacity: count) { out, initialised in
+            planes.withUnsafeBufferPointer {
+                ColourLuminance.combine(planes: $0, count: count, photometric: m.photometric, mapping: mapping, into: out)
+            }
+            initialised = count
+        }
     }
 
     /// PackBits: n in 0…127 copies n+1 literal bytes, n in −127…−1 repeats the next byte
