@@ -1,0 +1,136 @@
+import Radiography
+
+/// The Image Pixel module attributes (PS3.3 C.7.6.3) plus the few others that decide how the
+/// samples become a Radiograph, read and checked before any pixel is touched.
+///
+/// Colour films (RGB, YBR_FULL: scanned or secondary-capture radiographs) are read as their
+/// luminance. Refused: other colour models (palette, subsampled YBR), signed colour, Bits
+/// Allocated other than 8 or 16, float pixel data. Lenient where old writers are sloppy and
+/// the answer is unambiguous: Samples per Pixel, Photometric Interpretation, Bits Stored,
+/// High Bit, Pixel Representation and Planar Configuration default to 1, MONOCHROME2, Bits
+/// Allocated, Bits Stored − 1, 0 and 0.
+struct PixelModule: Sendable {
+    enum Photometric: Sendable { case monochrome1, monochrome2, rgb, ybrFull }
+
+    let rows: Int
+    let columns: Int
+    let bitsAllocated: Int
+    let bitsStored: Int
+    let highBit: Int
+    let isSigned: Bool
+    let photometric: Photometric
+    /// 1 for grayscale, 3 for colour.
+    let samplesPerPixel: Int
+    /// Colour only: samples stored as three planes (RRR…GGG…BBB) rather than interleaved.
+    let isPlanar: Bool
+    let numberOfFrames: Int
+    /// Rescale Slope/Intercept when the file has either (the other then defaults to 1 or 0).
+    let rescale: LinearRescale?
+    /// First Window Center/Width pair, in modality units, when both are present and usable.
+    let window: DisplayWindow?
+    let pixelSpacing: PixelSpacing?
+    let imagerPixelSpacing: PixelSpacing?
+
+    var bytesPerSample: Int { bitsAllocated / 8 }
+    var bytesPerPixel: Int { samplesPerPixel * bytesPerSample }
+
+    init(_ ds: DataSet, limits: DecodeLimits) throws {
+        guard let rows = try ds.unsigned16(.rows) else { throw Self.missing(.rows) }
+        guard let columns = try ds.unsigned16(.columns) else { throw Self.missing(.columns) }
+        do {
+            try limits.checkDimensions(width: Int(columns), height: Int(rows))
+        } catch let error as FilmError {
+            throw FilmError("DICOM: " + error.message)
+        }
+        self.rows = Int(rows)
+        self.columns = Int(columns)
+
+        samplesPerPixel = Int(try ds.unsigned16(.samplesPerPixel) ?? 1)
+        let name = ds.text(.photometricInterpretation) ?? (samplesPerPixel == 3 ? "RGB" : "MONOCHROME2")
+        switch (samplesPerPixel, name) {
+        case (1, "MONOCHROME1"): photometric = .monochrome1
+        case (1, "MONOCHROME2"): photometric = .monochrome2
+        case (3, "RGB"): photometric = .rgb
+        case (3, "YBR_FULL"): photometric = .ybrFull
+        case (1, _), (3, _):
+            throw FilmError("DICOM: Photometric Interpretation \(name) with \(samplesPerPixel) sample\(samplesPerPixel == 1 ? "" : "s") per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB and YBR_FULL")
+        default:
+            throw FilmError("DICOM: Samples per Pixel is \(samplesPerPixel); only 1 (grayscale) and 3 (colour) are read")
+        }
+        switch try ds.unsigned16(.planarConfiguration) ?? 0 {
+        case 0: isPlanar = false
+        case 1: isPlanar = samplesPerPixel == 3
+        case let other: throw FilmError("DICOM: Planar Configuration \(other) is neither 0 (interleaved) nor 1 (planes)")
+        }
+
+        guard let allocated = try ds.unsigned16(.bitsAllocated) else { throw Self.missing(.bitsAllocated) }
+        guard allocated == 8 || allocated == 16 else {
+            throw FilmError("DICOM: Bits Allocated \(allocated) is not supported: only 8 and 16 are read")
+        }
+        bitsAllocated = Int(allocated)
+        bitsStored = Int(try ds.unsigned16(.bitsStored) ?? allocated)
+        guard (1...bitsAllocated).contains(bitsStored) else {
+            throw FilmError("DICOM: Bits Stored \(bitsStored) does not fit in Bits Allocated \(bitsAllocated)")
+        }
+        highBit = Int(try ds.unsigned16(.highBit) ?? UInt16(bitsStored - 1))
+        guard highBit >= bitsStored - 1, highBit < bitsAllocated else {
+            throw FilmError("DICOM: High Bit \(highBit) is impossible with Bits Stored \(bitsStored) and Bits Allocated \(bitsAllocated)")
+        }
+        switch try ds.unsigned16(.pixelRepresentation) ?? 0 {
+        case 0: isSigned = false
+        case 1: isSigned = true
+        case let other: throw FilmError("DICOM: Pixel Representation \(other) is neither 0 (unsigned) nor 1 (signed)")
+        }
+        guard !(isSigned && samplesPerPixel == 3) else {
+            throw FilmError("DICOM: signed colour pixel data is not supported")
+        }
+
+        let frames = try ds.integer(.numberOfFrames) ?? 1
+        guard frames >= 1 else {
+            throw FilmError("DICOM: Number of Frames is \(frames)")
+        }
+        numberOfFrames = frames
+
+        let slope = try ds.decimals(.rescaleSlope)?.first
+        let intercept = try ds.decimals(.rescaleIntercept)?.first
+        if slope != nil || intercept != nil {
+            let s = slope ?? 1
+            guard s != 0 else {
+                throw FilmError("DICOM: Rescale Slope is 0, which maps every pixel to the same value")
+            }
+            rescale = LinearRescale(slope: s, intercept: intercept ?? 0)
+        } else {
+            rescale = nil
+        }
+
+        // A window is a display hint: an unreadable one is dropped rather than failing the film.
+        if let c = (try? ds.decimals(.windowCenter))??.first, let w = (try? ds.decimals(.windowWidth))??.first, w > 0 {
+            window = DisplayWindow(center: c, width: w)
+        } else {
+            window = nil
+        }
+        pixelSpacing = Self.spacing(ds, .pixelSpacing)
+        imagerPixelSpacing = Self.spacing(ds, .imagerPixelSpacing)
+    }
+
+    /// The spacing to use and where it came from: Pixel Spacing when plausible, else Imager
+    /// Pixel Spacing (detector plane). Never mixed: if both are present, Pixel Spacing wins
+    /// because a CR/DX writer that fills it has calibrated (or copied) it deliberately.
+    var chosenSpacing: (PixelSpacing, SpacingSource)? {
+        if let s = pixelSpacing { return (s, .pixelSpacing) }
+        if let s = imagerPixelSpacing { return (s, .imagerPixelSpacing) }
+        return nil
+    }
+
+    /// `row\column` in mm (row spacing first, PS3.3 10.7.1.3); one value means isotropic.
+    /// Unreadable or non-positive spacing counts as absent.
+    private static func spacing(_ ds: DataSet, _ tag: Tag) -> PixelSpacing? {
+        guard let values = (try? ds.decimals(tag)) ?? nil, !values.isEmpty else { return nil }
+        let s = values.count >= 2 ? PixelSpacing(row: values[0], column: values[1]) : PixelSpacing(isotropic: values[0])
+        return s.isPlausible ? s : nil
+    }
+
+    private static func missing(_ tag: Tag) -> FilmError {
+        FilmError("DICOM: \(ElementDictionary.label(tag)) is missing")
+    }
+}

@@ -1,0 +1,93 @@
+import Radiography
+
+/// RLE Lossless (PS3.5 Annex G): each frame one fragment, a 64-byte header (segment count and
+/// 15 segment offsets, little endian), then one PackBits segment per byte of each sample
+/// (component by component, most significant byte first): 1 or 2 segments for grayscale,
+/// 3 or 6 for colour, which is then reduced to luminance.
+enum RLEPixelDecoder {
+    static func decode(_ bytes: [UInt8], fragment: Range<Int>, module m: PixelModule, mapping: SampleMapping) throws -> [UInt16] {
+        let count = m.rows * m.columns
+        let segments = m.bytesPerPixel
+        guard fragment.count >= 64 else {
+            throw FilmError("DICOM: RLE frame is \(fragment.count) bytes, shorter than its 64-byte header")
+        }
+        func header(_ k: Int) -> Int {
+            let p = fragment.lowerBound + 4 * k
+            return Int(bytes[p]) | Int(bytes[p + 1]) << 8 | Int(bytes[p + 2]) << 16 | Int(bytes[p + 3]) << 24
+        }
+        guard header(0) == segments else {
+            throw FilmError("DICOM: RLE frame has \(header(0)) segments; \(segments) expected for \(m.bitsAllocated)-bit \(m.samplesPerPixel == 1 ? "grayscale" : "colour")")
+        }
+        var starts: [Int] = []
+        for s in 0..<segments {
+            let start = header(1 + s)
+            guard start >= 64, start <= fragment.count, start >= (starts.last ?? 64) else {
+                throw FilmError("DICOM: RLE segment \(s + 1) offset \(start) is outside its frame (\(fragment.count) bytes) or before the previous segment")
+            }
+            starts.append(start)
+        }
+        var ranges: [Range<Int>] = []
+        for s in 0..<segments {
+            let end = s + 1 < segments ? starts[s + 1] : fragment.count
+            // PackBits expands at most 128 bytes out per 2 bytes in.
+            guard (end - starts[s]) * 64 >= count else {
+                throw FilmError("DICOM: RLE segment \(s + 1) is \(end - starts[s]) bytes, too short for \(count) pixels")
+            }
+            ranges.append((fragment.lowerBound + starts[s])..<(fragment.lowerBound + end))
+        }
+
+        // One plane of stored words per component; grayscale maps its plane in place.
+        var planes = [UInt16](repeating: 0, count: count * m.samplesPerPixel)
+        try bytes.withUnsafeBufferPointer { src in
+            try planes.withUnsafeMutableBufferPointer { all in
+                for (s, range) in ranges.enumerated() {
+                    let component = s / m.bytesPerSample
+                    let shift = UInt16(8 * (m.bytesPerSample - 1 - s % m.bytesPerSample))
+                    let plane = UnsafeMutableBufferPointer(rebasing: all[(component * count)..<((component + 1) * count)])
+                    let produced = unpack(src, range, into: plane, shift: shift)
+                    guard produced == count else {
+                        throw FilmError("DICOM: RLE segment \(s + 1) decodes to \(produced) bytes; \(count) expected")
+                    }
+                }
+                if m.samplesPerPixel == 1 {
+                    let shift = mapping.shift, mask = mapping.mask, xor = mapping.xor
+                    for i in 0..<count { all[i] = ((all[i] &>> shift) & mask) ^ xor }
+                }
+            }
+        }
+        if m.samplesPerPixel == 1 { return planes }
+        return [UInt16](unsafeUninitializedCapacity: count) { out, initialised in
+            planes.withUnsafeBufferPointer {
+                ColourLuminance.combine(planes: $0, count: count, photometric: m.photometric, mapping: mapping, into: out)
+            }
+            initialised = count
+        }
+    }
+
+    /// PackBits: n in 0…127 copies n+1 literal bytes, n in −127…−1 repeats the next byte
+    /// 1−n times, −128 does nothing. ORs each byte, shifted, into `out`; stops when `out` is
+    /// full or the input ends, and returns how many bytes it produced.
+    private static func unpack(_ src: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                               into out: UnsafeMutableBufferPointer<UInt16>, shift: UInt16) -> Int {
+        var i = range.lowerBound, o = 0
+        let end = range.upperBound, count = out.count
+        while i < end, o < count {
+            let n = Int(Int8(bitPattern: src[i]))
+            i += 1
+            if n >= 0 {
+                let run = min(n + 1, end - i, count - o)
+                for k in 0..<run { out[o + k] |= UInt16(src[i + k]) &<< shift }
+                i += n + 1
+                o += run
+            } else if n != -128 {
+                guard i < end else { break }
+                let v = UInt16(src[i]) &<< shift
+                let run = min(1 - n, count - o)
+                for k in 0..<run { out[o + k] |= v }
+                i += 1
+                o += run
+            }
+        }
+        return o
+    }
+}

@@ -1,0 +1,114 @@
+import Radiography
+
+/// What a Transfer Syntax UID (0002,0010) means for reading: byte order, whether VRs are
+/// written, whether the data set is deflated, and which pixel codec holds the pixels.
+///
+/// The reader consults one table keyed by UID, in the spirit of pydicom's decoder registry:
+/// supporting a new syntax means one entry here plus one pixel decoder file. A syntax is
+/// *readable* only when every part it needs exists; the others are refused by name.
+struct TransferSyntax: Sendable, Equatable {
+    enum ByteOrder: Sendable { case little, big }
+    enum VREncoding: Sendable { case explicit, implicit }
+    /// How the pixel data is stored. `decodable` lists the ones with a decoder.
+    enum PixelCodec: Sendable, Hashable { case native, rle, jpeg, jpegLS, jpeg2000, htj2k, video, referenced, encapsulatedNative }
+
+    let uid: String
+    let name: String
+    let byteOrder: ByteOrder
+    let vrEncoding: VREncoding
+    let isDeflated: Bool
+    let pixelCodec: PixelCodec
+
+    /// True when this reader can parse the data set and decode the pixels.
+    var isReadable: Bool {
+        !isDeflated && Self.decodable.contains(pixelCodec)
+    }
+
+    /// Pixel codecs with a decoder in `Pixels/`.
+    static let decodable: Set<PixelCodec> = [.native, .rle]
+
+    static let implicitVRLittleEndian = TransferSyntax(
+        uid: "1.2.840.10008.1.2", name: "Implicit VR Little Endian",
+        byteOrder: .little, vrEncoding: .implicit, isDeflated: false, pixelCodec: .native)
+    static let explicitVRLittleEndian = TransferSyntax(
+        uid: "1.2.840.10008.1.2.1", name: "Explicit VR Little Endian",
+        byteOrder: .little, vrEncoding: .explicit, isDeflated: false, pixelCodec: .native)
+    static let explicitVRBigEndian = TransferSyntax(
+        uid: "1.2.840.10008.1.2.2", name: "Explicit VR Big Endian",
+        byteOrder: .big, vrEncoding: .explicit, isDeflated: false, pixelCodec: .native)
+
+    /// Looks up a UID (trailing NUL/space padding already removed).
+    static func named(_ uid: String) -> TransferSyntax? { table[uid] }
+
+    /// Every transfer syntax of PS3.6 that carries images, so a refusal can name it.
+    static let table: [String: TransferSyntax] = {
+        var t: [String: TransferSyntax] = [:]
+        func add(_ uid: String, _ name: String, _ codec: PixelCodec, deflated: Bool = false) {
+            t[uid] = TransferSyntax(uid: uid, name: name, byteOrder: .little, vrEncoding: .explicit,
+                                    isDeflated: deflated, pixelCodec: codec)
+        }
+        for s in [implicitVRLittleEndian, explicitVRLittleEndian, explicitVRBigEndian] { t[s.uid] = s }
+        add("1.2.840.10008.1.2.1.98", "Encapsulated Uncompressed Explicit VR Little Endian", .encapsulatedNative)
+        add("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", .native, deflated: true)
+        add("1.2.840.10008.1.2.5", "RLE Lossless", .rle)
+        let jpeg: [(String, String)] = [
+            ("50", "JPEG Baseline (Process 1)"),
+            ("51", "JPEG Extended (Process 2 and 4)"),
+            ("52", "JPEG Extended (Process 3 and 5)"),
+            ("53", "JPEG Spectral Selection, Non-Hierarchical (Process 6 and 8)"),
+            ("54", "JPEG Spectral Selection, Non-Hierarchical (Process 7 and 9)"),
+            ("55", "JPEG Full Progression, Non-Hierarchical (Process 10 and 12)"),
+            ("56", "JPEG Full Progression, Non-Hierarchical (Process 11 and 13)"),
+            ("57", "JPEG Lossless, Non-Hierarchical (Process 14)"),
+            ("58", "JPEG Lossless, Non-Hierarchical (Process 15)"),
+            ("59", "JPEG Extended, Hierarchical (Process 16 and 18)"),
+            ("60", "JPEG Extended, Hierarchical (Process 17 and 19)"),
+            ("61", "JPEG Spectral Selection, Hierarchical (Process 20 and 22)"),
+            ("62", "JPEG Spectral Selection, Hierarchical (Process 21 and 23)"),
+            ("63", "JPEG Full Progression, Hierarchical (Process 24 and 26)"),
+            ("64", "JPEG Full Progression, Hierarchical (Process 25 and 27)"),
+            ("65", "JPEG Lossless, Hierarchical (Process 28)"),
+            ("66", "JPEG Lossless, Hierarchical (Process 29)"),
+            ("70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])"),
+        ]
+        for (suffix, name) in jpeg { add("1.2.840.10008.1.2.4." + suffix, name, .jpeg) }
+        add("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", .jpegLS)
+        add("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", .jpegLS)
+        add("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", .jpeg2000)
+        add("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", .jpeg2000)
+        add("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)", .jpeg2000)
+        add("1.2.840.10008.1.2.4.93", "JPEG 2000 Part 2 Multi-component Image Compression", .jpeg2000)
+        add("1.2.840.10008.1.2.4.94", "JPIP Referenced", .referenced)
+        add("1.2.840.10008.1.2.4.95", "JPIP Referenced Deflate", .referenced, deflated: true)
+        add("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Image Compression (Lossless Only)", .htj2k)
+        add("1.2.840.10008.1.2.4.202", "High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)", .htj2k)
+        add("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000 Image Compression", .htj2k)
+        add("1.2.840.10008.1.2.4.204", "JPIP HTJ2K Referenced", .referenced)
+        add("1.2.840.10008.1.2.4.205", "JPIP HTJ2K Referenced Deflate", .referenced, deflated: true)
+        let video: [(String, String)] = [
+            ("100", "MPEG2 Main Profile / Main Level"),
+            ("101", "MPEG2 Main Profile / High Level"),
+            ("102", "MPEG-4 AVC/H.264 High Profile / Level 4.1"),
+            ("103", "MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1"),
+            ("104", "MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video"),
+            ("105", "MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video"),
+            ("106", "MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2"),
+            ("107", "HEVC/H.265 Main Profile / Level 5.1"),
+            ("108", "HEVC/H.265 Main 10 Profile / Level 5.1"),
+        ]
+        for (suffix, name) in video {
+            add("1.2.840.10008.1.2.4." + suffix, name, .video)
+            add("1.2.840.10008.1.2.4." + suffix + ".1", "Fragmentable " + name, .video)
+        }
+        return t
+    }()
+
+    /// The refusal for a syntax this reader cannot read (yet), naming UID and syntax.
+    var refusal: FilmError {
+        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: implicit and explicit VR little endian, explicit VR big endian, RLE Lossless)")
+    }
+
+    static func refusal(unknownUID uid: String) -> FilmError {
+        FilmError("DICOM: transfer syntax \(uid) is not a known transfer syntax")
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+import Radiography
+
+/// The pixel formulas `make_fixtures.py` wrote the fixtures with, computed independently here.
+enum Formula {
+    static let width = 40, height = 30
+
+    static func f16(_ x: Int, _ y: Int, frame k: Int = 0) -> Int { (x * 1031 + y * 517 + 123 + k * 20000) % 65536 }
+    static func f12(_ x: Int, _ y: Int) -> Int { (x * 97 + y * 61 + 5) % 4096 }
+    static func garbageNibble(_ x: Int, _ y: Int) -> Int { ((x * 7 + y * 3) % 16) << 12 }
+
+    static func grid(width: Int = width, height: Int = height, _ f: (Int, Int) -> Int) -> [UInt16] {
+        var out: [UInt16] = []
+        out.reserveCapacity(width * height)
+        for y in 0..<height { for x in 0..<width { out.append(UInt16(f(x, y))) } }
+        return out
+    }
+}
+
+func fixture(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> [UInt8] {
+    let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures"),
+                            "missing fixture \(name)", file: file, line: line)
+    return Array(try Data(contentsOf: url))
+}
+
+/// The error message `body` throws, or a failure if it does not throw a FilmError.
+func filmError(_ body: () throws -> Any, file: StaticString = #filePath, line: UInt = #line) -> String {
+    do {
+        _ = try body()
+        XCTFail("expected an error", file: file, line: line)
+        return ""
+    } catch let error as FilmError {
+        return error.message
+    } catch {
+        XCTFail("not a FilmError: \(error)", file: file, line: line)
+        return ""
+    }
+}
+
+/// Offset of the first explicit-VR little-endian element header with this tag and VR.
+func offsetOf(_ group: UInt16, _ element: UInt16, vr: String, in bytes: [UInt8]) -> Int? {
+    let pattern = [UInt8(group & 0xFF), UInt8(group >> 8), UInt8(element & 0xFF), UInt8(element >> 8)] + Array(vr.utf8)
+    guard bytes.count >= pattern.count else { return nil }
+    for i in 0...(bytes.count - pattern.count) where Array(bytes[i..<(i + pattern.count)]) == pattern { return i }
+    return nil
+}
+
+/// Offset of the first explicit-VR big-endian element header with this tag and VR.
+func offsetOfBigEndian(_ group: UInt16, _ element: UInt16, vr: String, in bytes: [UInt8]) -> Int? {
+    let pattern = [UInt8(group >> 8), UInt8(group & 0xFF), UInt8(element >> 8), UInt8(element & 0xFF)] + Array(vr.utf8)
+    guard bytes.count >= pattern.count else { return nil }
+    for i in 0...(bytes.count - pattern.count) where Array(bytes[i..<(i + pattern.count)]) == pattern { return i }
+    return nil
+}
+
+/// Offset of the first implicit-VR element header with this tag (tag bytes only).
+func offsetOfTag(_ group: UInt16, _ element: UInt16, in bytes: [UInt8], from start: Int = 132) -> Int? {
+    let pattern = [UInt8(group & 0xFF), UInt8(group >> 8), UInt8(element & 0xFF), UInt8(element >> 8)]
+    for i in start...(bytes.count - 4) where Array(bytes[i..<(i + 4)]) == pattern { return i }
+    return nil
+}
+
+extension Array where Element == UInt8 {
+    mutating func put16(_ v: UInt16, at i: Int) {
+        self[i] = UInt8(v & 0xFF); self[i + 1] = UInt8(v >> 8)
+    }
+    mutating func put32(_ v: UInt32, at i: Int) {
+        for k in 0..<4 { self[i + k] = UInt8((v >> (8 * UInt32(k))) & 0xFF) }
+    }
+}
