@@ -46,7 +46,11 @@ public enum PhantomGenerator {
             GaussianFilter.blur(&depositBlurred, width: width, height: height, sigmaX: sigma, sigmaY: sigma)
             deposits = measure(planter.planted, label: planter.label, depositBlurred: depositBlurred,
                                baseBlurred: blurred, scatter: scatter, spec: spec, detector: detector)
-            for i in blurred.indices { blurred[i] += depositBlurred[i] }
+            blurred.withUnsafeMutableBufferPointer { total in
+                depositBlurred.withUnsafeBufferPointer { deposit in
+                    for i in 0..<total.count { total[i] += deposit[i] }
+                }
+            }
         }
 
         let pixels = DetectorModel.expose(blurred, scatter: scatter, width: width, height: height, detector: detector, seed: spec.seed)
@@ -112,5 +116,3 @@ public enum PhantomGenerator {
         }
     }
 }
-
-func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }

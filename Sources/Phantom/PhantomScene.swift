@@ -255,5 +255,3 @@ public struct PhantomScene: Sendable {
         return list
     }
 }
-
-func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }

@@ -18,20 +18,29 @@ enum ScatterField {
         var source = [Float](repeating: 0, count: cw * ch)
         var cellCount = [Float](repeating: 0, count: cw * ch)
         let marker = Projection.Tissue.marker.rawValue
-        for row in 0..<height {
-            for col in 0..<width {
-                let i = row * width + col
-                let open = Double(projection.beamOpen[i])
-                // The patient's own line integral: without the blade's share and without the
-                // marker, which lies on the detector behind the patient.
-                let body = projection.tissue[i] == marker ? 0 : max(Double(projection.integral[i]) - (1 - open) * scene.bladeIntegral, 0)
-                let incident = detector.n0 * open
-                    * DetectorModel.heelFactor(row: row, column: col, width: width, height: height, heel: detector.heel)
-                let c = (row / factor) * cw + col / factor
-                source[c] += Float(incident * (1 - exp(-body)) * exp(-body / 2))
-                cellCount[c] += 1
+        let blade = scene.bladeIntegral
+        projection.integral.withUnsafeBufferPointer { integral in
+        projection.beamOpen.withUnsafeBufferPointer { beamOpen in
+        projection.tissue.withUnsafeBufferPointer { tissue in
+        source.withUnsafeMutableBufferPointer { source in
+        cellCount.withUnsafeMutableBufferPointer { cellCount in
+            for row in 0..<height {
+                let heel = DetectorModel.heelFactor(row: row, column: 0, width: width, height: height, heel: detector.heel)
+                let heelAtEnd = DetectorModel.heelFactor(row: row, column: width - 1, width: width, height: height, heel: detector.heel)
+                let heelStep = width > 1 ? (heelAtEnd - heel) / Double(width - 1) : 0
+                for col in 0..<width {
+                    let i = row * width + col
+                    let open = Double(beamOpen[i])
+                    // The patient's own line integral: without the blade's share and without the
+                    // marker, which lies on the detector behind the patient.
+                    let body = tissue[i] == marker ? 0 : max(Double(integral[i]) - (1 - open) * blade, 0)
+                    let incident = detector.n0 * open * (heel + heelStep * Double(col))
+                    let c = (row / factor) * cw + col / factor
+                    source[c] += Float(incident * (1 - exp(-body)) * exp(-body / 2))
+                    cellCount[c] += 1
+                }
             }
-        }
+        }}}}}
         for c in source.indices where cellCount[c] > 0 { source[c] /= cellCount[c] }
         let sigma = detector.scatterSigmaMM / (Double(factor) * s)
         GaussianFilter.blur(&source, width: cw, height: ch, sigmaX: sigma, sigmaY: sigma)
@@ -44,17 +53,21 @@ enum ScatterField {
         let scale = atCentre > 0 ? detector.scatterToPrimary * scene.primaryBehindSoftTissue / atCentre : 0
 
         var field = [Float](repeating: 0, count: width * height)
-        for row in 0..<height {
-            let gy = min(max((Double(row) + 0.5) / Double(factor) - 0.5, 0), Double(ch - 1))
-            let y0 = min(Int(gy), ch - 1), y1 = min(y0 + 1, ch - 1), fy = Float(gy - Double(y0))
-            for col in 0..<width {
-                let gx = min(max((Double(col) + 0.5) / Double(factor) - 0.5, 0), Double(cw - 1))
-                let x0 = min(Int(gx), cw - 1), x1 = min(x0 + 1, cw - 1), fx = Float(gx - Double(x0))
-                let top = source[y0 * cw + x0] + (source[y0 * cw + x1] - source[y0 * cw + x0]) * fx
-                let bottom = source[y1 * cw + x0] + (source[y1 * cw + x1] - source[y1 * cw + x0]) * fx
-                field[row * width + col] = Float(scale) * (top + (bottom - top) * fy)
+        let gain = Float(scale)
+        source.withUnsafeBufferPointer { source in
+        field.withUnsafeMutableBufferPointer { field in
+            for row in 0..<height {
+                let gy = min(max((Double(row) + 0.5) / Double(factor) - 0.5, 0), Double(ch - 1))
+                let y0 = min(Int(gy), ch - 1), y1 = min(y0 + 1, ch - 1), fy = Float(gy - Double(y0))
+                for col in 0..<width {
+                    let gx = min(max((Double(col) + 0.5) / Double(factor) - 0.5, 0), Double(cw - 1))
+                    let x0 = min(Int(gx), cw - 1), x1 = min(x0 + 1, cw - 1), fx = Float(gx - Double(x0))
+                    let top = source[y0 * cw + x0] + (source[y0 * cw + x1] - source[y0 * cw + x0]) * fx
+                    let bottom = source[y1 * cw + x0] + (source[y1 * cw + x1] - source[y1 * cw + x0]) * fx
+                    field[row * width + col] = gain * (top + (bottom - top) * fy)
+                }
             }
-        }
+        }}
         return field
     }
 }
