@@ -195,6 +195,44 @@ final class PhantomGeneratorTests: XCTestCase {
         XCTAssertGreaterThan(checked, 5)
     }
 
+    /// Distractors: the lead marker lies in the air beside the limb and is brighter than any bone;
+    /// deep inside a collimator band the film is brighter than the limb.
+    func testMarkerAndCollimationAreWhereTheTruthSays() {
+        let spec = PhantomSpec(anatomy: .forearm, distribution: .none, width: 900, height: 1200, spacingMM: 0.15, seed: 41,
+                               collimation: true, marker: true)
+        let film = PhantomGenerator.make(spec)
+        let scene = PhantomScene(spec)
+        let pixels = film.radiograph.pixels
+        XCTAssertEqual(film.truth.markers.count, 1)
+        XCTAssertFalse(film.truth.collimation.isEmpty)
+        // The brightest film value over the limb, outside any collimator band.
+        var limbMax: UInt16 = 0
+        for y in stride(from: 0, to: spec.height, by: 2) {
+            for x in stride(from: 0, to: spec.width, by: 2) where scene.collimatorBlockedFraction(x: Double(x), y: Double(y)) == 0 {
+                if scene.softTissueChordMM(x: Double(x), y: Double(y)) > 0 { limbMax = max(limbMax, pixels[y * spec.width + x]) }
+            }
+        }
+        if let marker = film.truth.markers.first {
+            let b = marker.bbox
+            var values: [UInt16] = []
+            for y in b[1]..<(b[1] + b[3]) {
+                for x in b[0]..<(b[0] + b[2]) {
+                    XCTAssertEqual(scene.softTissueChordMM(x: Double(x), y: Double(y)), 0, "marker over the limb")
+                    values.append(pixels[y * spec.width + x])
+                }
+            }
+            XCTAssertGreaterThan(values.sorted()[values.count * 9 / 10], limbMax, "marker letter not brighter than the limb")
+        }
+        var band: [UInt16] = []
+        for y in 0..<spec.height {
+            for x in 0..<spec.width where scene.collimatorBlockedFraction(x: Double(x), y: Double(y)) == 1 {
+                band.append(pixels[y * spec.width + x])
+            }
+        }
+        XCTAssertGreaterThan(band.count, 1000)
+        XCTAssertGreaterThan(band.sorted()[band.count / 2], limbMax, "collimated band not brighter than the limb")
+    }
+
     func testTruthJSONHasSnakeCaseKeysAndRoundTrips() throws {
         let truth = PhantomGenerator.make(Self.specs[1]).truth
         let encoder = JSONEncoder()
