@@ -18,14 +18,15 @@ let package = Package(
         // Internal C shim over libpng and libjpeg: every setjmp/longjmp stays in C.
         .target(
             name: "_CCodecs",
+            exclude: ["README.md"],
             linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
         ),
         // The value every decoder produces and everything downstream consumes.
-        .target(name: "Radiography"),
+        .target(name: "Radiography", exclude: ["README.md"]),
         // Format sniffing, PNG and JPEG decoding into Radiograph, PNG/JPEG encoding.
-        .target(name: "ImageIO", dependencies: ["_CCodecs", "Radiography"]),
+        .target(name: "ImageIO", dependencies: ["_CCodecs", "Radiography"], exclude: ["README.md"]),
         // Our own DICOM Part 10 reader (and the small writer the phantoms use).
-        .target(name: "DICOM", dependencies: ["Radiography"], swiftSettings: optimised),
+        .target(name: "DICOM", dependencies: ["Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // SIMD + Dispatch kernels: background, threshold, labelling, per-deposit statistics.
         .target(name: "Detection", dependencies: ["Radiography"], swiftSettings: optimised),
         // Distribution label (and, later, clinical subtype) from measures only.
@@ -34,10 +35,11 @@ let package = Package(
         .target(
             name: "Reporting",
             dependencies: ["Radiography", "Detection", "Classification", "ImageIO"],
+            exclude: ["README.md"],
             swiftSettings: optimised
         ),
         // Radiograph-like films with known truth.
-        .target(name: "Phantom", dependencies: ["Radiography", "ImageIO", "DICOM"], swiftSettings: optimised),
+        .target(name: "Phantom", dependencies: ["Radiography", "ImageIO", "DICOM"], exclude: ["README.md"], swiftSettings: optimised),
         // One film end to end: bytes → Radiograph → deposits → distribution → report.
         .target(
             name: "FilmAnalysis",
@@ -46,13 +48,19 @@ let package = Package(
         .executableTarget(
             name: "detect",
             dependencies: [
-                "FilmAnalysis", "Phantom", "Reporting", "ImageIO",
+                "FilmAnalysis", "Phantom", "Reporting", "ImageIO", "DICOM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Radiography"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Radiography"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ImageIOTests", dependencies: ["ImageIO", "Radiography"],
+            exclude: ["make_fixtures.py", "make_jpeg_fixtures.py"], resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DICOMTests", dependencies: ["DICOM", "Radiography"],
+            exclude: ["make_fixtures.py"], resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "Radiography"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Detection"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageIO", "Detection", "Classification", "Radiography"]),

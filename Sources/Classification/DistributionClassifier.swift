@@ -93,13 +93,7 @@ public struct DistributionClassifier: Sendable {
             ("largest_cluster_area_share", largestShare),
         ]
         let figures = "deposits span \(Self.percent(spanFraction)) of the body's extent in \(clusters) cluster\(clusters == 1 ? "" : "s") (\(clusterLinkageMM.formatted0) mm linkage), \(Self.percent(coverage)) of the body within \(coverageRadiusMM.formatted0) mm of a deposit"
-        let reason: String
-        if universal {
-            reason = "universalis: " + figures
-        } else {
-            reason = "circumscripta: " + figures
-        }
-        return DistributionAssessment(label: universal ? .universalis : .circumscripta, score: score, metrics: metrics, reason: reason)
+        return DistributionAssessment(label: universal ? .universalis : .circumscripta, score: score, metrics: metrics, reason: figures)
     }
 
     static func bodyExtentMM(_ body: BodyMap, cellMM: Double) -> Double {

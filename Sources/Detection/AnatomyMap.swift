@@ -1,10 +1,10 @@
 /// Body (soft tissue and bone, as opposed to air, collimation and markers) and bone, on a grid of
 /// cells about 1 mm wide.
 ///
-/// - **Body**: cells brighter than the air/tissue threshold (Otsu on the cell means, leaving out
-///   saturated cells), keeping only components large enough to be anatomy: a lead marker in
-///   the air is a small bright island and drops out. Saturated cells (≥ 98 % of the largest
-///   sample value) are collimation or burnt-out areas and are never body.
+/// - **Body**: cells brighter than the air/tissue threshold (Otsu on the cell means of the exposed
+///   field), keeping only components large enough to be anatomy: a lead marker in the air is a
+///   small bright island and drops out. Collimator blades (`CollimationFinder`) and saturated
+///   cells (≥ 98 % of the largest sample value) are never body.
 /// - **Bone**: a bone is a ridge: brighter than the soft tissue on *both* sides across it, over a
 ///   length no deposit has. For each cell and each of four orientations and several distances D
 ///   the ridge contrast is min(R − side₊, R − side₋), with sides averaged over 3×3 cells and only
@@ -31,24 +31,30 @@ struct AnatomyMap {
         rows = noise.rows
         let columns = columns, rows = rows
         let cellMM = Double(cell) * scales.spacingMM
-        cellMean = Self.cellMeans(pixels, width: width, height: height, cell: cell, columns: columns, rows: rows)
+        let mean = Self.cellMeans(pixels, width: width, height: height, cell: cell, columns: columns, rows: rows)
+        cellMean = mean
 
-        // Body.
+        // Body: neither collimation nor saturated nor air.
+        var sigmas = noise.sigma
+        let filmSigma = NoiseMap.median(&sigmas, count: sigmas.count)
+        let sortedMeans = mean.sorted()
+        let range = sortedMeans[sortedMeans.count * 95 / 100] - sortedMeans[sortedMeans.count * 5 / 100]
+        let blades = CollimationFinder.blades(
+            cellMean: mean, columns: columns, rows: rows,
+            jump: max(Float(parameters.collimationStepSigmas) * filmSigma, Float(parameters.collimationStepFraction) * range))
         let saturated = Float(maximumValue) * 0.98
-        let threshold = Self.otsu(cellMean.filter { $0 < saturated })
-        var body = cellMean.map { $0 > threshold && $0 < saturated ? UInt8(1) : 0 }
+        let exposed = mean.indices.map { mean[$0] < saturated && blades[$0] == 0 }
+        let threshold = Self.otsu(mean.indices.compactMap { exposed[$0] ? mean[$0] : nil })
+        var body = mean.indices.map { exposed[$0] && mean[$0] > threshold ? UInt8(1) : 0 }
         let minBodyCells = Int(300 / (cellMM * cellMM))
         Self.keepLargeComponents(&body, columns: columns, rows: rows, minimumCells: minBodyCells, fractionOfLargest: 0.1)
         self.body = body
 
         // Bone cores from the ridge contrast.
-        var bodySigmas = zip(noise.sigma, body).compactMap { $1 != 0 ? $0 : nil }
-        let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : NoiseMap.median(&bodySigmas, count: bodySigmas.count)
         let ridgeThreshold = Float(parameters.boneRidgeSigmas) * filmSigma
         var ridge = [Float](repeating: -.infinity, count: columns * rows)
         var sideLevel = [Float](repeating: 0, count: columns * rows)
         let distances = [5.0, 9, 13, 18, 25].map { max(2, Int(($0 / cellMM).rounded())) }
-        let mean = cellMean
         func side(_ cx: Int, _ cy: Int) -> Float? {
             guard cx >= 0, cy >= 0, cx < columns, cy < rows, body[cy * columns + cx] != 0 else { return nil }
             var sum: Float = 0, n: Float = 0
@@ -81,7 +87,7 @@ struct AnatomyMap {
         }
         var bone = [UInt8](repeating: 0, count: columns * rows)
         let cores = CellComponents(ridge.map { $0 > ridgeThreshold ? 1 : 0 }, columns: columns, rows: rows)
-        let growLimit = max(1, Int((25 / cellMM).rounded()))
+        let growLimit = max(1, Int((parameters.boneGrowMM / cellMM).rounded()))
         for component in cores.components {
             let extentMM = Double(component.extentCells) * cellMM
             guard extentMM >= parameters.boneMinExtentMM else { continue }
@@ -89,7 +95,7 @@ struct AnatomyMap {
             var sides = component.cells.map { sideLevel[$0] }
             let coreLevel = NoiseMap.median(&coreValues, count: coreValues.count)
             let sideLevelMedian = NoiseMap.median(&sides, count: sides.count)
-            let floor = sideLevelMedian + 0.3 * (coreLevel - sideLevelMedian)
+            let floor = sideLevelMedian + Float(parameters.boneGrowFraction) * (coreLevel - sideLevelMedian)
             Self.grow(from: component.cells, into: &bone, columns: columns, rows: rows, limit: growLimit) {
                 body[$0] != 0 && mean[$0] >= floor
             }

@@ -26,9 +26,19 @@ public struct DetectionParameters: Sendable, Equatable {
     public var boneRidgeSigmas: Double = 40
     /// … over a region longer than this (mm): longer than any deposit, so nodules are not bone.
     public var boneMinExtentMM: Double = 26
+    /// A bone grows from its core over cells at least this fraction of the way from the soft
+    /// tissue beside it to the core's level …
+    public var boneGrowFraction: Double = 0.5
+    /// … up to this far from the core (mm).
+    public var boneGrowMM: Double = 15
     /// Deposits are not searched within this distance of bone (mm): cortex edges and
     /// partial-volume pixels at the border of the bone mask.
     public var boneMarginMM: Double = 1.5
+    /// A collimator blade's inner edge: a step down across 3 mm of at least this many noise σ …
+    public var collimationStepSigmas: Double = 30
+    /// … and at least this fraction of the film's range (5th to 95th percentile of ~1 mm cell
+    /// means), straight across at least 80 % of the film.
+    public var collimationStepFraction: Double = 0.15
     /// Spacing used for the detector's scales when a film has none (mm). Areas are then
     /// reported in pixels only.
     public var assumedSpacingMM: Double = 0.15

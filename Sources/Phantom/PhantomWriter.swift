@@ -11,7 +11,7 @@ import Radiography
 ///   quality 92. Lossy and rescaled: its values are not the truth's film units.
 /// - `NAME.dcm`: DX, 12 bits stored in 16, MONOCHROME2 as is or MONOCHROME1 as 4095 − v, the
 ///   chosen transfer syntax and spacing attribute, the same window as VOI LUT.
-/// - `NAME.truth.json` (sorted keys, snake_case) and `NAME.mask.png` (16-bit label mask with
+/// - `truth/NAME.truth.json` (sorted keys, snake_case) and `truth/NAME.mask.png` (16-bit label mask with
 ///   `pHYs`): always.
 public enum PhantomWriter {
     public static let jpegQuality = 92
@@ -76,10 +76,18 @@ public enum PhantomWriter {
                 }
             }
         }
-        try save(base + ".mask.png") {
+        // Truth beside the films would be read as films by a folder run: it gets its own folder.
+        let truthFolder = (directory as NSString).appendingPathComponent("truth")
+        do {
+            try FileManager.default.createDirectory(atPath: truthFolder, withIntermediateDirectories: true)
+        } catch {
+            throw FilmError("\(truthFolder): cannot create the folder")
+        }
+        let truthBase = (truthFolder as NSString).appendingPathComponent(name)
+        try save(truthBase + ".mask.png") {
             try PNGEncoder.encode(gray: film.labelMask, width: width, height: height, bitDepth: 16, spacing: radiograph.spacing)
         }
-        try save(base + ".truth.json") {
+        try save(truthBase + ".truth.json") {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             return Array(try encoder.encode(film.truth)) + [0x0A]

@@ -141,9 +141,9 @@ public enum SampleSet {
         - `NAME.jpg`: 8-bit, windowed from the 0.5th to the 99.5th percentile of the unsaturated values,
           quality \(PhantomWriter.jpegQuality). Lossy: its values are not the truth's film units.
         - `NAME.dcm`: DX, 12 bits stored; MONOCHROME1 files store 4095 − value.
-        - `NAME.mask.png`: 16-bit label mask: the deposit id of every pixel whose centre lies inside
+        - `truth/NAME.mask.png`: 16-bit label mask: the deposit id of every pixel whose centre lies inside
           the deposit's outline, 0 elsewhere.
-        - `NAME.truth.json`: the truth (snake_case keys). Per deposit: `id` (its value in the mask),
+        - `truth/NAME.truth.json`: the truth (snake_case keys). Per deposit: `id` (its value in the mask),
           `kind` (speck, nodule, cluster, streak), `group` (cluster number), `centroid` [x, y] px
           (x = column, origin at the centre of the top-left pixel), `bbox` [x, y, w, h] px, `area_px`,
           `area_mm2`, `peak_snr` (noiseless blurred contrast at its peak over the local noise σ: ~3 is

@@ -9,8 +9,8 @@ struct PhantomCommand: ParsableCommand {
         commandName: "phantom",
         abstract: "Generate synthetic radiographs with known calcium deposits and their ground truth.",
         discussion: """
-            Writes NAME.png / NAME.jpg / NAME.dcm (as asked with --format), NAME.mask.png (16-bit deposit \
-            labels) and NAME.truth.json. The same options and seed always give the same bytes.
+            Writes NAME.png / NAME.jpg / NAME.dcm (as asked with --format), truth/NAME.mask.png (16-bit deposit \
+            labels) and truth/NAME.truth.json. The same options and seed always give the same bytes.
             Regenerate the committed samples with: detect phantom --sample-set sample-images
             """)
 

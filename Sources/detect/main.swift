@@ -1,1 +1,18 @@
-print("detect: under construction")
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Exit codes the users' scripts rely on: 0 every film ok, 1 a film failed, 2 usage.
+// ArgumentParser's own code for a usage error is 64; map it to 2.
+do {
+    var command = try Detect.parseAsRoot()
+    try command.run()
+} catch {
+    let code = Detect.exitCode(for: error)
+    if code == .validationFailure {
+        FileHandleStandardError.write(Detect.fullMessage(for: error) + "\n")
+        exit(2)
+    }
+    Detect.exit(withError: error)
+}

@@ -86,7 +86,7 @@ final class PhantomWriterTests: XCTestCase {
     func testCommittedSampleTruthMatchesGenerator() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let entry = SampleSet.entries.first { $0.name == "knee_circumscripta" }!
-        let path = root.appendingPathComponent("sample-images/\(entry.name).truth.json").path
+        let path = root.appendingPathComponent("sample-images/truth/\(entry.name).truth.json").path
         let committed = try JSONDecoder().decode(PhantomTruth.self, from: Data(try bytes(path)))
         XCTAssertEqual(committed, PhantomGenerator.make(entry.spec).truth, "sample-images is stale: regenerate it")
     }

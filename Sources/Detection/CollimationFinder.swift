@@ -1,0 +1,62 @@
+/// Finds collimator blades: bands along a film edge where the beam was blocked.
+///
+/// A blade is brighter than whatever lies inside it and ends in a straight edge that crosses
+/// (nearly) the whole film. Intensity alone cannot tell a blade from bone (scatter makes a blade
+/// grade from white to gray), but the straight full-width step can. For each film edge and each
+/// line of cells running inward from it, the blade's boundary is where the value drops most
+/// across three cells, if by more than `jump`; when at least 80 % of the lines have one and
+/// the positions fit a straight line to within 2 cells (axis-aligned or tilted), every cell
+/// between the edge and that line (plus one cell) is collimation.
+enum CollimationFinder {
+    /// 1 for blade cells, 0 elsewhere, on the `columns × rows` cell grid.
+    static func blades(cellMean: [Float], columns: Int, rows: Int, jump: Float) -> [UInt8] {
+        var mask = [UInt8](repeating: 0, count: columns * rows)
+        // (lines, depth, cell index of line `l` at depth `k`)
+        let edges: [(lines: Int, depth: Int, index: (Int, Int) -> Int)] = [
+            (columns, rows, { l, k in k * columns + l }),                    // top
+            (columns, rows, { l, k in (rows - 1 - k) * columns + l }),       // bottom
+            (rows, columns, { l, k in l * columns + k }),                    // left
+            (rows, columns, { l, k in l * columns + (columns - 1 - k) }),    // right
+        ]
+        for edge in edges {
+            let maxDepth = edge.depth * 35 / 100
+            guard edge.lines >= 8, maxDepth >= 4 else { continue }
+            var positions: [(line: Double, depth: Double)] = []
+            for l in 0..<edge.lines {
+                var best: Float = jump, depth = -1
+                for k in 0..<maxDepth {
+                    let drop = cellMean[edge.index(l, k)] - cellMean[edge.index(l, k + 3)]
+                    if drop > best {
+                        best = drop
+                        depth = k
+                    }
+                }
+                if depth >= 0 { positions.append((Double(l), Double(depth))) }
+            }
+            guard positions.count * 5 >= edge.lines * 4, let line = straightLine(positions) else { continue }
+            for l in 0..<edge.lines {
+                let boundary = Int((line.intercept + line.slope * Double(l)).rounded()) + 1
+                for k in 0...min(edge.depth - 1, max(0, boundary)) { mask[edge.index(l, k)] = 1 }
+            }
+        }
+        return mask
+    }
+
+    /// Least-squares line through the points, refitted once without the points more than 2 cells
+    /// off; nil when too many points are off (the steps are not one straight edge).
+    static func straightLine(_ points: [(line: Double, depth: Double)]) -> (intercept: Double, slope: Double)? {
+        func fit(_ p: [(line: Double, depth: Double)]) -> (intercept: Double, slope: Double)? {
+            let n = Double(p.count)
+            guard n >= 2 else { return nil }
+            let mx = p.reduce(0) { $0 + $1.line } / n, my = p.reduce(0) { $0 + $1.depth } / n
+            let sxx = p.reduce(0) { $0 + ($1.line - mx) * ($1.line - mx) }
+            let sxy = p.reduce(0) { $0 + ($1.line - mx) * ($1.depth - my) }
+            let slope = sxx > 0 ? sxy / sxx : 0
+            return (my - slope * mx, slope)
+        }
+        guard let first = fit(points) else { return nil }
+        let close = points.filter { abs($0.depth - (first.intercept + first.slope * $0.line)) <= 2 }
+        guard close.count * 10 >= points.count * 9, let refit = fit(close) else { return nil }
+        return refit
+    }
+}

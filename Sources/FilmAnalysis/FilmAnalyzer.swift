@@ -1,0 +1,59 @@
+import Classification
+import Detection
+import Dispatch
+import Radiography
+import Reporting
+
+/// One film end to end: read → decode → detect → classify → report (and overlay).
+public struct FilmAnalyzer: Sendable {
+    public var detection = DetectionParameters()
+    public var distribution = DistributionClassifier()
+    public var limits = DecodeLimits.standard
+    /// `--pixel-spacing`: replaces whatever the file says.
+    public var spacingOverride: PixelSpacing?
+    public var frame = 1
+
+    public init() {}
+
+    /// Everything one film produced; the radiograph and labels are kept for the overlay.
+    public struct Outcome: Sendable {
+        public var report: FilmReport
+        public var radiograph: Radiograph?
+        public var labels: LabelImage?
+    }
+
+    /// Never throws: a film that cannot be read or analysed becomes an error report, so a batch
+    /// goes on past it.
+    public func analyze(path: String) -> Outcome {
+        var clock = StageClock()
+        let film: Radiograph
+        do {
+            var decoded = try FilmLoader.load(path: path, frame: frame, limits: limits)
+            if let spacingOverride { decoded = decoded.withSpacing(spacingOverride, source: .user) }
+            film = decoded
+        } catch {
+            return Outcome(report: .failure(file: path, error: "\(error)"), radiograph: nil, labels: nil)
+        }
+        clock.lap("decode")
+        let found = DepositDetector.detect(film, parameters: detection)
+        clock.lap("detect")
+        let spacingMM = film.spacing.map(\.mean) ?? detection.assumedSpacingMM
+        let assessment = distribution.assess(found, spacingMM: spacingMM)
+        clock.lap("classify")
+        var report = FilmReport(file: path, radiograph: film, detection: found, distribution: assessment)
+        report.timings = clock.laps
+        return Outcome(report: report, radiograph: film, labels: found.labels)
+    }
+}
+
+/// Wall-clock seconds per stage.
+public struct StageClock: Sendable {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    public private(set) var laps: [(stage: String, seconds: Double)] = []
+    public init() {}
+    public mutating func lap(_ stage: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps.append((stage, Double(now - last) / 1e9))
+        last = now
+    }
+}

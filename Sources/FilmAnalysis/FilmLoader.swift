@@ -1,0 +1,56 @@
+import DICOM
+import Foundation
+import ImageIO
+import Radiography
+
+/// Reads a film from disk and decodes it by its magic bytes, never by its name.
+public enum FilmLoader {
+    /// - Parameters:
+    ///   - frame: 1-based frame of a multi-frame DICOM (ignored for PNG and JPEG).
+    /// - Throws: `FilmError` saying what is wrong, without the path (callers add it).
+    public static func load(path: String, frame: Int = 1, limits: DecodeLimits = .standard) throws -> Radiograph {
+        let bytes = try readBytes(path: path, limits: limits)
+        return try decode(bytes, frame: frame, limits: limits)
+    }
+
+    public static func decode(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard) throws -> Radiograph {
+        guard !bytes.isEmpty else { throw FilmError("file is empty") }
+        switch FormatSniffer.format(of: bytes) {
+        case .png?: return try PNGDecoder.decode(bytes, limits: limits)
+        case .jpeg?: return try JPEGDecoder.decode(bytes, limits: limits)
+        case .dicom?: return try DICOMDecoder.decode(bytes, frame: frame, limits: limits)
+        case nil:
+            throw FilmError("not a DICOM, PNG or JPEG file (unrecognised first bytes \(hexPrefix(bytes)))")
+        }
+    }
+
+    /// The whole file, after checking that it is a regular file no larger than the limit.
+    public static func readBytes(path: String, limits: DecodeLimits) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw FilmError("no such file")
+        }
+        guard !isDirectory.boolValue else { throw FilmError("is a folder, not a film") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= limits.maxFileBytes else {
+            throw FilmError("file is \(size) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw FilmError("cannot be opened for reading") }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.readToEnd() ?? Data()
+            guard data.count <= limits.maxFileBytes else {
+                throw FilmError("file is over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
+            }
+            return [UInt8](data)
+        } catch let error as FilmError {
+            throw error
+        } catch {
+            throw FilmError("read failed: \(error.localizedDescription)")
+        }
+    }
+
+    static func hexPrefix(_ bytes: [UInt8]) -> String {
+        bytes.prefix(8).map { String(format: "%02X", $0) }.joined(separator: " ")
+    }
+}

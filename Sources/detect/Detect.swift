@@ -1,0 +1,19 @@
+import ArgumentParser
+import Reporting
+
+struct Detect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Find, measure and classify calcium deposits (calcinosis) on radiographs.",
+        discussion: """
+        Reads DICOM, PNG and JPEG films (chosen by content, not by name), finds radio-opaque \
+        deposits in the soft tissue, measures them (mm² when the pixel spacing is known) and labels \
+        their distribution (none, circumscripta, universalis).
+
+        \(ReportWriter.caveat)
+        """,
+        version: "0.1.0",
+        subcommands: [Analyze.self, PhantomCommand.self],
+        defaultSubcommand: Analyze.self
+    )
+}

@@ -1,0 +1,107 @@
+import Foundation
+import XCTest
+
+/// The command-line contract: exit codes, one clear error line per bad film, outputs written.
+final class CommandLineTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = try DetectProcess.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A small sample film to cut up: the smallest PNG in sample-images.
+    func samplePNG() throws -> URL {
+        let samples = DetectProcess.packageRoot.appendingPathComponent("sample-images")
+        let pngs = try FileManager.default.contentsOfDirectory(at: samples, includingPropertiesForKeys: [.fileSizeKey])
+            .filter { $0.pathExtension == "png" }
+        return try XCTUnwrap(pngs.min { (try? $0.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0) ?? 0 < (try? $1.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0) ?? 0 })
+    }
+
+    func write(_ bytes: [UInt8], _ name: String) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    func testBadFilesGiveOneErrorLineAndExitOne() throws {
+        let png = try [UInt8](Data(contentsOf: samplePNG()))
+        let cases: [(String, [UInt8])] = [
+            ("empty.png", []),
+            ("truncated.png", Array(png.prefix(png.count / 3))),
+            ("header-only.png", Array(png.prefix(40))),
+            ("garbage.dcm", (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }),
+            ("notes.png", Array("This is a text file, not a radiograph.\n".utf8)),
+            ("lying.dcm", Array(repeating: 0, count: 128) + Array("DICM".utf8) + [0x02, 0x00, 0x10, 0x00, 0x55, 0x49, 0xFF, 0x7F]),
+        ]
+        for (name, bytes) in cases {
+            let path = try write(bytes, name)
+            let result = try DetectProcess.run([path, "--format", "json"])
+            XCTAssertFalse(result.crashed, "\(name) crashed")
+            XCTAssertEqual(result.status, 1, "\(name): \(result.stderr)")
+            let lines = result.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "\(name): \(result.stderr)")
+            XCTAssertTrue(lines.first?.contains(path) ?? false, "\(name): error line must name the file: \(result.stderr)")
+            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], name)
+            XCTAssertEqual(json["status"] as? String, "error")
+            XCTAssertFalse((json["error"] as? String ?? "").isEmpty)
+        }
+    }
+
+    func testBatchGoesOnPastABadFile() throws {
+        let good = try samplePNG().path
+        let bad = try write(Array("not an image".utf8), "bad.png")
+        let out = folder.appendingPathComponent("results.jsonl").path
+        let result = try DetectProcess.run([bad, good, "--format", "jsonl", "--output", out])
+        XCTAssertEqual(result.status, 1)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        let statuses = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["status"] as? String }
+        XCTAssertEqual(statuses, ["error", "ok"])
+    }
+
+    func testOverlayIsAnRGBPNGOfTheFilmsSize() throws {
+        let film = try samplePNG()
+        let overlay = folder.appendingPathComponent("out.png").path
+        let result = try DetectProcess.run([film.path, "--overlay", overlay, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: overlay)))
+        XCTAssertEqual(Array(bytes.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        func be32(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+        XCTAssertEqual(be32(16), report["width"] as? Int)
+        XCTAssertEqual(be32(20), report["height"] as? Int)
+        XCTAssertEqual(bytes[24], 8, "bit depth")
+        XCTAssertEqual(bytes[25], 2, "colour type RGB")
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let film = try samplePNG().path
+        for arguments in [[film, "--format", "xml"], [film, "--pixel-spacing", "-1"], [film, "--no-such-option"], []] {
+            let result = try DetectProcess.run(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertFalse(result.stderr.isEmpty)
+        }
+    }
+
+    func testPixelSpacingOptionOverridesTheFile() throws {
+        let film = try samplePNG().path
+        let result = try DetectProcess.run([film, "--format", "json", "--pixel-spacing", "0.5"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["spacing_source"] as? String, "user")
+        XCTAssertEqual(report["pixel_spacing_mm"] as? [Double], [0.5, 0.5])
+        if let px = report["total_area_px"] as? Int, let mm2 = report["total_area_mm2"] as? Double {
+            XCTAssertEqual(mm2, Double(px) * 0.25, accuracy: 1e-3)
+        }
+    }
+
+    func testTextSummaryCarriesTheCaveat() throws {
+        let result = try DetectProcess.run([try samplePNG().path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("not a diagnosis"), result.stdout)
+    }
+}
