@@ -1,8 +1,8 @@
 /// Body (soft tissue and bone, as opposed to air, collimation and markers) and bone, on a grid of
 /// cells about 1 mm wide.
 ///
-/// - **Body**: cells brighter than the air/tissue threshold (Otsu on the cell means of the exposed
-///   field), keeping only components large enough to be anatomy: a lead marker in the air is a
+/// - **Body**: cells brighter than the air/tissue threshold (`airThreshold`, on the cell means
+///   of the exposed field), keeping only components large enough to be anatomy: a lead marker in the air is a
 ///   small bright island and drops out. Collimator blades (`CollimationFinder`) and saturated
 ///   cells (≥ 98 % of the largest sample value) are never body.
 /// - **Bone**: a bone is a ridge: brighter than the soft tissue on *both* sides across it, over a
@@ -44,7 +44,7 @@ struct AnatomyMap {
             jump: max(Float(parameters.collimationStepSigmas) * filmSigma, Float(parameters.collimationStepFraction) * range))
         let saturated = Float(maximumValue) * 0.98
         let exposed = mean.indices.map { mean[$0] < saturated && blades[$0] == 0 }
-        let threshold = Self.otsu(mean.indices.compactMap { exposed[$0] ? mean[$0] : nil })
+        let threshold = Self.airThreshold(mean.indices.compactMap { exposed[$0] ? mean[$0] : nil })
         var body = mean.indices.map { exposed[$0] && mean[$0] > threshold ? UInt8(1) : 0 }
         let minBodyCells = Int(300 / (cellMM * cellMM))
         Self.keepLargeComponents(&body, columns: columns, rows: rows, minimumCells: minBodyCells, fractionOfLargest: 0.1)
@@ -124,6 +124,20 @@ struct AnatomyMap {
             let h = min(height, (cy + 1) * cell) - cy * cell
             return Float(sums[i] / Double(w * h))
         }
+    }
+
+    /// Just above air: Otsu's threshold separates air from tissue, but with bone in the film it
+    /// lands well inside the soft tissue and would cut off the thin subcutaneous tissue near the
+    /// skin, where deposits are. So the threshold is moved down to the air mode's median plus
+    /// the larger of 10 robust σ of the air cells and 5 % of the gap up to Otsu's threshold.
+    static func airThreshold(_ values: [Float]) -> Float {
+        let otsu = otsu(values)
+        var air = values.filter { $0 <= otsu }
+        guard air.count >= 16 else { return otsu }
+        let airMedian = NoiseMap.median(&air, count: air.count)
+        for i in air.indices { air[i] = abs(air[i] - airMedian) }
+        let airSigma = 1.4826 * NoiseMap.median(&air, count: air.count)
+        return min(otsu, airMedian + max(10 * airSigma, 0.05 * (otsu - airMedian)))
     }
 
     /// Otsu's threshold over 256 bins between the smallest and largest value.
