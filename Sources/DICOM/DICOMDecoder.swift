@@ -1,8 +1,8 @@
 import Radiography
 
 /// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian)
-/// and RLE Lossless, 8 or 16 bits allocated, grayscale (colour films as their luminance). Everything else is refused with a message naming what
-/// the file uses (see README.md for the list).
+/// and RLE Lossless, 8 or 16 bits allocated, grayscale (colour films as their luminance).
+/// Everything else is refused with a message naming what the file uses (see README.md).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)
     /// as a Radiograph.
