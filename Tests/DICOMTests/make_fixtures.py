@@ -76,10 +76,28 @@ def save(ds, name, syntax=U.ExplicitVRLittleEndian, part10=True):
     return path
 
 
+# (command, source fixture, output): RLE with an offset table, JPEG Lossless SV1 (16-bit
+# with large differences, MONOCHROME1 12-bit, signed, 8-bit multi-frame, RGB, 1 KB fragments),
+# every other predictor, and a point transform.
+DCMTK_FIXTURES = [
+    (["dcmcrle", "+ot"], "signed16.dcm", "rle_dcmtk_signed16.dcm"),
+    (["dcmcjpeg", "+e1"], "explicit_le.dcm", "dcmtk_jpegll_sv1_16bit.dcm"),
+    (["dcmcjpeg", "+e1"], "mono1_12bit.dcm", "dcmtk_jpegll_sv1_mono1.dcm"),
+    (["dcmcjpeg", "+e1"], "signed16.dcm", "dcmtk_jpegll_sv1_signed16.dcm"),
+    (["dcmcjpeg", "+e1"], "big_endian_8bit_3frames.dcm", "dcmtk_jpegll_sv1_8bit_3frames.dcm"),
+    (["dcmcjpeg", "+e1"], "rgb_interleaved.dcm", "dcmtk_jpegll_sv1_rgb.dcm"),
+    (["dcmcjpeg", "+e1", "+fs", "1"], "explicit_le.dcm", "dcmtk_jpegll_sv1_fragments.dcm"),
+] + [
+    (["dcmcjpeg", "+el", "+sv", str(sv)], "bits12_garbage.dcm", f"dcmtk_jpegll_sv{sv}_12bit.dcm") for sv in range(2, 8)
+] + [
+    (["dcmcjpeg", "+el", "+sv", "1", "+pt", "2"], "bits12_garbage.dcm", "dcmtk_jpegll_pt2_12bit.dcm"),
+]
+
+
 def make():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
-        if f.endswith(".dcm") and not (f == "rle_dcmtk_signed16.dcm" and not shutil.which("dcmcrle")):
+        if f.endswith(".dcm") and not (f in [d[2] for d in DCMTK_FIXTURES] and not shutil.which("dcmcjpeg")):
             os.remove(os.path.join(OUT, f))
 
     # Plain 16-bit film, both VR encodings; Pixel Spacing and Imager Pixel Spacing both present.
@@ -249,11 +267,13 @@ def make():
     frames = np.stack([((x8 * 5 + y8 * 11 + k * 50) % 256).astype(np.uint8) for k in range(3)])
     ds.compress(U.RLELossless, frames, encoding_plugin="pydicom", generate_instance_uid=False)
     save(ds, "rle_8bit_3frames.dcm", U.RLELossless)
-    # ... and by DCMTK (dcmcrle), with a Basic Offset Table, from the signed 16-bit film.
-    if shutil.which("dcmcrle"):
-        subprocess.run(["dcmcrle", "+ot", os.path.join(OUT, "signed16.dcm"), os.path.join(OUT, "rle_dcmtk_signed16.dcm")], check=True)
+
+    # Films compressed by DCMTK from the ones above (kept as committed when DCMTK is absent).
+    if shutil.which("dcmcjpeg"):
+        for command, source, name in DCMTK_FIXTURES:
+            subprocess.run(command + [os.path.join(OUT, source), os.path.join(OUT, name)], check=True)
     else:
-        print("dcmcrle (DCMTK) not installed: rle_dcmtk_signed16.dcm not regenerated")
+        print("DCMTK not installed: the dcmtk_* fixtures were not regenerated")
 
     total = 0
     for f in sorted(os.listdir(OUT)):
@@ -262,7 +282,7 @@ def make():
             total += os.path.getsize(p)
             ds = pydicom.dcmread(p, force=True)  # each one readable by pydicom
             assert ds.Rows in (H, 31), f
-            if not f.startswith("raw_") and f not in ("jpeg2000.dcm", "deflated.dcm"):
+            if not f.startswith("raw_") and f not in ("jpeg2000.dcm", "deflated.dcm") and "jpegll" not in f:
                 ds.pixel_array
     print(f"wrote fixtures, {total} bytes in total")
 
