@@ -36,8 +36,21 @@ final class DICOMJPEGLosslessTests: XCTestCase {
         XCTAssertEqual(rgb.pixels, try decode("rgb_interleaved.dcm").pixels, "same luminance as the uncompressed film")
     }
 
+    /// Restart intervals (written by make_fixtures.py's own small encoder, checked by dcmdjpeg).
+    func testRestartIntervals() throws {
+        XCTAssertEqual(try decode("py_jpegll_restart_sv7_12bit.dcm").pixels, Formula.grid { Formula.f12($0, $1) })
+        XCTAssertEqual(try decode("py_jpegll_restart_sv1_16bit.dcm").pixels, Formula.grid { Formula.f16($0, $1) })
+
+        var bytes = try fixture("py_jpegll_restart_sv7_12bit.dcm")
+        let start = try XCTUnwrap(offsetOf(0x7FE0, 0x0010, vr: "OB", in: bytes))
+        let marker = try XCTUnwrap((start..<(bytes.count - 1)).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xD0 })
+        bytes[marker + 1] = 0xC8
+        XCTAssertTrue(filmError { try DICOMDecoder.decode(bytes) }.hasPrefix("DICOM: JPEG Lossless: restart marker 1 is missing"))
+    }
+
     func testEveryTruncationAndCorruptionIsHandled() throws {
-        for name in ["dcmtk_jpegll_sv1_16bit.dcm", "dcmtk_jpegll_sv1_rgb.dcm", "dcmtk_jpegll_sv4_12bit.dcm"] {
+        for name in ["dcmtk_jpegll_sv1_16bit.dcm", "dcmtk_jpegll_sv1_rgb.dcm", "dcmtk_jpegll_sv4_12bit.dcm",
+                     "py_jpegll_restart_sv7_12bit.dcm"] {
             let bytes = try fixture(name)
             for cut in 0..<bytes.count {
                 XCTAssertThrowsError(try DICOMDecoder.decode(Array(bytes[0..<cut])), "\(name) cut at \(cut)")

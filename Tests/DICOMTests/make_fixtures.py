@@ -94,6 +94,60 @@ DCMTK_FIXTURES = [
 ]
 
 
+def jpeg_lossless(img, precision, predictor, restart_lines=0):
+    """A minimal lossless JPEG encoder (T.81 Annex H, one component, one fixed Huffman table of
+    5-bit codes), written here only to make fixtures with restart intervals, which dcmcjpeg
+    cannot write."""
+    rows, cols = img.shape
+    v = img.astype(np.int64)
+    out = bytearray(b"\xff\xd8")
+    out += b"\xff\xc3" + (11).to_bytes(2, "big") + bytes([precision]) + rows.to_bytes(2, "big") + cols.to_bytes(2, "big") + b"\x01\x01\x11\x00"
+    counts = [0] * 16
+    counts[4] = 17  # categories 0..16, codes 00000..10000
+    out += b"\xff\xc4" + (2 + 17 + 17).to_bytes(2, "big") + b"\x00" + bytes(counts) + bytes(range(17))
+    if restart_lines:
+        out += b"\xff\xdd" + (4).to_bytes(2, "big") + (restart_lines * cols).to_bytes(2, "big")
+    out += b"\xff\xda" + (8).to_bytes(2, "big") + b"\x01\x01\x00" + bytes([predictor, 0, 0])
+    bits = []
+
+    def flush():
+        while len(bits) % 8:
+            bits.append(1)
+        for i in range(0, len(bits), 8):
+            byte = int("".join(map(str, bits[i:i + 8])), 2)
+            out.append(byte)
+            if byte == 0xFF:
+                out.append(0)
+        bits.clear()
+
+    restart = 0
+    for y in range(rows):
+        first_line = y == 0 or (restart_lines and y % restart_lines == 0)
+        if restart_lines and y and y % restart_lines == 0:
+            flush()
+            out += bytes([0xFF, 0xD0 + restart % 8])
+            restart += 1
+        for x in range(cols):
+            if first_line:
+                pred = (1 << (precision - 1)) if x == 0 else v[y, x - 1]
+            elif x == 0:
+                pred = v[y - 1, x]
+            else:
+                a, b, c = v[y, x - 1], v[y - 1, x], v[y - 1, x - 1]
+                pred = [None, a, b, c, a + b - c, a + ((b - c) >> 1), b + ((a - c) >> 1), (a + b) >> 1][predictor]
+            diff = int(v[y, x] - pred) % 65536
+            if diff >= 32768:
+                diff -= 65536
+            ssss = 16 if diff == -32768 else abs(diff).bit_length()
+            bits.extend(int(b) for b in format(ssss, "05b"))
+            if 0 < ssss < 16:
+                extra = diff if diff > 0 else diff + (1 << ssss) - 1
+                bits.extend(int(b) for b in format(extra, f"0{ssss}b"))
+    flush()
+    out += b"\xff\xd9"
+    return bytes(out)
+
+
 def make():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
@@ -240,6 +294,20 @@ def make():
     ds.PlanarConfiguration = 0
     ds.compress(U.RLELossless, rgb.astype(np.uint16) * 257, encoding_plugin="pydicom", generate_instance_uid=False)
     save(ds, "rle_rgb16.dcm", U.RLELossless)
+
+    # JPEG Lossless with restart intervals, from the encoder above: 12-bit with predictor 7 and a
+    # restart every 4 lines; 16-bit with predictor 1 and a restart every line.
+    for name, image, bits, predictor, lines, syntax in [
+            ("py_jpegll_restart_sv7_12bit.dcm", f12(), 12, 7, 4, U.JPEGLossless),
+            ("py_jpegll_restart_sv1_16bit.dcm", f16(), 16, 1, 1, U.JPEGLosslessSV1)]:
+        ds = base(bits_stored=bits)
+        ds.PixelData = encapsulate([jpeg_lossless(image, bits, predictor, lines)])
+        ds["PixelData"].VR = "OB"
+        ds["PixelData"].is_undefined_length = True
+        path = save(ds, name, syntax)
+        if shutil.which("dcmdjpeg"):  # DCMTK must decode the encoder's output to the same pixels
+            subprocess.run(["dcmdjpeg", path, "/tmp/_dcmdjpeg.dcm"], check=True)
+            assert np.array_equal(pydicom.dcmread("/tmp/_dcmdjpeg.dcm").pixel_array, image), name
 
     # Deflated explicit VR little endian: refused by name (no zlib in this module yet).
     ds = base()
