@@ -105,6 +105,52 @@ enum JPEGLosslessDecoder {
         var table = 0
     }
 
+    /// One line of every component in the scan: the hot loop, kept free of captured state so
+    /// the bit buffer stays in registers.
+    private static func decodeLine(
+        _ line: Int, firstOfInterval: Bool, columns: Int, bases: UnsafeBufferPointer<Int>,
+        lookup: UnsafeBufferPointer<UInt16>, predictor: Int, initial: Int,
+        bits: inout BitReader, out: UnsafeMutableBufferPointer<UInt16>
+    ) throws {
+        var reader = bits
+        defer { bits = reader }
+        for x in 0..<columns {
+            for k in 0..<bases.count {
+                if reader.count < 32 { reader.fill() }  // a code and its bits take at most 32
+                let entry = lookup[k << 16 | Int(truncatingIfNeeded: reader.buffer >> 48)]
+                guard entry != 0 else { throw fail("invalid Huffman code at line \(line + 1)") }
+                _ = reader.take(Int(entry >> 8))
+                let ssss = Int(entry & 0xFF)
+                var diff = 0
+                if ssss == 16 {
+                    diff = 32768
+                } else if ssss > 0 {
+                    let v = reader.take(ssss)
+                    diff = v < 1 << (ssss - 1) ? v - (1 << ssss) + 1 : v
+                }
+                let i = bases[k] + line * columns + x
+                let prediction: Int
+                if firstOfInterval {
+                    prediction = x == 0 ? initial : Int(out[i - 1])
+                } else if x == 0 {
+                    prediction = Int(out[i - columns])
+                } else {
+                    let a = Int(out[i - 1]), b = Int(out[i - columns]), c = Int(out[i - columns - 1])
+                    switch predictor {
+                    case 1: prediction = a
+                    case 2: prediction = b
+                    case 3: prediction = c
+                    case 4: prediction = a + b - c
+                    case 5: prediction = a + ((b - c) >> 1)
+                    case 6: prediction = b + ((a - c) >> 1)
+                    default: prediction = (a + b) >> 1
+                    }
+                }
+                out[i] = UInt16(truncatingIfNeeded: prediction + diff)
+            }
+        }
+    }
+
     private struct Codestream {
         let src: UnsafeBufferPointer<UInt8>
         let rows: Int, columns: Int, components: Int
@@ -238,56 +284,28 @@ enum JPEGLosslessDecoder {
             var restarts = 0
             // Reconstructed values (before the point transform) live in `out`, one plane each.
             let lineBase = planes.map { $0 * count }
-            var line = 0
-            while line < rows {
-                let firstLineOfInterval = restartInterval == 0 ? line == 0 : line % linesPerInterval == 0
-                if firstLineOfInterval && line > 0 {
-                    // Byte-aligned RSTm marker, then prediction restarts as at the top.
-                    let stop = bits.position
-                    bits.reset()
-                    guard stop + 1 < src.count, src[stop] == 0xFF, (0xD0...0xD7).contains(src[stop + 1]) else {
-                        throw fail("restart marker \(restarts + 1) is missing at byte \(stop)")
-                    }
-                    bits.position = stop + 2
-                    restarts += 1
-                }
-                for x in 0..<columns {
-                    for (k, base) in lineBase.enumerated() {
-                        bits.fill()
-                        let entry = huffman[k].lookup[Int(bits.buffer >> 48)]
-                        guard entry != 0 else { throw fail("invalid Huffman code at line \(line + 1)") }
-                        _ = bits.take(Int(entry >> 8))
-                        let ssss = Int(entry & 0xFF)
-                        var diff = 0
-                        if ssss == 16 {
-                            diff = 32768
-                        } else if ssss > 0 {
-                            let v = bits.take(ssss)
-                            diff = v < 1 << (ssss - 1) ? v - (1 << ssss) + 1 : v
-                        }
-                        let i = base + line * columns + x
-                        let prediction: Int
-                        if firstLineOfInterval {
-                            prediction = x == 0 ? initial : Int(out[i - 1])
-                        } else if x == 0 {
-                            prediction = Int(out[i - columns])
-                        } else {
-                            let a = Int(out[i - 1]), b = Int(out[i - columns]), c = Int(out[i - columns - 1])
-                            switch predictor {
-                            case 1: prediction = a
-                            case 2: prediction = b
-                            case 3: prediction = c
-                            case 4: prediction = a + b - c
-                            case 5: prediction = a + ((b - c) >> 1)
-                            case 6: prediction = b + ((a - c) >> 1)
-                            default: prediction = (a + b) >> 1
+            let lookups = huffman.flatMap(\.lookup)  // table k at k << 16
+            let out = self.out, src = self.src
+            try lookups.withUnsafeBufferPointer { lookup in
+                try lineBase.withUnsafeBufferPointer { bases in
+                    for line in 0..<rows {
+                        let firstLineOfInterval = restartInterval == 0 ? line == 0 : line % linesPerInterval == 0
+                        if firstLineOfInterval && line > 0 {
+                            // Byte-aligned RSTm marker, then prediction restarts as at the top.
+                            let stop = bits.position
+                            bits.reset()
+                            guard stop + 1 < src.count, src[stop] == 0xFF, (0xD0...0xD7).contains(src[stop + 1]) else {
+                                throw fail("restart marker \(restarts + 1) is missing at byte \(stop)")
                             }
+                            bits.position = stop + 2
+                            restarts += 1
                         }
-                        out[i] = UInt16(truncatingIfNeeded: prediction + diff)
+                        try JPEGLosslessDecoder.decodeLine(
+                            line, firstOfInterval: firstLineOfInterval, columns: columns, bases: bases, lookup: lookup,
+                            predictor: predictor, initial: initial, bits: &bits, out: out)
+                        guard bits.overrun == 0 else { throw fail("the entropy-coded data ends before line \(line + 1) is complete") }
                     }
                 }
-                guard bits.overrun == 0 else { throw fail("the entropy-coded data ends before line \(line + 1) is complete") }
-                line += 1
             }
             if pointTransform > 0 {
                 for plane in planes {
