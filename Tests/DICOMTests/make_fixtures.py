@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the DICOM test fixtures with pydicom (an independent writer), and checks that
-pydicom and DCMTK read the files our own DICOMEncoder wrote.
+"""Writes the DICOM test fixtures with pydicom (an independent writer) and DCMTK (dcmcrle,
+dcmcjpeg: `apt-get install dcmtk`; without it the committed dcmtk_* files are kept), and checks
+that pydicom and DCMTK read the files our own DICOMEncoder wrote.
 
     python3 -m venv /tmp/venv-dicom && /tmp/venv-dicom/bin/pip install pydicom numpy
     /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py            # write fixtures
