@@ -1,8 +1,8 @@
 import Radiography
 
 /// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian)
-/// and RLE Lossless, 8 or 16 bits allocated, grayscale (colour films as their luminance). Everything else is refused with a message naming what
-/// the file uses (see README.md for the list).
+/// RLE Lossless and JPEG Lossless (process 14), 8 or 16 bits allocated, grayscale (colour films as their luminance).
+/// Everything else is refused with a message naming what the file uses (see README.md).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)
     /// as a Radiograph.
@@ -55,6 +55,12 @@ public enum DICOMDecoder {
                 throw FilmError("DICOM: RLE frame \(frame) spans \(fragments.count) fragments; RLE Lossless allows one per frame")
             }
             pixels = try RLEPixelDecoder.decode(bytes, fragment: fragments[0], module: module, mapping: mapping)
+        case .jpegLossless:
+            let fragments = try encapsulatedFragments(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
+            let codestream = fragments.count == 1 ? Array(bytes[fragments[0]]) : fragments.flatMap { bytes[$0] }
+            let planes = try JPEGLosslessDecoder.decode(codestream, rows: module.rows, columns: module.columns,
+                                                        components: module.samplesPerPixel)
+            pixels = mapping.apply(toPlanes: planes, module: module)
         default:
             throw syntax.refusal
         }

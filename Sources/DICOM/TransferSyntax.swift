@@ -10,7 +10,9 @@ struct TransferSyntax: Sendable, Equatable {
     enum ByteOrder: Sendable { case little, big }
     enum VREncoding: Sendable { case explicit, implicit }
     /// How the pixel data is stored. `decodable` lists the ones with a decoder.
-    enum PixelCodec: Sendable, Hashable { case native, rle, jpeg, jpegLS, jpeg2000, htj2k, video, referenced, encapsulatedNative }
+    enum PixelCodec: Sendable, Hashable {
+        case native, rle, jpegLossless, jpeg, jpegLS, jpeg2000, htj2k, video, referenced, encapsulatedNative
+    }
 
     let uid: String
     let name: String
@@ -25,7 +27,7 @@ struct TransferSyntax: Sendable, Equatable {
     }
 
     /// Pixel codecs with a decoder in `Pixels/`.
-    static let decodable: Set<PixelCodec> = [.native, .rle]
+    static let decodable: Set<PixelCodec> = [.native, .rle, .jpegLossless]
 
     static let implicitVRLittleEndian = TransferSyntax(
         uid: "1.2.840.10008.1.2", name: "Implicit VR Little Endian",
@@ -71,7 +73,10 @@ struct TransferSyntax: Sendable, Equatable {
             ("66", "JPEG Lossless, Hierarchical (Process 29)"),
             ("70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])"),
         ]
-        for (suffix, name) in jpeg { add("1.2.840.10008.1.2.4." + suffix, name, .jpeg) }
+        for (suffix, name) in jpeg {
+            // Process 14 (non-hierarchical lossless) has its own decoder; the rest need libjpeg.
+            add("1.2.840.10008.1.2.4." + suffix, name, suffix == "57" || suffix == "70" ? .jpegLossless : .jpeg)
+        }
         add("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", .jpegLS)
         add("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", .jpegLS)
         add("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", .jpeg2000)
@@ -105,7 +110,7 @@ struct TransferSyntax: Sendable, Equatable {
 
     /// The refusal for a syntax this reader cannot read (yet), naming UID and syntax.
     var refusal: FilmError {
-        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: implicit and explicit VR little endian, explicit VR big endian, RLE Lossless)")
+        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: implicit and explicit VR little endian, explicit VR big endian, RLE Lossless, JPEG Lossless process 14)")
     }
 
     static func refusal(unknownUID uid: String) -> FilmError {

@@ -18,7 +18,9 @@ final class DICOMOracleTests: XCTestCase {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
             let base = URL(fileURLWithPath: out).appendingPathComponent(name)
             do {
+                let t0 = DispatchTime.now().uptimeNanoseconds
                 let r = try DICOMDecoder.decode(bytes)
+                print("\(name): \(r.width)×\(r.height) decoded in \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) ms")
                 var raw = [UInt8]()
                 raw.reserveCapacity(2 * r.pixels.count)
                 for v in r.pixels { raw += [UInt8(v & 0xFF), UInt8(v >> 8)] }

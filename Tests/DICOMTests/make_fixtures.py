@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the DICOM test fixtures with pydicom (an independent writer), and checks that
-pydicom and DCMTK read the files our own DICOMEncoder wrote.
+"""Writes the DICOM test fixtures with pydicom (an independent writer) and DCMTK (dcmcrle,
+dcmcjpeg: `apt-get install dcmtk`; without it the committed dcmtk_* files are kept), and checks
+that pydicom and DCMTK read the files our own DICOMEncoder wrote.
 
     python3 -m venv /tmp/venv-dicom && /tmp/venv-dicom/bin/pip install pydicom numpy
     /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py            # write fixtures
@@ -76,10 +77,82 @@ def save(ds, name, syntax=U.ExplicitVRLittleEndian, part10=True):
     return path
 
 
+# (command, source fixture, output): RLE with an offset table, JPEG Lossless SV1 (16-bit
+# with large differences, MONOCHROME1 12-bit, signed, 8-bit multi-frame, RGB, 1 KB fragments),
+# every other predictor, and a point transform.
+DCMTK_FIXTURES = [
+    (["dcmcrle", "+ot"], "signed16.dcm", "rle_dcmtk_signed16.dcm"),
+    (["dcmcjpeg", "+e1"], "explicit_le.dcm", "dcmtk_jpegll_sv1_16bit.dcm"),
+    (["dcmcjpeg", "+e1"], "mono1_12bit.dcm", "dcmtk_jpegll_sv1_mono1.dcm"),
+    (["dcmcjpeg", "+e1"], "signed16.dcm", "dcmtk_jpegll_sv1_signed16.dcm"),
+    (["dcmcjpeg", "+e1"], "big_endian_8bit_3frames.dcm", "dcmtk_jpegll_sv1_8bit_3frames.dcm"),
+    (["dcmcjpeg", "+e1"], "rgb_interleaved.dcm", "dcmtk_jpegll_sv1_rgb.dcm"),
+    (["dcmcjpeg", "+e1", "+fs", "1"], "explicit_le.dcm", "dcmtk_jpegll_sv1_fragments.dcm"),
+] + [
+    (["dcmcjpeg", "+el", "+sv", str(sv)], "bits12_garbage.dcm", f"dcmtk_jpegll_sv{sv}_12bit.dcm") for sv in range(2, 8)
+] + [
+    (["dcmcjpeg", "+el", "+sv", "1", "+pt", "2"], "bits12_garbage.dcm", "dcmtk_jpegll_pt2_12bit.dcm"),
+]
+
+
+def jpeg_lossless(img, precision, predictor, restart_lines=0):
+    """A minimal lossless JPEG encoder (T.81 Annex H, one component, one fixed Huffman table of
+    5-bit codes), written here only to make fixtures with restart intervals, which dcmcjpeg
+    cannot write."""
+    rows, cols = img.shape
+    v = img.astype(np.int64)
+    out = bytearray(b"\xff\xd8")
+    out += b"\xff\xc3" + (11).to_bytes(2, "big") + bytes([precision]) + rows.to_bytes(2, "big") + cols.to_bytes(2, "big") + b"\x01\x01\x11\x00"
+    counts = [0] * 16
+    counts[4] = 17  # categories 0..16, codes 00000..10000
+    out += b"\xff\xc4" + (2 + 17 + 17).to_bytes(2, "big") + b"\x00" + bytes(counts) + bytes(range(17))
+    if restart_lines:
+        out += b"\xff\xdd" + (4).to_bytes(2, "big") + (restart_lines * cols).to_bytes(2, "big")
+    out += b"\xff\xda" + (8).to_bytes(2, "big") + b"\x01\x01\x00" + bytes([predictor, 0, 0])
+    bits = []
+
+    def flush():
+        while len(bits) % 8:
+            bits.append(1)
+        for i in range(0, len(bits), 8):
+            byte = int("".join(map(str, bits[i:i + 8])), 2)
+            out.append(byte)
+            if byte == 0xFF:
+                out.append(0)
+        bits.clear()
+
+    restart = 0
+    for y in range(rows):
+        first_line = y == 0 or (restart_lines and y % restart_lines == 0)
+        if restart_lines and y and y % restart_lines == 0:
+            flush()
+            out += bytes([0xFF, 0xD0 + restart % 8])
+            restart += 1
+        for x in range(cols):
+            if first_line:
+                pred = (1 << (precision - 1)) if x == 0 else v[y, x - 1]
+            elif x == 0:
+                pred = v[y - 1, x]
+            else:
+                a, b, c = v[y, x - 1], v[y - 1, x], v[y - 1, x - 1]
+                pred = [None, a, b, c, a + b - c, a + ((b - c) >> 1), b + ((a - c) >> 1), (a + b) >> 1][predictor]
+            diff = int(v[y, x] - pred) % 65536
+            if diff >= 32768:
+                diff -= 65536
+            ssss = 16 if diff == -32768 else abs(diff).bit_length()
+            bits.extend(int(b) for b in format(ssss, "05b"))
+            if 0 < ssss < 16:
+                extra = diff if diff > 0 else diff + (1 << ssss) - 1
+                bits.extend(int(b) for b in format(extra, f"0{ssss}b"))
+    flush()
+    out += b"\xff\xd9"
+    return bytes(out)
+
+
 def make():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
-        if f.endswith(".dcm") and not (f == "rle_dcmtk_signed16.dcm" and not shutil.which("dcmcrle")):
+        if f.endswith(".dcm") and not (f in [d[2] for d in DCMTK_FIXTURES] and not shutil.which("dcmcjpeg")):
             os.remove(os.path.join(OUT, f))
 
     # Plain 16-bit film, both VR encodings; Pixel Spacing and Imager Pixel Spacing both present.
@@ -223,6 +296,20 @@ def make():
     ds.compress(U.RLELossless, rgb.astype(np.uint16) * 257, encoding_plugin="pydicom", generate_instance_uid=False)
     save(ds, "rle_rgb16.dcm", U.RLELossless)
 
+    # JPEG Lossless with restart intervals, from the encoder above: 12-bit with predictor 7 and a
+    # restart every 4 lines; 16-bit with predictor 1 and a restart every line.
+    for name, image, bits, predictor, lines, syntax in [
+            ("py_jpegll_restart_sv7_12bit.dcm", f12(), 12, 7, 4, U.JPEGLossless),
+            ("py_jpegll_restart_sv1_16bit.dcm", f16(), 16, 1, 1, U.JPEGLosslessSV1)]:
+        ds = base(bits_stored=bits)
+        ds.PixelData = encapsulate([jpeg_lossless(image, bits, predictor, lines)])
+        ds["PixelData"].VR = "OB"
+        ds["PixelData"].is_undefined_length = True
+        path = save(ds, name, syntax)
+        if shutil.which("dcmdjpeg"):  # DCMTK must decode the encoder's output to the same pixels
+            subprocess.run(["dcmdjpeg", path, "/tmp/_dcmdjpeg.dcm"], check=True)
+            assert np.array_equal(pydicom.dcmread("/tmp/_dcmdjpeg.dcm").pixel_array, image), name
+
     # Deflated explicit VR little endian: refused by name (no zlib in this module yet).
     ds = base()
     ds.PixelData = f16().tobytes()
@@ -249,11 +336,13 @@ def make():
     frames = np.stack([((x8 * 5 + y8 * 11 + k * 50) % 256).astype(np.uint8) for k in range(3)])
     ds.compress(U.RLELossless, frames, encoding_plugin="pydicom", generate_instance_uid=False)
     save(ds, "rle_8bit_3frames.dcm", U.RLELossless)
-    # ... and by DCMTK (dcmcrle), with a Basic Offset Table, from the signed 16-bit film.
-    if shutil.which("dcmcrle"):
-        subprocess.run(["dcmcrle", "+ot", os.path.join(OUT, "signed16.dcm"), os.path.join(OUT, "rle_dcmtk_signed16.dcm")], check=True)
+
+    # Films compressed by DCMTK from the ones above (kept as committed when DCMTK is absent).
+    if shutil.which("dcmcjpeg"):
+        for command, source, name in DCMTK_FIXTURES:
+            subprocess.run(command + [os.path.join(OUT, source), os.path.join(OUT, name)], check=True)
     else:
-        print("dcmcrle (DCMTK) not installed: rle_dcmtk_signed16.dcm not regenerated")
+        print("DCMTK not installed: the dcmtk_* fixtures were not regenerated")
 
     total = 0
     for f in sorted(os.listdir(OUT)):
@@ -262,7 +351,7 @@ def make():
             total += os.path.getsize(p)
             ds = pydicom.dcmread(p, force=True)  # each one readable by pydicom
             assert ds.Rows in (H, 31), f
-            if not f.startswith("raw_") and f not in ("jpeg2000.dcm", "deflated.dcm"):
+            if not f.startswith("raw_") and f not in ("jpeg2000.dcm", "deflated.dcm") and "jpegll" not in f:
                 ds.pixel_array
     print(f"wrote fixtures, {total} bytes in total")
 

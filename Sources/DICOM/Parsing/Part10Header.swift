@@ -5,7 +5,8 @@ import Radiography
 ///
 /// Files without preamble or meta group (raw data sets, as some archives and old writers
 /// store them) are accepted too: as pydicom and DCMTK do, the encoding is inferred from the
-/// first element — two VR letters after the tag mean explicit VR, a length means implicit.
+/// first element — two VR letters after the tag mean explicit VR, a length means implicit,
+/// and a group number that only makes sense byte-swapped means (explicit VR) big endian.
 struct Part10Header {
     let dataSetOffset: Int
     let transferSyntax: TransferSyntax

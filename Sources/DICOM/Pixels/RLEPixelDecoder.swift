@@ -36,7 +36,7 @@ enum RLEPixelDecoder {
             ranges.append((fragment.lowerBound + starts[s])..<(fragment.lowerBound + end))
         }
 
-        // One plane of stored words per component; grayscale maps its plane in place.
+        // One plane of stored words per component.
         var planes = [UInt16](repeating: 0, count: count * m.samplesPerPixel)
         try bytes.withUnsafeBufferPointer { src in
             try planes.withUnsafeMutableBufferPointer { all in
@@ -49,19 +49,9 @@ enum RLEPixelDecoder {
                         throw FilmError("DICOM: RLE segment \(s + 1) decodes to \(produced) bytes; \(count) expected")
                     }
                 }
-                if m.samplesPerPixel == 1 {
-                    let shift = mapping.shift, mask = mapping.mask, xor = mapping.xor
-                    for i in 0..<count { all[i] = ((all[i] &>> shift) & mask) ^ xor }
-                }
             }
         }
-        if m.samplesPerPixel == 1 { return planes }
-        return [UInt16](unsafeUninitializedCapacity: count) { out, initialised in
-            planes.withUnsafeBufferPointer {
-                ColourLuminance.combine(planes: $0, count: count, photometric: m.photometric, mapping: mapping, into: out)
-            }
-            initialised = count
-        }
+        return mapping.apply(toPlanes: planes, module: m)
     }
 
     /// PackBits: n in 0…127 copies n+1 literal bytes, n in −127…−1 repeats the next byte

@@ -21,6 +21,26 @@ struct SampleMapping: Sendable, Equatable {
     /// The file's window in Radiograph sample units.
     let window: DisplayWindow?
 
+    /// Maps planes of stored words (`samplesPerPixel` planes of `rows × columns`, as the
+    /// compressed-pixel decoders produce them) to Radiograph samples: in place for grayscale,
+    /// through `ColourLuminance` for colour.
+    func apply(toPlanes planes: [UInt16], module m: PixelModule) -> [UInt16] {
+        let count = m.rows * m.columns
+        if m.samplesPerPixel == 1 {
+            var out = planes
+            out.withUnsafeMutableBufferPointer { p in
+                for i in 0..<count { p[i] = ((p[i] &>> shift) & mask) ^ xor }
+            }
+            return out
+        }
+        return [UInt16](unsafeUninitializedCapacity: count) { out, initialised in
+            planes.withUnsafeBufferPointer {
+                ColourLuminance.combine(planes: $0, count: count, photometric: m.photometric, mapping: self, into: out)
+            }
+            initialised = count
+        }
+    }
+
     init(_ m: PixelModule) {
         let maximum = (1 << m.bitsStored) - 1
         let offset = m.isSigned ? 1 << (m.bitsStored - 1) : 0

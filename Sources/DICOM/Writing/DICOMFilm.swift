@@ -24,7 +24,9 @@ public struct DICOMFilm: Sendable {
     public var imagerPixelSpacing: PixelSpacing?
     public var rescaleSlope: Double?, rescaleIntercept: Double?
     public var windowCenter: Double?, windowWidth: Double?
-    /// Also seeds the film's UIDs, together with its pixels.
+    /// Written as Patient ID and Patient Name and also seeds the film's UIDs, together with the
+    /// pixels. Keep it to 64 ASCII characters without backslashes (LO/PN with the default
+    /// character set).
     public var patientID: String
 
     public init(
