@@ -126,28 +126,47 @@ struct AnatomyMap {
         }
     }
 
-    /// Just above air: Otsu's threshold separates air from tissue, but with bone in the film it
-    /// lands well inside the soft tissue and would cut off the thin subcutaneous tissue near the
-    /// skin, where deposits are. So the threshold is moved down to the air mode's median plus
-    /// the larger of 10 robust σ of the air cells and 5 % of the gap up to Otsu's threshold.
+    /// Just above air. Air is the darkest well-separated mode of the cell means: Otsu splits the
+    /// values in two, and while the lower class is itself clearly two modes (Otsu's effectiveness
+    /// η = between-class / total variance ≥ 0.85, lower part ≥ 2 % of the cells) it is split again,
+    /// so that bone + tissue + air resolves to air even when the film holds more bone than air.
+    /// The threshold is then the air mode's median plus the larger of 10 robust σ of its cells and
+    /// 5 % of the gap to the split: Otsu's own split would cut off the thin subcutaneous tissue
+    /// near the skin, where deposits are.
     static func airThreshold(_ values: [Float]) -> Float {
-        let otsu = otsu(values)
-        var air = values.filter { $0 <= otsu }
-        guard air.count >= 16 else { return otsu }
+        var lower = values
+        var split = otsu(lower)
+        while true {
+            let below = lower.filter { $0 <= split.threshold }
+            guard below.count * 50 >= values.count, below.count < lower.count else { break }
+            let next = otsu(below)
+            let belowNext = below.filter { $0 <= next.threshold }
+            guard next.effectiveness >= 0.85, belowNext.count * 50 >= values.count else {
+                lower = below
+                break
+            }
+            lower = below
+            split = next
+        }
+        var air = lower.filter { $0 <= split.threshold }
+        guard air.count >= 16 else { return split.threshold }
         let airMedian = NoiseMap.median(&air, count: air.count)
         for i in air.indices { air[i] = abs(air[i] - airMedian) }
         let airSigma = 1.4826 * NoiseMap.median(&air, count: air.count)
-        return min(otsu, airMedian + max(10 * airSigma, 0.05 * (otsu - airMedian)))
+        return min(split.threshold, airMedian + max(10 * airSigma, 0.05 * (split.threshold - airMedian)))
     }
 
-    /// Otsu's threshold over 256 bins between the smallest and largest value.
-    static func otsu(_ values: [Float]) -> Float {
-        guard let lo = values.min(), let hi = values.max(), hi > lo else { return values.first ?? 0 }
+    /// Otsu's threshold over 256 bins between the smallest and largest value, with its
+    /// effectiveness η (between-class variance over total variance, 0…1).
+    static func otsu(_ values: [Float]) -> (threshold: Float, effectiveness: Double) {
+        guard let lo = values.min(), let hi = values.max(), hi > lo else { return (values.first ?? 0, 0) }
         var histogram = [Double](repeating: 0, count: 256)
         let scale = 255 / (hi - lo)
         for v in values { histogram[Int((v - lo) * scale)] += 1 }
         let total = Double(values.count)
         let sumAll = histogram.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element }
+        let meanAll = sumAll / total
+        let varianceAll = histogram.enumerated().reduce(0) { $0 + $1.element * (Double($1.offset) - meanAll) * (Double($1.offset) - meanAll) } / total
         var weightBelow = 0.0, sumBelow = 0.0, best = -1.0, bestBin = 0
         for bin in 0..<255 {
             weightBelow += histogram[bin]
@@ -161,7 +180,8 @@ struct AnatomyMap {
                 bestBin = bin
             }
         }
-        return lo + (Float(bestBin) + 1) / scale
+        let effectiveness = varianceAll > 0 ? best / (total * total) / varianceAll : 0
+        return (lo + (Float(bestBin) + 1) / scale, effectiveness)
     }
 
     static func keepLargeComponents(_ mask: inout [UInt8], columns: Int, rows: Int, minimumCells: Int, fractionOfLargest: Double) {

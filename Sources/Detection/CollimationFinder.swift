@@ -3,8 +3,10 @@
 /// A blade is brighter than whatever lies inside it and ends in a straight edge that crosses
 /// (nearly) the whole film. Intensity alone cannot tell a blade from bone (scatter makes a blade
 /// grade from white to gray), but the straight full-width step can. For each film edge and each
-/// line of cells running inward from it, the blade's boundary is where the value drops most
-/// across three cells, if by more than `jump`; when at least 80 % of the lines have one and
+/// line of cells running inward from it, the blade's boundary is the deepest place where the value drops most
+/// across three cells, if by more than `jump` and if every cell between the film edge and the
+/// step is brighter than the inside by `jump / 2` (a bone parallel to the film edge has air or
+/// tissue between it and the edge); when at least 80 % of the lines have one and
 /// the positions fit a straight line to within 2 cells (axis-aligned or tilted), every cell
 /// between the edge and that line (plus one cell) is collimation.
 enum CollimationFinder {
@@ -24,9 +26,14 @@ enum CollimationFinder {
             var positions: [(line: Double, depth: Double)] = []
             for l in 0..<edge.lines {
                 var best: Float = jump, depth = -1
+                var bandMinimum = Float.infinity
                 for k in 0..<maxDepth {
-                    let drop = cellMean[edge.index(l, k)] - cellMean[edge.index(l, k + 3)]
-                    if drop > best {
+                    bandMinimum = min(bandMinimum, cellMean[edge.index(l, k)])
+                    let inside = cellMean[edge.index(l, k + 3)]
+                    let drop = cellMean[edge.index(l, k)] - inside
+                    // The whole band from the film edge to the step is blocked beam, brighter than
+                    // the inside: a bone parallel to the film edge has air or tissue beside it.
+                    if drop >= best && bandMinimum - inside > jump / 2 {
                         best = drop
                         depth = k
                     }
