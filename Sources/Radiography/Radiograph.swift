@@ -19,12 +19,14 @@ public struct Radiograph: Sendable {
     public var modalityRescale: LinearRescale
     /// The file's own display window in sample units, if it carries one.
     public var displayWindow: DisplayWindow?
+    /// DICOM Patient ID (0010,0020), used to match clinical facts to films; nil for PNG/JPEG.
+    public var patientID: String?
 
     public init(
         width: Int, height: Int, pixels: [UInt16], bitsStored: Int,
         spacing: PixelSpacing? = nil, spacingSource: SpacingSource = .unknown,
         format: ImageFormat, modalityRescale: LinearRescale = .identity,
-        displayWindow: DisplayWindow? = nil
+        displayWindow: DisplayWindow? = nil, patientID: String? = nil
     ) {
         precondition(width > 0 && height > 0 && pixels.count == width * height,
                      "Radiograph: \(pixels.count) samples for \(width)×\(height)")
@@ -38,6 +40,7 @@ public struct Radiograph: Sendable {
         self.format = format
         self.modalityRescale = modalityRescale
         self.displayWindow = displayWindow
+        self.patientID = patientID
     }
 
     /// The largest value a sample can take.
