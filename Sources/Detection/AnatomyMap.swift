@@ -1,7 +1,7 @@
 /// Body (soft tissue and bone, as opposed to air, collimation and markers) and bone, on a grid of
 /// cells about 1 mm wide.
 ///
-/// - **Body**: cells brighter than the air/tissue threshold (`airThreshold`, on the cell means
+/// - **Body**: cells brighter than the air/tissue threshold (`airLevels`, on the cell means
 ///   of the exposed field), keeping only components large enough to be anatomy: a lead marker in the air is a
 ///   small bright island and drops out. Collimator blades (`CollimationFinder`) and saturated
 ///   cells (≥ 98 % of the largest sample value) are never body.
@@ -22,6 +22,11 @@ struct AnatomyMap {
     var bone: [UInt8]
     /// Body minus the skin margin, minus bone and its margin: where deposits are searched.
     var searchable: [UInt8]
+    /// Where the skin is, for the skin margin: a quarter of the way from the air mode to Otsu's
+    /// air/tissue split. Scatter makes the air next to a limb glow above the body threshold, so
+    /// the skin line is located at this higher level (a limb's thickness rises steeply at its
+    /// edge, so the level is reached within about 1 mm of the true skin line).
+    var skinLevel: Float
 
     init(pixels: UnsafeBufferPointer<UInt16>, width: Int, height: Int, maximumValue: Int,
          noise: NoiseMap, scales: PixelScales, parameters: DetectionParameters) {
@@ -44,7 +49,9 @@ struct AnatomyMap {
             jump: max(Float(parameters.collimationStepSigmas) * filmSigma, Float(parameters.collimationStepFraction) * range))
         let saturated = Float(maximumValue) * 0.98
         let exposed = mean.indices.map { mean[$0] < saturated && blades[$0] == 0 }
-        let threshold = Self.airThreshold(mean.indices.compactMap { exposed[$0] ? mean[$0] : nil })
+        let levels = Self.airLevels(mean.indices.compactMap { exposed[$0] ? mean[$0] : nil })
+        let threshold = levels.body
+        skinLevel = levels.skin
         var body = mean.indices.map { exposed[$0] && mean[$0] > threshold ? UInt8(1) : 0 }
         let minBodyCells = Int(300 / (cellMM * cellMM))
         Self.keepLargeComponents(&body, columns: columns, rows: rows, minimumCells: minBodyCells, fractionOfLargest: 0.1)
@@ -132,8 +139,8 @@ struct AnatomyMap {
     /// so that bone + tissue + air resolves to air even when the film holds more bone than air.
     /// The threshold is then the air mode's median plus the larger of 10 robust σ of its cells and
     /// 5 % of the gap to the split: Otsu's own split would cut off the thin subcutaneous tissue
-    /// near the skin, where deposits are.
-    static func airThreshold(_ values: [Float]) -> Float {
+    /// near the skin, where deposits are. Also returns the skin level (see `skinLevel`).
+    static func airLevels(_ values: [Float]) -> (body: Float, skin: Float) {
         var lower = values
         var split = otsu(lower)
         while true {
@@ -149,11 +156,13 @@ struct AnatomyMap {
             split = next
         }
         var air = lower.filter { $0 <= split.threshold }
-        guard air.count >= 16 else { return split.threshold }
+        guard air.count >= 16 else { return (split.threshold, split.threshold) }
         let airMedian = NoiseMap.median(&air, count: air.count)
         for i in air.indices { air[i] = abs(air[i] - airMedian) }
         let airSigma = 1.4826 * NoiseMap.median(&air, count: air.count)
-        return min(split.threshold, airMedian + max(10 * airSigma, 0.05 * (split.threshold - airMedian)))
+        let gap = split.threshold - airMedian
+        let body = min(split.threshold, airMedian + max(10 * airSigma, 0.05 * gap))
+        return (body, max(body, airMedian + 0.25 * gap))
     }
 
     /// Otsu's threshold over 256 bins between the smallest and largest value, with its

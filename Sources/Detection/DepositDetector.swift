@@ -41,17 +41,21 @@ public enum DepositDetector {
                 let noise = NoiseMap(smoothed: sView, width: width, height: height, cellSize: scales.cellSize)
                 let anatomy = AnatomyMap(pixels: pixels, width: width, height: height, maximumValue: film.maximumValue,
                                          noise: noise, scales: scales, parameters: parameters)
-                for surround in [scales.smallSurround, scales.largeSurround] {
+                for (surround, ridges) in [(scales.smallSurround, true), (scales.largeSurround, false)] {
                     BoxFilter.mean(sView, width: width, height: height, radius: surround.radius, into: window, scratch: work)
-                    localContrast(s: sView, means: UnsafeBufferPointer(window), width: width, height: height,
-                                  distance: surround.distance, into: work)
-                    let clutter = clutterSigma(UnsafeBufferPointer(work), width: width, height: height, anatomy: anatomy)
-                    fold(UnsafeBufferPointer(work), clutter: clutter, noise: noise, width: width, height: height,
-                         contrast: c, significance: z)
+                    for measure in ridges ? [Measure.blob, .ridge] : [.blob] {
+                        localContrast(s: sView, means: UnsafeBufferPointer(window), width: width, height: height,
+                                      distance: surround.distance, measure: measure, into: work)
+                        let clutter = clutterSigma(UnsafeBufferPointer(work), width: width, height: height, anatomy: anatomy)
+                        fold(UnsafeBufferPointer(work), clutter: clutter, noise: noise, width: width, height: height,
+                             contrast: c, significance: z)
+                    }
                 }
+                let region = SearchRegion.make(smoothed: sView, width: width, height: height, anatomy: anatomy,
+                                               scales: scales, parameters: parameters)
                 return segment(pixels: pixels, contrast: UnsafeBufferPointer(c), significance: UnsafeBufferPointer(z),
-                               width: width, height: height, noise: noise, anatomy: anatomy, scales: scales,
-                               parameters: parameters)
+                               region: region, width: width, height: height, noise: noise, anatomy: anatomy,
+                               scales: scales, parameters: parameters)
             }}}}}
         }
     }
@@ -97,7 +101,8 @@ public enum DepositDetector {
         }
     }
 
-    /// c = min over four axes (0°, 90°, ±45°) of s − ½·(window ahead + window behind).
+    /// Blob: c = min over four axes (0°, 90°, ±45°) of s − ½·(window ahead + window behind).
+    /// Ridge: c = max over the axes of min(s − window ahead, s − window behind).
     ///
     /// The mean of two opposite windows cancels any linear gradient (the steep soft-tissue slope
     /// near the skin, the thickness of a limb), so a deposit on a slope keeps its contrast; the
@@ -107,8 +112,20 @@ public enum DepositDetector {
     /// deposits on slopes: sensitivity 0.54), the axis of least difference (more false
     /// positives) and a quadratic fit from windows at d and 2d (far windows land on bone).
     /// Window positions are clamped to the film.
+    /// What the local contrast responds to.
+    enum Measure {
+        /// Brighter than the mean of the two windows on every axis: compact deposits.
+        case blob
+        /// Brighter than both windows of at least one axis: streaks along fascia, which the blob
+        /// measure dims because a window along a streak lies on the streak. An edge has one
+        /// brighter window on every axis, so it stays dark; a slope costs its rise over the
+        /// window distance.
+        case ridge
+    }
+
     static func localContrast(s: UnsafeBufferPointer<Float>, means: UnsafeBufferPointer<Float>,
-                              width: Int, height: Int, distance d: Int, into c: UnsafeMutableBufferPointer<Float>) {
+                              width: Int, height: Int, distance d: Int, measure: Measure,
+                              into c: UnsafeMutableBufferPointer<Float>) {
         nonisolated(unsafe) let s = s, means = means, c = c
         let diagonal = max(1, Int((Double(d) / 2.0.squareRoot()).rounded()))
         ParallelBands.run(height, minimumBand: 16) { rows in
@@ -123,7 +140,11 @@ public enum DepositDetector {
                     let u = means[above + x], b = means[below + x]
                     let fa = means[aboveDiagonal + leftDiagonal], fb = means[belowDiagonal + rightDiagonal]
                     let ra = means[aboveDiagonal + rightDiagonal], rb = means[belowDiagonal + leftDiagonal]
-                    let surround = 0.5 * max(max(l + r, u + b), max(fa + fb, ra + rb))
+                    let surround: Float
+                    switch measure {
+                    case .blob: surround = 0.5 * max(max(l + r, u + b), max(fa + fb, ra + rb))
+                    case .ridge: surround = min(min(max(l, r), max(u, b)), min(max(fa, fb), max(ra, rb)))
+                    }
                     let i = row + x
                     c[i] = s[i] - surround
                 }
@@ -132,23 +153,15 @@ public enum DepositDetector {
     }
 
     static func segment(pixels: UnsafeBufferPointer<UInt16>, contrast c: UnsafeBufferPointer<Float>,
-                        significance z: UnsafeBufferPointer<Float>, width: Int, height: Int,
+                        significance z: UnsafeBufferPointer<Float>, region: [UInt8], width: Int, height: Int,
                         noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
                         parameters: DetectionParameters) -> DetectionResult {
         let count = width * height, cell = scales.cellSize, columns = noise.columns
         let grow = Float(parameters.growSigmas), seed = Float(parameters.seedSigmas)
 
-        // Hysteresis candidates, away from the film's border: there the surround windows are
-        // clamped onto the border rows and a deposit cut by the film edge cannot be measured.
+        // Hysteresis candidates inside the search region.
         var mask = [UInt8](repeating: 0, count: count)
-        let border = scales.smallSurround.distance
-        for y in border..<max(border, height - border) {
-            let cellRow = (y / cell) * columns, row = y * width
-            for x in border..<max(border, width - border) {
-                let k = cellRow + x / cell
-                if anatomy.searchable[k] != 0 && z[row + x] > grow { mask[row + x] = 1 }
-            }
-        }
+        for i in 0..<count where region[i] != 0 && z[i] > grow { mask[i] = 1 }
         var labels = [Int32](repeating: 0, count: count)
         var peaks = PeakContrast(contrast: c, significance: z)
         _ = mask.withUnsafeBufferPointer { m in
