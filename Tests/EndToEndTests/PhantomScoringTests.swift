@@ -91,11 +91,12 @@ final class PhantomScoringTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(scores.count, 6, "sample-images should hold at least 6 scored films")
 
         // The table, for the test log and the README.
-        print("film                              truth detectable found(det) FP  median-area-err  label (expected)")
+        func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+        print(pad("film", 28) + " truth detectable found(det)  FP  area-err  label (expected)")
         for s in scores {
             let median = s.areaErrors.isEmpty ? "-" : String(format: "%.0f %%", Self.median(s.areaErrors) * 100)
-            print(String(format: "%-33@ %5d %10d %5d(%3d) %3d  %15@  %@ (%@)", s.film as NSString, s.truth, s.detectable,
-                         s.found, s.foundDetectable, s.falsePositives, median as NSString, s.label as NSString, s.expectedLabel as NSString))
+            print(pad(s.film, 28) + String(format: " %5d %10d %5d(%3d) %3d  ", s.truth, s.detectable, s.found, s.foundDetectable, s.falsePositives)
+                  + pad(median, 8) + "  \(s.label) (\(s.expectedLabel))")
         }
         let detectable = scores.reduce(0) { $0 + $1.detectable }
         let foundDetectable = scores.reduce(0) { $0 + $1.foundDetectable }
