@@ -67,6 +67,5 @@ let package = Package(
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "ImageIO", "DICOM", "Radiography"]),
         // Runs the built `detect` executable on sample-images/ and scores it against the truth.
         .testTarget(name: "EndToEndTests", dependencies: ["detect"]),
-        .testTarget(name: "TuningHarness", dependencies: ["Phantom", "Detection", "Classification", "Radiography", "Reporting", "ImageIO"], swiftSettings: [.unsafeFlags(["-O"])]),
     ]
 )
