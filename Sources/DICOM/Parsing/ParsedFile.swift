@@ -10,6 +10,8 @@ import Radiography
 struct ParsedFile {
     let bytes: [UInt8]
     let syntax: TransferSyntax
+    /// False when the syntax was inferred (no meta group, or one without Transfer Syntax UID).
+    let syntaxIsStated: Bool
     let dataSet: DataSet
 
     /// The tags read from every file: the pixel module, spacing and identification.
@@ -21,6 +23,7 @@ struct ParsedFile {
         }
         let header = try Part10Header.read(original)
         syntax = header.transferSyntax
+        syntaxIsStated = header.isStated
         if syntax.isDeflated {
             guard syntax.pixelCodec == .native else { throw syntax.refusal }
             bytes = try DeflatedDataSet.inflate(original, dataSetOffset: header.dataSetOffset, limits: limits)
