@@ -16,6 +16,9 @@ public struct DICOMHeader: Sendable, Equatable {
     public var transferSyntaxIsStated: Bool
     /// True when this reader decodes the pixels of this syntax.
     public var transferSyntaxIsReadable: Bool
+    /// True when the data set is in implicit VR although the transfer syntax says explicit
+    /// (a writer's error; the file is read as it is written).
+    public var dataSetIsImplicitDespiteSyntax: Bool
     public var sopClassUID: String?
     public var modality: String?
     public var patientID: String?
@@ -55,6 +58,7 @@ public struct DICOMHeader: Sendable, Equatable {
         return DICOMHeader(
             transferSyntaxUID: file.syntax.uid, transferSyntaxName: file.syntax.name,
             transferSyntaxIsStated: file.syntaxIsStated, transferSyntaxIsReadable: file.syntax.isReadable,
+            dataSetIsImplicitDespiteSyntax: file.implicitDespiteSyntax,
             sopClassUID: ds.text(.sopClassUID), modality: ds.text(.modality), patientID: ds.text(.patientID),
             rows: try int(.rows), columns: try int(.columns), numberOfFrames: try ds.integer(.numberOfFrames),
             samplesPerPixel: try int(.samplesPerPixel), photometricInterpretation: ds.text(.photometricInterpretation),

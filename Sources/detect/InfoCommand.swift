@@ -52,6 +52,7 @@ struct InfoCommand: ParsableCommand {
         add("transfer_syntax_uid", .text(h.transferSyntaxUID))
         add("transfer_syntax_name", .text(h.transferSyntaxName))
         add("transfer_syntax_inferred", h.transferSyntaxIsStated ? nil : .bool(true))
+        add("data_set_implicit_vr_despite_syntax", h.dataSetIsImplicitDespiteSyntax ? .bool(true) : nil)
         add("pixels_readable", .bool(h.transferSyntaxIsReadable && h.hasPixelData))
         add("sop_class_uid", h.sopClassUID.map(InfoValue.text))
         add("modality", h.modality.map(InfoValue.text))

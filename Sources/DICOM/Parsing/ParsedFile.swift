@@ -13,6 +13,9 @@ struct ParsedFile {
     /// False when the syntax was inferred (no meta group, or one without Transfer Syntax UID).
     let syntaxIsStated: Bool
     let dataSet: DataSet
+    /// True when the meta group says explicit VR but the data set is written in implicit VR,
+    /// which some writers do; read as implicit, as pydicom and DCMTK do.
+    let implicitDespiteSyntax: Bool
 
     /// The tags read from every file: the pixel module, spacing and identification.
     static let keptTags = Set(ElementDictionary.entries.keys)
@@ -31,8 +34,16 @@ struct ParsedFile {
             bytes = original
         }
         let bigEndian = syntax.byteOrder == .big
-        var reader = DataSetReader(bytes, offset: header.dataSetOffset, explicitVR: syntax.vrEncoding == .explicit,
-                                   bigEndian: bigEndian)
+        // Explicit VR puts two upper-case letters after the first tag; implicit VR a length.
+        let cursor = ByteCursor(bytes, offset: header.dataSetOffset)
+        if syntax.vrEncoding == .explicit, !bigEndian, let a = cursor.peekByte(at: 4), let b = cursor.peekByte(at: 5),
+           !VR(a, b).isKnown {
+            implicitDespiteSyntax = true
+        } else {
+            implicitDespiteSyntax = false
+        }
+        var reader = DataSetReader(bytes, offset: header.dataSetOffset,
+                                   explicitVR: syntax.vrEncoding == .explicit && !implicitDespiteSyntax, bigEndian: bigEndian)
         let elements = try reader.readElements(keep: Self.keptTags, stopAfter: .pixelData)
         dataSet = DataSet(bytes: bytes, elements: elements, bigEndian: bigEndian)
     }
