@@ -26,7 +26,7 @@ let package = Package(
         // Format sniffing, PNG and JPEG decoding into Radiograph, PNG/JPEG encoding.
         .target(name: "ImageIO", dependencies: ["_CCodecs", "Radiography"], exclude: ["README.md"]),
         // Our own DICOM Part 10 reader (and the small writer the phantoms use).
-        .target(name: "DICOM", dependencies: ["Radiography"], exclude: ["README.md"], swiftSettings: optimised),
+        .target(name: "DICOM", dependencies: ["_CCodecs", "Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // SIMD + Dispatch kernels: background, threshold, labelling, per-deposit statistics.
         .target(name: "Detection", dependencies: ["Radiography"], swiftSettings: optimised),
         // Distribution label (and, later, clinical subtype) from measures only.

@@ -1,8 +1,9 @@
 import Radiography
 
-/// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian)
-/// RLE Lossless and JPEG Lossless (process 14), 8 or 16 bits allocated, grayscale (colour films as their luminance).
-/// Everything else is refused with a message naming what the file uses (see README.md).
+/// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian,
+/// and deflated), RLE Lossless, JPEG Baseline 8-bit and JPEG Lossless (process 14), 8 or 16 bits
+/// allocated, grayscale (colour films as their luminance). Everything else is refused with a
+/// message naming what the file uses (see README.md).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)
     /// as a Radiograph.
@@ -12,43 +13,30 @@ public enum DICOMDecoder {
     /// negative Rescale Slope so that larger always means more attenuation. `modalityRescale`
     /// maps those samples back to the file's modality units (identity when the file has no
     /// Rescale Slope/Intercept) and `displayWindow` is the file's first window in sample units.
+    /// `patientID` is Patient ID (0010,0020) when the file has one.
     ///
     /// Throws `FilmError` for malformed or unsupported files, never traps; no allocation is
     /// sized from a header field before it is checked against the bytes present and `limits`.
     public static func decode(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard) throws -> Radiograph {
-        guard bytes.count <= limits.maxFileBytes else {
-            throw FilmError("DICOM: file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes) bytes")
-        }
-        let header = try Part10Header.read(bytes)
-        let syntax = header.transferSyntax
+        let file = try ParsedFile(bytes, limits: limits)
+        let syntax = file.syntax
         guard syntax.isReadable else { throw syntax.refusal }
-
-        let bigEndian = syntax.byteOrder == .big
-        var reader = DataSetReader(bytes, offset: header.dataSetOffset, explicitVR: syntax.vrEncoding == .explicit,
-                                   bigEndian: bigEndian)
-        let elements = try reader.readElements(keep: Set(ElementDictionary.entries.keys), stopAfter: .pixelData)
-        let dataSet = DataSet(bytes: bytes, elements: elements, bigEndian: bigEndian)
-
-        guard let pixelData = dataSet[.pixelData] else {
-            if dataSet[.floatPixelData] != nil || dataSet[.doubleFloatPixelData] != nil {
-                throw FilmError("DICOM: float pixel data (7FE0,0008/0009) is not supported")
-            }
-            throw FilmError("DICOM: file has no Pixel Data (7FE0,0010): it is not an image")
-        }
-        let module = try PixelModule(dataSet, limits: limits)
+        let pixelData = try file.pixelData()
+        let module = try PixelModule(file.dataSet, limits: limits)
         guard (1...module.numberOfFrames).contains(frame) else {
             throw FilmError("DICOM: frame \(frame) was asked for but the file has \(module.numberOfFrames) frame\(module.numberOfFrames == 1 ? "" : "s")")
         }
         let mapping = SampleMapping(module)
+        let bytes = file.bytes
         let pixels: [UInt16]
         switch syntax.pixelCodec {
-        case .native:
+        case .native where module.photometric != .ybrFull422:
             guard !pixelData.hasUndefinedLength else {
                 throw FilmError("DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
             }
             let range = try NativePixelDecoder.frameRange(module, pixelData: pixelData.value, index: frame - 1)
             pixels = NativePixelDecoder.decode(bytes, range: range, module: module, mapping: mapping,
-                                               layout: .init(bigEndian: bigEndian, vr: pixelData.vr, element: pixelData.value))
+                                               layout: .init(bigEndian: syntax.byteOrder == .big, vr: pixelData.vr, element: pixelData.value))
         case .rle:
             let fragments = try encapsulatedFragments(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
             guard fragments.count == 1 else {
@@ -56,27 +44,73 @@ public enum DICOMDecoder {
             }
             pixels = try RLEPixelDecoder.decode(bytes, fragment: fragments[0], module: module, mapping: mapping)
         case .jpegLossless:
-            let fragments = try encapsulatedFragments(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
-            let codestream = fragments.count == 1 ? Array(bytes[fragments[0]]) : fragments.flatMap { bytes[$0] }
-            let planes = try JPEGLosslessDecoder.decode(codestream, rows: module.rows, columns: module.columns,
+            let data = try codestream(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
+            let planes = try JPEGLosslessDecoder.decode(data, rows: module.rows, columns: module.columns,
                                                         components: module.samplesPerPixel)
             pixels = mapping.apply(toPlanes: planes, module: module)
         default:
-            throw syntax.refusal
+            // Subsampled YBR and JPEG Baseline: through the general stored-word path.
+            let decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
+            pixels = samples(decoded, module: module, mapping: mapping)
         }
         let spacing = module.chosenSpacing
         return Radiograph(
             width: module.columns, height: module.rows, pixels: pixels, bitsStored: module.bitsStored,
             spacing: spacing?.0, spacingSource: spacing?.1 ?? .unknown, format: .dicom,
-            modalityRescale: mapping.rescale, displayWindow: mapping.window)
+            modalityRescale: mapping.rescale, displayWindow: mapping.window,
+            patientID: file.dataSet.text(.patientID))
     }
 
-    private static func encapsulatedFragments(
+    /// Frame `frame` (1-based) as stored values: see `DICOMStoredFrame`. Reads 1, 8, 16 and
+    /// 32 bits allocated and any photometric interpretation, in every transfer syntax
+    /// `decode` reads. Holds the frame as 32-bit words while decoding, so it needs about
+    /// 4 bytes per sample more than `decode` (for `detect convert`, not for batch analysis).
+    public static func storedValues(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard) throws -> DICOMStoredFrame {
+        let file = try ParsedFile(bytes, limits: limits)
+        guard file.syntax.isReadable else { throw file.syntax.refusal }
+        _ = try file.pixelData()
+        let module = try PixelModule(file.dataSet, limits: limits, purpose: .storedValues)
+        let decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
+        return DICOMStoredFrame(words: decoded.words, module: module)
+    }
+
+    /// Film samples from interleaved stored words: grayscale mapped, colour reduced to its
+    /// luma component (YCbCr) or Rec. 601 luma (RGB) first.
+    private static func samples(_ frame: StoredWordsDecoder.Frame, module m: PixelModule, mapping: SampleMapping) -> [UInt16] {
+        let count = m.rows * m.columns
+        let shift = UInt32(mapping.shift), mask = UInt32(mapping.mask), xor = mapping.xor
+        return [UInt16](unsafeUninitializedCapacity: count) { out, initialised in
+            frame.words.withUnsafeBufferPointer { w in
+                if m.samplesPerPixel == 1 || frame.firstComponentIsLuma {
+                    let step = m.samplesPerPixel
+                    for i in 0..<count { out[i] = UInt16(truncatingIfNeeded: (w[i &* step] &>> shift) & mask) ^ xor }
+                } else {
+                    for i in 0..<count {
+                        let r = UInt16(truncatingIfNeeded: (w[3 &* i] &>> shift) & mask)
+                        let g = UInt16(truncatingIfNeeded: (w[3 &* i &+ 1] &>> shift) & mask)
+                        let b = UInt16(truncatingIfNeeded: (w[3 &* i &+ 2] &>> shift) & mask)
+                        out[i] = ColourLuminance.luma(r, g, b) ^ xor
+                    }
+                }
+            }
+            initialised = count
+        }
+    }
+
+    static func encapsulatedFragments(
         _ pixelData: DataElement, frame: Int, module: PixelModule, syntax: TransferSyntax, bytes: [UInt8]
     ) throws -> [Range<Int>] {
         guard pixelData.hasUndefinedLength else {
             throw FilmError("DICOM: transfer syntax \(syntax.uid) (\(syntax.name)) needs encapsulated Pixel Data, but it has a defined length")
         }
         return try EncapsulatedFrames.fragments(of: frame - 1, frames: module.numberOfFrames, in: bytes, value: pixelData.value)
+    }
+
+    /// The frame's fragments joined into one codestream (JPEG frames may span fragments).
+    static func codestream(
+        _ pixelData: DataElement, frame: Int, module: PixelModule, syntax: TransferSyntax, bytes: [UInt8]
+    ) throws -> [UInt8] {
+        let fragments = try encapsulatedFragments(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
+        return fragments.count == 1 ? Array(bytes[fragments[0]]) : fragments.flatMap { bytes[$0] }
     }
 }

@@ -11,7 +11,7 @@ struct TransferSyntax: Sendable, Equatable {
     enum VREncoding: Sendable { case explicit, implicit }
     /// How the pixel data is stored. `decodable` lists the ones with a decoder.
     enum PixelCodec: Sendable, Hashable {
-        case native, rle, jpegLossless, jpeg, jpegLS, jpeg2000, htj2k, video, referenced, encapsulatedNative
+        case native, rle, jpegLossless, jpegBaseline, jpeg, jpegLS, jpeg2000, htj2k, video, referenced, encapsulatedNative
     }
 
     let uid: String
@@ -21,13 +21,14 @@ struct TransferSyntax: Sendable, Equatable {
     let isDeflated: Bool
     let pixelCodec: PixelCodec
 
-    /// True when this reader can parse the data set and decode the pixels.
+    /// True when this reader can parse the data set and decode the pixels. Deflate is read for
+    /// the deflated data set with native pixels (JPIP Referenced Deflate has no pixels).
     var isReadable: Bool {
-        !isDeflated && Self.decodable.contains(pixelCodec)
+        Self.decodable.contains(pixelCodec)
     }
 
     /// Pixel codecs with a decoder in `Pixels/`.
-    static let decodable: Set<PixelCodec> = [.native, .rle, .jpegLossless]
+    static let decodable: Set<PixelCodec> = [.native, .rle, .jpegLossless, .jpegBaseline]
 
     static let implicitVRLittleEndian = TransferSyntax(
         uid: "1.2.840.10008.1.2", name: "Implicit VR Little Endian",
@@ -74,8 +75,10 @@ struct TransferSyntax: Sendable, Equatable {
             ("70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])"),
         ]
         for (suffix, name) in jpeg {
-            // Process 14 (non-hierarchical lossless) has its own decoder; the rest need libjpeg.
-            add("1.2.840.10008.1.2.4." + suffix, name, suffix == "57" || suffix == "70" ? .jpegLossless : .jpeg)
+            // Process 14 (non-hierarchical lossless) has our own decoder, baseline (process 1)
+            // goes to libjpeg; the rest (12-bit, progressive, hierarchical, process 15) are refused.
+            let codec: PixelCodec = suffix == "57" || suffix == "70" ? .jpegLossless : suffix == "50" ? .jpegBaseline : .jpeg
+            add("1.2.840.10008.1.2.4." + suffix, name, codec)
         }
         add("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", .jpegLS)
         add("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", .jpegLS)
@@ -110,7 +113,7 @@ struct TransferSyntax: Sendable, Equatable {
 
     /// The refusal for a syntax this reader cannot read (yet), naming UID and syntax.
     var refusal: FilmError {
-        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: implicit and explicit VR little endian, explicit VR big endian, RLE Lossless, JPEG Lossless process 14)")
+        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: implicit and explicit VR little endian, explicit VR big endian, deflated explicit VR little endian, RLE Lossless, JPEG Baseline 8-bit, JPEG Lossless process 14)")
     }
 
     static func refusal(unknownUID uid: String) -> FilmError {

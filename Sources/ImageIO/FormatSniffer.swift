@@ -5,7 +5,8 @@ import Radiography
 public enum FormatSniffer {
     /// The format whose signature the bytes start with, or nil.
     ///
-    /// - DICOM Part 10: 128-byte preamble then `DICM`. Files without preamble (raw data sets,
+    /// - DICOM Part 10: 128-byte preamble then `DICM`, or `DICM` and a group 0x0002 tag at
+    ///   byte 0 (preamble dropped). Files without preamble (raw data sets,
     ///   as some older archives store them) start with a group 0x0002 or 0x0008 element tag in
     ///   little endian; those are recognised too so the DICOM reader can say what it makes of them.
     /// - PNG: the 8-byte signature `89 50 4E 47 0D 0A 1A 0A`.
@@ -19,6 +20,10 @@ public enum FormatSniffer {
             return .jpeg
         }
         if head.count >= 132, head[128..<132].elementsEqual([0x44, 0x49, 0x43, 0x4D]) {
+            return .dicom
+        }
+        // `DICM` then the meta group, without the preamble (some writers drop it).
+        if head.count >= 8, head[0..<4].elementsEqual([0x44, 0x49, 0x43, 0x4D]), head[4] == 0x02, head[5] == 0x00 {
             return .dicom
         }
         // A data set without preamble: (0002,xxxx) or (0008,xxxx) as the first tag, little endian,

@@ -190,3 +190,38 @@ void ccodecs_jpeg_close(ccodecs_jpeg_reader *reader) {
     jpeg_destroy_decompress(&reader->cinfo);
     free(reader);
 }
+
+int ccodecs_jpeg_read_components(ccodecs_jpeg_reader *reader, uint8_t *samples, size_t sample_count,
+                                 ccodecs_message *error) {
+    reader->error = error;
+    j_decompress_ptr cinfo = &reader->cinfo;
+    size_t components = (size_t)cinfo->num_components;
+    if (samples == NULL || (size_t)cinfo->image_width * cinfo->image_height * components != sample_count) {
+        ccodecs_set_message(error, "internal error: sample buffer does not match %ux%u×%u",
+                            (unsigned)cinfo->image_width, (unsigned)cinfo->image_height, (unsigned)components);
+        return 1;
+    }
+    /* No local assigned below is read after a longjmp. */
+    if (setjmp(reader->jump)) {
+        return 1;
+    }
+    /* Output in the file's own colour space: no YCbCr → RGB conversion, only upsampling. */
+    cinfo->out_color_space = cinfo->jpeg_color_space;
+    cinfo->dct_method = JDCT_ISLOW;
+    jpeg_start_decompress(cinfo);
+    if ((size_t)cinfo->output_components != components || cinfo->output_width != cinfo->image_width ||
+        cinfo->output_height != cinfo->image_height) {
+        ccodecs_set_message(error, "internal error: unexpected output layout");
+        return 1;
+    }
+    size_t stride = (size_t)cinfo->output_width * components;
+    while (cinfo->output_scanline < cinfo->output_height) {
+        JSAMPROW row = samples + (size_t)cinfo->output_scanline * stride;
+        if (jpeg_read_scanlines(cinfo, &row, 1) != 1) {
+            ccodecs_set_message(error, "decoder stopped making progress");
+            return 1;
+        }
+    }
+    jpeg_finish_decompress(cinfo);
+    return 0;
+}

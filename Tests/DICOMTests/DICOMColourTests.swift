@@ -53,7 +53,7 @@ final class DICOMColourTests: XCTestCase {
         XCTAssertEqual(Array(bytes[at..<at + 8]), Array("YBR_FULL".utf8))
         bytes.replaceSubrange(at..<at + 8, with: Array("YBR_ICT ".utf8))
         XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) },
-                       "DICOM: Photometric Interpretation YBR_ICT with 3 samples per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB and YBR_FULL")
+                       "DICOM: Photometric Interpretation YBR_ICT with 3 samples per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB, YBR_FULL and YBR_FULL_422")
         var four = try fixture("rgb_planar.dcm")
         four.put16(4, at: try XCTUnwrap(offsetOf(0x0028, 0x0002, vr: "US", in: four)) + 8)
         XCTAssertEqual(filmError { try DICOMDecoder.decode(four) },

@@ -128,8 +128,6 @@ final class DICOMFixtureTests: XCTestCase {
     }
 
     func testUnsupportedTransferSyntaxesAreRefusedByName() throws {
-        XCTAssertEqual(filmError { try self.decode("deflated.dcm") },
-                       "DICOM: transfer syntax 1.2.840.10008.1.2.1.99 (Deflated Explicit VR Little Endian) is not supported (read are: implicit and explicit VR little endian, explicit VR big endian, RLE Lossless, JPEG Lossless process 14)")
         XCTAssertTrue(filmError { try self.decode("jpeg2000.dcm") }
             .hasPrefix("DICOM: transfer syntax 1.2.840.10008.1.2.4.90 (JPEG 2000 Image Compression (Lossless Only)) is not supported"))
     }

@@ -89,9 +89,9 @@ final class DICOMMalformedInputTests: XCTestCase {
             return b
         }
         XCTAssertEqual(filmError { try DICOMDecoder.decode(patched(0x0028, 0x0100, 32)) },
-                       "DICOM: Bits Allocated 32 is not supported: only 8 and 16 are read")
+                       "DICOM: Bits Allocated 32 is not supported: only 8 and 16 are read for a film")
         XCTAssertEqual(filmError { try DICOMDecoder.decode(patched(0x0028, 0x0002, 3)) },
-                       "DICOM: Photometric Interpretation MONOCHROME2 with 3 samples per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB and YBR_FULL")
+                       "DICOM: Photometric Interpretation MONOCHROME2 with 3 samples per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB, YBR_FULL and YBR_FULL_422")
         XCTAssertEqual(filmError { try DICOMDecoder.decode(patched(0x0028, 0x0101, 17)) },
                        "DICOM: Bits Stored 17 does not fit in Bits Allocated 16")
         XCTAssertEqual(filmError { try DICOMDecoder.decode(patched(0x0028, 0x0102, 3)) },
@@ -102,7 +102,7 @@ final class DICOMMalformedInputTests: XCTestCase {
         let pi = offsetOf(0x0028, 0x0004, vr: "CS", in: rgb)! + 8
         rgb.replaceSubrange(pi..<pi + 12, with: Array("PALETTE COLOR ".utf8.prefix(12)))
         XCTAssertEqual(filmError { try DICOMDecoder.decode(rgb) },
-                       "DICOM: Photometric Interpretation PALETTE COLO with 1 sample per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB and YBR_FULL")
+                       "DICOM: Photometric Interpretation PALETTE COLO with 1 sample per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB, YBR_FULL and YBR_FULL_422")
     }
 
     func testUnknownTransferSyntax() {

@@ -92,7 +92,19 @@ DCMTK_FIXTURES = [
     (["dcmcjpeg", "+el", "+sv", str(sv)], "bits12_garbage.dcm", f"dcmtk_jpegll_sv{sv}_12bit.dcm") for sv in range(2, 8)
 ] + [
     (["dcmcjpeg", "+el", "+sv", "1", "+pt", "2"], "bits12_garbage.dcm", "dcmtk_jpegll_pt2_12bit.dcm"),
+] + [
+    # JPEG Baseline: gray 41x31 (odd sizes), 3 frames, colour as YCbCr 4:2:2 and 4:4:4, and as RGB.
+    (["dcmcjpeg", "+eb"], "eight_bit_41x31.dcm", "dcmtk_jpegbase_gray.dcm"),
+    (["dcmcjpeg", "+eb"], "big_endian_8bit_3frames.dcm", "dcmtk_jpegbase_3frames.dcm"),
+    (["dcmcjpeg", "+eb", "+cy", "+s2"], "rgb_interleaved.dcm", "dcmtk_jpegbase_ybr422.dcm"),
+    (["dcmcjpeg", "+eb", "+cy", "+s4"], "rgb_interleaved.dcm", "dcmtk_jpegbase_ybr444.dcm"),
+    (["dcmcjpeg", "+eb", "+cr"], "rgb_interleaved.dcm", "dcmtk_jpegbase_rgb.dcm"),
 ]
+
+# The truth for the JPEG Baseline files: DCMTK's own decoder (its IJG libjpeg, accurate integer
+# IDCT), without colour conversion (+cn), written uncompressed: NAME_dcmdjpeg.dcm. DCMTK gives
+# lossy files a new SOP Instance UID, so these files change bytes (not pixels) on every run.
+DCMTK_DECODED = [name for command, _, name in DCMTK_FIXTURES if "+eb" in command]
 
 
 def jpeg_lossless(img, precision, predictor, restart_lines=0):
@@ -310,10 +322,14 @@ def make():
             subprocess.run(["dcmdjpeg", path, "/tmp/_dcmdjpeg.dcm"], check=True)
             assert np.array_equal(pydicom.dcmread("/tmp/_dcmdjpeg.dcm").pixel_array, image), name
 
-    # Deflated explicit VR little endian: refused by name (no zlib in this module yet).
+    # Deflated explicit VR little endian (pydicom deflates the data set with zlib).
     ds = base()
     ds.PixelData = f16().tobytes()
     save(ds, "deflated.dcm", U.DeflatedExplicitVRLittleEndian)
+    # ... and one that deflates well (an 8-pixel staircase), to test the cap on inflated size.
+    ds = base()
+    ds.PixelData = (((XX // 8) * 1000 + (YY // 8) * 7)).astype(np.uint16).tobytes()
+    save(ds, "deflated_steps.dcm", U.DeflatedExplicitVRLittleEndian)
 
     # JPEG 2000 (the fragments are not a real codestream: the syntax alone must be refused).
     ds = base()
@@ -341,6 +357,9 @@ def make():
     if shutil.which("dcmcjpeg"):
         for command, source, name in DCMTK_FIXTURES:
             subprocess.run(command + [os.path.join(OUT, source), os.path.join(OUT, name)], check=True)
+        for name in DCMTK_DECODED:
+            subprocess.run(["dcmdjpeg", "+cn", os.path.join(OUT, name),
+                            os.path.join(OUT, name.replace(".dcm", "_dcmdjpeg.dcm"))], check=True)
     else:
         print("DCMTK not installed: the dcmtk_* fixtures were not regenerated")
 
@@ -351,7 +370,7 @@ def make():
             total += os.path.getsize(p)
             ds = pydicom.dcmread(p, force=True)  # each one readable by pydicom
             assert ds.Rows in (H, 31), f
-            if not f.startswith("raw_") and f not in ("jpeg2000.dcm", "deflated.dcm") and "jpegll" not in f:
+            if not f.startswith("raw_") and f != "jpeg2000.dcm" and "jpegll" not in f and "jpegbase" not in f:
                 ds.pixel_array
     print(f"wrote fixtures, {total} bytes in total")
 

@@ -10,6 +10,8 @@ import Radiography
 struct Part10Header {
     let dataSetOffset: Int
     let transferSyntax: TransferSyntax
+    /// False when the syntax was inferred from the first element of the data set.
+    var isStated = true
 
     private static let dicm: [UInt8] = Array("DICM".utf8)
 
@@ -25,7 +27,7 @@ struct Part10Header {
             metaOffset = nil
         }
         guard let metaOffset else {
-            return Part10Header(dataSetOffset: 0, transferSyntax: try infer(bytes, at: 0, afterMeta: false))
+            return Part10Header(dataSetOffset: 0, transferSyntax: try infer(bytes, at: 0, afterMeta: false), isStated: false)
         }
         var reader = DataSetReader(bytes, offset: metaOffset, explicitVR: true)
         let meta = try reader.readElements(keep: [.transferSyntaxUID], stopBefore: { $0.group != 0x0002 })
@@ -35,7 +37,7 @@ struct Part10Header {
         }
         // A meta group without a Transfer Syntax UID happens in the wild; infer as for raw data sets.
         guard let uid = DataSet(bytes: bytes, elements: meta).text(.transferSyntaxUID) else {
-            return Part10Header(dataSetOffset: start, transferSyntax: try infer(bytes, at: start, afterMeta: true))
+            return Part10Header(dataSetOffset: start, transferSyntax: try infer(bytes, at: start, afterMeta: true), isStated: false)
         }
         guard let syntax = TransferSyntax.named(uid) else {
             throw TransferSyntax.refusal(unknownUID: uid)

@@ -30,6 +30,9 @@ struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
     static let sequenceDelimiter = Tag(0xFFFE, 0xE0DD)
 
     static let transferSyntaxUID = Tag(0x0002, 0x0010)
+    static let sopClassUID = Tag(0x0008, 0x0016)
+    static let modality = Tag(0x0008, 0x0060)
+    static let patientID = Tag(0x0010, 0x0020)
     static let imagerPixelSpacing = Tag(0x0018, 0x1164)
     static let samplesPerPixel = Tag(0x0028, 0x0002)
     static let photometricInterpretation = Tag(0x0028, 0x0004)
@@ -56,6 +59,9 @@ struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
 /// matters (an undefined length there can only be a sequence).
 enum ElementDictionary {
     static let entries: [Tag: (vr: VR, name: String)] = [
+        .sopClassUID: (.UI, "SOP Class UID"),
+        .modality: (.CS, "Modality"),
+        .patientID: (.LO, "Patient ID"),
         .imagerPixelSpacing: (.DS, "Imager Pixel Spacing"),
         .samplesPerPixel: (.US, "Samples per Pixel"),
         .photometricInterpretation: (.CS, "Photometric Interpretation"),

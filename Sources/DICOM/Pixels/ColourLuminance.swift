@@ -3,7 +3,7 @@
 ///
 /// RGB uses the Rec. 601 luma weights (0.299, 0.587, 0.114), as JPEG/JFIF and most viewers
 /// do; its result never exceeds the largest component value, so Bits Stored still bounds it.
-/// YBR_FULL already carries luma as its first component (PS3.3 C.7.6.3.1.2).
+/// YBR_FULL and YBR_FULL_422 already carry luma as their first component (PS3.3 C.7.6.3.1.2).
 enum ColourLuminance {
     @inline(__always)
     static func luma(_ r: UInt16, _ g: UInt16, _ b: UInt16) -> UInt16 {
@@ -15,7 +15,7 @@ enum ColourLuminance {
     static func combine(planes: UnsafeBufferPointer<UInt16>, count: Int, photometric: PixelModule.Photometric,
                         mapping: SampleMapping, into out: UnsafeMutableBufferPointer<UInt16>) {
         let shift = mapping.shift, mask = mapping.mask, xor = mapping.xor
-        if photometric == .ybrFull {
+        if photometric == .ybrFull || photometric == .ybrFull422 {
             for i in 0..<count { out[i] = ((planes[i] &>> shift) & mask) ^ xor }
             return
         }

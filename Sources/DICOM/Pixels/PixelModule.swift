@@ -3,14 +3,17 @@ import Radiography
 /// The Image Pixel module attributes (PS3.3 C.7.6.3) plus the few others that decide how the
 /// samples become a Radiograph, read and checked before any pixel is touched.
 ///
-/// Colour films (RGB, YBR_FULL: scanned or secondary-capture radiographs) are read as their
-/// luminance. Refused: other colour models (palette, subsampled YBR), signed colour, Bits
-/// Allocated other than 8 or 16, float pixel data. Lenient where old writers are sloppy and
+/// Colour films (RGB, YBR_FULL, YBR_FULL_422: scanned or secondary-capture radiographs) are read as their
+/// luminance. Refused for films: other colour models (palette, …), signed colour, Bits
+/// Allocated other than 8 or 16, float pixel data. Read for stored values (`detect convert`),
+/// which need only the layout: any photometric interpretation and Bits Allocated 1 and 32 too. Lenient where old writers are sloppy and
 /// the answer is unambiguous: Samples per Pixel, Photometric Interpretation, Bits Stored,
 /// High Bit, Pixel Representation and Planar Configuration default to 1, MONOCHROME2, Bits
 /// Allocated, Bits Stored − 1, 0 and 0.
 struct PixelModule: Sendable {
-    enum Photometric: Sendable { case monochrome1, monochrome2, rgb, ybrFull }
+    enum Photometric: Sendable { case monochrome1, monochrome2, rgb, ybrFull, ybrFull422, palette, other }
+    /// What the module is read for: a film needs a luminance, stored values need only a layout.
+    enum Purpose: Sendable { case radiograph, storedValues }
 
     let rows: Int
     let columns: Int
@@ -19,6 +22,8 @@ struct PixelModule: Sendable {
     let highBit: Int
     let isSigned: Bool
     let photometric: Photometric
+    /// As written (padding removed), or the default the reader assumed.
+    let photometricName: String
     /// 1 for grayscale, 3 for colour.
     let samplesPerPixel: Int
     /// Colour only: samples stored as three planes (RRR…GGG…BBB) rather than interleaved.
@@ -34,7 +39,7 @@ struct PixelModule: Sendable {
     var bytesPerSample: Int { bitsAllocated / 8 }
     var bytesPerPixel: Int { samplesPerPixel * bytesPerSample }
 
-    init(_ ds: DataSet, limits: DecodeLimits) throws {
+    init(_ ds: DataSet, limits: DecodeLimits, purpose: Purpose = .radiograph) throws {
         guard let rows = try ds.unsigned16(.rows) else { throw Self.missing(.rows) }
         guard let columns = try ds.unsigned16(.columns) else { throw Self.missing(.columns) }
         do {
@@ -47,13 +52,17 @@ struct PixelModule: Sendable {
 
         samplesPerPixel = Int(try ds.unsigned16(.samplesPerPixel) ?? 1)
         let name = ds.text(.photometricInterpretation) ?? (samplesPerPixel == 3 ? "RGB" : "MONOCHROME2")
+        photometricName = name
         switch (samplesPerPixel, name) {
         case (1, "MONOCHROME1"): photometric = .monochrome1
         case (1, "MONOCHROME2"): photometric = .monochrome2
         case (3, "RGB"): photometric = .rgb
         case (3, "YBR_FULL"): photometric = .ybrFull
+        case (3, "YBR_FULL_422"): photometric = .ybrFull422
+        case (1, "PALETTE COLOR") where purpose == .storedValues: photometric = .palette
+        case (1, _) where purpose == .storedValues, (3, _) where purpose == .storedValues: photometric = .other
         case (1, _), (3, _):
-            throw FilmError("DICOM: Photometric Interpretation \(name) with \(samplesPerPixel) sample\(samplesPerPixel == 1 ? "" : "s") per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB and YBR_FULL")
+            throw FilmError("DICOM: Photometric Interpretation \(name) with \(samplesPerPixel) sample\(samplesPerPixel == 1 ? "" : "s") per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB, YBR_FULL and YBR_FULL_422")
         default:
             throw FilmError("DICOM: Samples per Pixel is \(samplesPerPixel); only 1 (grayscale) and 3 (colour) are read")
         }
@@ -64,8 +73,15 @@ struct PixelModule: Sendable {
         }
 
         guard let allocated = try ds.unsigned16(.bitsAllocated) else { throw Self.missing(.bitsAllocated) }
-        guard allocated == 8 || allocated == 16 else {
-            throw FilmError("DICOM: Bits Allocated \(allocated) is not supported: only 8 and 16 are read")
+        if purpose == .storedValues {
+            guard [1, 8, 16, 32].contains(allocated) else {
+                throw FilmError("DICOM: Bits Allocated \(allocated) is not supported: 1, 8, 16 and 32 are read")
+            }
+            guard allocated != 1 || samplesPerPixel == 1 else {
+                throw FilmError("DICOM: 1-bit colour pixel data is not supported")
+            }
+        } else if allocated != 8 && allocated != 16 {
+            throw FilmError("DICOM: Bits Allocated \(allocated) is not supported: only 8 and 16 are read for a film")
         }
         bitsAllocated = Int(allocated)
         bitsStored = Int(try ds.unsigned16(.bitsStored) ?? allocated)
@@ -81,7 +97,7 @@ struct PixelModule: Sendable {
         case 1: isSigned = true
         case let other: throw FilmError("DICOM: Pixel Representation \(other) is neither 0 (unsigned) nor 1 (signed)")
         }
-        guard !(isSigned && samplesPerPixel == 3) else {
+        guard !(isSigned && samplesPerPixel == 3) || purpose == .storedValues else {
             throw FilmError("DICOM: signed colour pixel data is not supported")
         }
 

@@ -122,4 +122,24 @@ int ccodecs_png_encode_rgb(const uint8_t *rgb, uint32_t width, uint32_t height,
 int ccodecs_jpeg_encode_gray(const uint8_t *samples, uint32_t width, uint32_t height, int quality,
                              ccodecs_buffer *out, ccodecs_message *error);
 
+/* ---------------------------------------------------------------- Deflate (zlib) */
+
+/* Inflates a raw deflate stream (no zlib or gzip header, as DICOM's Deflated Explicit VR Little
+ * Endian stores its data set, PS3.5 A.5) into `out`, which must be zeroed on entry. Output
+ * beyond `max_output` bytes is an error, so a small file cannot expand into gigabytes. Bytes
+ * after the end of the deflate stream are ignored (writers pad to an even length). Returns 0 and
+ * a filled `out` (release with ccodecs_buffer_free), or non-zero and `error` with `out` released. */
+int ccodecs_inflate_raw(const uint8_t *bytes, size_t count, size_t max_output,
+                        ccodecs_buffer *out, ccodecs_message *error);
+
+/* ---------------------------------------------------------------- JPEG decode, all components */
+
+/* Like ccodecs_jpeg_read, but writes every component as libjpeg decodes it, without colour
+ * conversion (a YCbCr file gives Y, Cb, Cr upsampled to full size; an RGB file R, G, B),
+ * interleaved, 8 bits each, into `samples` (width*height*components bytes). This is what DICOM
+ * calls the stored values of a JPEG frame. Returns 0 on success. Call at most once, instead of
+ * ccodecs_jpeg_read. */
+int ccodecs_jpeg_read_components(ccodecs_jpeg_reader *reader, uint8_t *samples, size_t sample_count,
+                                 ccodecs_message *error);
+
 #endif

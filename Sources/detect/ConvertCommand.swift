@@ -1,0 +1,155 @@
+import ArgumentParser
+import DICOM
+import FilmAnalysis
+import Foundation
+import ImageIO
+import Radiography
+
+/// `detect convert FILE OUT`: one frame of a film as a NumPy array or a PNG, written atomically.
+///
+/// - `OUT.npy`: DICOM stored values (`DICOMStoredFrame`: natural dtype, shape `(rows, columns)`
+///   or `(rows, columns, samples)`, no rescale, window or inversion), so they can be compared
+///   with any other reader. PNG/JPEG input: the decoded samples (uint8 up to 8 bits, else uint16).
+/// - `OUT.png`: an 8-bit display image of the film as `analyze` sees it (MONOCHROME1 inverted,
+///   colour as luminance), through the file's first window (PS3.3 C.11.2.1.2, linear), else
+///   stretched from its minimum to its maximum. `--raw` writes the stored values in 16 bits
+///   instead, for unsigned grayscale of up to 16 bits (other data would not survive the trip).
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Write one frame of a film as .npy (stored values) or .png (display image).",
+        discussion: "The output type follows OUT's extension: .npy or .png."
+    )
+
+    @Argument(help: "The film (DICOM, PNG or JPEG).")
+    var file: String
+
+    @Argument(help: "Output file, ending in .npy or .png.")
+    var out: String
+
+    @Option(help: "Frame of a multi-frame DICOM film (1-based).")
+    var frame: Int = 1
+
+    @Flag(help: "PNG only: write the stored values as 16-bit grayscale instead of a display image.")
+    var raw = false
+
+    @Option(help: "Largest film accepted, in pixels.")
+    var maxPixels: Int = DecodeLimits.standard.maxPixels
+
+    @Option(help: "Largest file read, in bytes.")
+    var maxFileBytes: Int = DecodeLimits.standard.maxFileBytes
+
+    enum Kind { case npy, png }
+
+    var kind: Kind? {
+        switch (out as NSString).pathExtension.lowercased() {
+        case "npy": .npy
+        case "png": .png
+        default: nil
+        }
+    }
+
+    func validate() throws {
+        guard let kind else { throw ValidationError("OUT must end in .npy or .png (got '\(out)')") }
+        if raw && kind != .png { throw ValidationError("--raw applies to .png output only") }
+        if frame < 1 { throw ValidationError("--frame counts from 1") }
+        if maxPixels < 1 || maxFileBytes < 1 { throw ValidationError("limits must be positive") }
+    }
+
+    func run() throws {
+        let limits = DecodeLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes)
+        let output: [UInt8]
+        do {
+            let bytes = try FilmLoader.readBytes(path: file, limits: limits)
+            let isDICOM = FormatSniffer.format(of: bytes) == .dicom
+            switch (kind!, isDICOM, raw) {
+            case (.npy, true, _):
+                output = NumpyFile.encode(try DICOMDecoder.storedValues(bytes, frame: frame, limits: limits))
+            case (.npy, false, _):
+                output = NumpyFile.encode(try FilmLoader.decode(bytes, frame: frame, limits: limits))
+            case (.png, true, true):
+                output = try Self.rawPNG(try DICOMDecoder.storedValues(bytes, frame: frame, limits: limits))
+            case (.png, false, true):
+                let film = try FilmLoader.decode(bytes, frame: frame, limits: limits)
+                output = try PNGEncoder.encode(gray: film.pixels, width: film.width, height: film.height,
+                                               bitDepth: 16, spacing: film.spacing)
+            case (.png, _, false):
+                let film = try FilmLoader.decode(bytes, frame: frame, limits: limits)
+                output = try PNGEncoder.encode(gray: DisplayImage.render(film), width: film.width, height: film.height,
+                                               bitDepth: 8, spacing: film.spacing)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("detect: \(file): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        do {
+            try AtomicFile.write(output, to: out)
+        } catch {
+            FileHandle.standardError.write(Data("detect: \(out): not written: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// 16-bit PNG of stored values: only unsigned grayscale fits without changing a value.
+    static func rawPNG(_ frame: DICOMStoredFrame) throws -> [UInt8] {
+        guard frame.samplesPerPixel == 1, !frame.sampleType.isSigned, frame.sampleType.byteCount <= 2 else {
+            throw FilmError("--raw writes unsigned grayscale of up to 16 bits; this frame is \(frame.sampleType.rawValue) with \(frame.samplesPerPixel) sample\(frame.samplesPerPixel == 1 ? "" : "s") per pixel (write .npy instead)")
+        }
+        let values = (0..<frame.count).map { UInt16(truncatingIfNeeded: frame.value(at: $0)) }
+        return try PNGEncoder.encode(gray: values, width: frame.columns, height: frame.rows, bitDepth: 16, spacing: nil)
+    }
+}
+
+/// The 8-bit picture of a film: its window, or its full range.
+enum DisplayImage {
+    static func render(_ film: Radiograph) -> [UInt16] {
+        let (low, high): (Double, Double)
+        if let w = film.displayWindow {
+            // Linear VOI: x ≤ c − 0.5 − (w − 1)/2 is black, x > c − 0.5 + (w − 1)/2 is white.
+            let half = max(w.width - 1, 0) / 2
+            (low, high) = (w.center - 0.5 - half, w.center - 0.5 + half)
+        } else {
+            let lo = film.pixels.min() ?? 0, hi = film.pixels.max() ?? 0
+            (low, high) = (Double(lo), Double(hi))
+        }
+        let span = high - low
+        return film.pixels.withUnsafeBufferPointer { src in
+            [UInt16](unsafeUninitializedCapacity: src.count) { out, initialised in
+                for i in 0..<src.count {
+                    let x = Double(src[i])
+                    out[i] = span <= 0 ? (x > low ? 255 : 0) : UInt16(max(0, min(255, ((x - low) / span * 255).rounded())))
+                }
+                initialised = src.count
+            }
+        }
+    }
+}
+
+/// NumPy's `.npy` format version 1.0: magic, header length, a Python dict literal giving
+/// dtype, order and shape, padded so the data starts at a multiple of 64 bytes, then the data.
+enum NumpyFile {
+    static func encode(_ frame: DICOMStoredFrame) -> [UInt8] {
+        let shape = frame.samplesPerPixel == 1 ? [frame.rows, frame.columns] : [frame.rows, frame.columns, frame.samplesPerPixel]
+        return header(descr: frame.sampleType.numpyDescriptor, shape: shape) + frame.bytes
+    }
+
+    static func encode(_ film: Radiograph) -> [UInt8] {
+        let wide = film.bitsStored > 8
+        var body = [UInt8]()
+        body.reserveCapacity(film.pixels.count * (wide ? 2 : 1))
+        for v in film.pixels {
+            body.append(UInt8(truncatingIfNeeded: v))
+            if wide { body.append(UInt8(truncatingIfNeeded: v >> 8)) }
+        }
+        return header(descr: wide ? "<u2" : "|u1", shape: [film.height, film.width]) + body
+    }
+
+    static func header(descr: String, shape: [Int]) -> [UInt8] {
+        let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
+        var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        let unpadded = 10 + dict.utf8.count + 1
+        dict += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        let length = dict.utf8.count
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(dict.utf8)
+    }
+}

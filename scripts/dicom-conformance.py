@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Compares detect's DICOM reader with pydicom on every file pydicom ships as test data.
+
+    dicom-conformance.py DETECT WORKDIR
+
+For each file in pydicom's data/test_files (recursively):
+- header: every key of `detect info --json` that pydicom also has (rows, bits, photometric,
+  rescale, window, spacings, UIDs, ...) must equal pydicom's value (numbers numerically,
+  multi-valued as lists);
+- pixels: `detect convert FILE --frame N OUT.npy` for every frame (up to 64) must equal
+  pydicom's pixel_array (as_rgb=False: stored values, no colour conversion) in shape, in
+  signedness and size of dtype, and in every value: exactly for uncompressed, deflated, RLE and
+  lossless JPEG, and within JPEG_TOLERANCE for lossy JPEG Baseline (two different libjpeg
+  builds, libjpeg-turbo here and pylibjpeg's, may round the IDCT and chroma upsampling apart);
+- refusals: detect exiting 1 with one line on stderr is accepted where pydicom cannot decode
+  the pixels either, or where the transfer syntax is one detect does not read. A refusal of a
+  file that pydicom decodes, in a syntax detect reads, is a mismatch.
+Anything else from detect (a signal, exit code other than 0/1, a traceback, no output) is a crash.
+
+Prints a table by transfer syntax (matched, refused, mismatched, crashed, other: files with
+no pixels or pydicom unable to read them) and exits 1 on any mismatch or crash.
+"""
+import json
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pydicom
+
+warnings.simplefilter("ignore")
+
+READ_SYNTAXES = {
+    "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99",
+    "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",
+}
+LOSSY = {"1.2.840.10008.1.2.4.50"}
+JPEG_TOLERANCE = 2  # largest allowed |ours − pydicom| per sample for lossy JPEG
+MAX_FRAMES = 64
+
+HEADER_KEYWORDS = {
+    "sop_class_uid": "SOPClassUID", "modality": "Modality", "rows": "Rows", "columns": "Columns",
+    "number_of_frames": "NumberOfFrames", "samples_per_pixel": "SamplesPerPixel",
+    "photometric_interpretation": "PhotometricInterpretation", "bits_allocated": "BitsAllocated",
+    "bits_stored": "BitsStored", "high_bit": "HighBit", "pixel_representation": "PixelRepresentation",
+    "planar_configuration": "PlanarConfiguration", "rescale_slope": "RescaleSlope",
+    "rescale_intercept": "RescaleIntercept", "window_center": "WindowCenter", "window_width": "WindowWidth",
+    "pixel_spacing": "PixelSpacing", "imager_pixel_spacing": "ImagerPixelSpacing", "patient_id": "PatientID",
+}
+
+
+def run(detect, args):
+    try:
+        p = subprocess.run([detect] + args, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return None, "timed out after 60 s"
+    return p, None
+
+
+def crashed(p, timeout):
+    """None when detect behaved (exit 0, or exit 1 with one line on stderr), else why not."""
+    if timeout:
+        return timeout
+    if p.returncode == 0:
+        return None
+    lines = p.stderr.strip().splitlines()
+    if p.returncode == 1 and len(lines) == 1 and lines[0].startswith("detect: "):
+        return None
+    return f"exit {p.returncode}, stderr: {p.stderr.strip()[:300]!r}"
+
+
+def pydicom_value(ds, keyword):
+    if keyword not in ds:
+        return None
+    v = ds[keyword].value
+    if v is None or v == "":
+        return None
+    if isinstance(v, (list, pydicom.multival.MultiValue)):
+        return [float(x) for x in v] if len(v) != 1 else float(v[0])
+    if isinstance(v, (pydicom.valuerep.DSfloat, pydicom.valuerep.DSdecimal, float)):
+        return float(v)
+    if isinstance(v, (pydicom.valuerep.IS, int)):
+        return int(v)
+    return str(v).strip()
+
+
+def same(ours, theirs):
+    if isinstance(theirs, list) or isinstance(ours, list):
+        a = ours if isinstance(ours, list) else [ours]
+        b = theirs if isinstance(theirs, list) else [theirs]
+        return len(a) == len(b) and all(abs(float(x) - float(y)) <= 1e-9 * max(1, abs(float(y))) for x, y in zip(a, b))
+    if isinstance(theirs, (int, float)) and isinstance(ours, (int, float)):
+        return abs(float(ours) - float(theirs)) <= 1e-9 * max(1, abs(float(theirs)))
+    return str(ours) == str(theirs)
+
+
+def check_file(detect, path, work):
+    """(syntax, outcome, detail) with outcome in matched/refused/mismatched/crashed/other."""
+    try:
+        ds = pydicom.dcmread(path, force=True)
+        theirs_ok = len(ds) > 0
+    except Exception as e:  # noqa: BLE001 - any failure of pydicom is "pydicom cannot read it"
+        ds, theirs_ok = None, False
+    meta = getattr(ds, "file_meta", None) if ds is not None else None
+    syntax = str(getattr(meta, "TransferSyntaxUID", "") or "") if meta is not None else ""
+
+    p, timeout = run(detect, ["info", "--json", path])
+    why = crashed(p, timeout)
+    if why:
+        return syntax or "?", "crashed", "info: " + why
+    info = json.loads(p.stdout) if p.returncode == 0 else None
+    if info and not syntax:
+        syntax = info.get("transfer_syntax_uid", "") + (" (inferred)" if info.get("transfer_syntax_inferred") else "")
+    syntax = syntax or "?"
+
+    # Header.
+    problems = []
+    if info and theirs_ok:
+        if meta is not None and "TransferSyntaxUID" in meta and info.get("transfer_syntax_uid") != str(meta.TransferSyntaxUID):
+            problems.append(f"transfer_syntax_uid {info.get('transfer_syntax_uid')} != {meta.TransferSyntaxUID}")
+        for key, keyword in HEADER_KEYWORDS.items():
+            try:
+                want = pydicom_value(ds, keyword)
+            except Exception:  # noqa: BLE001 - pydicom cannot parse this value: nothing to compare
+                continue
+            if want is None:
+                continue
+            if key not in info:
+                problems.append(f"{key} missing (pydicom: {want!r})")
+            elif not same(info[key], want):
+                problems.append(f"{key} {info[key]!r} != pydicom {want!r}")
+
+    has_pixels = theirs_ok and "PixelData" in ds
+    if not has_pixels:
+        if problems:
+            return syntax, "mismatched", "; ".join(problems)
+        return syntax, "other", "no pixel data" if theirs_ok else "pydicom cannot read it"
+
+    # Pixels.
+    try:
+        ds.pixel_array_options(as_rgb=False)
+        want = ds.pixel_array
+        theirs_error = None
+    except Exception as e:  # noqa: BLE001
+        want, theirs_error = None, f"{type(e).__name__}: {str(e)[:120]}"
+    frames = int(pydicom_value(ds, "NumberOfFrames") or 1) if want is not None else 1
+    frames = max(1, min(frames, MAX_FRAMES))
+    lossy = syntax in LOSSY
+    worst = 0
+    for k in range(1, frames + 1):
+        out = os.path.join(work, "frame.npy")
+        if os.path.exists(out):
+            os.remove(out)
+        p, timeout = run(detect, ["convert", path, out, "--frame", str(k)])
+        why = crashed(p, timeout)
+        if why:
+            return syntax, "crashed", "convert: " + why
+        if p.returncode == 1:
+            message = p.stderr.strip()
+            if theirs_error is not None:
+                return syntax, "refused", f"both refuse: pydicom {theirs_error}; detect {message}"
+            if syntax.split(" ")[0] not in READ_SYNTAXES:
+                return syntax, "refused", f"syntax not read: {message}"
+            return syntax, "mismatched", f"detect refuses what pydicom decodes: {message}"
+        if theirs_error is not None:
+            return syntax, "other", f"detect decodes, pydicom cannot ({theirs_error}): unverified"
+        ours = np.load(out)
+        expected = want[k - 1] if frames > 1 or (want.ndim == (3 if ds.get("SamplesPerPixel", 1) == 1 else 4)) else want
+        if ours.shape != expected.shape:
+            return syntax, "mismatched", f"frame {k}: shape {ours.shape} != pydicom {expected.shape}"
+        if (ours.dtype.kind, ours.dtype.itemsize) != (expected.dtype.kind, expected.dtype.itemsize):
+            return syntax, "mismatched", f"frame {k}: dtype {ours.dtype} != pydicom {expected.dtype}"
+        diff = np.abs(ours.astype(np.int64) - expected.astype(np.int64))
+        worst = max(worst, int(diff.max()) if diff.size else 0)
+        if worst > (JPEG_TOLERANCE if lossy else 0):
+            return syntax, "mismatched", f"frame {k}: {int((diff > 0).sum())} samples differ, by up to {worst}"
+    if problems:
+        return syntax, "mismatched", "; ".join(problems)
+    return syntax, "matched", f"{frames} frame(s)" + (f", largest difference {worst}" if lossy else "")
+
+
+def main():
+    detect, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    root = os.path.join(os.path.dirname(pydicom.__file__), "data", "test_files")
+    paths = sorted(os.path.join(d, f) for d, _, files in os.walk(root) for f in files)
+    results = []
+    for path in paths:
+        with open(path, "rb") as f:
+            head = f.read(132)
+        # Only files that look like DICOM (our sniffer's rule is checked by detect itself).
+        if not (head[128:132] == b"DICM" or head[:4] == b"DICM" or (len(head) >= 8 and head[1] == 0 and head[3] == 0 and head[0] in (2, 8))):
+            continue
+        syntax, outcome, detail = check_file(detect, path, work)
+        results.append((os.path.relpath(path, root), syntax, outcome, detail))
+
+    outcomes = ["matched", "refused", "mismatched", "crashed", "other"]
+    by_syntax = {}
+    for _, syntax, outcome, _ in results:
+        by_syntax.setdefault(syntax, dict.fromkeys(outcomes, 0))[outcome] += 1
+    print(f"DICOM conformance: detect vs pydicom {pydicom.__version__}, {len(results)} files from {root}")
+    print(f"{'transfer syntax':40} " + " ".join(f"{o:>10}" for o in outcomes))
+    for syntax in sorted(by_syntax):
+        print(f"{syntax:40} " + " ".join(f"{by_syntax[syntax][o]:>10}" for o in outcomes))
+    totals = {o: sum(1 for r in results if r[2] == o) for o in outcomes}
+    print(f"{'total':40} " + " ".join(f"{totals[o]:>10}" for o in outcomes))
+    verbose = os.environ.get("CONFORMANCE_VERBOSE")
+    for name, syntax, outcome, detail in results:
+        if outcome in ("mismatched", "crashed") or verbose:
+            print(f"  {outcome:10} {name}: {detail}")
+    if totals["mismatched"] or totals["crashed"]:
+        print(f"dicom-conformance: FAILED ({totals['mismatched']} mismatched, {totals['crashed']} crashed)")
+        return 1
+    print("dicom-conformance: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
