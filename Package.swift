@@ -65,6 +65,8 @@ let package = Package(
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Detection"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageIO", "Detection", "Classification", "Radiography"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "ImageIO", "DICOM", "Radiography"]),
+        // The distribution classifier on phantoms (typical and hard scenarios) through the real detector.
+        .testTarget(name: "DistributionValidationTests", dependencies: ["Phantom", "Detection", "Classification", "Radiography"]),
         // Runs the built `detect` executable on sample-images/ and scores it against the truth.
         .testTarget(name: "EndToEndTests", dependencies: ["detect"]),
     ]
