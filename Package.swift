@@ -29,8 +29,8 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // SIMD + Dispatch kernels: background, threshold, labelling, per-deposit statistics.
         .target(name: "Detection", dependencies: ["Radiography"], swiftSettings: optimised),
-        // Distribution label (and, later, clinical subtype) from measures only.
-        .target(name: "Classification", dependencies: ["Detection"]),
+        // Distribution label and clinical subtype, from measures and clinical facts only.
+        .target(name: "Classification", dependencies: ["Detection", "Radiography"], exclude: ["README.md"]),
         // Report value, JSON / JSONL / CSV / text writers, overlay renderer.
         .target(
             name: "Reporting",
