@@ -92,3 +92,8 @@ public enum ConnectiveTissueDisease: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+extension ClinicalFacts {
+    /// `ConnectiveTissueDisease.none`, spelled so that it cannot be read as `Optional.none`.
+    public static let noDisease = ConnectiveTissueDisease.none
+}
