@@ -60,6 +60,10 @@ final class DistributionValidationTests: XCTestCase {
                                                spacingMM: 0.2, seed: s, limbOffsetMM: offset),
                              group: "partial_limb"))
         }
+        // The committed sample set (what the end-to-end tests score).
+        for entry in SampleSet.entries {
+            list.append(Case(name: "sample_" + entry.name, spec: entry.spec, group: "sample_set"))
+        }
         return list
     }()
 
@@ -81,31 +85,17 @@ final class DistributionValidationTests: XCTestCase {
     }
 
     func testDistributionAccuracyOnPhantoms() {
-        let classifier = DistributionClassifier()
-        var rows: [Row] = []
-        for c in Self.cases {
-            let film = PhantomGenerator.make(c.spec)
-            let expected = DistributionLabel(rawValue: film.truth.distribution.rawValue)!
-            let detection = DepositDetector.detect(film.radiograph)
-            var truthDetection = detection
-            truthDetection.deposits = Self.truthDeposits(film.truth)
-            let spacing = c.spec.spacingMM
-            var note = "\(film.truth.deposits.count) truth / \(detection.deposits.count) found"
-            let overBone = film.truth.deposits.filter { $0.overBone == true }
-            if !overBone.isEmpty {
-                // A truth deposit counts as found when a detected deposit's box holds its centroid.
-                let found = overBone.filter { t in
-                    detection.deposits.contains { d in
-                        Double(d.bbox.x) <= t.centroid[0] && t.centroid[0] <= Double(d.bbox.x + d.bbox.width)
-                            && Double(d.bbox.y) <= t.centroid[1] && t.centroid[1] <= Double(d.bbox.y + d.bbox.height)
-                    }
-                }
-                note += "; over bone: \(found.count) of \(overBone.count) found"
+        // Films in parallel (each film is independent and deterministic); rows kept in case order.
+        let cases = Self.cases
+        var slots = [Row?](repeating: nil, count: cases.count)
+        slots.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: cases.count) { index in
+                out[index] = Self.evaluate(cases[index])
             }
-            rows.append(Row(name: c.name, group: c.group, expected: expected,
-                            fromTruth: classifier.assess(truthDetection, spacingMM: spacing),
-                            fromDetector: classifier.assess(detection, spacingMM: spacing), note: note))
         }
+        let rows = slots.compactMap { $0 }
+        XCTAssertEqual(rows.count, cases.count)
         print(Self.table(rows))
 
         let truthCorrect = rows.filter { $0.fromTruth.label == $0.expected }.count
@@ -124,6 +114,33 @@ final class DistributionValidationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(Double(detectorCorrect) / n, 0.85, "classifier on detected deposits")
         // Deposit-free films must never be called anything but none from the truth.
         for row in rows where row.expected == .none { XCTAssertEqual(row.fromTruth.label, .none, row.name) }
+    }
+
+    /// Generates, detects and classifies one film.
+    static func evaluate(_ c: Case) -> Row {
+        let classifier = DistributionClassifier()
+        let film = PhantomGenerator.make(c.spec)
+        let expected = DistributionLabel(rawValue: film.truth.distribution.rawValue)!
+        let detection = DepositDetector.detect(film.radiograph)
+        var truthDetection = detection
+        truthDetection.deposits = truthDeposits(film.truth)
+        let spacing = c.spec.spacingMM
+        var note = "\(film.truth.deposits.count) truth / \(detection.deposits.count) found"
+        let overBone = film.truth.deposits.filter { $0.overBone == true }
+        if !overBone.isEmpty {
+            // A truth deposit counts as found when a detected deposit's box holds its centroid.
+            let found = overBone.filter { t in
+                detection.deposits.contains { d in
+                    Double(d.bbox.x) <= t.centroid[0] && t.centroid[0] <= Double(d.bbox.x + d.bbox.width)
+                        && Double(d.bbox.y) <= t.centroid[1] && t.centroid[1] <= Double(d.bbox.y + d.bbox.height)
+                }
+            }
+            // The detector does not search over bone yet: recorded, not asserted (the lead's to fix).
+            note += "; over bone: \(found.count) of \(overBone.count) found"
+        }
+        return Row(name: c.name, group: c.group, expected: expected,
+                   fromTruth: classifier.assess(truthDetection, spacingMM: spacing),
+                   fromDetector: classifier.assess(detection, spacingMM: spacing), note: note)
     }
 
     static func table(_ rows: [Row]) -> String {
