@@ -22,32 +22,34 @@ import Detection
 /// ratio capped at 2); the score is half the stronger rule's strength, capped at 1, so a score of
 /// 0.5 is exactly the universalis boundary and 1 means every figure is at least twice its threshold.
 ///
-/// Defaults, measured on the phantoms of `DistributionValidationTests` (40 films, 0.2 mm; the
-/// test prints every figure, from the truth deposits and from the detector's). From the truth:
-/// circumscripta spans 17–34 mm, neighbourhood ≤ 0.12, one cluster; universalis (typical,
-/// sparse and partial-limb films) spans 172–225 mm, hull 0.25–0.88, 5–19 clusters, neighbourhood
-/// 0.08–0.88; two distant clusters span ~160 mm with a hull of 0.07 in 2 clusters. Through the
-/// detector, false positives stretch circumscripta spans to 87 mm and up to 3 clusters with a
-/// hull ≤ 0.10. Each threshold sits between the two groups: span 100 mm, 4 clusters, hull 0.15,
-/// neighbourhood 0.25.
+/// Defaults, measured on the phantoms of `DistributionValidationTests` (48 films: typical,
+/// hard scenarios, partial limbs and the sample set; the test prints every figure, from the truth
+/// deposits and from the detector's). Circumscripta, one focus: span 17–44 mm from the truth
+/// (up to 87 mm with the detector's false positives), 1 cluster (up to 3), hull ≤ 0.10,
+/// neighbourhood ≤ 0.13. Two distant foci: span 151–174 mm but 2 clusters, hull 0.07–0.13,
+/// neighbourhood ≤ 0.16. Universalis (typical, sparse, partial limb): span 169–238 mm, 5–19
+/// clusters, hull 0.25–0.88, neighbourhood 0.08–0.91 (the sparse films are the low end, and
+/// are caught by the scattered rule). Each threshold sits between the groups: span 100 mm,
+/// 4 clusters, hull 0.15, neighbourhood 0.25.
 public struct DistributionClassifier: Sendable {
     /// Edge-to-edge distance (mm) within which two deposits belong to one cluster (BI-RADS calls
     /// ≥ 5 calcifications within 10 mm "grouped"; 15 mm joins the nodules of one joint).
     public var clusterLinkageMM: Double = 15
     /// Radius (mm) of the neighbourhood a deposit "covers" for the neighbourhood fraction.
     public var neighbourhoodRadiusMM: Double = 10
-    /// Universalis needs the deposits to span at least this (mm): circumscripta spans ≤ 34 mm on
-    /// the phantoms (≤ 87 mm with the detector's false positives), universalis ≥ 169 mm. A film
+    /// Universalis needs the deposits to span at least this (mm): one circumscripta focus spans
+    /// ≤ 44 mm on the phantoms (≤ 87 mm with the detector's false positives), universalis ≥ 169 mm. A film
     /// showing less than this much body can therefore not be called universalis; the reason says so.
     public var universalMinimumSpanMM: Double = 100
     /// Scattered rule: at least this many separate clusters (circumscripta: 1, up to 3 with false
     /// positives; universalis ≥ 5) …
     public var universalMinimumClusters: Int = 4
-    /// … whose hull covers at least this fraction of the body (circumscripta ≤ 0.10, two distant
-    /// clusters 0.07, sparse universalis ≥ 0.25).
+    /// … whose hull covers at least this fraction of the body (one focus ≤ 0.10, two distant
+    /// foci ≤ 0.13, sparse universalis ≥ 0.25).
     public var universalHullFraction: Double = 0.15
     /// Diffuse rule: at least this fraction of the soft tissue within `neighbourhoodRadiusMM` of a
-    /// deposit (circumscripta ≤ 0.12, dense universalis 0.34–0.88).
+    /// deposit (circumscripta ≤ 0.16; typical universalis 0.27–0.81 as detected). It catches dense
+    /// deposits that chain into fewer than 4 clusters, which the scattered rule cannot.
     public var universalNeighbourhoodFraction: Double = 0.25
 
     public init() {}

@@ -6,6 +6,8 @@ import Foundation
 /// ellipse and its path is `2c·√(1 − q)`. Rules that keep the truth honest:
 /// - only in soft tissue: every footprint pixel is ≥ 2 mm from bone, air (the skin line), the
 ///   collimated band and the marker (a distance-transform lookup), and ≥ 2 mm inside the film;
+///   the `overBone` scenario alone drops the distance to bone (subcutaneous deposits in front of
+///   a bone project onto it) and records per deposit whether it mostly does;
 /// - deposits never touch: no labelled pixel of another deposit within 1.5 mm (+1 px) of a
 ///   footprint pixel, so each truth deposit is one connected component of the mask;
 /// - the smallest in-plane semi-axis is at least 0.75 px, which guarantees at least one pixel
