@@ -98,3 +98,19 @@ final class ClinicalRecordsTests: XCTestCase {
         XCTAssertThrowsError(try ClinicalRecords.load(path: path + ".missing"))
     }
 }
+
+/// The example in the README's Classification section parses and gives what the README says.
+final class ReadmeClinicalExampleTests: XCTestCase {
+    func testReadmeCSVExample() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try XCTUnwrap(readme.range(of: "```csv\n"))
+        let end = try XCTUnwrap(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let records = try ClinicalRecords.parse(Data(readme[start.upperBound..<end.lowerBound].utf8))
+        XCTAssertEqual(records.records.count, 1)
+        XCTAssertEqual(records.ignoredFields, [])
+        let ranked = SubtypeClassifier().classify(records.records[0])
+        XCTAssertEqual(ranked[0].subtype, .dystrophic)
+        XCTAssertTrue(ranked[0].rules.contains("lupus for 17 years ≥ 5 (+1)"), "\(ranked[0].rules)")
+    }
+}
