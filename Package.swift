@@ -29,8 +29,8 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["_CCodecs", "Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // SIMD + Dispatch kernels: background, threshold, labelling, per-deposit statistics.
         .target(name: "Detection", dependencies: ["Radiography"], swiftSettings: optimised),
-        // Distribution label (and, later, clinical subtype) from measures only.
-        .target(name: "Classification", dependencies: ["Detection"]),
+        // Distribution label and clinical subtype, from measures and clinical facts only.
+        .target(name: "Classification", dependencies: ["Detection", "Radiography"], exclude: ["README.md"]),
         // Report value, JSON / JSONL / CSV / text writers, overlay renderer.
         .target(
             name: "Reporting",
@@ -65,6 +65,8 @@ let package = Package(
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Detection"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageIO", "Detection", "Classification", "Radiography"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "ImageIO", "DICOM", "Radiography"]),
+        // The distribution classifier on phantoms (typical and hard scenarios) through the real detector.
+        .testTarget(name: "DistributionValidationTests", dependencies: ["Phantom", "Detection", "Classification", "Radiography"]),
         // Runs the built `detect` executable on sample-images/ and scores it against the truth.
         .testTarget(name: "EndToEndTests", dependencies: ["detect"]),
     ]

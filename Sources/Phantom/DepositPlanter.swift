@@ -6,6 +6,8 @@ import Foundation
 /// ellipse and its path is `2c·√(1 − q)`. Rules that keep the truth honest:
 /// - only in soft tissue: every footprint pixel is ≥ 2 mm from bone, air (the skin line), the
 ///   collimated band and the marker (a distance-transform lookup), and ≥ 2 mm inside the film;
+///   the `overBone` scenario alone drops the distance to bone (subcutaneous deposits in front of
+///   a bone project onto it) and records per deposit whether it mostly does;
 /// - deposits never touch: no labelled pixel of another deposit within 1.5 mm (+1 px) of a
 ///   footprint pixel, so each truth deposit is one connected component of the mask;
 /// - the smallest in-plane semi-axis is at least 0.75 px, which guarantees at least one pixel
@@ -25,6 +27,8 @@ struct DepositPlanter {
         /// Pixels that received its line integral (no other deposit paints them: footprints are
         /// ≥ 1.5 mm apart and the painting reaches one pixel beyond the footprint).
         var painted: [Int]
+        /// Set in the `overBone` scenario only: at least half the footprint projects onto bone.
+        var overBone: Bool? = nil
     }
 
     let width: Int
@@ -44,6 +48,9 @@ struct DepositPlanter {
     private let separationOffsets: [Int]  // (dy * width + dx) within the separation disc
     private let separationReach: Int
     private var footprint: [Int] = []
+    /// Distance (px) to air, the collimated band and the marker, but not to bone: where a deposit
+    /// may project onto bone. Made only for the `overBone` scenario.
+    private var clearanceIgnoringBone: [Float]? = nil
 
     init(scene: PhantomScene, tissue: [UInt8], clearance: [Float], texture: [Float]) {
         let spec = scene.spec
@@ -70,6 +77,97 @@ struct DepositPlanter {
     }
 
     // MARK: Scenarios
+
+    /// Plants `scenario`, or `distribution`'s own pattern when the scenario is `typical` (whose
+    /// random draws are exactly those of a spec without a scenario).
+    mutating func plant(_ distribution: PhantomDistribution, scenario: PhantomScenario) {
+        let limb = scene.limb
+        let longMM = Double(max(width, height)) * spacing
+        switch scenario {
+        case .typical:
+            plant(distribution)
+        case .twoDistantClusters:
+            // One cluster in each outer stretch of the limb (25–40 % of the film's length from the centre).
+            for (group, end) in [(1, -1.0), (2, 1.0)] {
+                for _ in 0..<3000 {
+                    let u = end * rng.uniform(0.25, 0.4) * longMM
+                    guard let (x, y) = softPoint(u: u, v: rng.uniform(-0.9, 0.9) * limb.halfWidth(at: u), clearanceMM: 5) else { continue }
+                    if plantCluster(group: group, x: x, y: y) { break }
+                }
+            }
+        case .sparseSpread:
+            // One nodule in each of 5–7 equal stretches along the limb.
+            let bands = rng.integer(5...7)
+            for band in 0..<bands {
+                let shape = nodule(maximumMM: 6)
+                let from = -0.45 + 0.9 * Double(band) / Double(bands), to = -0.45 + 0.9 * Double(band + 1) / Double(bands)
+                for _ in 0..<300 {
+                    let u = rng.uniform(from, to) * longMM
+                    guard let (x, y) = softPoint(u: u, v: rng.uniform(-0.85, 0.85) * limb.halfWidth(at: u),
+                                                 clearanceMM: 2 + shape.widthMM / 2) else { continue }
+                    if place(shape, x: x, y: y, group: nil) { break }
+                }
+            }
+        case .largeNodule:
+            // 12–18 mm, shrunk by 10 % at a time (not below 8 mm) where the soft tissue is too narrow (a forearm).
+            var d = rng.uniform(12, 18)
+            let w = d * rng.uniform(0.75, 1), depth = w * rng.uniform(0.8, 1.2)
+            let mu = min(rng.uniform(Attenuation.depositLow, Attenuation.depositHigh), Attenuation.maximumDepositIntegral / depth)
+            var shape = Shape(kind: .nodule, lengthMM: d, widthMM: w, depthMM: depth, mu: mu, angle: nil)
+            shape.lobes = (0..<rng.integer(1...3)).map { _ in
+                Lobe(direction: rng.uniform(0, 2 * .pi), reach: rng.uniform(0.45, 0.7), scale: rng.uniform(0.4, 0.7))
+            }
+            shape.mottle = rng.uniform(0.08, 0.2)
+            placing: while d >= 8 {
+                for _ in 0..<100 {
+                    guard let (x, y) = randomSoftPoint(clearanceMM: 2 + shape.widthMM / 2) else { break }
+                    if place(shape, x: x, y: y, group: nil) { break placing }
+                }
+                d *= 0.9
+                shape.lengthMM *= 0.9
+                shape.widthMM *= 0.9
+                shape.depthMM *= 0.9
+            }
+        case .overBone:
+            var isFeature = [Bool](repeating: false, count: width * height)
+            let air = Projection.Tissue.air.rawValue, blocked = Projection.Tissue.blocked.rawValue
+            let marker = Projection.Tissue.marker.rawValue
+            for i in isFeature.indices { isFeature[i] = tissue[i] == air || tissue[i] == blocked || tissue[i] == marker }
+            let clearance = DistanceTransform.distances(width: width, height: height, isFeature: isFeature)
+            clearanceIgnoringBone = clearance
+            // A centre on bone, at least 8 mm from air, so the group straddles bone and soft tissue.
+            let bone = Projection.Tissue.bone.rawValue, need = Float(8 / spacing)
+            var centre: (Double, Double)? = nil
+            for _ in 0..<20_000 {
+                let x = rng.integer(0...(width - 1)), y = rng.integer(0...(height - 1))
+                if tissue[y * width + x] == bone, clearance[y * width + x] >= need {
+                    centre = (Double(x), Double(y))
+                    break
+                }
+            }
+            guard let (cx, cy) = centre else { return }
+            let radiusPx = 15 / spacing
+            for _ in 0..<rng.integer(4...8) {
+                let shape = nodule(maximumMM: 5)
+                for _ in 0..<200 {
+                    guard let (x, y) = randomPoint(near: cx, cy, within: radiusPx) else { break }
+                    if place(shape, x: x, y: y, group: nil, overBone: true) { break }
+                }
+            }
+        }
+    }
+
+    /// The pixel at limb coordinates (u, v) mm if it is on the film, in soft tissue and at least
+    /// `clearanceMM` from bone, air and the collimated band.
+    private func softPoint(u: Double, v: Double, clearanceMM: Double) -> (Double, Double)? {
+        let p = scene.limb.filmPoint(u: u, v: v)
+        let x = p.x / spacing, y = p.y / spacing
+        let ix = Int(x.rounded()), iy = Int(y.rounded())
+        guard ix >= 0, iy >= 0, ix < width, iy < height else { return nil }
+        let i = iy * width + ix
+        guard tissue[i] == Projection.Tissue.soft.rawValue, clearance[i] >= Float(clearanceMM / spacing) else { return nil }
+        return (x, y)
+    }
 
     mutating func plant(_ distribution: PhantomDistribution) {
         switch distribution {
@@ -267,7 +365,9 @@ struct DepositPlanter {
     /// Places `shape` centred at pixel position `(x, y)` if every rule holds; true when placed.
     /// The outline is the union of the main ellipse and its lobes; the path is the largest of
     /// their chords (the lobes merge into the main body rather than stacking on it).
-    mutating func place(_ shape: Shape, x cx: Double, y cy: Double, group: Int?) -> Bool {
+    /// With `overBone`, the footprint may lie over bone (it keeps its distance from air, the
+    /// collimated band and the marker) and the deposit records whether it mostly does.
+    mutating func place(_ shape: Shape, x cx: Double, y cy: Double, group: Int?, overBone: Bool = false) -> Bool {
         let a = max(shape.lengthMM / 2 / spacing, 0.75), b = max(shape.widthMM / 2 / spacing, 0.75)
         let angle = shape.angle ?? rng.uniform(0, .pi)
         let cosA = cos(angle), sinA = sin(angle)
@@ -292,8 +392,9 @@ struct DepositPlanter {
         }
         footprint.removeAll(keepingCapacity: true)
         var ok = true
+        let clearanceMap = overBone ? (clearanceIgnoringBone ?? clearance) : clearance
         label.withUnsafeBufferPointer { lab in
-            clearance.withUnsafeBufferPointer { clear in
+            clearanceMap.withUnsafeBufferPointer { clear in
                 outer: for y in y0...y1 {
                     for x in x0...x1 where inside(Double(x), Double(y)) {
                         let i = y * width + x
@@ -342,9 +443,14 @@ struct DepositPlanter {
                 }
             }
         }
+        var onBone: Bool? = nil
+        if overBone {
+            let bone = Projection.Tissue.bone.rawValue
+            onBone = 2 * footprint.filter { tissue[$0] == bone }.count >= footprint.count
+        }
         planted.append(Planted(kind: shape.kind, group: group, mu: shape.mu, lengthMM: 2 * a * spacing,
                                widthMM: 2 * b * spacing, depthMM: shape.depthMM, x0: px0, y0: py0, x1: px1, y1: py1,
-                               painted: painted))
+                               painted: painted, overBone: onBone))
         return true
     }
 

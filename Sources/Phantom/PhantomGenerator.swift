@@ -34,7 +34,7 @@ public enum PhantomGenerator {
         let soft = Projection.Tissue.soft.rawValue
         let clearance = DistanceTransform.distances(width: width, height: height, isFeature: projection.tissue.map { $0 != soft })
         var planter = DepositPlanter(scene: scene, tissue: projection.tissue, clearance: clearance, texture: texture)
-        planter.plant(spec.distribution)
+        planter.plant(spec.distribution, scenario: spec.scenario)
 
         let scatter = ScatterField.counts(projection: projection, scene: scene)
         var blurred = projection.integral
@@ -112,7 +112,8 @@ public enum PhantomGenerator {
                 bbox: [minX, minY, maxX - minX + 1, maxY - minY + 1], areaPx: count,
                 areaMM2: (Double(count) * pixelArea * 10_000).rounded() / 10_000,
                 peakSNR: round2(snr), muPerMM: (deposit.mu * 10_000).rounded() / 10_000,
-                sizeMM: [round2(deposit.lengthMM), round2(deposit.widthMM)], depthMM: round2(deposit.depthMM))
+                sizeMM: [round2(deposit.lengthMM), round2(deposit.widthMM)], depthMM: round2(deposit.depthMM),
+                overBone: deposit.overBone)
         }
     }
 }

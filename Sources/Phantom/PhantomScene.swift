@@ -43,8 +43,9 @@ public struct PhantomScene: Sendable {
         let sideways = rng.uniform(-0.04, 0.04) * shortMM
         var limb = Limb(centreX: widthMM / 2, centreY: heightMM / 2, axisX: axis.x, axisY: axis.y,
                         halfWidth: 0, taperPerMM: 0, bulges: [], depthRatio: 0.8, fatThickness: 5, skinThickness: 1.5)
-        limb.centreX += sideways * limb.acrossX
-        limb.centreY += sideways * limb.acrossY
+        // The offset adds no random draw, so a film with an offset has the same limb as without.
+        limb.centreX += (sideways + spec.limbOffsetMM) * limb.acrossX
+        limb.centreY += (sideways + spec.limbOffsetMM) * limb.acrossY
         limb.skinThickness = rng.uniform(1.2, 1.8)
         var bones: [BoneSegment] = []
         var patella: ShellEllipsoid? = nil

@@ -83,10 +83,13 @@ public struct PhantomTruth: Codable, Sendable, Equatable {
         /// Full in-plane axes `[length, width]` of the ellipsoid in mm, and its depth along the beam.
         public var sizeMM: [Double]
         public var depthMM: Double
+        /// Only in the `over_bone` scenario: true when at least half of the deposit's footprint
+        /// projects onto bone. Absent (nil) otherwise, so other truth files are unchanged.
+        public var overBone: Bool?
 
         public init(id: Int, kind: DepositKind, group: Int?, centroid: [Double], bbox: [Int],
                     areaPx: Int, areaMM2: Double, peakSNR: Double, muPerMM: Double,
-                    sizeMM: [Double], depthMM: Double) {
+                    sizeMM: [Double], depthMM: Double, overBone: Bool? = nil) {
             self.id = id
             self.kind = kind
             self.group = group
@@ -98,6 +101,7 @@ public struct PhantomTruth: Codable, Sendable, Equatable {
             self.muPerMM = muPerMM
             self.sizeMM = sizeMM
             self.depthMM = depthMM
+            self.overBone = overBone
         }
 
         enum CodingKeys: String, CodingKey {
@@ -108,6 +112,7 @@ public struct PhantomTruth: Codable, Sendable, Equatable {
             case muPerMM = "mu_per_mm"
             case sizeMM = "size_mm"
             case depthMM = "depth_mm"
+            case overBone = "over_bone"
         }
     }
 

@@ -27,12 +27,16 @@ public struct FilmReport: Sendable {
     public var noiseSigma: Double?
     /// Seconds per stage, in pipeline order, when timings were asked for.
     public var timings: [(stage: String, seconds: Double)]
+    /// Ranked clinical subtypes, when clinical facts were given and one record matched the film
+    /// (see `attachClinical`); nil otherwise.
+    public var clinical: ClinicalAssessment?
 
     public init(file: String, status: Status, error: String? = nil, format: ImageFormat? = nil,
                 width: Int? = nil, height: Int? = nil, spacing: PixelSpacing? = nil,
                 spacingSource: SpacingSource? = nil, deposits: [DepositReport] = [],
                 distribution: DistributionAssessment? = nil, bodyAreaPx: Int? = nil,
-                noiseSigma: Double? = nil, timings: [(stage: String, seconds: Double)] = []) {
+                noiseSigma: Double? = nil, timings: [(stage: String, seconds: Double)] = [],
+                clinical: ClinicalAssessment? = nil) {
         self.file = file
         self.status = status
         self.error = error
@@ -46,6 +50,7 @@ public struct FilmReport: Sendable {
         self.bodyAreaPx = bodyAreaPx
         self.noiseSigma = noiseSigma
         self.timings = timings
+        self.clinical = clinical
     }
 
     /// A film that could not be read or analysed.

@@ -156,7 +156,8 @@ public enum OverlayRenderer {
     }
 
     /// The legend's lines, top to bottom; the first (the tool's name) is drawn in the outline
-    /// colour so the legend is recognisably ours.
+    /// colour so the legend is recognisably ours. The distribution line is followed by its main
+    /// figure (the classifier's headline) and, with clinical facts, the top subtype.
     static func legendLines(_ report: FilmReport) -> [String] {
         let count = report.depositCount
         var total = "total \(report.totalAreaPx) px"
@@ -164,11 +165,18 @@ public enum OverlayRenderer {
             total = "total \(text) mm²"
         }
         var distribution = "distribution: n/a"
+        var lines = ["detect", "\(count) deposit\(count == 1 ? "" : "s")", total]
         if let assessment = report.distribution {
             let score = NumberText.fixed(assessment.score, decimals: 2) ?? "n/a"
             distribution = "distribution: \(assessment.label.rawValue) (\(score))"
+            lines.append(distribution)
+            // The figure that decided it, so the label can be checked on the picture itself.
+            if !assessment.headline.isEmpty { lines.append(assessment.headline) }
+        } else {
+            lines.append(distribution)
         }
-        return ["detect", "\(count) deposit\(count == 1 ? "" : "s")", total, distribution]
+        if let top = report.clinical?.top { lines.append("subtype: \(top) (not a diagnosis)") }
+        return lines
     }
 
     /// An opaque dark box in the top-left corner with the legend lines, shrunk only if the

@@ -1,8 +1,9 @@
 /// CSV output (RFC 4180 quoting): one row per film, or one row per deposit.
 ///
 /// The per-film columns are JSON's scalar keys in the same order, with the spacing split into
-/// `pixel_spacing_row_mm` and `pixel_spacing_col_mm`; metrics, timings and deposits are left to
-/// JSON and to the per-deposit CSV. A null is an empty cell. Lines end with LF (what every
+/// `pixel_spacing_row_mm` and `pixel_spacing_col_mm`, and `clinical_subtype` (the rank-1
+/// subtype, `a/b` on a tie, empty without clinical facts); metrics, clusters, the subtype rules,
+/// timings and deposits are left to JSON and to the per-deposit CSV. A null is an empty cell. Lines end with LF (what every
 /// reader we know of accepts), and fields holding a comma, quote, CR or LF are quoted.
 extension ReportWriter {
     static let filmColumns = [
@@ -10,7 +11,7 @@ extension ReportWriter {
         "pixel_spacing_row_mm", "pixel_spacing_col_mm", "spacing_source",
         "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px", "largest_area_mm2",
         "body_area_px", "body_area_mm2", "noise_sigma",
-        "distribution", "distribution_score", "distribution_reason",
+        "distribution", "distribution_score", "distribution_reason", "clinical_subtype",
     ]
 
     static let depositColumns = [
@@ -50,6 +51,7 @@ extension ReportWriter {
             report.distribution?.label.rawValue ?? "",
             fixed(report.distribution?.score, decimals.score),
             report.distribution?.reason ?? "",
+            report.clinical?.top ?? "",
         ]
         return cells.map(csvField).joined(separator: ",")
     }

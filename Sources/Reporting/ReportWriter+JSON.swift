@@ -1,9 +1,12 @@
+import Classification
+
 /// JSON output: one object per film, keys in a fixed order, every key always present.
 ///
 /// The keys (documented in this module's README) are: file, status, error, format, width,
 /// height, pixel_spacing_mm, spacing_source, deposit_count, total_area_px, total_area_mm2,
 /// largest_area_px, largest_area_mm2, body_area_px, body_area_mm2, noise_sigma, distribution,
-/// distribution_score, distribution_reason, distribution_metrics, timings_s, deposits.
+/// distribution_score, distribution_reason, distribution_metrics, distribution_clusters,
+/// clinical_match, clinical_subtypes, timings_s, deposits.
 extension ReportWriter {
     /// Decimals per kind of quantity, shared by JSON, CSV and text.
     enum Decimals {
@@ -29,7 +32,8 @@ extension ReportWriter {
                         "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px",
                         "largest_area_mm2", "body_area_px", "body_area_mm2", "noise_sigma",
                         "distribution", "distribution_score", "distribution_reason",
-                        "distribution_metrics", "timings_s"] {
+                        "distribution_metrics", "distribution_clusters", "clinical_match", "clinical_subtypes",
+                        "timings_s"] {
                 json.raw(key, "null")
             }
             json.raw("deposits", "[]")
@@ -66,6 +70,17 @@ extension ReportWriter {
         } else {
             json.raw("distribution_metrics", "null")
         }
+        if let clusters = report.distribution?.spread?.clusters {
+            json.raw("distribution_clusters", "[" + clusters.map(clusterObject).joined(separator: ",") + "]")
+        } else {
+            json.raw("distribution_clusters", "null")
+        }
+        json.string("clinical_match", report.clinical?.matchedBy)
+        if let clinical = report.clinical {
+            json.raw("clinical_subtypes", "[" + clinical.findings.map(subtypeObject).joined(separator: ",") + "]")
+        } else {
+            json.raw("clinical_subtypes", "null")
+        }
         if report.timings.isEmpty {
             json.raw("timings_s", "null")
         } else {
@@ -76,6 +91,27 @@ extension ReportWriter {
             json.raw("timings_s", object.result)
         }
         json.raw("deposits", "[" + report.deposits.map(depositObject).joined(separator: ",") + "]")
+        return json.result
+    }
+
+    /// `{"deposit_ids": [...], "area_mm2", "extent_mm", "centre": [x, y] px}`.
+    static func clusterObject(_ cluster: SpreadMetrics.Cluster) -> String {
+        var json = JSONObjectText()
+        json.raw("deposit_ids", "[" + cluster.depositIDs.map(String.init).joined(separator: ",") + "]")
+        json.number("area_mm2", cluster.areaMM2, decimals: Decimals.areaMM2)
+        json.number("extent_mm", cluster.extentMM, decimals: Decimals.metric)
+        json.raw("centre", JSONObjectText.array([cluster.centreX, cluster.centreY], decimals: Decimals.centroid))
+        return json.result
+    }
+
+    /// `{"subtype", "rank", "score", "rules": [...], "missing": [...]}`.
+    static func subtypeObject(_ finding: SubtypeFinding) -> String {
+        var json = JSONObjectText()
+        json.string("subtype", finding.subtype.rawValue)
+        json.int("rank", finding.rank)
+        json.int("score", finding.score)
+        json.raw("rules", "[" + finding.rules.map(JSONObjectText.quoted).joined(separator: ",") + "]")
+        json.raw("missing", "[" + finding.missing.map(JSONObjectText.quoted).joined(separator: ",") + "]")
         return json.result
     }
 

@@ -1,3 +1,4 @@
+import Classification
 import Radiography
 
 /// The terminal summary: what a person reads after `detect film.dcm`.
@@ -44,8 +45,12 @@ extension ReportWriter {
         }
         if let distribution = report.distribution {
             let score = NumberText.fixed(distribution.score, decimals: Decimals.score) ?? "n/a"
-            out += "  distribution: \(distribution.label.rawValue) (score \(score))"
+            out += "  distribution: \(distribution.label.rawValue) (score \(score)"
+                + (distribution.headline.isEmpty ? "" : "; \(distribution.headline)") + ")"
             out += distribution.reason.isEmpty ? "\n" : ": \(distribution.reason)\n"
+        }
+        if let clinical = report.clinical {
+            out += clinicalLines(clinical)
         }
         if !report.timings.isEmpty {
             out += "  timings: " + report.timings.map { timing in
@@ -54,6 +59,18 @@ extension ReportWriter {
         }
         if !report.deposits.isEmpty {
             out += depositTable(report.deposits, spacingKnown: spacingKnown)
+        }
+        return out
+    }
+
+    /// The ranked subtypes, one line each with the rules that fired and the facts missing.
+    static func clinicalLines(_ clinical: ClinicalAssessment) -> String {
+        var out = "  clinical subtype (facts matched by \(clinical.matchedBy); decision support, not a diagnosis):\n"
+        for finding in clinical.findings {
+            out += "    \(finding.rank). \(finding.subtype.rawValue) (score \(finding.score))"
+            out += finding.rules.isEmpty ? ": no rule fired" : ": " + finding.rules.joined(separator: "; ")
+            if !finding.missing.isEmpty { out += "; missing: " + finding.missing.joined(separator: ", ") }
+            out += "\n"
         }
         return out
     }

@@ -8,7 +8,8 @@ public enum ReportWriter {
     /// Printed under every terminal summary; also for the lead to put in `--help` and the README.
     public static let caveat = "Decision support only: not a diagnosis. Deposits are found by local "
         + "contrast on the image alone and must be confirmed by a radiologist; the distribution "
-        + "label describes this film, not the patient."
+        + "label describes this film, not the patient; a clinical subtype ranks causes from the facts "
+        + "given and does not diagnose."
 
     /// The whole output for these films in one format, ending with a newline.
     ///

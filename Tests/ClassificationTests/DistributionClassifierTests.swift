@@ -3,65 +3,117 @@ import Detection
 @testable import Classification
 
 /// Distribution labels on hand-placed deposits over a known body, so the expected label follows
-/// from the geometry alone.
+/// from the geometry and the clinical definitions alone.
 final class DistributionClassifierTests: XCTestCase {
-    /// A 60 mm × 200 mm limb on 1 mm cells (spacing 0.1 mm, cells of 10 px).
-    static func detection(depositsAtMM points: [(x: Double, y: Double, diameterMM: Double)]) -> DetectionResult {
-        let columns = 100, rows = 220, cell = 10
-        var cells = [UInt8](repeating: 0, count: columns * rows)
-        for y in 10..<210 { for x in 20..<80 { cells[y * columns + x] = 1 } }
-        let deposits = points.enumerated().map { i, p -> Deposit in
-            let radiusPx = p.diameterMM / 2 / 0.1
-            let area = Int((Double.pi * radiusPx * radiusPx).rounded())
-            return Deposit(id: i + 1, areaPx: area, bbox: PixelBox(x: Int(p.x * 10 - radiusPx), y: Int(p.y * 10 - radiusPx), width: Int(2 * radiusPx), height: Int(2 * radiusPx)),
-                           centroidX: p.x * 10, centroidY: p.y * 10, mean: 1000, peak: 1100, contrast: 100, peakSNR: 20)
-        }
-        return DetectionResult(deposits: deposits, labels: LabelImage(width: 1, height: 1, labels: [0]),
-                               body: BodyMap(cellSize: cell, columns: columns, rows: rows, cells: cells, bone: [UInt8](repeating: 0, count: columns * rows)),
-                               noiseSigma: 3)
+    func label(_ deposits: [(x: Double, y: Double, sizeMM: Double)]) -> DistributionAssessment {
+        DistributionClassifier().assess(LimbFixture.detection(deposits), spacingMM: LimbFixture.spacingMM)
     }
 
-    func label(_ points: [(x: Double, y: Double, diameterMM: Double)]) -> DistributionAssessment {
-        DistributionClassifier().assess(Self.detection(depositsAtMM: points), spacingMM: 0.1)
+    /// `count` 3 mm nodules alternating between the two sides of the limb, `stepMM` apart along it.
+    static func zigzag(_ count: Int, stepMM: Double) -> [(x: Double, y: Double, sizeMM: Double)] {
+        var list: [(x: Double, y: Double, sizeMM: Double)] = []
+        for i in 0..<count {
+            let x: Double = i % 2 == 0 ? 28 : 72
+            let y: Double = 25 + Double(i) * stepMM
+            list.append((x, y, 3))
+        }
+        return list
     }
+
+    func metric(_ a: DistributionAssessment, _ name: String) -> Double? { a.metrics.first { $0.name == name }?.value }
 
     func testNoDepositsIsNone() {
         let a = label([])
         XCTAssertEqual(a.label, .none)
         XCTAssertEqual(a.score, 0)
+        XCTAssertEqual(a.reason, "no deposits found")
     }
 
     func testOneClusterNearAJointIsCircumscripta() {
-        var cluster: [(x: Double, y: Double, diameterMM: Double)] = []
+        var cluster: [(x: Double, y: Double, sizeMM: Double)] = []
         for i in 0..<12 {
-            let x: Double = 45 + Double(i % 4) * 3
-            let y: Double = 100 + Double(i / 4) * 3
-            cluster.append((x: x, y: y, diameterMM: 1.5))
+            let x: Double = 30 + Double(i % 4) * 3, y: Double = 100 + Double(i / 4) * 3
+            cluster.append((x, y, 1.5))
         }
         let a = label(cluster)
         XCTAssertEqual(a.label, .circumscripta, a.reason)
-        XCTAssertLessThan(a.score, 0.3)
-        XCTAssertEqual(a.metrics.first { $0.name == "clusters" }?.value, 1)
+        XCTAssertLessThan(a.score, 0.2)
+        XCTAssertEqual(metric(a, "cluster_count"), 1)
+        XCTAssertEqual(metric(a, "largest_cluster_area_share"), 1)
     }
 
     func testOneLargeNoduleIsCircumscripta() {
-        XCTAssertEqual(label([(50, 60, 18)]).label, .circumscripta)
+        let a = label([(35, 60, 18)])
+        XCTAssertEqual(a.label, .circumscripta, a.reason)
+        XCTAssertLessThan(a.score, 0.2)
     }
 
-    func testDepositsAlongTheWholeLimbAreUniversalis() {
-        var spread: [(x: Double, y: Double, diameterMM: Double)] = []
-        for (i, y) in stride(from: 20.0, through: 200, by: 22).enumerated() {
-            spread.append((x: i % 2 == 0 ? 30 : 70, y: y, diameterMM: 2))
+    /// Two confined foci 160 mm apart: a large span, but two clusters and most of the soft
+    /// tissue free: circumscripta at two sites, not universalis.
+    func testTwoSmallClustersFarApartAreCircumscripta() {
+        var deposits: [(x: Double, y: Double, sizeMM: Double)] = []
+        for (cx, cy) in [(30.0, 25.0), (70.0, 185.0)] {
+            for i in 0..<6 { deposits.append((cx + Double(i % 3) * 3, cy + Double(i / 3) * 3, 1.5)) }
         }
-        let a = label(spread)
-        XCTAssertEqual(a.label, .universalis, a.reason)
-        XCTAssertGreaterThan(a.score, 0.6)
-        XCTAssertGreaterThan(a.metrics.first { $0.name == "span_fraction" }!.value, 0.7)
+        let a = label(deposits)
+        XCTAssertEqual(a.label, .circumscripta, a.reason)
+        XCTAssertGreaterThan(metric(a, "span_mm")!, 150)
+        XCTAssertEqual(metric(a, "cluster_count"), 2)
+        XCTAssertLessThan(a.score, 0.5)
     }
 
-    func testReasonStatesTheDecidingFigures() {
-        let a = label([(40, 50, 2), (60, 190, 2), (35, 120, 2)])
-        XCTAssertTrue(a.reason.contains("%"), a.reason)
-        XCTAssertTrue(a.reason.contains("cluster"), a.reason)
+    /// Six nodules, one in every stretch of the limb: few, but scattered over it.
+    func testFewButSpreadDepositsAreUniversalis() {
+        let deposits = Self.zigzag(6, stepMM: 32)
+        let a = label(deposits)
+        XCTAssertEqual(a.label, .universalis, a.reason)
+        XCTAssertGreaterThanOrEqual(a.score, 0.5)
+        XCTAssertTrue(a.reason.hasPrefix("scattered foci"), a.reason)
+    }
+
+    /// Deposits every 8 mm down both sides of the limb chain into one cluster, but keep most of
+    /// the soft tissue within 10 mm of a deposit: diffuse.
+    func testDenseDepositsAlongTheWholeLimbAreUniversalis() {
+        var deposits: [(x: Double, y: Double, sizeMM: Double)] = []
+        for y in stride(from: 15.0, through: 205, by: 8) {
+            deposits.append((28, y, 2))
+            deposits.append((72, y + 4, 2))
+        }
+        let a = label(deposits)
+        XCTAssertEqual(a.label, .universalis, a.reason)
+        XCTAssertGreaterThan(metric(a, "neighbourhood_fraction")!, 0.5)
+        XCTAssertTrue(a.reason.hasPrefix("diffuse"), a.reason)
+        XCTAssertGreaterThan(a.score, 0.9)
+    }
+
+    /// A close-up that shows 60 × 60 mm of body, filled with deposits: everything is near a
+    /// deposit, but the involvement spans less than 100 mm, so it stays circumscripta and the
+    /// reason says why.
+    func testCloseUpFilledWithDepositsIsCircumscriptaAndSaysWhy() {
+        var deposits: [(x: Double, y: Double, sizeMM: Double)] = []
+        for i in 0..<25 { deposits.append((24 + Double(i % 5) * 12, 14 + Double(i / 5) * 12, 2)) }
+        let d = LimbFixture.detection(deposits, bodyY: 10..<70)
+        let a = DistributionClassifier().assess(d, spacingMM: LimbFixture.spacingMM)
+        XCTAssertEqual(a.label, .circumscripta, a.reason)
+        XCTAssertTrue(a.reason.contains("too little to call universalis"), a.reason)
+    }
+
+    /// The score is continuous and crosses 0.5 exactly where the label changes.
+    func testScoreCrossesOneHalfAtTheLabelBoundary() {
+        for count in 1...8 {
+            let deposits = Self.zigzag(count, stepMM: 25)
+            let a = label(deposits)
+            XCTAssertEqual(a.label == .universalis, a.score >= 0.5, "\(count) deposits: \(a.score) \(a.reason)")
+        }
+    }
+
+    func testReasonStatesTheDecidingFiguresAndThresholds() {
+        let a = label([(30, 50, 2), (60, 190, 2), (35, 120, 2)])
+        for piece in ["span", "mm", "%", "cluster", "≥ 100", "≥ 15 %", "≥ 25 %"] {
+            XCTAssertTrue(a.reason.contains(piece), "\(piece) missing: \(a.reason)")
+        }
+        XCTAssertFalse(a.headline.isEmpty)
+        XCTAssertNotNil(a.spread)
+        XCTAssertEqual(a.metrics.last?.name, "universalis_strength")
     }
 }

@@ -17,12 +17,13 @@ final class CSVReportTests: XCTestCase {
             "pixel_spacing_col_mm", "spacing_source", "deposit_count", "total_area_px",
             "total_area_mm2", "largest_area_px", "largest_area_mm2", "body_area_px",
             "body_area_mm2", "noise_sigma", "distribution", "distribution_score", "distribution_reason",
+            "clinical_subtype",
         ].joined(separator: ","))
     }
 
     func testQuotingFollowsRFC4180() {
         let row = ReportWriter.csvRow(FilmReport.failure(file: "a,\"b", error: "line1\nline2"))
-        XCTAssertEqual(row, "\"a,\"\"b\",error,\"line1\nline2\"" + String(repeating: ",", count: 17))
+        XCTAssertEqual(row, "\"a,\"\"b\",error,\"line1\nline2\"" + String(repeating: ",", count: 18))
         let plain = ReportWriter.csvRow(ReportFixtures.report(file: "plain name.dcm", spacing: nil))
         XCTAssertTrue(plain.hasPrefix("plain name.dcm,ok,,dicom,400,300,,,unknown,3,163,,120,,50000,,7.654,circumscripta,0.123,"),
                       plain)

@@ -8,7 +8,8 @@ final class JSONReportTests: XCTestCase {
         "file", "status", "error", "format", "width", "height", "pixel_spacing_mm", "spacing_source",
         "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px", "largest_area_mm2",
         "body_area_px", "body_area_mm2", "noise_sigma", "distribution", "distribution_score",
-        "distribution_reason", "distribution_metrics", "timings_s", "deposits",
+        "distribution_reason", "distribution_metrics", "distribution_clusters", "clinical_match",
+        "clinical_subtypes", "timings_s", "deposits",
     ]
 
     /// Python prints, for each key in file order, the key and the type its value parsed to.
@@ -103,7 +104,7 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(top.map { $0[1] }, [
             "str", "str", "NoneType", "str", "int", "int", "list", "str",
             "int", "int", "float", "int", "float", "int", "float", "float", "str", "float",
-            "str", "dict", "dict", "list",
+            "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list",
         ])
         let deposit = try XCTUnwrap(result["deposit"] as? [[String]])
         XCTAssertEqual(deposit.map { $0[0] },
@@ -131,10 +132,10 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(films[0].map { $0[1] }, [
             "str", "str", "NoneType", "str", "int", "int", "NoneType", "str",
             "int", "int", "NoneType", "int", "NoneType", "int", "NoneType", "float", "str", "float",
-            "str", "dict", "dict", "list",
+            "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list",
         ])
         XCTAssertEqual(films[1].map { $0[0] }, Self.keyOrder)
-        XCTAssertEqual(films[1].map { $0[1] }, ["str", "str", "str"] + Array(repeating: "NoneType", count: 18) + ["list"])
+        XCTAssertEqual(films[1].map { $0[1] }, ["str", "str", "str"] + Array(repeating: "NoneType", count: 21) + ["list"])
     }
 
     func testUnknownSpacingGivesNullsNotZeros() throws {
