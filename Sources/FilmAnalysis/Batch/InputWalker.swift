@@ -19,7 +19,8 @@ import ImageIO
 ///   goes on. Folders listed in `avoiding` (the overlay folder) are never entered, so a second
 ///   run does not analyse the previous run's overlays.
 /// - Globs (fnmatch(3), `*` also matches `/`) are tried against the path relative to the folder
-///   given and against the bare name; a folder matching an exclude is not entered.
+///   given and every tail of it after a `/` (so against the bare name too); a folder matching
+///   an exclude is not entered.
 public struct InputWalker {
     public var recursive = true
     public var include: [String] = []
@@ -128,8 +129,18 @@ public struct InputWalker {
         }
     }
 
+    /// True when a pattern matches the relative path or any tail of it that starts at a folder
+    /// boundary: `truth/*` matches `knee/truth/a.png`, `*.dcm` matches `knee/a.dcm`, as in
+    /// `.gitignore` for patterns without a leading `/`.
     private func matches(_ patterns: [String], _ relative: String, _ name: String) -> Bool {
-        patterns.contains { fnmatch($0, relative, 0) == 0 || fnmatch($0, name, 0) == 0 }
+        guard !patterns.isEmpty else { return false }
+        var tails = [relative]
+        var rest = Substring(relative)
+        while let slash = rest.firstIndex(of: "/") {
+            rest = rest[rest.index(after: slash)...]
+            tails.append(String(rest))
+        }
+        return patterns.contains { pattern in tails.contains { fnmatch(pattern, $0, 0) == 0 } }
     }
 
     private enum Sniff { case film, notFilm, unopenable(String) }

@@ -65,7 +65,7 @@ public struct ResumeLedger {
     }
 
     /// - Parameter identities: the batch's films and their identity now (nil: not `stat`able).
-    public func plan(for identities: [String: FilmIdentity?]) -> Plan {
+    public func plan(for identities: [String: FilmIdentity?], retryFailed: Bool = false) -> Plan {
         var plan = Plan()
         var stale = 0, duplicate = 0, garbled = 0
         for line in lines {
@@ -79,7 +79,7 @@ public struct ResumeLedger {
             }
             if plan.done[parsed.file] != nil {
                 duplicate += 1
-            } else if let current, parsed.identity == current {
+            } else if let current, parsed.identity == current, parsed.ok || !retryFailed {
                 plan.done[parsed.file] = parsed.ok
                 plan.kept += line.text
             } else {
@@ -87,7 +87,7 @@ public struct ResumeLedger {
             }
         }
         if !unfinished.isEmpty { plan.removed.append("an unfinished last line (the run was stopped while writing it)") }
-        if stale > 0 { plan.removed.append("\(stale) line(s) of films changed since (or not readable then): analysed again") }
+        if stale > 0 { plan.removed.append("\(stale) line(s) of films changed since, not readable then, or failed (with --retry-failed): analysed again") }
         if duplicate > 0 { plan.removed.append("\(duplicate) second line(s) for one film") }
         if garbled > 0 { plan.removed.append("\(garbled) line(s) that are not JSON objects with a \"file\"") }
         return plan
