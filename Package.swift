@@ -43,7 +43,8 @@ let package = Package(
         // One film end to end: bytes → Radiograph → deposits → distribution → report.
         .target(
             name: "FilmAnalysis",
-            dependencies: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting"]
+            dependencies: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting"],
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "detect",

@@ -53,8 +53,9 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     /// The shard of this process: `--shard K/N` if given; else a Kubernetes Indexed Job's
     /// `JOB_COMPLETION_INDEX` with `--shards N`; else a Slurm array task's
-    /// `SLURM_ARRAY_TASK_ID` − `SLURM_ARRAY_TASK_MIN` (so `--array=1-4` works as well as `0-3`)
-    /// of `SLURM_ARRAY_TASK_COUNT` (or `--shards N`); else nil, the whole batch.
+    /// (`SLURM_ARRAY_TASK_ID` − `SLURM_ARRAY_TASK_MIN`) / `SLURM_ARRAY_TASK_STEP` (so
+    /// `--array=1-4` and `--array=0-30:2` work as well as `0-3`) of `SLURM_ARRAY_TASK_COUNT` (or
+    /// `--shards N`); else nil, the whole batch.
     public static func resolve(option: String?, shards: Int?, environment: [String: String]) throws -> (Shard, Origin)? {
         if let option {
             return (try Shard(parsing: option), .option)
@@ -66,10 +67,14 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         if let text = environment["SLURM_ARRAY_TASK_ID"] {
             guard let id = Int(text) else { throw BatchUsageError("SLURM_ARRAY_TASK_ID is not a number ('\(text)')") }
             let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0
+            let step = max(1, environment["SLURM_ARRAY_TASK_STEP"].flatMap { Int($0) } ?? 1)
             guard let n = shards ?? environment["SLURM_ARRAY_TASK_COUNT"].flatMap({ Int($0) }) else {
                 throw BatchUsageError("SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT: give --shards N")
             }
-            return (try Shard(index: id - minimum, count: n), .slurm)
+            guard (id - minimum) % step == 0 else {
+                throw BatchUsageError("SLURM_ARRAY_TASK_ID \(id) is not on the array's range from \(minimum) by \(step): use --array=A-B or A-B:STEP")
+            }
+            return (try Shard(index: (id - minimum) / step, count: n), .slurm)
         }
         if shards != nil {
             throw BatchUsageError("--shards N needs JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID in the environment (or use --shard K/N)")
