@@ -174,12 +174,14 @@ struct Analyze: ParsableCommand {
         analyzer.frame = frame
         analyzer.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
         let keepTimings = timings
+        let runner = BatchRunner<FilmResult>(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout)
         let work: @Sendable (Int) -> FilmResult = { [analyzer] index in
             let film = todo[index]
             let identity = FilmIdentity.of(path: film.path)
             let outcome = analyzer.analyze(path: film.path)
             var result = FilmResult(report: outcome.report, identity: identity)
-            if let path = overlayPaths[film.path], let radiograph = outcome.radiograph, let labels = outcome.labels {
+            if let path = overlayPaths[film.path], let radiograph = outcome.radiograph, let labels = outcome.labels,
+               !runner.isAbandoned(index) {
                 var clock = StageClock()
                 do {
                     let folder = (path as NSString).deletingLastPathComponent
@@ -207,7 +209,6 @@ struct Analyze: ParsableCommand {
         var ok = 0, failed = 0, overlayFailures = 0
         var lastSync = DispatchTime.now().uptimeNanoseconds
         let errorsGoToReport = format == .text && output == nil
-        let runner = BatchRunner<FilmResult>(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout)
         runner.run(count: todo.count, work: work, abandoned: abandoned, deliver: { index, result in
             let report = result.report
             do {

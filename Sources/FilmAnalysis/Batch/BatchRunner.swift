@@ -37,6 +37,13 @@ public final class BatchRunner<Result: Sendable>: @unchecked Sendable {
         self.window = max(self.jobs, window ?? 4 * self.jobs)
     }
 
+    /// True once film `index` has been given up for the timeout: its work can check this before
+    /// doing anything visible (writing an overlay) for a result that will not be reported.
+    public func isAbandoned(_ index: Int) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        return abandonedIndices.contains(index)
+    }
+
     /// Threads started so far whose work has not returned yet, abandoned ones included.
     public var threadsAlive: Int {
         condition.lock(); defer { condition.unlock() }
