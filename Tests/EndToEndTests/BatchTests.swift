@@ -155,6 +155,36 @@ final class BatchTests: XCTestCase {
                        "2001-09-09T01:46:40.000000000Z")
     }
 
+    /// Rows written to the CSV side files just before a kill, whose film's JSON line never was,
+    /// are dropped on resume and written again once: with names that need CSV quoting (comma,
+    /// quote, newline), so records are told apart by quotes, not by lines.
+    func testResumeTrimsTheCSVFilesToTheFilmsKept() throws {
+        try BatchProcess.phantoms(3, into: films)
+        let names = ["a,comma.png", "b\"quote.png", "c\nnewline.png"]
+        for (n, name) in names.enumerated() {
+            try FileManager.default.moveItem(at: films.appendingPathComponent("film\(n + 1).png"), to: films.appendingPathComponent(name))
+        }
+        let full = try BatchProcess.run(["films", "-o", "full.jsonl", "--csv", "full.csv", "--deposits-csv", "full-deposits.csv", "-q"], in: folder)
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let jsonl = try String(contentsOf: folder.appendingPathComponent("full.jsonl"), encoding: .utf8)
+        XCTAssertEqual(jsonl.split(separator: "\n").count, 3)
+        // As if killed after the second film's CSV rows but before its JSON line.
+        try String(jsonl.split(separator: "\n")[0] + "\n").write(to: folder.appendingPathComponent("out.jsonl"), atomically: true, encoding: .utf8)
+        let csv = try String(contentsOf: folder.appendingPathComponent("full.csv"), encoding: .utf8)
+        let deposits = try String(contentsOf: folder.appendingPathComponent("full-deposits.csv"), encoding: .utf8)
+        try csv.write(to: folder.appendingPathComponent("out.csv"), atomically: true, encoding: .utf8)
+        try deposits.write(to: folder.appendingPathComponent("out-deposits.csv"), atomically: true, encoding: .utf8)
+
+        let resumed = try BatchProcess.run(["films", "-o", "out.jsonl", "--csv", "out.csv", "--deposits-csv", "out-deposits.csv", "--resume"], in: folder)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("resuming: 1 of 3 films already done"), resumed.stderr)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("out.jsonl"), encoding: .utf8), jsonl)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("out.csv"), encoding: .utf8), csv)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("out-deposits.csv"), encoding: .utf8), deposits)
+        XCTAssertTrue(csv.contains("\"films/a,comma.png\"") && csv.contains("\"films/b\"\"quote.png\"") && csv.contains("\"films/c\nnewline.png\""),
+                      "the names are quoted in the CSV: \(csv)")
+    }
+
     func testShardsMergedEqualOneRun() throws {
         let (good, bad) = try makeMessyFolder(withBadFiles: true)
         let whole = try BatchProcess.run(["films", "--output", "whole.jsonl", "-q"], in: folder)
