@@ -103,22 +103,27 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(reference.status, 0, reference.stderr)
         let out = folder.appendingPathComponent("out.jsonl")
 
-        let process = try BatchProcess.start(["films", "--output", "out.jsonl", "--deposits-csv", "deposits.csv", "--jobs", "2"], in: folder)
-        var killed = false
-        let deadline = Date(timeIntervalSinceNow: 60)
-        while process.isRunning && Date() < deadline {
-            let count = (try? Data(contentsOf: out))?.filter { $0 == 0x0A }.count ?? 0
-            if count >= 6 {
-                kill(process.processIdentifier, SIGKILL)
-                killed = true
-                break
+        // Killed twice: a first run after 6 lines, then a resumed run after 8 more.
+        for (round, target) in [6, 14].enumerated() {
+            let resume = round > 0 ? ["--resume"] : []
+            let process = try BatchProcess.start(["films", "--output", "out.jsonl", "--deposits-csv", "deposits.csv", "--jobs", "2"] + resume, in: folder)
+            var killed = false
+            let deadline = Date(timeIntervalSinceNow: 60)
+            while process.isRunning && Date() < deadline {
+                let count = (try? Data(contentsOf: out))?.filter { $0 == 0x0A }.count ?? 0
+                if count >= target {
+                    kill(process.processIdentifier, SIGKILL)
+                    killed = true
+                    break
+                }
+                usleep(500)
             }
-            usleep(500)
+            process.waitUntilExit()
+            XCTAssertTrue(killed && process.terminationReason == .uncaughtSignal, "run \(round) ended before it could be killed part way")
         }
-        process.waitUntilExit()
-        XCTAssertTrue(killed && process.terminationReason == .uncaughtSignal, "the run ended before it could be killed part way")
         let before = try BatchProcess.lines(out).count
         XCTAssertLessThan(before, 30, "killed part way")
+        XCTAssertEqual(Set(try BatchProcess.lines(out).compactMap { $0.object["file"] as? String }).count, before, "no film twice, even mid-way")
         // A write torn by the kill: half a line at the end.
         let handle = try FileHandle(forWritingTo: out)
         try handle.seekToEnd()
