@@ -58,8 +58,10 @@ public struct ResumeLedger {
     public struct Plan: Sendable {
         /// Films of the batch already done, by path, with whether they were ok.
         public var done: [String: Bool] = [:]
+        /// The lines the file should hold before appending (slices of the text read: no copy).
+        public var keptLines: [Substring] = []
         /// The text the file should hold before appending.
-        public var kept = ""
+        public var kept: String { keptLines.joined() }
         /// Why lines were removed (for the user), empty when the file stays as it is.
         public var removed: [String] = []
     }
@@ -74,14 +76,14 @@ public struct ResumeLedger {
                 continue
             }
             guard let current = identities[parsed.file] else {
-                plan.kept += line.text  // another batch's film: not ours to judge
+                plan.keptLines.append(line.text)  // another batch's film: not ours to judge
                 continue
             }
             if plan.done[parsed.file] != nil {
                 duplicate += 1
             } else if let current, parsed.identity == current, parsed.ok || !retryFailed {
                 plan.done[parsed.file] = parsed.ok
-                plan.kept += line.text
+                plan.keptLines.append(line.text)
             } else {
                 stale += 1
             }
