@@ -107,6 +107,9 @@ struct Analyze: ParsableCommand {
         }
         if retryFailed && !resume { throw ValidationError("--retry-failed goes with --resume") }
         if let shards, shards < 1 { throw ValidationError("--shards must be at least 1") }
+        if let shard, let shards, !shard.hasSuffix("/\(shards)") {
+            throw ValidationError("--shard \(shard) and --shards \(shards) disagree on the number of shards")
+        }
     }
 
     func run() throws {

@@ -233,17 +233,18 @@ final class BatchTests: XCTestCase {
     }
 
     func testHangingFilmIsAbandonedAfterTheTimeout() throws {
-        try BatchProcess.phantoms(1, firstSeed: 1, into: films, prefix: "small")
-        // Decoding and analysing this film takes about 1 s in a debug build here, four times the
-        // timeout; the small one about 0.03 s.
-        try BatchProcess.phantoms(1, firstSeed: 2, width: 2000, height: 2500, into: films, prefix: "large")
+        // The small film (about 0.02 s) runs first, alone; the large one takes about 1 s in a
+        // debug build and 0.5 s in a release build here, five times the timeout or more.
+        try BatchProcess.phantoms(1, firstSeed: 1, into: films, prefix: "a-small")
+        try BatchProcess.phantoms(1, firstSeed: 2, width: 2000, height: 2500, into: films, prefix: "b-large")
         let start = Date()
-        let result = try BatchProcess.run(["films", "--format", "jsonl", "--timeout", "0.25", "--jobs", "1"], in: folder)
+        let result = try BatchProcess.run(["films", "--format", "jsonl", "--timeout", "0.1", "--jobs", "1"], in: folder)
         XCTAssertEqual(result.status, 1, result.stderr)
         let lines = result.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.compactMap { Self.file(of: $0) }, ["films/large2.png", "films/small1.png"])
-        XCTAssertTrue(lines[0].contains("\"status\":\"error\"") && lines[0].contains("abandoned after 0.25 s"), String(lines[0]))
-        XCTAssertTrue(lines[1].contains("\"status\":\"ok\""), String(lines[1]))
+        XCTAssertEqual(lines.compactMap { Self.file(of: $0) }, ["films/a-small1.png", "films/b-large2.png"])
+        XCTAssertTrue(lines[0].contains("\"status\":\"ok\""), String(lines[0]))
+        XCTAssertTrue(lines[1].contains("\"status\":\"error\"") && lines[1].contains("abandoned after 0.1 s"), String(lines[1]))
+        XCTAssertTrue(result.stderr.contains("detect: films/b-large2.png: abandoned after 0.1 s"), result.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(start), 30)
     }
 
