@@ -22,7 +22,8 @@ enum BatchProcess {
     }
 
     /// Runs to the end in `folder`, returning the exit status and standard error.
-    static func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL) throws -> (status: Int32, stderr: String, stdout: String) {
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+                    in folder: URL) throws -> (status: Int32, stderr: String, stdout: String) {
         let process = Process()
         process.executableURL = DetectProcess.executable
         process.arguments = arguments
@@ -43,7 +44,13 @@ enum BatchProcess {
         let outputHandle = try FileHandle(forWritingTo: outputFile)
         process.standardError = errorHandle
         process.standardOutput = outputHandle
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         process.waitUntilExit()
         try errorHandle.close()
         try outputHandle.close()

@@ -269,6 +269,10 @@ final class BatchTests: XCTestCase {
         let result = try BatchProcess.run(["--from-list", "list.txt", "--format", "jsonl", "-q"], in: folder)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout.split(separator: "\n").compactMap { Self.file(of: $0) }, ["films/film3.png", "films/film1.png"])
+        let piped = try BatchProcess.run(["--from-list", "-", "--format", "jsonl", "-q"], input: "films/film2.png\nfilms\n", in: folder)
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(piped.stdout.split(separator: "\n").compactMap { Self.file(of: $0) },
+                       ["films/film2.png", "films/film1.png", "films/film3.png"], "a film named twice is analysed once")
         let usage = try BatchProcess.run(["films", "--shard", "4/4"], in: folder)
         XCTAssertEqual(usage.status, 2, usage.stderr)
         let resumeStdout = try BatchProcess.run(["films", "--resume"], in: folder)
