@@ -154,21 +154,30 @@ struct Analyze: ParsableCommand {
 
         // 2. Where results go. JSONL and CSV stream; JSON and text are whole documents.
         let streamed = format == .jsonl || format == .csv
+        func open(_ path: String) throws -> AppendOnlyFile {
+            do {
+                return try AppendOnlyFile(path: path, truncate: !resume)
+            } catch {
+                throw ValidationError("\(path): \(error)")
+            }
+        }
+        func start(_ file: AppendOnlyFile?, _ header: String, _ path: String?) throws {
+            do {
+                try file?.append(header + "\n")
+            } catch {
+                throw ValidationError("\(path ?? "standard output"): \(error)")
+            }
+        }
         var mainFile: AppendOnlyFile?
-        var csvFile: AppendOnlyFile?, depositsFile: AppendOnlyFile?
-        do {
-            if streamed {
-                mainFile = try output.map { try AppendOnlyFile(path: $0, truncate: !resume) } ?? AppendOnlyFile(standardOutput: ())
-                if format == .csv { try mainFile?.append(ReportWriter.csvHeader() + "\n") }
-            }
-            csvFile = try csv.map { try AppendOnlyFile(path: $0, truncate: !resume) }
-            depositsFile = try depositsCSV.map { try AppendOnlyFile(path: $0, truncate: !resume) }
-            if !resume {
-                try csvFile?.append(ReportWriter.csvHeader() + "\n")
-                try depositsFile?.append(ReportWriter.depositsCSVHeader() + "\n")
-            }
-        } catch {
-            throw ValidationError("cannot open the outputs: \(error)")
+        if streamed {
+            mainFile = try output.map(open) ?? AppendOnlyFile(standardOutput: ())
+            if format == .csv { try start(mainFile, ReportWriter.csvHeader(), output) }
+        }
+        let csvFile = try csv.map(open)
+        let depositsFile = try depositsCSV.map(open)
+        if !resume {
+            try start(csvFile, ReportWriter.csvHeader(), csv)
+            try start(depositsFile, ReportWriter.depositsCSVHeader(), depositsCSV)
         }
 
         // 3. Analyse, in parallel, and write each film as its turn comes.

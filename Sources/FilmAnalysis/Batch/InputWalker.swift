@@ -37,8 +37,8 @@ public struct InputWalker {
         /// Files and folders left out by `--exclude`/`--include`, folders seen twice (link loops),
         /// avoided folders: not errors, listed with `--verbose`.
         public var leftOut: [(path: String, reason: String)] = []
-        /// Folders that could not be listed and inputs that do not exist: the run reports them
-        /// and ends with exit code 1, since films there may have been missed.
+        /// Folders that could not be listed: the run reports them and ends with exit code 1,
+        /// since films there may have been missed.
         public var unreadable: [(path: String, reason: String)] = []
     }
 
@@ -55,13 +55,9 @@ public struct InputWalker {
         for input in inputs {
             var status = stat()
             guard stat(input, &status) == 0 else {
-                if lstat(input, &status) == 0 {
-                    walk.unreadable.append((input, "broken symbolic link"))
-                } else {
-                    // A missing file named directly still gets its error line, as before.
-                    if seenPaths.insert(input).inserted {
-                        walk.films.append(BatchInput(path: input, relativePath: input, foundInFolder: false))
-                    }
+                // A missing file (or broken link) named directly still gets its error line.
+                if seenPaths.insert(input).inserted {
+                    walk.films.append(BatchInput(path: input, relativePath: input, foundInFolder: false))
                 }
                 continue
             }
