@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Detection"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageIO", "Detection", "Classification", "Radiography"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "ImageIO", "DICOM", "Radiography"]),
+        .testTarget(name: "FilmAnalysisTests", dependencies: ["FilmAnalysis", "Reporting", "Radiography"]),
         // Runs the built `detect` executable on sample-images/ and scores it against the truth.
         .testTarget(name: "EndToEndTests", dependencies: ["detect"]),
     ]

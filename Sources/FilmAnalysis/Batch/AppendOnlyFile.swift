@@ -9,7 +9,7 @@ import Radiography
 /// deposit rows) goes to the kernel in one `write(2)` on an `O_APPEND` descriptor, so a process
 /// killed at any moment leaves only complete records behind, or at worst one unfinished record
 /// at the very end (a write the kernel split, a power cut), which `ResumeLedger` and
-/// `RecordFile` drop before appending again.
+/// `CSVRecords.resume` drop before appending again.
 ///
 /// Records are not `fsync`ed one by one (a few ms each on a disk); `sync()` is called every
 /// few seconds by the batch and at the end, which is what a power cut can cost.
