@@ -43,7 +43,8 @@ let package = Package(
         // One film end to end: bytes → Radiograph → deposits → distribution → report.
         .target(
             name: "FilmAnalysis",
-            dependencies: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting"]
+            dependencies: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting"],
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "detect",
@@ -67,6 +68,7 @@ let package = Package(
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "ImageIO", "DICOM", "Radiography"]),
         // The distribution classifier on phantoms (typical and hard scenarios) through the real detector.
         .testTarget(name: "DistributionValidationTests", dependencies: ["Phantom", "Detection", "Classification", "Radiography"]),
+        .testTarget(name: "FilmAnalysisTests", dependencies: ["FilmAnalysis", "Reporting", "Radiography"]),
         // Runs the built `detect` executable on sample-images/ and scores it against the truth.
         .testTarget(name: "EndToEndTests", dependencies: ["detect"]),
     ]

@@ -10,22 +10,34 @@ extension ReportFormat: ExpressibleByArgument {}
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Analyse films (the default command: `detect film.png` is `detect analyze film.png`)."
-    )
+        abstract: "Analyse films (the default command: `detect film.png` is `detect analyze film.png`).",
+        discussion: """
+            Folders are walked recursively; films are recognised by content. With --output FILE and \
+            --format jsonl each film's line is appended as soon as it (and every film before it) is \
+            done, so a killed run keeps what it finished and --resume goes on from there.
+            """)
 
-    @Argument(help: "Films (DICOM, PNG, JPEG) or folders holding them (read one level deep).")
-    var inputs: [String]
+    @Argument(help: "Films (DICOM, PNG, JPEG) or folders holding them.")
+    var inputs: [String] = []
 
-    @Option(help: "Output format: text, json (one object per film; an array for several), jsonl or csv.")
-    var format: ReportFormat = .text
+    @OptionGroup var selection: InputSelection
 
-    @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
+    @Option(help: "Output format: text, json (one object per film; an array for several), jsonl or csv (default: from the --output extension .jsonl/.json/.csv, else text).")
+    var format: ReportFormat?
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output (jsonl and csv: line by line as films finish; json and text: atomically at the end).")
     var output: String?
+
+    @Option(name: .customLong("csv"), help: "Also write one CSV row per film to this file.")
+    var csv: String?
+
+    @Option(name: .customLong("deposits-csv"), help: "Also write one CSV row per deposit to this file.")
+    var depositsCSV: String?
 
     @Option(help: "Write an overlay PNG of the film with the deposits outlined (one film only).")
     var overlay: String?
 
-    @Option(help: "Write one overlay PNG per film into this folder.")
+    @Option(help: "Write one overlay PNG per film into this folder, mirroring the input folders.")
     var overlayDir: String?
 
     @Option(help: "Pixel spacing in mm, overriding the file: one value, or row,column.")
@@ -40,11 +52,43 @@ struct Analyze: ParsableCommand {
     @Option(help: "Largest file read, in bytes.")
     var maxFileBytes: Int = DecodeLimits.standard.maxFileBytes
 
+    @Option(name: .shortAndLong, help: "Films analysed at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Abandon a film whose decoding and analysis take longer than this many seconds, and report it as failed.")
+    var timeout: Double?
+
+    @Flag(help: "Keep the films already in the --output JSON Lines file (same path, size and modification time) and append the others.")
+    var resume = false
+
+    @Flag(help: "With --resume, analyse again the films whose earlier line is an error.")
+    var retryFailed = false
+
+    @Option(help: "Analyse only shard K of N (K from 0): the films whose relative path hashes (FNV-1a 64) to K mod N.")
+    var shard: String?
+
+    @Option(help: "Number of shards, with the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID.")
+    var shards: Int?
+
     @Flag(help: "Print the time each stage took, per film, on standard error (and in JSON).")
     var timings = false
 
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
     var quiet = false
+
+    @Flag(name: .shortAndLong, help: "List the files skipped and left out of the walk, and why.")
+    var verbose = false
+
+    /// The format asked for, or the one the output file's extension names.
+    var resolvedFormat: ReportFormat {
+        if let format { return format }
+        switch output.map({ ($0 as NSString).pathExtension.lowercased() }) {
+        case "jsonl"?, "ndjson"?: return .jsonl
+        case "json"?: return .json
+        case "csv"?: return .csv
+        default: return .text
+        }
+    }
 
     func validate() throws {
         if overlay != nil && overlayDir != nil {
@@ -55,65 +99,216 @@ struct Analyze: ParsableCommand {
         }
         if frame < 1 { throw ValidationError("--frame counts from 1") }
         if maxPixels < 1 || maxFileBytes < 1 { throw ValidationError("limits must be positive") }
+        if inputs.isEmpty && selection.fromList == nil { throw ValidationError("give films or folders to analyse (or --from-list FILE)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout takes a positive number of seconds") }
+        if resume && (output == nil || resolvedFormat != .jsonl) {
+            throw ValidationError("--resume continues a JSON Lines file: give --output FILE.jsonl (or --format jsonl)")
+        }
+        if retryFailed && !resume { throw ValidationError("--retry-failed goes with --resume") }
+        if let shards, shards < 1 { throw ValidationError("--shards must be at least 1") }
+        if let shard, let shards, !shard.hasSuffix("/\(shards)") {
+            throw ValidationError("--shard \(shard) and --shards \(shards) disagree on the number of shards")
+        }
     }
 
     func run() throws {
-        let films = try FilmInputs.expand(inputs)
-        if overlay != nil && films.count != 1 {
-            throw ValidationError("--overlay writes one film's overlay; for \(films.count) films use --overlay-dir DIR")
+        let started = DispatchTime.now().uptimeNanoseconds
+        let format = resolvedFormat
+
+        // 1. Which films: walk, then shard, then drop those already done.
+        let walk = selection.walker(avoiding: [overlayDir].compactMap { $0 }).walk(try selection.paths(inputs))
+        for (path, reason) in walk.unreadable { FileHandleStandardError.write("detect: \(path): \(reason)\n") }
+        if verbose {
+            for (path, reason) in walk.skipped { FileHandleStandardError.write("detect: skipped \(path): \(reason)\n") }
+            for (path, reason) in walk.leftOut { FileHandleStandardError.write("detect: left out \(path): \(reason)\n") }
         }
+        guard !walk.films.isEmpty else {
+            let others = walk.skipped.isEmpty ? "" : " (\(walk.skipped.count) other files skipped; --verbose lists them)"
+            throw ValidationError("no DICOM, PNG or JPEG films found\(others)")
+        }
+        if overlay != nil && walk.films.count != 1 {
+            throw ValidationError("--overlay writes one film's overlay; for \(walk.films.count) films use --overlay-dir DIR")
+        }
+        let overlayPaths = OverlayPaths(films: walk.films, single: overlay, folder: overlayDir)
+
+        var films = walk.films
+        let resolved: (Shard, Shard.Origin)?
+        do {
+            resolved = try Shard.resolve(option: shard, shards: shards, environment: ProcessInfo.processInfo.environment)
+        } catch let error as BatchUsageError {
+            throw ValidationError(error.message)
+        }
+        if let (shard, origin) = resolved {
+            films = films.filter { shard.contains(relativePath: $0.relativePath) }
+            if !quiet {
+                FileHandleStandardError.write("detect: shard \(shard) (from \(origin.rawValue)): \(films.count) of \(walk.films.count) films\n")
+            }
+        }
+
+        var earlier: [String: Bool] = [:]
+        if resume, let output {
+            earlier = try resumeOutputs(output, films: films)
+        }
+        let todo = films.filter { earlier[$0.path] == nil }
+
+        // 2. Where results go. JSONL and CSV stream; JSON and text are whole documents.
+        let streamed = format == .jsonl || format == .csv
+        func open(_ path: String) throws -> AppendOnlyFile {
+            do {
+                return try AppendOnlyFile(path: path, truncate: !resume)
+            } catch {
+                throw ValidationError("\(path): \(error)")
+            }
+        }
+        func start(_ file: AppendOnlyFile?, _ header: String, _ path: String?) throws {
+            do {
+                try file?.append(header + "\n")
+            } catch {
+                throw ValidationError("\(path ?? "standard output"): \(error)")
+            }
+        }
+        var mainFile: AppendOnlyFile?
+        if streamed {
+            mainFile = try output.map(open) ?? AppendOnlyFile(standardOutput: ())
+            if format == .csv { try start(mainFile, ReportWriter.csvHeader(), output) }
+        }
+        let csvFile = try csv.map(open)
+        let depositsFile = try depositsCSV.map(open)
+        if !resume {
+            try start(csvFile, ReportWriter.csvHeader(), csv)
+            try start(depositsFile, ReportWriter.depositsCSVHeader(), depositsCSV)
+        }
+
+        // 3. Analyse, in parallel, and write each film as its turn comes.
         var analyzer = FilmAnalyzer()
         analyzer.limits = DecodeLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes)
         analyzer.frame = frame
         analyzer.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
-        let overlayPaths = OverlayPaths(films: films, single: overlay, folder: overlayDir)
-
-        var reports: [FilmReport] = []
-        var failures = 0
-        let errorsGoToReport = format == .text && output == nil
-        for film in films {
-            var clock = StageClock()
-            let outcome = analyzer.analyze(path: film)
-            var report = outcome.report
-            if let path = overlayPaths[film], let radiograph = outcome.radiograph, let labels = outcome.labels {
+        let keepTimings = timings
+        let runner = BatchRunner<FilmResult>(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout)
+        let work: @Sendable (Int) -> FilmResult = { [analyzer] index in
+            let film = todo[index]
+            let identity = FilmIdentity.of(path: film.path)
+            let outcome = analyzer.analyze(path: film.path)
+            var result = FilmResult(report: outcome.report, identity: identity)
+            if let path = overlayPaths[film.path], let radiograph = outcome.radiograph, let labels = outcome.labels,
+               !runner.isAbandoned(index) {
+                var clock = StageClock()
                 do {
-                    clock = StageClock()
-                    try OverlayRenderer.write(radiograph: radiograph, report: report, labels: labels, to: path)
+                    let folder = (path as NSString).deletingLastPathComponent
+                    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                    try OverlayRenderer.write(radiograph: radiograph, report: result.report, labels: labels, to: path)
                     clock.lap("overlay")
-                    report.timings += clock.laps
+                    result.report.timings += clock.laps
                 } catch {
-                    failures += 1
-                    FileHandleStandardError.write("detect: \(path): overlay not written: \(error)\n")
+                    result.overlayError = "\(path): overlay not written: \(error)"
                 }
             }
-            if report.status == .error {
-                failures += 1
-                if !errorsGoToReport { FileHandleStandardError.write("detect: \(film): \(report.error ?? "failed")\n") }
-            }
-            if timings {
-                let stages = report.timings.map { "\($0.stage) \(String(format: "%.1f", $0.seconds * 1000)) ms" }
-                FileHandleStandardError.write("timings: \(film): " + stages.joined(separator: ", ") + "\n")
-            } else {
-                report.timings = []
-            }
-            reports.append(report)
+            if !keepTimings { result.report.timings = [] }
+            return result
+        }
+        let timeoutText = timeout.map { String(format: "%g", $0) } ?? ""
+        let abandoned: (Int) -> FilmResult = { index in
+            let film = todo[index]
+            return FilmResult(
+                report: .failure(file: film.path, error: "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish"),
+                identity: FilmIdentity.of(path: film.path))
         }
 
-        let rendered = ReportWriter.render(reports, as: format)
-        if let output {
+        let progress = ProgressLine(total: todo.count, quiet: quiet)
+        var reports: [FilmReport] = []
+        var ok = 0, failed = 0, overlayFailures = 0
+        var lastSync = DispatchTime.now().uptimeNanoseconds
+        let errorsGoToReport = format == .text && output == nil
+        runner.run(count: todo.count, work: work, abandoned: abandoned, deliver: { index, result in
+            let report = result.report
             do {
-                try AtomicFile.write(rendered, to: output)
+                // The JSONL line last: it is what --resume trusts, so the side files never lack
+                // the rows of a film it counts as done.
+                try depositsFile?.append(ReportWriter.depositsCSVRows(report))
+                try csvFile?.append(ReportWriter.csvRow(report) + "\n")
+                if format == .jsonl {
+                    try mainFile?.append(ResultLine.json(report, identity: result.identity))
+                } else if format == .csv {
+                    try mainFile?.append(ReportWriter.csvRow(report) + "\n")
+                }
             } catch {
-                FileHandleStandardError.write("detect: \(output): report not written: \(error)\n")
-                throw ExitCode(1)
+                progress.note("detect: cannot write the results: \(error); stopping (what was written is complete; --resume continues)\n")
+                Foundation.exit(1)
             }
-            if !quiet {
-                FileHandleStandardError.write("detect: \(reports.count - failures) of \(reports.count) films ok; report in \(output)\n")
+            if !streamed { reports.append(report) }
+            if report.status == .ok { ok += 1 } else { failed += 1 }
+            if report.status == .error && !errorsGoToReport {
+                progress.note("detect: \(report.file): \(report.error ?? "failed")\n")
             }
-        } else {
-            FileHandleStandardOutput.write(rendered)
+            if let overlayError = result.overlayError {
+                overlayFailures += 1
+                progress.note("detect: \(overlayError)\n")
+            }
+            if keepTimings {
+                let stages = report.timings.map { "\($0.stage) \(String(format: "%.1f", $0.seconds * 1000)) ms" }
+                progress.note("timings: \(report.file): " + stages.joined(separator: ", ") + "\n")
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now - lastSync > 5_000_000_000 {
+                mainFile?.sync(); csvFile?.sync(); depositsFile?.sync()
+                lastSync = now
+            }
+            _ = index
+        }, tick: progress.enabled ? { progress.draw(done: ok + failed, failed: failed) } : nil)
+        progress.clear()
+        for file in [mainFile, csvFile, depositsFile] { file?.sync() }
+
+        // 4. Whole documents, then the summary.
+        if !streamed {
+            let rendered = ReportWriter.render(reports, as: format)
+            if let output {
+                do {
+                    try AtomicFile.write(rendered, to: output)
+                } catch {
+                    FileHandleStandardError.write("detect: \(output): report not written: \(error)\n")
+                    throw ExitCode(1)
+                }
+            } else {
+                FileHandleStandardOutput.write(rendered)
+            }
         }
-        if failures > 0 { throw ExitCode(1) }
+        let earlierFailed = earlier.values.filter { !$0 }.count
+        let totalFailed = failed + earlierFailed + overlayFailures
+        if !quiet && (output != nil || films.count > 1 || !walk.skipped.isEmpty) {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            var line = "detect: \(ok + earlier.count - earlierFailed) ok, \(failed + earlierFailed) failed, \(walk.skipped.count) skipped"
+            if !earlier.isEmpty { line += " (\(earlier.count) done before, kept)" }
+            line += "; \(todo.count) films in \(String(format: "%.1f", seconds)) s (\(String(format: "%.1f", seconds > 0 ? Double(todo.count) / seconds : 0)) films/s)"
+            if overlayFailures > 0 { line += "; \(overlayFailures) overlays not written" }
+            if !walk.unreadable.isEmpty { line += "; \(walk.unreadable.count) inputs could not be read" }
+            if let output { line += "; results in \(output)" }
+            FileHandleStandardError.write(line + "\n")
+        }
+        if totalFailed > 0 || !walk.unreadable.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Prepares the outputs of a resumed run and returns the films already done (path → ok).
+    private func resumeOutputs(_ output: String, films: [BatchInput]) throws -> [String: Bool] {
+        do {
+            let ledger = try ResumeLedger.read(path: output)
+            let identities = Dictionary(films.map { ($0.path, FilmIdentity.of(path: $0.path)) }, uniquingKeysWith: { a, _ in a })
+            let plan = ledger.plan(for: identities, retryFailed: retryFailed)
+            try ResumeLedger.apply(plan, to: output)
+            if !quiet {
+                for note in plan.removed { FileHandleStandardError.write("detect: \(output): removed \(note)\n") }
+                FileHandleStandardError.write("detect: resuming: \(plan.done.count) of \(films.count) films already done\n")
+            }
+            let done = Set(plan.done.keys)
+            if let csv { try CSVRecords.resume(path: csv, header: ReportWriter.csvHeader(), keeping: done) }
+            if let depositsCSV { try CSVRecords.resume(path: depositsCSV, header: ReportWriter.depositsCSVHeader(), keeping: done) }
+            return plan.done
+        } catch let error as BatchUsageError {
+            throw ValidationError(error.message)
+        } catch let error as FilmError {
+            throw ValidationError("cannot resume: \(error.message)")
+        }
     }
 
     /// "0.1" → 0.1 × 0.1 mm; "0.1,0.12" → row 0.1, column 0.12.
@@ -129,28 +324,11 @@ struct Analyze: ParsableCommand {
     }
 }
 
-/// Where each film's overlay goes: the one `--overlay` path, or a name in `--overlay-dir` made
-/// from the film's name, with a number added where two films would share a name.
-struct OverlayPaths {
-    private var paths: [String: String] = [:]
-
-    init(films: [String], single: String?, folder: String?) {
-        if let single, let film = films.first {
-            paths[film] = single
-        } else if let folder {
-            var used = Set<String>()
-            for film in films {
-                let stem = (film as NSString).lastPathComponent
-                var name = stem + ".overlay.png", n = 2
-                while used.contains(name) {
-                    name = "\(stem).\(n).overlay.png"
-                    n += 1
-                }
-                used.insert(name)
-                paths[film] = (folder as NSString).appendingPathComponent(name)
-            }
-        }
-    }
-
-    subscript(film: String) -> String? { paths[film] }
+/// One film's result as the batch hands it to the writers.
+struct FilmResult: Sendable {
+    var report: FilmReport
+    /// Size and mtime taken before the film was read, so a file replaced during the run is
+    /// analysed again by a resume.
+    var identity: FilmIdentity?
+    var overlayError: String?
 }

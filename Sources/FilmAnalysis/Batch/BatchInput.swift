@@ -1,0 +1,18 @@
+/// One film of a batch: where it is, and where it sits relative to what the user named.
+public struct BatchInput: Sendable, Hashable {
+    /// The path as written in reports: the folder as given joined with the path inside it, or
+    /// the file as given. Resume and merge match films by this string, so shards and resumed runs
+    /// must name their inputs the same way.
+    public var path: String
+    /// The path inside the folder that was given (`knee/a.dcm`), or the path as given for a file
+    /// named directly. Shards hash it; overlays mirror it.
+    public var relativePath: String
+    /// True when the film was found inside a folder (so it has been recognised by content).
+    public var foundInFolder: Bool
+
+    public init(path: String, relativePath: String, foundInFolder: Bool) {
+        self.path = path
+        self.relativePath = relativePath
+        self.foundInFolder = foundInFolder
+    }
+}
