@@ -1,4 +1,5 @@
 import ArgumentParser
+import Classification
 import FilmAnalysis
 import Foundation
 import ImageIO
@@ -57,6 +58,9 @@ struct Analyze: ParsableCommand {
 
     @Option(help: "Abandon a film whose decoding and analysis take longer than this many seconds, and report it as failed.")
     var timeout: Double?
+
+    @Option(help: "Clinical facts (JSON or CSV) for the clinical subtype ranking, matched to films by file path, file name or DICOM Patient ID.")
+    var clinical: String?
 
     @Flag(help: "Keep the films already in the --output JSON Lines file (same path, size and modification time) and append the others.")
     var resume = false
@@ -180,6 +184,15 @@ struct Analyze: ParsableCommand {
             try start(depositsFile, ReportWriter.depositsCSVHeader(), depositsCSV)
         }
 
+        var records: ClinicalRecords?
+        if let clinical {
+            do {
+                records = try ClinicalRecords.load(path: clinical)
+            } catch {
+                throw ValidationError("\(clinical): \(error)")
+            }
+        }
+
         // 3. Analyse, in parallel, and write each film as its turn comes.
         var analyzer = FilmAnalyzer()
         analyzer.limits = DecodeLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes)
@@ -187,11 +200,17 @@ struct Analyze: ParsableCommand {
         analyzer.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
         let keepTimings = timings
         let runner = BatchRunner<FilmResult>(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout)
-        let work: @Sendable (Int) -> FilmResult = { [analyzer] index in
+        let beQuiet = quiet
+        let work: @Sendable (Int) -> FilmResult = { [analyzer, records] index in
             let film = todo[index]
             let identity = FilmIdentity.of(path: film.path)
             let outcome = analyzer.analyze(path: film.path)
             var result = FilmResult(report: outcome.report, identity: identity)
+            // Before the overlay, so its legend shows the top subtype.
+            if let records, result.report.status == .ok,
+               !result.report.attachClinical(records, patientID: outcome.radiograph?.patientID), !beQuiet {
+                FileHandleStandardError.write("detect: \(film.path): no clinical record matches its path, file name or patient ID\n")
+            }
             if let path = overlayPaths[film.path], let radiograph = outcome.radiograph, let labels = outcome.labels,
                !runner.isAbandoned(index) {
                 var clock = StageClock()
