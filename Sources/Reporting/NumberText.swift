@@ -29,6 +29,13 @@ enum NumberText {
 
     /// The shortest text that reads back as exactly `value` (for measured inputs such as the
     /// pixel spacing, where rounding would change what the file said); nil when not finite.
+    /// For people: four significant digits, so a PNG pHYs spacing of 6667 pixels per metre
+    /// reads 0.15 mm, not 0.14999250037498124 (JSON keeps the exact value).
+    static func readable(_ value: Double) -> String? {
+        guard value.isFinite else { return nil }
+        return String(format: "%.4g", value)
+    }
+
     static func shortest(_ value: Double) -> String? {
         guard value.isFinite else { return nil }
         // Swift prints 1e-05 / 1e+16 style exponents, which JSON accepts; an integral value

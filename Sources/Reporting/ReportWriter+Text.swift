@@ -82,7 +82,7 @@ extension ReportWriter {
             line += " \(width)×\(height) px"
         }
         if let spacing = report.spacing,
-           let row = NumberText.shortest(spacing.row), let column = NumberText.shortest(spacing.column) {
+           let row = NumberText.readable(spacing.row), let column = NumberText.readable(spacing.column) {
             line += ", pixel spacing \(row) × \(column) mm (row × column, "
                 + sourceText(report.spacingSource ?? .unknown) + ")"
         } else {
