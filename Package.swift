@@ -51,7 +51,8 @@ let package = Package(
             dependencies: [
                 "FilmAnalysis", "Phantom", "Reporting", "ImageIO", "DICOM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
 
         .testTarget(
