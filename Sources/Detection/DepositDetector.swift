@@ -22,42 +22,57 @@ public enum DepositDetector {
         let width = film.width, height = film.height, count = width * height
         let spacingMM = film.spacing.map(\.mean) ?? parameters.assumedSpacingMM
         let scales = PixelScales(parameters, spacingMM: spacingMM)
+        var clock = DetectionClock()
 
+        // Planes: S, the window means of one scale, the box filter's scratch (reused for the
+        // search region), and the folded contrast and significance. Contrast and significance
+        // need no initial value: the small scale writes every pixel of both.
         var smoothed = [Float](repeating: 0, count: count)
-        var work = [Float](repeating: 0, count: count)
         var window = [Float](repeating: 0, count: count)
-        var contrast = [Float](repeating: -.infinity, count: count)
-        var significance = [Float](repeating: -.infinity, count: count)
+        var scratch = [Float](repeating: 0, count: count)
+        var contrast = [Float](repeating: 0, count: count)
+        var significance = [Float](repeating: 0, count: count)
 
-        return film.pixels.withUnsafeBufferPointer { pixels in
+        var result = film.pixels.withUnsafeBufferPointer { pixels in
             smoothed.withUnsafeMutableBufferPointer { s in
-            work.withUnsafeMutableBufferPointer { work in
+            scratch.withUnsafeMutableBufferPointer { scratch in
             window.withUnsafeMutableBufferPointer { window in
             contrast.withUnsafeMutableBufferPointer { c in
             significance.withUnsafeMutableBufferPointer { z in
-                for i in 0..<count { work[i] = Float(pixels[i]) }
-                BoxFilter.mean(UnsafeBufferPointer(work), width: width, height: height, radius: 1, into: s, scratch: window)
-                let sView = UnsafeBufferPointer(s)
+                BoxFilter.mean3x3(pixels, width: width, height: height, into: s)
+                let sView = UnsafeBufferPointer(s), windowView = UnsafeBufferPointer(window)
                 let noise = NoiseMap(smoothed: sView, width: width, height: height, cellSize: scales.cellSize)
                 let anatomy = AnatomyMap(pixels: pixels, width: width, height: height, maximumValue: film.maximumValue,
                                          noise: noise, scales: scales, parameters: parameters)
-                for (surround, ridges) in [(scales.smallSurround, true), (scales.largeSurround, false)] {
-                    BoxFilter.mean(sView, width: width, height: height, radius: surround.radius, into: window, scratch: work)
-                    for measure in ridges ? [Measure.blob, .ridge] : [.blob] {
-                        localContrast(s: sView, means: UnsafeBufferPointer(window), width: width, height: height,
-                                      distance: surround.distance, measure: measure, into: work)
-                        let clutter = clutterSigma(UnsafeBufferPointer(work), width: width, height: height, anatomy: anatomy)
-                        fold(UnsafeBufferPointer(work), clutter: clutter, noise: noise, width: width, height: height,
-                             contrast: c, significance: z)
-                    }
-                }
-                let region = SearchRegion.make(smoothed: sView, width: width, height: height, anatomy: anatomy,
-                                               scales: scales, parameters: parameters)
+                clock.lap(.background)
+                // Small scale: blob and ridge from the same windows, folded in one pass.
+                let small = scales.smallSurround, large = scales.largeSurround
+                BoxFilter.mean(sView, width: width, height: height, radius: small.radius, into: window, scratch: scratch)
+                clock.lap(.background)
+                let smallBlob = clutterSigma(s: sView, means: windowView, width: width, height: height,
+                                             distance: small.distance, measure: .blob, anatomy: anatomy)
+                let smallRidge = clutterSigma(s: sView, means: windowView, width: width, height: height,
+                                              distance: small.distance, measure: .ridge, anatomy: anatomy)
+                foldContrast(s: sView, means: windowView, width: width, height: height, distance: small.distance,
+                             clutter: (smallBlob, smallRidge), noise: noise, first: true, contrast: c, significance: z)
+                clock.lap(.threshold)
+                BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: window, scratch: scratch)
+                clock.lap(.background)
+                let largeBlob = clutterSigma(s: sView, means: windowView, width: width, height: height,
+                                             distance: large.distance, measure: .blob, anatomy: anatomy)
+                foldContrast(s: sView, means: windowView, width: width, height: height, distance: large.distance,
+                             clutter: (largeBlob, nil), noise: noise, first: false, contrast: c, significance: z)
+                let region = UnsafeMutableRawBufferPointer(scratch).bindMemory(to: UInt8.self)
+                SearchRegion.make(smoothed: sView, width: width, height: height, anatomy: anatomy,
+                                  scales: scales, parameters: parameters, into: UnsafeMutableBufferPointer(rebasing: region[0..<count]),
+                                  scratch: UnsafeMutableRawBufferPointer(window))
                 return segment(pixels: pixels, contrast: UnsafeBufferPointer(c), significance: UnsafeBufferPointer(z),
-                               region: region, width: width, height: height, noise: noise, anatomy: anatomy,
-                               scales: scales, parameters: parameters)
+                               region: UnsafeBufferPointer(rebasing: region[0..<count]), width: width, height: height,
+                               noise: noise, anatomy: anatomy, scales: scales, parameters: parameters, clock: &clock)
             }}}}}
         }
+        result.stageSeconds = clock.stages
+        return result
     }
 
     /// Robust σ of one scale's contrast over the searchable soft tissue: 1.4826 × the median
@@ -65,53 +80,36 @@ public enum DepositDetector {
     ///
     /// At the small scale this is about the pixel noise; at the large scale it is the anatomy's
     /// own texture (fat and muscle layers, vessels), which a large nodule must stand out from.
-    static func clutterSigma(_ contrast: UnsafeBufferPointer<Float>, width: Int, height: Int, anatomy: AnatomyMap) -> Float {
-        var samples: [Float] = []
-        samples.reserveCapacity(width * height / 9 + 1)
+    /// The contrast is computed here at the samples only, so that the full-film pass can fold
+    /// every measure into contrast and significance as it goes, without a plane per measure.
+    static func clutterSigma(s: UnsafeBufferPointer<Float>, means: UnsafeBufferPointer<Float>, width: Int, height: Int,
+                             distance d: Int, measure: Measure, anatomy: AnatomyMap) -> Float {
         let cell = anatomy.cellSize
-        for y in stride(from: 1, to: height, by: 3) {
-            let cellRow = (y / cell) * anatomy.columns
-            for x in stride(from: 1, to: width, by: 3) where anatomy.searchable[cellRow + x / cell] != 0 {
-                samples.append(contrast[y * width + x])
-            }
-        }
-        guard samples.count >= 16 else { return 0 }
-        let median = NoiseMap.median(&samples, count: samples.count)
-        for i in samples.indices { samples[i] = abs(samples[i] - median) }
-        return 1.4826 * NoiseMap.median(&samples, count: samples.count)
-    }
-
-    /// contrast = max(contrast, c); significance = max(significance, c / max(local noise σ, clutter σ)).
-    static func fold(_ scaleContrast: UnsafeBufferPointer<Float>, clutter: Float, noise: NoiseMap, width: Int, height: Int,
-                     contrast: UnsafeMutableBufferPointer<Float>, significance: UnsafeMutableBufferPointer<Float>) {
-        nonisolated(unsafe) let scaleContrast = scaleContrast, contrast = contrast, significance = significance
-        let cell = noise.cellSize, columns = noise.columns
-        noise.sigma.withUnsafeBufferPointer { sigma in
-            nonisolated(unsafe) let sigma = sigma
-            ParallelBands.run(height, minimumBand: 16) { rows in
-                for y in rows {
-                    let row = y * width, cellRow = (y / cell) * columns
-                    for x in 0..<width {
-                        let i = row + x, value = scaleContrast[i]
-                        contrast[i] = max(contrast[i], value)
-                        significance[i] = max(significance[i], value / max(sigma[cellRow + x / cell], clutter))
+        let geometry = ContrastGeometry(width: width, height: height, distance: d)
+        var samples = [Float](repeating: 0, count: ((width + 1) / 3 + 1) * ((height + 1) / 3 + 1))
+        var n = 0
+        anatomy.searchable.withUnsafeBufferPointer { searchable in
+            samples.withUnsafeMutableBufferPointer { out in
+                for y in stride(from: 1, to: height, by: 3) {
+                    let cellRow = (y / cell) * anatomy.columns
+                    let rows = geometry.rows(y)
+                    for x in stride(from: 1, to: width, by: 3) where searchable[cellRow + x / cell] != 0 {
+                        let (blob, ridge) = geometry.surround(means, rows: rows, x: x)
+                        out[n] = s[y * width + x] - (measure == .blob ? blob : ridge)
+                        n += 1
                     }
                 }
             }
         }
+        guard n >= 16 else { return 0 }
+        return samples.withUnsafeMutableBufferPointer { buffer in
+            let samples = UnsafeMutableBufferPointer(rebasing: buffer[0..<n])
+            let median = NoiseMap.median(samples)
+            for i in 0..<n { samples[i] = abs(samples[i] - median) }
+            return 1.4826 * NoiseMap.median(samples)
+        }
     }
 
-    /// Blob: c = min over four axes (0°, 90°, ±45°) of s − ½·(window ahead + window behind).
-    /// Ridge: c = max over the axes of min(s − window ahead, s − window behind).
-    ///
-    /// The mean of two opposite windows cancels any linear gradient (the steep soft-tissue slope
-    /// near the skin, the thickness of a limb), so a deposit on a slope keeps its contrast; the
-    /// minimum over axes is ~0 on an edge of any direction, because the axis parallel to the edge
-    /// has both windows at the pixel's own level. Measured on the phantoms against the
-    /// alternatives: the maximum of the single windows (safe on curved profiles but it loses
-    /// deposits on slopes: sensitivity 0.54), the axis of least difference (more false
-    /// positives) and a quadratic fit from windows at d and 2d (far windows land on bone).
-    /// Window positions are clamped to the film.
     /// What the local contrast responds to.
     enum Measure {
         /// Brighter than the mean of the two windows on every axis: compact deposits.
@@ -123,63 +121,106 @@ public enum DepositDetector {
         case ridge
     }
 
-    static func localContrast(s: UnsafeBufferPointer<Float>, means: UnsafeBufferPointer<Float>,
-                              width: Int, height: Int, distance d: Int, measure: Measure,
-                              into c: UnsafeMutableBufferPointer<Float>) {
-        nonisolated(unsafe) let s = s, means = means, c = c
-        let diagonal = max(1, Int((Double(d) / 2.0.squareRoot()).rounded()))
-        ParallelBands.run(height, minimumBand: 16) { rows in
-            for y in rows {
-                let row = y * width
-                let above = max(0, y - d) * width, below = min(height - 1, y + d) * width
-                let aboveDiagonal = max(0, y - diagonal) * width, belowDiagonal = min(height - 1, y + diagonal) * width
-                for x in 0..<width {
-                    let left = max(0, x - d), right = min(width - 1, x + d)
-                    let leftDiagonal = max(0, x - diagonal), rightDiagonal = min(width - 1, x + diagonal)
-                    let l = means[row + left], r = means[row + right]
-                    let u = means[above + x], b = means[below + x]
-                    let fa = means[aboveDiagonal + leftDiagonal], fb = means[belowDiagonal + rightDiagonal]
-                    let ra = means[aboveDiagonal + rightDiagonal], rb = means[belowDiagonal + leftDiagonal]
-                    let surround: Float
-                    switch measure {
-                    case .blob: surround = 0.5 * max(max(l + r, u + b), max(fa + fb, ra + rb))
-                    case .ridge: surround = min(min(max(l, r), max(u, b)), min(max(fa, fb), max(ra, rb)))
+    /// Local contrast of one scale folded into the film's contrast and significance:
+    /// contrast = max(contrast, c); significance = max(significance, c / max(local noise σ, clutter σ)),
+    /// for the blob measure and (when `clutter.ridge` is given) the ridge measure, in that order.
+    ///
+    /// Blob: c = min over four axes (0°, 90°, ±45°) of s − ½·(window ahead + window behind).
+    /// Ridge: c = max over the axes of min(s − window ahead, s − window behind).
+    ///
+    /// The mean of two opposite windows cancels any linear gradient (the steep soft-tissue slope
+    /// near the skin, the thickness of a limb), so a deposit on a slope keeps its contrast; the
+    /// minimum over axes is ~0 on an edge of any direction, because the axis parallel to the edge
+    /// has both windows at the pixel's own level. Measured on the phantoms against the
+    /// alternatives: the maximum of the single windows (safe on curved profiles but it loses
+    /// deposits on slopes: sensitivity 0.54), the axis of least difference (more false
+    /// positives) and a quadratic fit from windows at d and 2d (far windows land on bone).
+    /// Window positions are clamped to the film.
+    ///
+    /// `first`: the planes hold nothing yet, so they are written rather than folded into
+    /// (max(−∞, v) = v, so the result is the same as folding into planes of −∞).
+    /// One pass per row band. The divisors are laid out per row once (they are constant along a
+    /// cell), so the interior of a row, where no window column needs clamping, is one branch-free
+    /// loop the compiler vectorises; only the film's left and right borders take the clamped path.
+    static func foldContrast(s: UnsafeBufferPointer<Float>, means: UnsafeBufferPointer<Float>, width: Int, height: Int,
+                             distance d: Int, clutter: (blob: Float, ridge: Float?), noise: NoiseMap, first: Bool,
+                             contrast: UnsafeMutableBufferPointer<Float>, significance: UnsafeMutableBufferPointer<Float>) {
+        precondition(first == (clutter.ridge != nil), "the ridge measure is folded first, with the small scale")
+        nonisolated(unsafe) let s = s, means = means, contrast = contrast, significance = significance
+        let geometry = ContrastGeometry(width: width, height: height, distance: d)
+        let cell = noise.cellSize, columns = noise.columns
+        let withRidge = clutter.ridge != nil, blobClutter = clutter.blob, ridgeClutter = clutter.ridge ?? 0
+        let interior = min(width, geometry.distance)..<max(min(width, geometry.distance), width - geometry.distance)
+        noise.sigma.withUnsafeBufferPointer { sigma in
+            nonisolated(unsafe) let sigma = sigma
+            ParallelBands.run(height, minimumBand: 16) { rows in
+                let divisors = UnsafeMutableBufferPointer<Float>.allocate(capacity: 2 * width)
+                defer { divisors.deallocate() }
+                let blobDivisor = UnsafeMutableBufferPointer(rebasing: divisors[0..<width])
+                let ridgeDivisor = UnsafeMutableBufferPointer(rebasing: divisors[width..<(2 * width)])
+                for y in rows {
+                    let row = y * width, cellRow = (y / cell) * columns
+                    for cx in 0..<columns {
+                        let sigmaHere = sigma[cellRow + cx]
+                        let b = max(sigmaHere, blobClutter), r = max(sigmaHere, ridgeClutter)
+                        for x in (cx * cell)..<min(width, (cx + 1) * cell) {
+                            blobDivisor[x] = b
+                            ridgeDivisor[x] = r
+                        }
                     }
-                    let i = row + x
-                    c[i] = s[i] - surround
+                    let offsets = geometry.rows(y)
+                    @inline(__always) func pixel(_ x: Int, _ surround: (blob: Float, ridge: Float)) {
+                        let i = row + x
+                        let blob = s[i] - surround.blob
+                        if withRidge {
+                            let ridge = s[i] - surround.ridge
+                            contrast[i] = max(blob, ridge)
+                            significance[i] = max(blob / blobDivisor[x], ridge / ridgeDivisor[x])
+                        } else {
+                            contrast[i] = max(contrast[i], blob)
+                            significance[i] = max(significance[i], blob / blobDivisor[x])
+                        }
+                    }
+                    for x in 0..<interior.lowerBound { pixel(x, geometry.surround(means, rows: offsets, x: x)) }
+                    if withRidge {
+                        for x in interior { pixel(x, geometry.interiorSurround(means, rows: offsets, x: x)) }
+                    } else {
+                        for x in interior { pixel(x, (geometry.interiorBlob(means, rows: offsets, x: x), 0)) }
+                    }
+                    for x in interior.upperBound..<width { pixel(x, geometry.surround(means, rows: offsets, x: x)) }
                 }
             }
         }
     }
 
     static func segment(pixels: UnsafeBufferPointer<UInt16>, contrast c: UnsafeBufferPointer<Float>,
-                        significance z: UnsafeBufferPointer<Float>, region: [UInt8], width: Int, height: Int,
+                        significance z: UnsafeBufferPointer<Float>, region: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
                         noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
-                        parameters: DetectionParameters) -> DetectionResult {
+                        parameters: DetectionParameters, clock: inout DetectionClock) -> DetectionResult {
         let count = width * height, cell = scales.cellSize, columns = noise.columns
         let grow = Float(parameters.growSigmas), seed = Float(parameters.seedSigmas)
 
-        // Hysteresis candidates inside the search region.
-        var mask = [UInt8](repeating: 0, count: count)
-        for i in 0..<count where region[i] != 0 && z[i] > grow { mask[i] = 1 }
+        // Hysteresis candidates inside the search region (the mask overwrites the region in place).
+        let mask = UnsafeMutableBufferPointer(mutating: region)
+        for i in 0..<count { mask[i] = region[i] != 0 && z[i] > grow ? 1 : 0 }
+        clock.lap(.threshold)
         var labels = [Int32](repeating: 0, count: count)
         var peaks = PeakContrast(contrast: c, significance: z)
-        _ = mask.withUnsafeBufferPointer { m in
-            labels.withUnsafeMutableBufferPointer { l in
-                ConnectedComponents.label(mask: m, width: width, height: height, labels: l, statistics: &peaks)
-            }
-        }
-        // Outline of every seeded component.
         let fraction = Float(parameters.outlineFraction)
-        for i in 0..<count {
-            let id = Int(labels[i])
-            mask[i] = id != 0 && peaks.peakSNR[id] >= seed && c[i] >= fraction * peaks.peak[id] ? 1 : 0
-        }
         var measures = DepositMeasures(pixels: pixels, contrast: c, significance: z)
-        let found = mask.withUnsafeBufferPointer { m in
-            labels.withUnsafeMutableBufferPointer { l in
-                ConnectedComponents.label(mask: m, width: width, height: height, labels: l, statistics: &measures)
+        let found = labels.withUnsafeMutableBufferPointer { l in
+            _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
+            // Outline of every seeded component.
+            peaks.peak.withUnsafeBufferPointer { peak in
+                peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
+                    for i in 0..<count {
+                        let id = Int(l[i])
+                        mask[i] = id != 0 && peakSNR[id] >= seed && c[i] >= fraction * peak[id] ? 1 : 0
+                    }
+                }
             }
+            clock.lap(.label)
+            return ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
         }
 
         // Keep deposits of plausible size; renumber the survivors 1…n in the same order.
@@ -198,10 +239,15 @@ public enum DepositDetector {
                 contrast: measures.sumContrast[id] / n, peakSNR: meanSNR))
             newID[id] = Int32(deposits.count)
         }
-        for i in 0..<count where labels[i] != 0 { labels[i] = newID[Int(labels[i])] }
+        labels.withUnsafeMutableBufferPointer { l in
+            newID.withUnsafeBufferPointer { newID in
+                for i in 0..<count where l[i] != 0 { l[i] = newID[Int(l[i])] }
+            }
+        }
 
         var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
         let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : NoiseMap.median(&bodySigmas, count: bodySigmas.count)
+        clock.lap(.measure)
         return DetectionResult(
             deposits: deposits,
             labels: LabelImage(width: width, height: height, labels: labels),

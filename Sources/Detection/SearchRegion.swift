@@ -7,21 +7,37 @@
 /// pixel: body pixels are those of body cells (and their neighbours) brighter than the skin
 /// level (`AnatomyMap.skinLevel`), and a chamfer distance transform (3–4 weights, exact to a few % ) from the air gives
 /// each pixel its distance to the skin.
+///
+/// Memory: the distances live in a caller's scratch plane (4 bytes a pixel) and the region is
+/// written into a caller's byte plane, so no film-sized allocation happens here.
 enum SearchRegion {
     static func make(smoothed s: UnsafeBufferPointer<Float>, width: Int, height: Int, anatomy: AnatomyMap,
-                     scales: PixelScales, parameters: DetectionParameters) -> [UInt8] {
-        let cell = anatomy.cellSize, columns = anatomy.columns, rows = anatomy.rows
+                     scales: PixelScales, parameters: DetectionParameters,
+                     into region: UnsafeMutableBufferPointer<UInt8>, scratch: UnsafeMutableRawBufferPointer) {
+        let count = width * height
+        precondition(region.count >= count && scratch.count >= count * MemoryLayout<Int32>.stride)
+        let cell = anatomy.cellSize, columns = anatomy.columns
         // Body cells grown by one cell, so the pixel test decides the exact skin line.
         var nearBody = anatomy.body
-        AnatomyMap.dilate(&nearBody, columns: columns, rows: rows, by: 1)
-        let margin = max(1, Int((parameters.skinMarginMM / scales.spacingMM).rounded()))
+        AnatomyMap.dilate(&nearBody, columns: columns, rows: anatomy.rows, by: 1)
+        // A margin wider than the film leaves nothing whatever its size; bounding it keeps the
+        // capped distances (and the +3/+4 steps) far from Int32's limit.
+        let margin = min(2 * (width + height) + 1, max(1, Int((parameters.skinMarginMM / scales.spacingMM).rounded())))
         let cap = Int32(3 * (margin + 1))
+        let skinLevel = anatomy.skinLevel
         // Chamfer distance (in thirds of a pixel) from the nearest air pixel, capped.
-        var distance = [Int32](repeating: cap, count: width * height)
-        for y in 0..<height {
-            let cellRow = (y / cell) * columns, row = y * width
-            for x in 0..<width where nearBody[cellRow + x / cell] == 0 || s[row + x] <= anatomy.skinLevel {
-                distance[row + x] = 0
+        let distance = scratch.bindMemory(to: Int32.self)
+        nearBody.withUnsafeBufferPointer { nearBody in
+            for y in 0..<height {
+                let cellRow = (y / cell) * columns, row = y * width
+                for cx in 0..<columns {
+                    let x0 = cx * cell, x1 = min(width, x0 + cell)
+                    if nearBody[cellRow + cx] == 0 {
+                        for x in x0..<x1 { distance[row + x] = 0 }
+                    } else {
+                        for x in x0..<x1 { distance[row + x] = s[row + x] <= skinLevel ? 0 : cap }
+                    }
+                }
             }
         }
         for y in 0..<height {
@@ -29,12 +45,12 @@ enum SearchRegion {
             for x in 0..<width {
                 var d = distance[row + x]
                 guard d > 0 else { continue }
-                if x > 0 { d = min(d, distance[row + x - 1] + 3) }
+                if x > 0 { d = min(d, distance[row + x - 1] &+ 3) }
                 if y > 0 {
                     let up = row - width + x
-                    d = min(d, distance[up] + 3)
-                    if x > 0 { d = min(d, distance[up - 1] + 4) }
-                    if x + 1 < width { d = min(d, distance[up + 1] + 4) }
+                    d = min(d, distance[up] &+ 3)
+                    if x > 0 { d = min(d, distance[up - 1] &+ 4) }
+                    if x + 1 < width { d = min(d, distance[up + 1] &+ 4) }
                 }
                 distance[row + x] = d
             }
@@ -44,27 +60,30 @@ enum SearchRegion {
             for x in stride(from: width - 1, through: 0, by: -1) {
                 var d = distance[row + x]
                 guard d > 0 else { continue }
-                if x + 1 < width { d = min(d, distance[row + x + 1] + 3) }
+                if x + 1 < width { d = min(d, distance[row + x + 1] &+ 3) }
                 if y + 1 < height {
                     let down = row + width + x
-                    d = min(d, distance[down] + 3)
-                    if x + 1 < width { d = min(d, distance[down + 1] + 4) }
-                    if x > 0 { d = min(d, distance[down - 1] + 4) }
+                    d = min(d, distance[down] &+ 3)
+                    if x + 1 < width { d = min(d, distance[down + 1] &+ 4) }
+                    if x > 0 { d = min(d, distance[down - 1] &+ 4) }
                 }
                 distance[row + x] = d
             }
         }
         // Away from the skin, bone (cells) and the film's border.
         let border = scales.smallSurround.distance
-        var region = [UInt8](repeating: 0, count: width * height)
         let needed = Int32(3 * margin)
-        for y in border..<max(border, height - border) {
-            let cellRow = (y / cell) * columns, row = y * width
-            for x in border..<max(border, width - border) {
-                let k = cellRow + x / cell
-                if anatomy.body[k] != 0 && anatomy.bone[k] == 0 && distance[row + x] >= needed { region[row + x] = 1 }
+        for i in 0..<count { region[i] = 0 }
+        anatomy.body.withUnsafeBufferPointer { body in
+            anatomy.bone.withUnsafeBufferPointer { bone in
+                for y in border..<max(border, height - border) {
+                    let cellRow = (y / cell) * columns, row = y * width
+                    for x in border..<max(border, width - border) {
+                        let k = cellRow + x / cell
+                        if body[k] != 0 && bone[k] == 0 && distance[row + x] >= needed { region[row + x] = 1 }
+                    }
+                }
             }
         }
-        return region
     }
 }
