@@ -11,14 +11,17 @@
 /// dependent additions, so one row at a time waits on the adder's latency) and from one fused,
 /// vectorised loop per output row in the vertical pass.
 enum BoxFilter {
+    /// `dst` receives the means; it first holds the horizontal window sums, which the vertical
+    /// pass replaces in place, keeping the last 2r + 2 rows of sums of its column band in a small
+    /// ring (a row's sums are copied there when they enter the window, before the row is
+    /// overwritten, and read back when they leave). So no film-sized scratch plane is needed.
     static func mean(
         _ src: UnsafeBufferPointer<Float>, width: Int, height: Int, radius r: Int,
-        into dst: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>
+        into dst: UnsafeMutableBufferPointer<Float>
     ) {
-        precondition(src.count >= width * height && dst.count >= width * height && scratch.count >= width * height)
+        precondition(src.count >= width * height && dst.count >= width * height)
         nonisolated(unsafe) let src = src
-        nonisolated(unsafe) let dst = dst
-        nonisolated(unsafe) let rowSums = scratch
+        nonisolated(unsafe) let rowSums = dst
         // Columns where a pixel enters the window (x + r < width) and where one leaves (x − r − 1 ≥ 0).
         let enterEnd = max(0, width - r), leaveStart = r + 1
         // Horizontal: window sums per row (not yet divided), four rows per SIMD4<Double>.
@@ -55,46 +58,60 @@ enum BoxFilter {
             }
         }
         // Vertical: running sums down each column band, then divide by the clipped window area.
+        let ringRows = 2 * r + 2
         ParallelBands.run(width, minimumBand: 256) { columns in
             let n = columns.count
             let acc = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * n)
             defer { acc.deallocate() }
             acc.initialize(repeating: 0)
             let colsIn = UnsafeMutableBufferPointer(rebasing: acc[n..<(2 * n)])
+            let ring = UnsafeMutableBufferPointer<Float>.allocate(capacity: ringRows * n)
+            defer { ring.deallocate() }
             let x0 = columns.lowerBound
             for i in 0..<n {
                 let x = x0 + i
                 colsIn[i] = Double(min(width - 1, x + r) - max(0, x - r) + 1)
             }
+            /// Copies row `y`'s sums into the ring (before the row is overwritten) and returns them there.
+            @inline(__always) func enter(_ y: Int) -> Int {
+                let slot = (y % ringRows) * n, row = y * width + x0
+                for i in 0..<n { ring[slot + i] = rowSums[row + i] }
+                return slot
+            }
             for y in 0..<min(r, height) {
-                let row = y * width + x0
-                for i in 0..<n { acc[i] += Double(rowSums[row + i]) }
+                let slot = enter(y)
+                for i in 0..<n { acc[i] += Double(ring[slot + i]) }
             }
             for y in 0..<height {
-                let enter = (y + r) * width + x0, leave = (y - r - 1) * width + x0
                 let rowsIn = Double(min(height - 1, y + r) - max(0, y - r) + 1)
                 let out = y * width + x0
-                switch (y + r < height, y - r - 1 >= 0) {
-                case (true, true):
-                    for i in 0..<n {
-                        let a = (acc[i] + Double(rowSums[enter + i])) - Double(rowSums[leave + i])
-                        acc[i] = a
-                        dst[out + i] = Float(a / (rowsIn * colsIn[i]))
-                    }
-                case (true, false):
-                    for i in 0..<n {
-                        let a = acc[i] + Double(rowSums[enter + i])
-                        acc[i] = a
-                        dst[out + i] = Float(a / (rowsIn * colsIn[i]))
-                    }
-                case (false, true):
-                    for i in 0..<n {
-                        let a = acc[i] - Double(rowSums[leave + i])
-                        acc[i] = a
-                        dst[out + i] = Float(a / (rowsIn * colsIn[i]))
-                    }
-                case (false, false):
-                    for i in 0..<n { dst[out + i] = Float(acc[i] / (rowsIn * colsIn[i])) }
+                let entering = y + r < height ? enter(y + r) : -1
+                let leaving = y - r - 1 >= 0 ? ((y - r - 1) % ringRows) * n : -1
+                let ringBase = UnsafeRawPointer(ring.baseAddress!), accBase = UnsafeMutableRawPointer(acc.baseAddress!)
+                let colsBase = UnsafeRawPointer(colsIn.baseAddress!), outBase = UnsafeMutableRawPointer(rowSums.baseAddress!)
+                @inline(__always) func widen(_ slot: Int, _ i: Int) -> SIMD4<Double> {
+                    let f = ringBase.loadUnaligned(fromByteOffset: (slot + i) &* 4, as: SIMD4<Float>.self)
+                    return SIMD4(Double(f[0]), Double(f[1]), Double(f[2]), Double(f[3]))
+                }
+                // Four columns at a time (same additions in the same order per column), then the rest.
+                let vectorEnd = n / 4 * 4
+                var i = 0
+                while i < vectorEnd {
+                    var a = accBase.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+                    if entering >= 0 { a = a + widen(entering, i) }
+                    if leaving >= 0 { a = a - widen(leaving, i) }
+                    accBase.storeBytes(of: a, toByteOffset: i &* 8, as: SIMD4<Double>.self)
+                    let q = a / (rowsIn * colsBase.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self))
+                    outBase.storeBytes(of: SIMD4<Float>(Float(q[0]), Float(q[1]), Float(q[2]), Float(q[3])),
+                                       toByteOffset: (out + i) &* 4, as: SIMD4<Float>.self)
+                    i += 4
+                }
+                for i in vectorEnd..<n {
+                    var a = acc[i]
+                    if entering >= 0 { a = a + Double(ring[entering + i]) }
+                    if leaving >= 0 { a = a - Double(ring[leaving + i]) }
+                    acc[i] = a
+                    rowSums[out + i] = Float(a / (rowsIn * colsIn[i]))
                 }
             }
         }

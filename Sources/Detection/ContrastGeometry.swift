@@ -47,6 +47,18 @@ struct ContrastGeometry {
                 ra: m[o.aboveDiagonal + x + diagonal], rb: m[o.belowDiagonal + x - diagonal])
     }
 
+    /// `interiorSurround` for the eight pixels x…x+7.
+    @inline(__always)
+    func interiorSurround8(_ m: UnsafeBufferPointer<Float>, rows o: Rows, x: Int) -> (blob: SIMD8<Float>, ridge: SIMD8<Float>) {
+        let l = Lanes.load(m, o.row + x - distance), r = Lanes.load(m, o.row + x + distance)
+        let u = Lanes.load(m, o.above + x), b = Lanes.load(m, o.below + x)
+        let fa = Lanes.load(m, o.aboveDiagonal + x - diagonal), fb = Lanes.load(m, o.belowDiagonal + x + diagonal)
+        let ra = Lanes.load(m, o.aboveDiagonal + x + diagonal), rb = Lanes.load(m, o.belowDiagonal + x - diagonal)
+        let blob = 0.5 * Lanes.max(Lanes.max(l + r, u + b), Lanes.max(fa + fb, ra + rb))
+        let ridge = Lanes.min(Lanes.min(Lanes.max(l, r), Lanes.max(u, b)), Lanes.min(Lanes.max(fa, fb), Lanes.max(ra, rb)))
+        return (blob, ridge)
+    }
+
     @inline(__always)
     func interiorBlob(_ m: UnsafeBufferPointer<Float>, rows o: Rows, x: Int) -> Float {
         let l = m[o.row + x - distance], r = m[o.row + x + distance], u = m[o.above + x], b = m[o.below + x]
@@ -60,4 +72,26 @@ struct ContrastGeometry {
         (0.5 * max(max(l + r, u + b), max(fa + fb, ra + rb)),
          min(min(max(l, r), max(u, b)), min(max(fa, fb), max(ra, rb))))
     }
+}
+
+/// SIMD8<Float> helpers with exactly the scalar semantics the kernels were written with:
+/// `max(x, y)` is `y >= x ? y : x` and `min(x, y)` is `y < x ? y : x` (the standard library's
+/// definitions), lane by lane, so vector and scalar paths give the same bits, signed zeros included.
+enum Lanes {
+    @inline(__always)
+    static func load(_ p: UnsafeBufferPointer<Float>, _ i: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(p.baseAddress!).loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+    }
+    @inline(__always)
+    static func load(_ p: UnsafeMutableBufferPointer<Float>, _ i: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(p.baseAddress!).loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+    }
+    @inline(__always)
+    static func store(_ v: SIMD8<Float>, _ p: UnsafeMutableBufferPointer<Float>, _ i: Int) {
+        UnsafeMutableRawPointer(p.baseAddress!).storeBytes(of: v, toByteOffset: i &* 4, as: SIMD8<Float>.self)
+    }
+    @inline(__always)
+    static func max(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> { x.replacing(with: y, where: y .>= x) }
+    @inline(__always)
+    static func min(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> { x.replacing(with: y, where: y .< x) }
 }

@@ -24,55 +24,71 @@ public enum DepositDetector {
         let scales = PixelScales(parameters, spacingMM: spacingMM)
         var clock = DetectionClock()
 
-        // Planes: S, the window means of one scale, the box filter's scratch (reused for the
-        // search region), and the folded contrast and significance. Contrast and significance
-        // need no initial value: the small scale writes every pixel of both.
-        var smoothed = [Float](repeating: 0, count: count)
-        var window = [Float](repeating: 0, count: count)
-        var scratch = [Float](repeating: 0, count: count)
-        var contrast = [Float](repeating: 0, count: count)
-        var significance = [Float](repeating: 0, count: count)
-
-        var result = film.pixels.withUnsafeBufferPointer { pixels in
-            smoothed.withUnsafeMutableBufferPointer { s in
-            scratch.withUnsafeMutableBufferPointer { scratch in
-            window.withUnsafeMutableBufferPointer { window in
-            contrast.withUnsafeMutableBufferPointer { c in
-            significance.withUnsafeMutableBufferPointer { z in
+        // Four film-sized planes of 4 bytes a pixel, allocated uninitialised (every kernel writes
+        // all of its output): S (later the search region and candidate mask, one byte a pixel),
+        // the folded contrast and significance, and the label image, which until labelling holds
+        // the window means of one scale and then the skin distances.
+        let s = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        let z = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        defer {
+            s.deallocate()
+            c.deallocate()
+            z.deallocate()
+        }
+        var found: Segmentation?
+        let labels = [Int32](unsafeUninitializedCapacity: count) { labelBuffer, initialised in
+            film.pixels.withUnsafeBufferPointer { pixels in
                 BoxFilter.mean3x3(pixels, width: width, height: height, into: s)
-                let sView = UnsafeBufferPointer(s), windowView = UnsafeBufferPointer(window)
+                let sView = UnsafeBufferPointer(s)
                 let noise = NoiseMap(smoothed: sView, width: width, height: height, cellSize: scales.cellSize)
                 let anatomy = AnatomyMap(pixels: pixels, width: width, height: height, maximumValue: film.maximumValue,
                                          noise: noise, scales: scales, parameters: parameters)
                 clock.lap(.background)
-                // Small scale: blob and ridge from the same windows, folded in one pass.
-                let small = scales.smallSurround, large = scales.largeSurround
-                BoxFilter.mean(sView, width: width, height: height, radius: small.radius, into: window, scratch: scratch)
-                clock.lap(.background)
-                let smallBlob = clutterSigma(s: sView, means: windowView, width: width, height: height,
-                                             distance: small.distance, measure: .blob, anatomy: anatomy)
-                let smallRidge = clutterSigma(s: sView, means: windowView, width: width, height: height,
-                                              distance: small.distance, measure: .ridge, anatomy: anatomy)
-                foldContrast(s: sView, means: windowView, width: width, height: height, distance: small.distance,
-                             clutter: (smallBlob, smallRidge), noise: noise, first: true, contrast: c, significance: z)
-                clock.lap(.threshold)
-                BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: window, scratch: scratch)
-                clock.lap(.background)
-                let largeBlob = clutterSigma(s: sView, means: windowView, width: width, height: height,
-                                             distance: large.distance, measure: .blob, anatomy: anatomy)
-                foldContrast(s: sView, means: windowView, width: width, height: height, distance: large.distance,
-                             clutter: (largeBlob, nil), noise: noise, first: false, contrast: c, significance: z)
-                let region = UnsafeMutableRawBufferPointer(scratch).bindMemory(to: UInt8.self)
-                SearchRegion.make(smoothed: sView, width: width, height: height, anatomy: anatomy,
-                                  scales: scales, parameters: parameters, into: UnsafeMutableBufferPointer(rebasing: region[0..<count]),
-                                  scratch: UnsafeMutableRawBufferPointer(window))
-                return segment(pixels: pixels, contrast: UnsafeBufferPointer(c), significance: UnsafeBufferPointer(z),
-                               region: UnsafeBufferPointer(rebasing: region[0..<count]), width: width, height: height,
-                               noise: noise, anatomy: anatomy, scales: scales, parameters: parameters, clock: &clock)
-            }}}}}
+                labelBuffer.withMemoryRebound(to: Float.self) { window in
+                    let windowView = UnsafeBufferPointer(window)
+                    // Small scale: blob and ridge from the same windows, folded in one pass.
+                    let small = scales.smallSurround, large = scales.largeSurround
+                    BoxFilter.mean(sView, width: width, height: height, radius: small.radius, into: window)
+                    clock.lap(.background)
+                    let smallBlob = clutterSigma(s: sView, means: windowView, width: width, height: height,
+                                                 distance: small.distance, measure: .blob, anatomy: anatomy)
+                    let smallRidge = clutterSigma(s: sView, means: windowView, width: width, height: height,
+                                                  distance: small.distance, measure: .ridge, anatomy: anatomy)
+                    foldContrast(s: sView, means: windowView, width: width, height: height, distance: small.distance,
+                                 clutter: (smallBlob, smallRidge), noise: noise, first: true, contrast: c, significance: z)
+                    clock.lap(.threshold)
+                    BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: window)
+                    clock.lap(.background)
+                    let largeBlob = clutterSigma(s: sView, means: windowView, width: width, height: height,
+                                                 distance: large.distance, measure: .blob, anatomy: anatomy)
+                    foldContrast(s: sView, means: windowView, width: width, height: height, distance: large.distance,
+                                 clutter: (largeBlob, nil), noise: noise, first: false, contrast: c, significance: z)
+                }
+                SearchRegion.distances(smoothed: sView, width: width, height: height, anatomy: anatomy,
+                                       scales: scales, parameters: parameters, into: labelBuffer)
+                // S is not read again: its bytes become the search region.
+                let region = UnsafeMutableRawBufferPointer(s).bindMemory(to: UInt8.self)
+                let regionPlane = UnsafeMutableBufferPointer(rebasing: region[0..<count])
+                SearchRegion.region(distances: UnsafeBufferPointer(labelBuffer), width: width, height: height,
+                                    anatomy: anatomy, scales: scales, parameters: parameters, into: regionPlane)
+                found = segment(pixels: pixels, contrast: UnsafeBufferPointer(c), significance: UnsafeBufferPointer(z),
+                                region: regionPlane, labels: labelBuffer, width: width, height: height,
+                                noise: noise, anatomy: anatomy, scales: scales, parameters: parameters, clock: &clock)
+            }
+            initialised = count
         }
-        result.stageSeconds = clock.stages
-        return result
+        let result = found!
+        return DetectionResult(
+            deposits: result.deposits, labels: LabelImage(width: width, height: height, labels: labels),
+            body: result.body, noiseSigma: result.noiseSigma, stageSeconds: clock.stages)
+    }
+
+    /// What `segment` returns besides the label image it writes.
+    struct Segmentation {
+        var deposits: [Deposit]
+        var body: BodyMap
+        var noiseSigma: Double
     }
 
     /// Robust σ of one scale's contrast over the searchable soft tissue: 1.4826 × the median
@@ -182,46 +198,59 @@ public enum DepositDetector {
                         }
                     }
                     for x in 0..<interior.lowerBound { pixel(x, geometry.surround(means, rows: offsets, x: x)) }
-                    if withRidge {
-                        for x in interior { pixel(x, geometry.interiorSurround(means, rows: offsets, x: x)) }
-                    } else {
-                        for x in interior { pixel(x, (geometry.interiorBlob(means, rows: offsets, x: x), 0)) }
+                    // Interior: eight pixels at a time, then the remainder one by one.
+                    let vectorEnd = interior.lowerBound + (interior.count / 8) * 8
+                    var x = interior.lowerBound
+                    while x < vectorEnd {
+                        let surround = geometry.interiorSurround8(means, rows: offsets, x: x)
+                        let i = row + x
+                        let sHere = Lanes.load(s, i)
+                        let blob = sHere - surround.blob
+                        if withRidge {
+                            let ridge = sHere - surround.ridge
+                            Lanes.store(Lanes.max(blob, ridge), contrast, i)
+                            Lanes.store(Lanes.max(blob / Lanes.load(blobDivisor, x), ridge / Lanes.load(ridgeDivisor, x)), significance, i)
+                        } else {
+                            Lanes.store(Lanes.max(Lanes.load(contrast, i), blob), contrast, i)
+                            Lanes.store(Lanes.max(Lanes.load(significance, i), blob / Lanes.load(blobDivisor, x)), significance, i)
+                        }
+                        x += 8
                     }
+                    for x in vectorEnd..<interior.upperBound { pixel(x, geometry.interiorSurround(means, rows: offsets, x: x)) }
                     for x in interior.upperBound..<width { pixel(x, geometry.surround(means, rows: offsets, x: x)) }
                 }
             }
         }
     }
 
+    /// Hysteresis, outlines and measures. `region` is overwritten with the candidate masks;
+    /// `labels` receives the final deposit ids.
     static func segment(pixels: UnsafeBufferPointer<UInt16>, contrast c: UnsafeBufferPointer<Float>,
-                        significance z: UnsafeBufferPointer<Float>, region: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+                        significance z: UnsafeBufferPointer<Float>, region mask: UnsafeMutableBufferPointer<UInt8>,
+                        labels l: UnsafeMutableBufferPointer<Int32>, width: Int, height: Int,
                         noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
-                        parameters: DetectionParameters, clock: inout DetectionClock) -> DetectionResult {
-        let count = width * height, cell = scales.cellSize, columns = noise.columns
+                        parameters: DetectionParameters, clock: inout DetectionClock) -> Segmentation {
+        let count = width * height, cell = scales.cellSize
         let grow = Float(parameters.growSigmas), seed = Float(parameters.seedSigmas)
 
         // Hysteresis candidates inside the search region (the mask overwrites the region in place).
-        let mask = UnsafeMutableBufferPointer(mutating: region)
-        for i in 0..<count { mask[i] = region[i] != 0 && z[i] > grow ? 1 : 0 }
+        for i in 0..<count { mask[i] = mask[i] != 0 && z[i] > grow ? 1 : 0 }
         clock.lap(.threshold)
-        var labels = [Int32](repeating: 0, count: count)
         var peaks = PeakContrast(contrast: c, significance: z)
+        _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
+        // Outline of every seeded component.
         let fraction = Float(parameters.outlineFraction)
-        var measures = DepositMeasures(pixels: pixels, contrast: c, significance: z)
-        let found = labels.withUnsafeMutableBufferPointer { l in
-            _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
-            // Outline of every seeded component.
-            peaks.peak.withUnsafeBufferPointer { peak in
-                peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
-                    for i in 0..<count {
-                        let id = Int(l[i])
-                        mask[i] = id != 0 && peakSNR[id] >= seed && c[i] >= fraction * peak[id] ? 1 : 0
-                    }
+        peaks.peak.withUnsafeBufferPointer { peak in
+            peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
+                for i in 0..<count {
+                    let id = Int(l[i])
+                    mask[i] = id != 0 && peakSNR[id] >= seed && c[i] >= fraction * peak[id] ? 1 : 0
                 }
             }
-            clock.lap(.label)
-            return ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
         }
+        clock.lap(.label)
+        var measures = DepositMeasures(pixels: pixels, contrast: c, significance: z)
+        let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
 
         // Keep deposits of plausible size; renumber the survivors 1…n in the same order.
         var newID = [Int32](repeating: 0, count: found + 1)
@@ -239,18 +268,15 @@ public enum DepositDetector {
                 contrast: measures.sumContrast[id] / n, peakSNR: meanSNR))
             newID[id] = Int32(deposits.count)
         }
-        labels.withUnsafeMutableBufferPointer { l in
-            newID.withUnsafeBufferPointer { newID in
-                for i in 0..<count where l[i] != 0 { l[i] = newID[Int(l[i])] }
-            }
+        newID.withUnsafeBufferPointer { newID in
+            for i in 0..<count where l[i] != 0 { l[i] = newID[Int(l[i])] }
         }
 
         var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
         let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : NoiseMap.median(&bodySigmas, count: bodySigmas.count)
         clock.lap(.measure)
-        return DetectionResult(
+        return Segmentation(
             deposits: deposits,
-            labels: LabelImage(width: width, height: height, labels: labels),
             body: BodyMap(cellSize: cell, columns: anatomy.columns, rows: anatomy.rows, cells: anatomy.body, bone: anatomy.bone),
             noiseSigma: Double(filmSigma))
     }

@@ -131,16 +131,21 @@ struct NoiseMap {
                 for l in 0..<min(8, n - c * 8) { chunk[l] = v[c * 8 + l] }
                 lanes[c] = chunk
             }
+            // Ranks of eight candidates at once: each value is compared with all eight.
             func kth(_ k: Int) -> Float {
-                for i in 0..<n {
-                    let x = SIMD8<Float>(repeating: v[i])
+                let target = SIMD8<Int32>(repeating: Int32(k))
+                for c in 0..<vectors {
+                    let candidates = lanes[c]
                     var less = SIMD8<Int32>(), lessOrEqual = SIMD8<Int32>()
-                    for c in 0..<vectors {
-                        less &+= SIMD8<Int32>().replacing(with: 1, where: lanes[c] .< x)
-                        lessOrEqual &+= SIMD8<Int32>().replacing(with: 1, where: lanes[c] .<= x)
+                    for j in 0..<n {
+                        let value = SIMD8<Float>(repeating: v[j])
+                        less &+= SIMD8<Int32>().replacing(with: 1, where: value .< candidates)
+                        lessOrEqual &+= SIMD8<Int32>().replacing(with: 1, where: value .<= candidates)
                     }
-                    let below = Int(less.wrappedSum()), upTo = Int(lessOrEqual.wrappedSum())
-                    if below <= k && k < upTo { return v[i] }
+                    let hit = (less .<= target) .& (target .< lessOrEqual)
+                    if any(hit) {
+                        for l in 0..<8 where hit[l] { return candidates[l] }
+                    }
                 }
                 return v[0]    // unreachable for values without NaN
             }

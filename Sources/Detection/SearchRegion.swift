@@ -8,25 +8,27 @@
 /// level (`AnatomyMap.skinLevel`), and a chamfer distance transform (3–4 weights, exact to a few % ) from the air gives
 /// each pixel its distance to the skin.
 ///
-/// Memory: the distances live in a caller's scratch plane (4 bytes a pixel) and the region is
-/// written into a caller's byte plane, so no film-sized allocation happens here.
+/// Memory: the distances go into a caller's plane (the label image, before labelling) and the
+/// region into a caller's byte plane, so no film-sized allocation happens here.
 enum SearchRegion {
-    static func make(smoothed s: UnsafeBufferPointer<Float>, width: Int, height: Int, anatomy: AnatomyMap,
-                     scales: PixelScales, parameters: DetectionParameters,
-                     into region: UnsafeMutableBufferPointer<UInt8>, scratch: UnsafeMutableRawBufferPointer) {
-        let count = width * height
-        precondition(region.count >= count && scratch.count >= count * MemoryLayout<Int32>.stride)
+    /// A margin wider than the film leaves nothing whatever its size; bounding it keeps the
+    /// capped distances (and the +3/+4 steps) far from Int32's limit.
+    static func margin(_ parameters: DetectionParameters, scales: PixelScales, width: Int, height: Int) -> Int {
+        min(2 * (width + height) + 1, max(1, Int((parameters.skinMarginMM / scales.spacingMM).rounded())))
+    }
+
+    /// Chamfer distance to the skin (thirds of a pixel, capped a little above the margin).
+    static func distances(smoothed s: UnsafeBufferPointer<Float>, width: Int, height: Int, anatomy: AnatomyMap,
+                          scales: PixelScales, parameters: DetectionParameters, into distance: UnsafeMutableBufferPointer<Int32>) {
+        precondition(distance.count >= width * height)
         let cell = anatomy.cellSize, columns = anatomy.columns
         // Body cells grown by one cell, so the pixel test decides the exact skin line.
         var nearBody = anatomy.body
         AnatomyMap.dilate(&nearBody, columns: columns, rows: anatomy.rows, by: 1)
-        // A margin wider than the film leaves nothing whatever its size; bounding it keeps the
-        // capped distances (and the +3/+4 steps) far from Int32's limit.
-        let margin = min(2 * (width + height) + 1, max(1, Int((parameters.skinMarginMM / scales.spacingMM).rounded())))
+        let margin = margin(parameters, scales: scales, width: width, height: height)
         let cap = Int32(3 * (margin + 1))
         let skinLevel = anatomy.skinLevel
         // Chamfer distance (in thirds of a pixel) from the nearest air pixel, capped.
-        let distance = scratch.bindMemory(to: Int32.self)
         nearBody.withUnsafeBufferPointer { nearBody in
             for y in 0..<height {
                 let cellRow = (y / cell) * columns, row = y * width
@@ -70,7 +72,16 @@ enum SearchRegion {
                 distance[row + x] = d
             }
         }
-        // Away from the skin, bone (cells) and the film's border.
+    }
+
+    /// 1 where deposits are searched: body cells, not bone, the margin away from the skin and
+    /// clear of the film's border by the small scale's window distance.
+    static func region(distances distance: UnsafeBufferPointer<Int32>, width: Int, height: Int, anatomy: AnatomyMap,
+                       scales: PixelScales, parameters: DetectionParameters, into region: UnsafeMutableBufferPointer<UInt8>) {
+        let count = width * height
+        precondition(region.count >= count && distance.count >= count)
+        let cell = anatomy.cellSize, columns = anatomy.columns
+        let margin = margin(parameters, scales: scales, width: width, height: height)
         let border = scales.smallSurround.distance
         let needed = Int32(3 * margin)
         for i in 0..<count { region[i] = 0 }
