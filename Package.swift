@@ -9,6 +9,8 @@ let package = Package(
     name: "detect",
     products: [
         .executable(name: "detect", targets: ["detect"]),
+        // For benchmarks/ (a separate package, so the benchmark plugin never slows this build).
+        .library(name: "DetectCore", targets: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting", "Phantom", "FilmAnalysis"]),
     ],
     dependencies: [
         // The command line: subcommands, options, help and usage errors with exit code 2.
