@@ -30,7 +30,7 @@ let package = Package(
         // Our own DICOM Part 10 reader (and the small writer the phantoms use).
         .target(name: "DICOM", dependencies: ["Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // SIMD + Dispatch kernels: background, threshold, labelling, per-deposit statistics.
-        .target(name: "Detection", dependencies: ["Radiography"], swiftSettings: optimised),
+        .target(name: "Detection", dependencies: ["Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // Distribution label (and, later, clinical subtype) from measures only.
         .target(name: "Classification", dependencies: ["Detection"]),
         // Report value, JSON / JSONL / CSV / text writers, overlay renderer.

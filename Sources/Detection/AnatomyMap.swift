@@ -62,16 +62,24 @@ struct AnatomyMap {
         var ridge = [Float](repeating: -.infinity, count: columns * rows)
         var sideLevel = [Float](repeating: 0, count: columns * rows)
         let distances = [5.0, 9, 13, 18, 25].map { max(2, Int(($0 / cellMM).rounded())) }
+        // The mean over the body cells of each body cell's 3×3 neighbourhood, computed once
+        // (the ridge test below asks for each cell's side ~40 times); NaN marks non-body cells.
+        var sideMean = [Float](repeating: .nan, count: columns * rows)
+        for cy in 0..<rows {
+            for cx in 0..<columns where body[cy * columns + cx] != 0 {
+                var sum: Float = 0, n: Float = 0
+                for y in max(0, cy - 1)...min(rows - 1, cy + 1) {
+                    for x in max(0, cx - 1)...min(columns - 1, cx + 1) where body[y * columns + x] != 0 {
+                        sum += mean[y * columns + x]
+                        n += 1
+                    }
+                }
+                sideMean[cy * columns + cx] = sum / n
+            }
+        }
         func side(_ cx: Int, _ cy: Int) -> Float? {
             guard cx >= 0, cy >= 0, cx < columns, cy < rows, body[cy * columns + cx] != 0 else { return nil }
-            var sum: Float = 0, n: Float = 0
-            for y in max(0, cy - 1)...min(rows - 1, cy + 1) {
-                for x in max(0, cx - 1)...min(columns - 1, cx + 1) where body[y * columns + x] != 0 {
-                    sum += mean[y * columns + x]
-                    n += 1
-                }
-            }
-            return sum / n
+            return sideMean[cy * columns + cx]
         }
         // Each cell row writes only its own cells: row bands run in parallel.
         ridge.withUnsafeMutableBufferPointer { ridge in

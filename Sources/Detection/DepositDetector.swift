@@ -17,6 +17,11 @@ import Radiography
 ///    smaller than `minDepositAreaMM2` or longer than `maxDepositExtentMM` are dropped.
 ///
 /// Pure and deterministic: same film and parameters, same result, whatever the thread count.
+///
+/// Cost (3000×3000 film, 2 cores): four film-sized planes of 4 bytes a pixel besides the film,
+/// one of them the returned label image (~190 MB resident with the film); every kernel runs over
+/// row or column bands with `ParallelBands`, and each kernel adds in a fixed order, so the
+/// bands change the speed and never the bits. `DetectionResult.stageSeconds` says where the time went.
 public enum DepositDetector {
     public static func detect(_ film: Radiograph, parameters: DetectionParameters = DetectionParameters()) -> DetectionResult {
         let width = film.width, height = film.height, count = width * height
@@ -234,7 +239,10 @@ public enum DepositDetector {
         let grow = Float(parameters.growSigmas), seed = Float(parameters.seedSigmas)
 
         // Hysteresis candidates inside the search region (the mask overwrites the region in place).
-        for i in 0..<count { mask[i] = mask[i] != 0 && z[i] > grow ? 1 : 0 }
+        nonisolated(unsafe) let mask = mask, l = l
+        ParallelBands.run(count, minimumBand: 1 << 16) { pixels in
+            for i in pixels { mask[i] = mask[i] != 0 && z[i] > grow ? 1 : 0 }
+        }
         clock.lap(.threshold)
         var peaks = PeakContrast(contrast: c, significance: z)
         _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
@@ -242,9 +250,12 @@ public enum DepositDetector {
         let fraction = Float(parameters.outlineFraction)
         peaks.peak.withUnsafeBufferPointer { peak in
             peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
-                for i in 0..<count {
-                    let id = Int(l[i])
-                    mask[i] = id != 0 && peakSNR[id] >= seed && c[i] >= fraction * peak[id] ? 1 : 0
+                nonisolated(unsafe) let peak = peak, peakSNR = peakSNR
+                ParallelBands.run(count, minimumBand: 1 << 16) { pixels in
+                    for i in pixels {
+                        let id = Int(l[i])
+                        mask[i] = id != 0 && peakSNR[id] >= seed && c[i] >= fraction * peak[id] ? 1 : 0
+                    }
                 }
             }
         }
@@ -269,7 +280,10 @@ public enum DepositDetector {
             newID[id] = Int32(deposits.count)
         }
         newID.withUnsafeBufferPointer { newID in
-            for i in 0..<count where l[i] != 0 { l[i] = newID[Int(l[i])] }
+            nonisolated(unsafe) let newID = newID
+            ParallelBands.run(count, minimumBand: 1 << 16) { pixels in
+                for i in pixels where l[i] != 0 { l[i] = newID[Int(l[i])] }
+            }
         }
 
         var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }

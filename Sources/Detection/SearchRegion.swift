@@ -29,8 +29,11 @@ enum SearchRegion {
         let cap = Int32(3 * (margin + 1))
         let skinLevel = anatomy.skinLevel
         // Chamfer distance (in thirds of a pixel) from the nearest air pixel, capped.
+        nonisolated(unsafe) let distance = distance
         nearBody.withUnsafeBufferPointer { nearBody in
-            for y in 0..<height {
+            nonisolated(unsafe) let nearBody = nearBody
+            ParallelBands.run(height, minimumBand: 16) { rows in
+            for y in rows {
                 let cellRow = (y / cell) * columns, row = y * width
                 for cx in 0..<columns {
                     let x0 = cx * cell, x1 = min(width, x0 + cell)
@@ -40,6 +43,7 @@ enum SearchRegion {
                         for x in x0..<x1 { distance[row + x] = s[row + x] <= skinLevel ? 0 : cap }
                     }
                 }
+            }
             }
         }
         for y in 0..<height {
@@ -84,14 +88,19 @@ enum SearchRegion {
         let margin = margin(parameters, scales: scales, width: width, height: height)
         let border = scales.smallSurround.distance
         let needed = Int32(3 * margin)
-        for i in 0..<count { region[i] = 0 }
+        nonisolated(unsafe) let region = region
         anatomy.body.withUnsafeBufferPointer { body in
             anatomy.bone.withUnsafeBufferPointer { bone in
-                for y in border..<max(border, height - border) {
-                    let cellRow = (y / cell) * columns, row = y * width
-                    for x in border..<max(border, width - border) {
-                        let k = cellRow + x / cell
-                        if body[k] != 0 && bone[k] == 0 && distance[row + x] >= needed { region[row + x] = 1 }
+                nonisolated(unsafe) let body = body, bone = bone
+                ParallelBands.run(height, minimumBand: 16) { rows in
+                    for y in rows {
+                        let cellRow = (y / cell) * columns, row = y * width
+                        for x in 0..<width { region[row + x] = 0 }
+                        guard y >= border && y < height - border else { continue }
+                        for x in border..<max(border, width - border) {
+                            let k = cellRow + x / cell
+                            if body[k] != 0 && bone[k] == 0 && distance[row + x] >= needed { region[row + x] = 1 }
+                        }
                     }
                 }
             }

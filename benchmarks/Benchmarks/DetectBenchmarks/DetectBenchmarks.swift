@@ -20,11 +20,12 @@ let stageMetrics: [BenchmarkMetric] = ["background", "threshold", "label", "meas
     .custom("\($0) µs", polarity: .prefersSmaller, useScalingFactor: false)
 }
 let throughputMetric = BenchmarkMetric.custom("films/s ×1000", polarity: .prefersLarger, useScalingFactor: false)
-let tolerance = BenchmarkThresholds(relative: [.p50: 100.0, .p75: 100.0], absolute: [:])
+/// 100 % relative tolerance (2×) at the median and p75; a function because the type is not Sendable.
+func tolerance() -> BenchmarkThresholds { BenchmarkThresholds(relative: [.p50: 100.0, .p75: 100.0], absolute: [:]) }
 
 func configuration(_ metrics: [BenchmarkMetric], iterations: Int) -> Benchmark.Configuration {
     .init(metrics: metrics, timeUnits: .milliseconds, warmupIterations: 1, maxDuration: .seconds(10),
-          maxIterations: iterations, thresholds: Dictionary(uniqueKeysWithValues: metrics.map { ($0, tolerance) }))
+          maxIterations: iterations, thresholds: Dictionary(uniqueKeysWithValues: metrics.map { ($0, tolerance()) }))
 }
 
 func load(_ path: String) -> Radiograph {
