@@ -29,17 +29,16 @@ public enum DepositDetector {
         let scales = PixelScales(parameters, spacingMM: spacingMM)
         var clock = DetectionClock()
 
-        // Four film-sized planes of 4 bytes a pixel, allocated uninitialised (every kernel writes
-        // all of its output): S (later the search region and candidate mask, one byte a pixel),
-        // the folded contrast and significance, and the label image, which until labelling holds
-        // the window means of one scale and then the skin distances.
+        // Film-sized planes, allocated uninitialised (every kernel writes all of its output): S,
+        // the large scale's window means, the search region (one byte a pixel, later the
+        // candidate and outline masks), and the label image, which until labelling holds the skin
+        // distances and then the small scale's window means. Contrast and significance are kept
+        // only at the candidates (`Candidates`).
         let s = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-        let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-        let z = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        let region = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: count)
         defer {
             s.deallocate()
-            c.deallocate()
-            z.deallocate()
+            region.deallocate()
         }
         var found: Segmentation?
         let labels = [Int32](unsafeUninitializedCapacity: count) { labelBuffer, initialised in
@@ -50,36 +49,34 @@ public enum DepositDetector {
                 let anatomy = AnatomyMap(pixels: pixels, width: width, height: height, maximumValue: film.maximumValue,
                                          noise: noise, scales: scales, parameters: parameters)
                 clock.lap(.background)
-                labelBuffer.withMemoryRebound(to: Float.self) { window in
-                    let windowView = UnsafeBufferPointer(window)
-                    // Small scale: blob and ridge from the same windows, folded in one pass.
-                    let small = scales.smallSurround, large = scales.largeSurround
-                    BoxFilter.mean(sView, width: width, height: height, radius: small.radius, into: window)
-                    clock.lap(.background)
-                    let smallBlob = clutterSigma(s: sView, means: windowView, width: width, height: height,
-                                                 distance: small.distance, measure: .blob, anatomy: anatomy)
-                    let smallRidge = clutterSigma(s: sView, means: windowView, width: width, height: height,
-                                                  distance: small.distance, measure: .ridge, anatomy: anatomy)
-                    foldContrast(s: sView, means: windowView, width: width, height: height, distance: small.distance,
-                                 clutter: (smallBlob, smallRidge), noise: noise, first: true, contrast: c, significance: z)
-                    clock.lap(.threshold)
-                    BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: window)
-                    clock.lap(.background)
-                    let largeBlob = clutterSigma(s: sView, means: windowView, width: width, height: height,
-                                                 distance: large.distance, measure: .blob, anatomy: anatomy)
-                    foldContrast(s: sView, means: windowView, width: width, height: height, distance: large.distance,
-                                 clutter: (largeBlob, nil), noise: noise, first: false, contrast: c, significance: z)
-                }
                 SearchRegion.distances(smoothed: sView, width: width, height: height, anatomy: anatomy,
                                        scales: scales, parameters: parameters, into: labelBuffer)
-                // S is not read again: its bytes become the search region.
-                let region = UnsafeMutableRawBufferPointer(s).bindMemory(to: UInt8.self)
-                let regionPlane = UnsafeMutableBufferPointer(rebasing: region[0..<count])
                 SearchRegion.region(distances: UnsafeBufferPointer(labelBuffer), width: width, height: height,
-                                    anatomy: anatomy, scales: scales, parameters: parameters, into: regionPlane)
-                found = segment(pixels: pixels, contrast: UnsafeBufferPointer(c), significance: UnsafeBufferPointer(z),
-                                region: regionPlane, labels: labelBuffer, width: width, height: height,
-                                noise: noise, anatomy: anatomy, scales: scales, parameters: parameters, clock: &clock)
+                                    anatomy: anatomy, scales: scales, parameters: parameters, into: region)
+                clock.lap(.threshold)
+                let candidates = labelBuffer.withMemoryRebound(to: Float.self) { smallMeans -> Candidates in
+                    let small = scales.smallSurround, large = scales.largeSurround
+                    BoxFilter.mean(sView, width: width, height: height, radius: small.radius, into: smallMeans)
+                    let largeMeans = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+                    defer { largeMeans.deallocate() }
+                    BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: largeMeans)
+                    clock.lap(.background)
+                    let smallView = UnsafeBufferPointer(smallMeans), largeView = UnsafeBufferPointer(largeMeans)
+                    let smallBlob = clutterSigma(s: sView, means: smallView, width: width, height: height,
+                                                 distance: small.distance, measure: .blob, anatomy: anatomy)
+                    let smallRidge = clutterSigma(s: sView, means: smallView, width: width, height: height,
+                                                  distance: small.distance, measure: .ridge, anatomy: anatomy)
+                    let largeBlob = clutterSigma(s: sView, means: largeView, width: width, height: height,
+                                                 distance: large.distance, measure: .blob, anatomy: anatomy)
+                    return Candidates.scan(s: sView, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
+                                           smallDistance: small.distance, largeDistance: large.distance,
+                                           clutter: (smallBlob, smallRidge, largeBlob), noise: noise,
+                                           grow: Float(parameters.growSigmas), region: region)
+                }
+                clock.lap(.threshold)
+                found = segment(pixels: pixels, candidates: candidates, mask: region, labels: labelBuffer,
+                                width: width, height: height, noise: noise, anatomy: anatomy, scales: scales,
+                                parameters: parameters, clock: &clock)
             }
             initialised = count
         }
@@ -131,20 +128,7 @@ public enum DepositDetector {
         }
     }
 
-    /// What the local contrast responds to.
-    enum Measure {
-        /// Brighter than the mean of the two windows on every axis: compact deposits.
-        case blob
-        /// Brighter than both windows of at least one axis: streaks along fascia, which the blob
-        /// measure dims because a window along a streak lies on the streak. An edge has one
-        /// brighter window on every axis, so it stays dark; a slope costs its rise over the
-        /// window distance.
-        case ridge
-    }
-
-    /// Local contrast of one scale folded into the film's contrast and significance:
-    /// contrast = max(contrast, c); significance = max(significance, c / max(local noise σ, clutter σ)),
-    /// for the blob measure and (when `clutter.ridge` is given) the ridge measure, in that order.
+    /// What the local contrast responds to (`Candidates.scan` folds them; `clutterSigma` samples them).
     ///
     /// Blob: c = min over four axes (0°, 90°, ±45°) of s − ½·(window ahead + window behind).
     /// Ridge: c = max over the axes of min(s − window ahead, s − window behind).
@@ -156,111 +140,44 @@ public enum DepositDetector {
     /// alternatives: the maximum of the single windows (safe on curved profiles but it loses
     /// deposits on slopes: sensitivity 0.54), the axis of least difference (more false
     /// positives) and a quadratic fit from windows at d and 2d (far windows land on bone).
-    /// Window positions are clamped to the film.
-    ///
-    /// `first`: the planes hold nothing yet, so they are written rather than folded into
-    /// (max(−∞, v) = v, so the result is the same as folding into planes of −∞).
-    /// One pass per row band. The divisors are laid out per row once (they are constant along a
-    /// cell), so the interior of a row, where no window column needs clamping, is one branch-free
-    /// loop the compiler vectorises; only the film's left and right borders take the clamped path.
-    static func foldContrast(s: UnsafeBufferPointer<Float>, means: UnsafeBufferPointer<Float>, width: Int, height: Int,
-                             distance d: Int, clutter: (blob: Float, ridge: Float?), noise: NoiseMap, first: Bool,
-                             contrast: UnsafeMutableBufferPointer<Float>, significance: UnsafeMutableBufferPointer<Float>) {
-        precondition(first == (clutter.ridge != nil), "the ridge measure is folded first, with the small scale")
-        nonisolated(unsafe) let s = s, means = means, contrast = contrast, significance = significance
-        let geometry = ContrastGeometry(width: width, height: height, distance: d)
-        let cell = noise.cellSize, columns = noise.columns
-        let withRidge = clutter.ridge != nil, blobClutter = clutter.blob, ridgeClutter = clutter.ridge ?? 0
-        let interior = min(width, geometry.distance)..<max(min(width, geometry.distance), width - geometry.distance)
-        noise.sigma.withUnsafeBufferPointer { sigma in
-            nonisolated(unsafe) let sigma = sigma
-            ParallelBands.run(height, minimumBand: 16) { rows in
-                let divisors = UnsafeMutableBufferPointer<Float>.allocate(capacity: 2 * width)
-                defer { divisors.deallocate() }
-                let blobDivisor = UnsafeMutableBufferPointer(rebasing: divisors[0..<width])
-                let ridgeDivisor = UnsafeMutableBufferPointer(rebasing: divisors[width..<(2 * width)])
-                for y in rows {
-                    let row = y * width, cellRow = (y / cell) * columns
-                    for cx in 0..<columns {
-                        let sigmaHere = sigma[cellRow + cx]
-                        let b = max(sigmaHere, blobClutter), r = max(sigmaHere, ridgeClutter)
-                        for x in (cx * cell)..<min(width, (cx + 1) * cell) {
-                            blobDivisor[x] = b
-                            ridgeDivisor[x] = r
-                        }
-                    }
-                    let offsets = geometry.rows(y)
-                    @inline(__always) func pixel(_ x: Int, _ surround: (blob: Float, ridge: Float)) {
-                        let i = row + x
-                        let blob = s[i] - surround.blob
-                        if withRidge {
-                            let ridge = s[i] - surround.ridge
-                            contrast[i] = max(blob, ridge)
-                            significance[i] = max(blob / blobDivisor[x], ridge / ridgeDivisor[x])
-                        } else {
-                            contrast[i] = max(contrast[i], blob)
-                            significance[i] = max(significance[i], blob / blobDivisor[x])
-                        }
-                    }
-                    for x in 0..<interior.lowerBound { pixel(x, geometry.surround(means, rows: offsets, x: x)) }
-                    // Interior: eight pixels at a time, then the remainder one by one.
-                    let vectorEnd = interior.lowerBound + (interior.count / 8) * 8
-                    var x = interior.lowerBound
-                    while x < vectorEnd {
-                        let surround = geometry.interiorSurround8(means, rows: offsets, x: x)
-                        let i = row + x
-                        let sHere = Lanes.load(s, i)
-                        let blob = sHere - surround.blob
-                        if withRidge {
-                            let ridge = sHere - surround.ridge
-                            Lanes.store(Lanes.max(blob, ridge), contrast, i)
-                            Lanes.store(Lanes.max(blob / Lanes.load(blobDivisor, x), ridge / Lanes.load(ridgeDivisor, x)), significance, i)
-                        } else {
-                            Lanes.store(Lanes.max(Lanes.load(contrast, i), blob), contrast, i)
-                            Lanes.store(Lanes.max(Lanes.load(significance, i), blob / Lanes.load(blobDivisor, x)), significance, i)
-                        }
-                        x += 8
-                    }
-                    for x in vectorEnd..<interior.upperBound { pixel(x, geometry.interiorSurround(means, rows: offsets, x: x)) }
-                    for x in interior.upperBound..<width { pixel(x, geometry.surround(means, rows: offsets, x: x)) }
-                }
-            }
-        }
+    /// Window positions are clamped to the film (`ContrastGeometry`).
+    enum Measure {
+        /// Brighter than the mean of the two windows on every axis: compact deposits.
+        case blob
+        /// Brighter than both windows of at least one axis: streaks along fascia, which the blob
+        /// measure dims because a window along a streak lies on the streak. An edge has one
+        /// brighter window on every axis, so it stays dark; a slope costs its rise over the
+        /// window distance.
+        case ridge
     }
 
-    /// Hysteresis, outlines and measures. `region` is overwritten with the candidate masks;
-    /// `labels` receives the final deposit ids.
-    static func segment(pixels: UnsafeBufferPointer<UInt16>, contrast c: UnsafeBufferPointer<Float>,
-                        significance z: UnsafeBufferPointer<Float>, region mask: UnsafeMutableBufferPointer<UInt8>,
+    /// Hysteresis, outlines and measures. `mask` holds the candidates on entry and the outlines
+    /// after; `labels` receives the final deposit ids.
+    static func segment(pixels: UnsafeBufferPointer<UInt16>, candidates: Candidates, mask: UnsafeMutableBufferPointer<UInt8>,
                         labels l: UnsafeMutableBufferPointer<Int32>, width: Int, height: Int,
                         noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
                         parameters: DetectionParameters, clock: inout DetectionClock) -> Segmentation {
         let count = width * height, cell = scales.cellSize
-        let grow = Float(parameters.growSigmas), seed = Float(parameters.seedSigmas)
+        let seed = Float(parameters.seedSigmas)
+        nonisolated(unsafe) let l = l
 
-        // Hysteresis candidates inside the search region (the mask overwrites the region in place).
-        nonisolated(unsafe) let mask = mask, l = l
-        ParallelBands.run(count, minimumBand: 1 << 16) { pixels in
-            for i in pixels { mask[i] = mask[i] != 0 && z[i] > grow ? 1 : 0 }
-        }
-        clock.lap(.threshold)
-        var peaks = PeakContrast(contrast: c, significance: z)
+        return candidates.index.withUnsafeBufferPointer { index in
+        candidates.contrast.withUnsafeBufferPointer { c in
+        candidates.significance.withUnsafeBufferPointer { z in
+        var peaks = PeakContrast(index: index, contrast: c, significance: z)
         _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
-        // Outline of every seeded component.
+        // Outline of every seeded component: only candidates can be in one.
         let fraction = Float(parameters.outlineFraction)
         peaks.peak.withUnsafeBufferPointer { peak in
             peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
-                nonisolated(unsafe) let peak = peak, peakSNR = peakSNR
-                ParallelBands.run(count, minimumBand: 1 << 16) { pixels in
-                    for i in pixels {
-                        let id = Int(l[i])
-                        mask[i] = id != 0 && peakSNR[id] >= seed && c[i] >= fraction * peak[id] ? 1 : 0
-                    }
+                for k in 0..<index.count {
+                    let i = index[k], id = Int(l[i])
+                    mask[i] = id != 0 && peakSNR[id] >= seed && c[k] >= fraction * peak[id] ? 1 : 0
                 }
             }
         }
         clock.lap(.label)
-        var measures = DepositMeasures(pixels: pixels, contrast: c, significance: z)
+        var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z)
         let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
 
         // Keep deposits of plausible size; renumber the survivors 1…n in the same order.
@@ -293,6 +210,20 @@ public enum DepositDetector {
             deposits: deposits,
             body: BodyMap(cellSize: cell, columns: anatomy.columns, rows: anatomy.rows, cells: anatomy.body, bone: anatomy.bone),
             noiseSigma: Double(filmSigma))
+        }}}
+    }
+}
+
+/// Walks the candidate list alongside a labelling pass: the pass visits pixels in raster order
+/// and the candidates are in raster order, so the candidate of each visited pixel is found by
+/// moving a cursor forward (every labelled pixel is a candidate).
+struct CandidateCursor {
+    let index: UnsafeBufferPointer<Int>
+    var k = 0
+    @inline(__always)
+    mutating func seek(_ i: Int) -> Int {
+        while index[k] < i { k += 1 }
+        return k
     }
 }
 
@@ -300,10 +231,12 @@ public enum DepositDetector {
 struct PeakContrast: ComponentStatistics {
     let contrast: UnsafeBufferPointer<Float>
     let significance: UnsafeBufferPointer<Float>
+    var cursor: CandidateCursor
     var peak: [Float] = []
     var peakSNR: [Float] = []
 
-    init(contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>) {
+    init(index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>) {
+        cursor = CandidateCursor(index: index)
         self.contrast = contrast
         self.significance = significance
     }
@@ -312,8 +245,9 @@ struct PeakContrast: ComponentStatistics {
         peakSNR = [Float](repeating: 0, count: count + 1)
     }
     mutating func add(label: Int, x: Int, y: Int, index: Int) {
-        peak[label] = max(peak[label], contrast[index])
-        peakSNR[label] = max(peakSNR[label], significance[index])
+        let k = cursor.seek(index)
+        peak[label] = max(peak[label], contrast[k])
+        peakSNR[label] = max(peakSNR[label], significance[k])
     }
 }
 
@@ -322,14 +256,17 @@ struct DepositMeasures: ComponentStatistics {
     let pixels: UnsafeBufferPointer<UInt16>
     let contrast: UnsafeBufferPointer<Float>
     let significance: UnsafeBufferPointer<Float>
+    var cursor: CandidateCursor
     var area: [Int] = []
     var minX: [Int] = [], minY: [Int] = [], maxX: [Int] = [], maxY: [Int] = []
     var sumX: [Double] = [], sumY: [Double] = [], sumValue: [Double] = [], sumContrast: [Double] = []
     var peakValue: [UInt16] = []
     var peakSNR: [Double] = []
 
-    init(pixels: UnsafeBufferPointer<UInt16>, contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>) {
+    init(pixels: UnsafeBufferPointer<UInt16>, index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>,
+         significance: UnsafeBufferPointer<Float>) {
         self.pixels = pixels
+        cursor = CandidateCursor(index: index)
         self.contrast = contrast
         self.significance = significance
     }
@@ -343,14 +280,15 @@ struct DepositMeasures: ComponentStatistics {
         peakSNR = [Double](repeating: 0, count: n)
     }
     mutating func add(label: Int, x: Int, y: Int, index: Int) {
+        let k = cursor.seek(index)
         area[label] += 1
         minX[label] = min(minX[label], x); maxX[label] = max(maxX[label], x)
         minY[label] = min(minY[label], y); maxY[label] = max(maxY[label], y)
         sumX[label] += Double(x); sumY[label] += Double(y)
         sumValue[label] += Double(pixels[index])
-        sumContrast[label] += Double(contrast[index])
+        sumContrast[label] += Double(contrast[k])
         peakValue[label] = max(peakValue[label], pixels[index])
-        peakSNR[label] = max(peakSNR[label], Double(significance[index]))
+        peakSNR[label] = max(peakSNR[label], Double(significance[k]))
     }
     func box(_ id: Int) -> PixelBox {
         PixelBox(x: minX[id], y: minY[id], width: maxX[id] - minX[id] + 1, height: maxY[id] - minY[id] + 1)
