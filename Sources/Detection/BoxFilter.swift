@@ -15,27 +15,33 @@ enum BoxFilter {
     /// pass replaces in place, keeping the last 2r + 2 rows of sums of its column band in a small
     /// ring (a row's sums are copied there when they enter the window, before the row is
     /// overwritten, and read back when they leave). So no film-sized scratch plane is needed.
+    /// `dst` may be `src` itself: the horizontal pass reads each row from a copy.
     static func mean(
-        _ src: UnsafeBufferPointer<Float>, width: Int, height: Int, radius r: Int,
+        _ source: UnsafeBufferPointer<Float>, width: Int, height: Int, radius r: Int,
         into dst: UnsafeMutableBufferPointer<Float>
     ) {
-        precondition(src.count >= width * height && dst.count >= width * height)
-        nonisolated(unsafe) let src = src
+        precondition(source.count >= width * height && dst.count >= width * height)
+        nonisolated(unsafe) let source = source
         nonisolated(unsafe) let rowSums = dst
         // Columns where a pixel enters the window (x + r < width) and where one leaves (x − r − 1 ≥ 0).
         let enterEnd = max(0, width - r), leaveStart = r + 1
         // Horizontal: window sums per row (not yet divided), four rows per SIMD4<Double>.
         ParallelBands.run((height + 3) / 4, minimumBand: 4) { groups in
+            // The band's four rows, copied before their sums overwrite them (when dst is src).
+            let copy = UnsafeMutableBufferPointer<Float>.allocate(capacity: 4 * width)
+            defer { copy.deallocate() }
             for group in groups {
                 let y0 = group * 4, lanes = min(4, height - y0)
+                _ = copy.initialize(from: UnsafeBufferPointer(rebasing: source[(y0 * width)..<((y0 + lanes) * width)]))
+                let src = UnsafeBufferPointer(copy), base = y0 * width
                 if lanes < 4 {
                     for y in y0..<(y0 + lanes) {
-                        let row = y * width
+                        let row = y * width, local = row - base
                         var sum = 0.0
-                        for x in 0..<min(r, width) { sum += Double(src[row + x]) }
+                        for x in 0..<min(r, width) { sum += Double(src[local + x]) }
                         for x in 0..<width {
-                            if x < enterEnd { sum += Double(src[row + x + r]) }
-                            if x >= leaveStart { sum -= Double(src[row + x - r - 1]) }
+                            if x < enterEnd { sum += Double(src[local + x + r]) }
+                            if x >= leaveStart { sum -= Double(src[local + x - r - 1]) }
                             rowSums[row + x] = Float(sum)
                         }
                     }
@@ -43,7 +49,7 @@ enum BoxFilter {
                 }
                 let r0 = y0 * width, r1 = r0 + width, r2 = r1 + width, r3 = r2 + width
                 @inline(__always) func load(_ x: Int) -> SIMD4<Double> {
-                    SIMD4(Double(src[r0 + x]), Double(src[r1 + x]), Double(src[r2 + x]), Double(src[r3 + x]))
+                    SIMD4(Double(src[x]), Double(src[width + x]), Double(src[2 * width + x]), Double(src[3 * width + x]))
                 }
                 var sum = SIMD4<Double>(repeating: 0)
                 for x in 0..<min(r, width) { sum += load(x) }
@@ -122,38 +128,45 @@ enum BoxFilter {
     /// Gives the same bits as `mean(_:radius: 1)` over the samples converted to `Float`: a sum
     /// of at most nine 16-bit samples is an exact integer there too, and the quotient is the
     /// same `Double` division rounded once to `Float`. Integer sums need no scratch plane and
-    /// no conversion pass.
+    /// no conversion pass, and any row can be recomputed on its own (`mean3x3Row`), which lets
+    /// the detector reuse S's plane once S's box means are taken.
     static func mean3x3(_ src: UnsafeBufferPointer<UInt16>, width: Int, height: Int, into dst: UnsafeMutableBufferPointer<Float>) {
         precondition(src.count >= width * height && dst.count >= width * height)
         guard width > 0, height > 0 else { return }
         nonisolated(unsafe) let src = src
         nonisolated(unsafe) let dst = dst
         ParallelBands.run(height, minimumBand: 16) { rows in
-            let columnSums = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: width)
+            let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
             defer { columnSums.deallocate() }
             for y in rows {
-                let top = max(0, y - 1), bottom = min(height - 1, y + 1)
-                let rowsIn = Double(bottom - top + 1)
-                for x in 0..<width { columnSums[x] = UInt32(src[top * width + x]) }
-                if bottom > top {
-                    for yy in (top + 1)...bottom {
-                        let row = yy * width
-                        for x in 0..<width { columnSums[x] &+= UInt32(src[row + x]) }
-                    }
-                }
-                let out = y * width
-                if width == 1 {
-                    dst[out] = Float(Double(columnSums[0]) / rowsIn)
-                    continue
-                }
-                let edge = rowsIn * 2
-                dst[out] = Float(Double(columnSums[0] &+ columnSums[1]) / edge)
-                let area = rowsIn * 3
-                for x in 1..<(width - 1) {
-                    dst[out + x] = Float(Double(columnSums[x - 1] &+ columnSums[x] &+ columnSums[x + 1]) / area)
-                }
-                dst[out + width - 1] = Float(Double(columnSums[width - 2] &+ columnSums[width - 1]) / edge)
+                mean3x3Row(src, width: width, height: height, y: y, columnSums: columnSums, into: dst.baseAddress! + y * width)
             }
         }
+    }
+
+    /// Row `y` of `mean3x3` into `out` (`width` values); `columnSums` is scratch for `width` values.
+    @inline(__always)
+    static func mean3x3Row(_ src: UnsafeBufferPointer<UInt16>, width: Int, height: Int, y: Int,
+                           columnSums: UnsafeMutablePointer<UInt32>, into out: UnsafeMutablePointer<Float>) {
+        let top = max(0, y - 1), bottom = min(height - 1, y + 1)
+        let rowsIn = Double(bottom - top + 1)
+        for x in 0..<width { columnSums[x] = UInt32(src[top * width + x]) }
+        if bottom > top {
+            for yy in (top + 1)...bottom {
+                let row = yy * width
+                for x in 0..<width { columnSums[x] &+= UInt32(src[row + x]) }
+            }
+        }
+        if width == 1 {
+            out[0] = Float(Double(columnSums[0]) / rowsIn)
+            return
+        }
+        let edge = rowsIn * 2
+        out[0] = Float(Double(columnSums[0] &+ columnSums[1]) / edge)
+        let area = rowsIn * 3
+        for x in 1..<(width - 1) {
+            out[x] = Float(Double(columnSums[x - 1] &+ columnSums[x] &+ columnSums[x + 1]) / area)
+        }
+        out[width - 1] = Float(Double(columnSums[width - 2] &+ columnSums[width - 1]) / edge)
     }
 }

@@ -14,17 +14,17 @@ struct Candidates {
     /// One pass over the film, row bands in parallel: the local contrast of both scales (blob and
     /// ridge at the small scale, blob at the large), folded in this order into contrast = max and
     /// significance = max of contrast / max(local noise σ, the measure's clutter σ), exactly as
-    /// `DepositDetector` documents; the region byte becomes 1 for a candidate and 0 otherwise.
+    /// `DepositDetector` documents; a region bit stays set only for a candidate.
     ///
     /// The interior of a row (no window column leaves the film at either scale) runs eight pixels
     /// at a time; the borders take the clamped path, which gives the same bits. Bands append to
     /// their own lists, concatenated in band order, so the lists are in raster order whatever
     /// the thread count.
-    static func scan(s: UnsafeBufferPointer<Float>, smallMeans: UnsafeBufferPointer<Float>, largeMeans: UnsafeBufferPointer<Float>,
+    static func scan(pixels: UnsafeBufferPointer<UInt16>, smallMeans: UnsafeBufferPointer<Float>, largeMeans: UnsafeBufferPointer<Float>,
                      width: Int, height: Int, smallDistance: Int, largeDistance: Int,
                      clutter: (smallBlob: Float, smallRidge: Float, largeBlob: Float), noise: NoiseMap, grow: Float,
-                     region: UnsafeMutableBufferPointer<UInt8>) -> Candidates {
-        nonisolated(unsafe) let s = s, smallMeans = smallMeans, largeMeans = largeMeans, region = region
+                     region bits: RowBits) -> Candidates {
+        nonisolated(unsafe) let pixels = pixels, smallMeans = smallMeans, largeMeans = largeMeans
         let small = ContrastGeometry(width: width, height: height, distance: smallDistance)
         let large = ContrastGeometry(width: width, height: height, distance: largeDistance)
         let cell = noise.cellSize, columns = noise.columns
@@ -36,8 +36,18 @@ struct Candidates {
             nonisolated(unsafe) let sigma = sigma
             ParallelBands.run(height, minimumBand: 16) { rows in
                 var found = Candidates()
-                let divisors = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3 * width)
-                defer { divisors.deallocate() }
+                // Per row: the three divisors, and S (recomputed from the samples: its plane now
+                // holds the large scale's means).
+                let divisors = UnsafeMutableBufferPointer<Float>.allocate(capacity: 4 * width)
+                let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+                // The row's region as bytes (1 = searched), turned into the candidate bytes.
+                let region = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: width + 8)
+                defer {
+                    divisors.deallocate()
+                    columnSums.deallocate()
+                    region.deallocate()
+                }
+                let s = UnsafeMutableBufferPointer(rebasing: divisors[(3 * width)..<(4 * width)])
                 let smallBlobDivisor = UnsafeMutableBufferPointer(rebasing: divisors[0..<width])
                 let smallRidgeDivisor = UnsafeMutableBufferPointer(rebasing: divisors[width..<(2 * width)])
                 let largeBlobDivisor = UnsafeMutableBufferPointer(rebasing: divisors[(2 * width)..<(3 * width)])
@@ -53,16 +63,18 @@ struct Candidates {
                             largeBlobDivisor[x] = c
                         }
                     }
+                    BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: s.baseAddress!)
+                    bits.unpack(row: y, width: width, into: region.baseAddress!)
                     let smallRows = small.rows(y), largeRows = large.rows(y)
                     @inline(__always) func clamped(_ x: Int) {
-                        let i = row + x, value = s[i]
+                        let i = row + x, value = s[x]
                         let near = small.surround(smallMeans, rows: smallRows, x: x)
                         let far = large.surround(largeMeans, rows: largeRows, x: x).blob
                         let blob = value - near.blob, ridge = value - near.ridge, farBlob = value - far
                         let contrast = max(max(blob, ridge), farBlob)
                         let significance = max(max(blob / smallBlobDivisor[x], ridge / smallRidgeDivisor[x]), farBlob / largeBlobDivisor[x])
-                        let candidate = region[i] != 0 && significance > grow
-                        region[i] = candidate ? 1 : 0
+                        let candidate = region[x] != 0 && significance > grow
+                        region[x] = candidate ? 1 : 0
                         if candidate { found.append(i, contrast, significance) }
                     }
                     for x in 0..<interior.lowerBound { clamped(x) }
@@ -72,7 +84,7 @@ struct Candidates {
                     var x = interior.lowerBound
                     while x < vectorEnd {
                         let i = row + x
-                        let value = Lanes.load(s, i)
+                        let value = Lanes.load(s, x)
                         let near = small.interiorSurround8(smallMeans, rows: smallRows, x: x)
                         let far = large.interiorSurround8(largeMeans, rows: largeRows, x: x).blob
                         let blob = value - near.blob, ridge = value - near.ridge, farBlob = value - far
@@ -80,16 +92,17 @@ struct Candidates {
                         let significance = Lanes.max(
                             Lanes.max(blob / Lanes.load(smallBlobDivisor, x), ridge / Lanes.load(smallRidgeDivisor, x)),
                             farBlob / Lanes.load(largeBlobDivisor, x))
-                        let inRegion = SIMD8<Int32>(truncatingIfNeeded: regionBase.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self)) .!= 0
+                        let inRegion = SIMD8<Int32>(truncatingIfNeeded: regionBase.loadUnaligned(fromByteOffset: x, as: SIMD8<UInt8>.self)) .!= 0
                         let candidate = inRegion .& (significance .> threshold)
                         regionBase.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: SIMD8<Int32>().replacing(with: 1, where: candidate)),
-                                              toByteOffset: i, as: SIMD8<UInt8>.self)
+                                              toByteOffset: x, as: SIMD8<UInt8>.self)
                         if any(candidate) {
                             for lane in 0..<8 where candidate[lane] { found.append(i + lane, contrast[lane], significance[lane]) }
                         }
                         x += 8
                     }
                     for x in vectorEnd..<width { clamped(x) }
+                    bits.pack(row: y, width: width, from: region.baseAddress!)
                 }
                 lock.wait()
                 bands[rows.lowerBound] = found

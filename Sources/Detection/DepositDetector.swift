@@ -29,16 +29,17 @@ public enum DepositDetector {
         let scales = PixelScales(parameters, spacingMM: spacingMM)
         var clock = DetectionClock()
 
-        // Film-sized planes, allocated uninitialised (every kernel writes all of its output): S,
-        // the large scale's window means, the search region (one byte a pixel, later the
-        // candidate and outline masks), and the label image, which until labelling holds the skin
-        // distances and then the small scale's window means. Contrast and significance are kept
-        // only at the candidates (`Candidates`).
+        // Two film-sized planes of 4 bytes a pixel, allocated uninitialised (every kernel writes
+        // all of its output): S (then the large scale's window means, then the candidate and
+        // outline masks, a byte a pixel) and the label image, which until labelling holds the
+        // skin distances and then the small scale's window means. The search region and the
+        // candidates are a bit a pixel (`RowBits`); contrast and significance are kept only at
+        // the candidates (`Candidates`).
         let s = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-        let region = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: count)
+        let region = RowBits(width: width, height: height)
         defer {
             s.deallocate()
-            region.deallocate()
+            region.words.deallocate()
         }
         var found: Segmentation?
         let labels = [Int32](unsafeUninitializedCapacity: count) { labelBuffer, initialised in
@@ -57,24 +58,31 @@ public enum DepositDetector {
                 let candidates = labelBuffer.withMemoryRebound(to: Float.self) { smallMeans -> Candidates in
                     let small = scales.smallSurround, large = scales.largeSurround
                     BoxFilter.mean(sView, width: width, height: height, radius: small.radius, into: smallMeans)
-                    let largeMeans = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-                    defer { largeMeans.deallocate() }
-                    BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: largeMeans)
+                    // The large scale's means replace S in its own plane; S is recomputed from the
+                    // samples, a row at a time, where it is still needed.
+                    BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: s)
                     clock.lap(.background)
-                    let smallView = UnsafeBufferPointer(smallMeans), largeView = UnsafeBufferPointer(largeMeans)
-                    let smallBlob = clutterSigma(s: sView, means: smallView, width: width, height: height,
+                    let smallView = UnsafeBufferPointer(smallMeans), largeView = sView
+                    let smallBlob = clutterSigma(pixels: pixels, means: smallView, width: width, height: height,
                                                  distance: small.distance, measure: .blob, anatomy: anatomy)
-                    let smallRidge = clutterSigma(s: sView, means: smallView, width: width, height: height,
+                    let smallRidge = clutterSigma(pixels: pixels, means: smallView, width: width, height: height,
                                                   distance: small.distance, measure: .ridge, anatomy: anatomy)
-                    let largeBlob = clutterSigma(s: sView, means: largeView, width: width, height: height,
+                    let largeBlob = clutterSigma(pixels: pixels, means: largeView, width: width, height: height,
                                                  distance: large.distance, measure: .blob, anatomy: anatomy)
-                    return Candidates.scan(s: sView, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
+                    return Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
                                            smallDistance: small.distance, largeDistance: large.distance,
                                            clutter: (smallBlob, smallRidge, largeBlob), noise: noise,
                                            grow: Float(parameters.growSigmas), region: region)
                 }
+                // S's plane is free again: its bytes become the candidate mask for labelling.
+                let maskBytes = UnsafeMutableRawBufferPointer(s).bindMemory(to: UInt8.self)
+                let mask = UnsafeMutableBufferPointer(rebasing: maskBytes[0..<count])
+                nonisolated(unsafe) let maskPlane = mask
+                ParallelBands.run(height, minimumBand: 16) { rows in
+                    for y in rows { region.unpack(row: y, width: width, into: maskPlane.baseAddress! + y * width) }
+                }
                 clock.lap(.threshold)
-                found = segment(pixels: pixels, candidates: candidates, mask: region, labels: labelBuffer,
+                found = segment(pixels: pixels, candidates: candidates, mask: mask, labels: labelBuffer,
                                 width: width, height: height, noise: noise, anatomy: anatomy, scales: scales,
                                 parameters: parameters, clock: &clock)
             }
@@ -100,20 +108,27 @@ public enum DepositDetector {
     /// own texture (fat and muscle layers, vessels), which a large nodule must stand out from.
     /// The contrast is computed here at the samples only, so that the full-film pass can fold
     /// every measure into contrast and significance as it goes, without a plane per measure.
-    static func clutterSigma(s: UnsafeBufferPointer<Float>, means: UnsafeBufferPointer<Float>, width: Int, height: Int,
+    static func clutterSigma(pixels: UnsafeBufferPointer<UInt16>, means: UnsafeBufferPointer<Float>, width: Int, height: Int,
                              distance d: Int, measure: Measure, anatomy: AnatomyMap) -> Float {
         let cell = anatomy.cellSize
         let geometry = ContrastGeometry(width: width, height: height, distance: d)
         var samples = [Float](repeating: 0, count: ((width + 1) / 3 + 1) * ((height + 1) / 3 + 1))
         var n = 0
+        let sRow = UnsafeMutablePointer<Float>.allocate(capacity: width)
+        let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+        defer {
+            sRow.deallocate()
+            columnSums.deallocate()
+        }
         anatomy.searchable.withUnsafeBufferPointer { searchable in
             samples.withUnsafeMutableBufferPointer { out in
                 for y in stride(from: 1, to: height, by: 3) {
                     let cellRow = (y / cell) * anatomy.columns
                     let rows = geometry.rows(y)
+                    BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: sRow)
                     for x in stride(from: 1, to: width, by: 3) where searchable[cellRow + x / cell] != 0 {
                         let (blob, ridge) = geometry.surround(means, rows: rows, x: x)
-                        out[n] = s[y * width + x] - (measure == .blob ? blob : ridge)
+                        out[n] = sRow[x] - (measure == .blob ? blob : ridge)
                         n += 1
                     }
                 }

@@ -9,7 +9,7 @@
 /// each pixel its distance to the skin.
 ///
 /// Memory: the distances go into a caller's plane (the label image, before labelling) and the
-/// region into a caller's byte plane, so no film-sized allocation happens here.
+/// region into a caller's bit mask (`RowBits`), so no film-sized allocation happens here.
 enum SearchRegion {
     /// A margin wider than the film leaves nothing whatever its size; bounding it keeps the
     /// capped distances (and the +3/+4 steps) far from Int32's limit.
@@ -78,29 +78,31 @@ enum SearchRegion {
         }
     }
 
-    /// 1 where deposits are searched: body cells, not bone, the margin away from the skin and
+    /// Set where deposits are searched: body cells, not bone, the margin away from the skin and
     /// clear of the film's border by the small scale's window distance.
     static func region(distances distance: UnsafeBufferPointer<Int32>, width: Int, height: Int, anatomy: AnatomyMap,
-                       scales: PixelScales, parameters: DetectionParameters, into region: UnsafeMutableBufferPointer<UInt8>) {
-        let count = width * height
-        precondition(region.count >= count && distance.count >= count)
+                       scales: PixelScales, parameters: DetectionParameters, into region: RowBits) {
+        precondition(distance.count >= width * height)
         let cell = anatomy.cellSize, columns = anatomy.columns
         let margin = margin(parameters, scales: scales, width: width, height: height)
         let border = scales.smallSurround.distance
         let needed = Int32(3 * margin)
-        nonisolated(unsafe) let region = region
         anatomy.body.withUnsafeBufferPointer { body in
             anatomy.bone.withUnsafeBufferPointer { bone in
                 nonisolated(unsafe) let body = body, bone = bone
                 ParallelBands.run(height, minimumBand: 16) { rows in
+                    let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, width))
+                    defer { bytes.deallocate() }
                     for y in rows {
                         let cellRow = (y / cell) * columns, row = y * width
-                        for x in 0..<width { region[row + x] = 0 }
-                        guard y >= border && y < height - border else { continue }
-                        for x in border..<max(border, width - border) {
-                            let k = cellRow + x / cell
-                            if body[k] != 0 && bone[k] == 0 && distance[row + x] >= needed { region[row + x] = 1 }
+                        for x in 0..<width { bytes[x] = 0 }
+                        if y >= border && y < height - border {
+                            for x in border..<max(border, width - border) {
+                                let k = cellRow + x / cell
+                                if body[k] != 0 && bone[k] == 0 && distance[row + x] >= needed { bytes[x] = 1 }
+                            }
                         }
+                        region.pack(row: y, width: width, from: bytes)
                     }
                 }
             }
