@@ -92,12 +92,20 @@ struct Candidates {
                         let significance = Lanes.max(
                             Lanes.max(blob / Lanes.load(smallBlobDivisor, x), ridge / Lanes.load(smallRidgeDivisor, x)),
                             farBlob / Lanes.load(largeBlobDivisor, x))
-                        let inRegion = SIMD8<Int32>(truncatingIfNeeded: regionBase.loadUnaligned(fromByteOffset: x, as: SIMD8<UInt8>.self)) .!= 0
-                        let candidate = inRegion .& (significance .> threshold)
-                        regionBase.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: SIMD8<Int32>().replacing(with: 1, where: candidate)),
-                                              toByteOffset: x, as: SIMD8<UInt8>.self)
-                        if any(candidate) {
-                            for lane in 0..<8 where candidate[lane] { found.append(i + lane, contrast[lane], significance[lane]) }
+                        // Most of a film is outside the region or below the threshold: eight region
+                        // bytes are tested as one word, and lanes are looked at one by one only
+                        // when something is there.
+                        if regionBase.loadUnaligned(fromByteOffset: x, as: UInt64.self) != 0 {
+                            let above = significance .> threshold
+                            if any(above) {
+                                for lane in 0..<8 {
+                                    let candidate = region[x + lane] != 0 && above[lane]
+                                    region[x + lane] = candidate ? 1 : 0
+                                    if candidate { found.append(i + lane, contrast[lane], significance[lane]) }
+                                }
+                            } else {
+                                regionBase.storeBytes(of: UInt64(0), toByteOffset: x, as: UInt64.self)
+                            }
                         }
                         x += 8
                     }
