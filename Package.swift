@@ -9,6 +9,8 @@ let package = Package(
     name: "detect",
     products: [
         .executable(name: "detect", targets: ["detect"]),
+        // For benchmarks/ (a separate package, so the benchmark plugin never slows this build).
+        .library(name: "DetectCore", targets: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting", "Phantom", "FilmAnalysis"]),
     ],
     dependencies: [
         // The command line: subcommands, options, help and usage errors with exit code 2.
@@ -28,7 +30,7 @@ let package = Package(
         // Our own DICOM Part 10 reader (and the small writer the phantoms use).
         .target(name: "DICOM", dependencies: ["_CCodecs", "Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // SIMD + Dispatch kernels: background, threshold, labelling, per-deposit statistics.
-        .target(name: "Detection", dependencies: ["Radiography"], swiftSettings: optimised),
+        .target(name: "Detection", dependencies: ["Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // Distribution label and clinical subtype, from measures and clinical facts only.
         .target(name: "Classification", dependencies: ["Detection", "Radiography"], exclude: ["README.md"]),
         // Report value, JSON / JSONL / CSV / text writers, overlay renderer.

@@ -62,34 +62,50 @@ struct AnatomyMap {
         var ridge = [Float](repeating: -.infinity, count: columns * rows)
         var sideLevel = [Float](repeating: 0, count: columns * rows)
         let distances = [5.0, 9, 13, 18, 25].map { max(2, Int(($0 / cellMM).rounded())) }
-        func side(_ cx: Int, _ cy: Int) -> Float? {
-            guard cx >= 0, cy >= 0, cx < columns, cy < rows, body[cy * columns + cx] != 0 else { return nil }
-            var sum: Float = 0, n: Float = 0
-            for y in max(0, cy - 1)...min(rows - 1, cy + 1) {
-                for x in max(0, cx - 1)...min(columns - 1, cx + 1) where body[y * columns + x] != 0 {
-                    sum += mean[y * columns + x]
-                    n += 1
-                }
-            }
-            return sum / n
-        }
+        // The mean over the body cells of each body cell's 3×3 neighbourhood, computed once
+        // (the ridge test below asks for each cell's side ~40 times); NaN marks non-body cells.
+        var sideMean = [Float](repeating: .nan, count: columns * rows)
         for cy in 0..<rows {
             for cx in 0..<columns where body[cy * columns + cx] != 0 {
-                let v = mean[cy * columns + cx]
-                var best = -Float.infinity, bestSide: Float = 0
-                for d in distances {
-                    let diagonal = Int((Double(d) / 2.0.squareRoot()).rounded())
-                    for (ox, oy) in [(d, 0), (0, d), (diagonal, diagonal), (diagonal, -diagonal)] {
-                        guard let plus = side(cx + ox, cy + oy), let minus = side(cx - ox, cy - oy) else { continue }
-                        let contrast = min(v - plus, v - minus)
-                        if contrast > best {
-                            best = contrast
-                            bestSide = max(plus, minus)
+                var sum: Float = 0, n: Float = 0
+                for y in max(0, cy - 1)...min(rows - 1, cy + 1) {
+                    for x in max(0, cx - 1)...min(columns - 1, cx + 1) where body[y * columns + x] != 0 {
+                        sum += mean[y * columns + x]
+                        n += 1
+                    }
+                }
+                sideMean[cy * columns + cx] = sum / n
+            }
+        }
+        func side(_ cx: Int, _ cy: Int) -> Float? {
+            guard cx >= 0, cy >= 0, cx < columns, cy < rows, body[cy * columns + cx] != 0 else { return nil }
+            return sideMean[cy * columns + cx]
+        }
+        // Each cell row writes only its own cells: row bands run in parallel.
+        ridge.withUnsafeMutableBufferPointer { ridge in
+            sideLevel.withUnsafeMutableBufferPointer { sideLevel in
+                nonisolated(unsafe) let ridge = ridge, sideLevel = sideLevel
+                ParallelBands.run(rows, minimumBand: 8) { cellRows in
+                    for cy in cellRows {
+                        for cx in 0..<columns where body[cy * columns + cx] != 0 {
+                            let v = mean[cy * columns + cx]
+                            var best = -Float.infinity, bestSide: Float = 0
+                            for d in distances {
+                                let diagonal = Int((Double(d) / 2.0.squareRoot()).rounded())
+                                for (ox, oy) in [(d, 0), (0, d), (diagonal, diagonal), (diagonal, -diagonal)] {
+                                    guard let plus = side(cx + ox, cy + oy), let minus = side(cx - ox, cy - oy) else { continue }
+                                    let contrast = min(v - plus, v - minus)
+                                    if contrast > best {
+                                        best = contrast
+                                        bestSide = max(plus, minus)
+                                    }
+                                }
+                            }
+                            ridge[cy * columns + cx] = best
+                            sideLevel[cy * columns + cx] = bestSide
                         }
                     }
                 }
-                ridge[cy * columns + cx] = best
-                sideLevel[cy * columns + cx] = bestSide
             }
         }
         var bone = [UInt8](repeating: 0, count: columns * rows)
@@ -117,12 +133,24 @@ struct AnatomyMap {
         self.searchable = searchable
     }
 
+    /// Mean sample per cell. Each row's run of a cell is summed in integers and added to the
+    /// cell's `Double` sum: integer sums below 2⁵³ are exact either way, so this equals the sum
+    /// pixel by pixel, without a division and a floating add per pixel.
     static func cellMeans(_ pixels: UnsafeBufferPointer<UInt16>, width: Int, height: Int, cell: Int, columns: Int, rows: Int) -> [Float] {
         var sums = [Double](repeating: 0, count: columns * rows)
-        for y in 0..<height {
-            let cy = y / cell, row = y * width
-            for x in 0..<width {
-                sums[cy * columns + x / cell] += Double(pixels[row + x])
+        sums.withUnsafeMutableBufferPointer { sums in
+            nonisolated(unsafe) let sums = sums
+            ParallelBands.run(rows, minimumBand: 4) { cellRows in
+                for cy in cellRows {
+                    for y in (cy * cell)..<min(height, (cy + 1) * cell) {
+                        let row = y * width
+                        for cx in 0..<columns {
+                            var run: UInt64 = 0
+                            for x in (cx * cell)..<min(width, (cx + 1) * cell) { run &+= UInt64(pixels[row + x]) }
+                            sums[cy * columns + cx] += Double(run)
+                        }
+                    }
+                }
             }
         }
         return sums.indices.map { i in

@@ -10,7 +10,9 @@ protocol ComponentStatistics {
     mutating func add(label: Int, x: Int, y: Int, index: Int)
 }
 
-/// 8-connected labelling: two passes with a flat union–find equivalence table.
+/// 8-connected labelling: two passes with a flat union–find equivalence table. Both passes skip
+/// empty stretches eight pixels at a time (a deposit mask is mostly empty). Serial: the bands
+/// with a border merge that DESIGN.md describes are not done (labelling is ~2 % of a film's time).
 ///
 /// Final ids run 1…count in the raster order of each component's first pixel, which makes them
 /// a function of the mask alone.
@@ -45,10 +47,24 @@ enum ConnectedComponents {
             return rb
         }
 
+        guard width > 0, height > 0 else {
+            statistics.prepare(count: 0)
+            return 0
+        }
+        let maskBase = UnsafeRawPointer(mask.baseAddress!)
+        let labelBase = UnsafeMutableRawPointer(labels.baseAddress!)
         for y in 0..<height {
             let row = y * width
-            for x in 0..<width {
+            var x = 0
+            while x < width {
                 let i = row + x
+                // Sparse masks: eight empty pixels are skipped as one word (labels set to 0).
+                if x + 8 <= width && maskBase.loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0 {
+                    labelBase.storeBytes(of: SIMD8<Int32>(), toByteOffset: i &* 4, as: SIMD8<Int32>.self)
+                    x += 8
+                    continue
+                }
+                defer { x += 1 }
                 guard mask[i] != 0 else {
                     labels[i] = 0
                     continue
@@ -87,8 +103,14 @@ enum ConnectedComponents {
         statistics.prepare(count: Int(count))
         for y in 0..<height {
             let row = y * width
-            for x in 0..<width {
+            var x = 0
+            while x < width {
                 let i = row + x
+                if x + 8 <= width && labelBase.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Int32>.self) == SIMD8<Int32>() {
+                    x += 8
+                    continue
+                }
+                defer { x += 1 }
                 let provisional = labels[i]
                 guard provisional != 0 else { continue }
                 let id = final[Int(provisional)]

@@ -95,10 +95,16 @@ public struct DetectionResult: Sendable {
     public var body: BodyMap
     /// Robust noise σ of the smoothed film, in sample units.
     public var noiseSigma: Double
-    public init(deposits: [Deposit], labels: LabelImage, body: BodyMap, noiseSigma: Double) {
+    /// Wall-clock seconds per detector stage, in pipeline order: background, threshold, label,
+    /// measure (see `DetectionClock` for what each covers). Timing only: never part of a result's
+    /// meaning, and the only thing that differs between two runs on the same film.
+    public var stageSeconds: [(stage: String, seconds: Double)]
+    public init(deposits: [Deposit], labels: LabelImage, body: BodyMap, noiseSigma: Double,
+                stageSeconds: [(stage: String, seconds: Double)] = []) {
         self.deposits = deposits
         self.labels = labels
         self.body = body
         self.noiseSigma = noiseSigma
+        self.stageSeconds = stageSeconds
     }
 }

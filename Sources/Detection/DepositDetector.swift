@@ -17,47 +17,88 @@ import Radiography
 ///    smaller than `minDepositAreaMM2` or longer than `maxDepositExtentMM` are dropped.
 ///
 /// Pure and deterministic: same film and parameters, same result, whatever the thread count.
+///
+/// Cost (3000×3000 film, 2 cores): four film-sized planes of 4 bytes a pixel besides the film,
+/// one of them the returned label image (~190 MB resident with the film); every kernel runs over
+/// row or column bands with `ParallelBands`, and each kernel adds in a fixed order, so the
+/// bands change the speed and never the bits. `DetectionResult.stageSeconds` says where the time went.
 public enum DepositDetector {
     public static func detect(_ film: Radiograph, parameters: DetectionParameters = DetectionParameters()) -> DetectionResult {
         let width = film.width, height = film.height, count = width * height
         let spacingMM = film.spacing.map(\.mean) ?? parameters.assumedSpacingMM
         let scales = PixelScales(parameters, spacingMM: spacingMM)
+        var clock = DetectionClock()
 
-        var smoothed = [Float](repeating: 0, count: count)
-        var work = [Float](repeating: 0, count: count)
-        var window = [Float](repeating: 0, count: count)
-        var contrast = [Float](repeating: -.infinity, count: count)
-        var significance = [Float](repeating: -.infinity, count: count)
-
-        return film.pixels.withUnsafeBufferPointer { pixels in
-            smoothed.withUnsafeMutableBufferPointer { s in
-            work.withUnsafeMutableBufferPointer { work in
-            window.withUnsafeMutableBufferPointer { window in
-            contrast.withUnsafeMutableBufferPointer { c in
-            significance.withUnsafeMutableBufferPointer { z in
-                for i in 0..<count { work[i] = Float(pixels[i]) }
-                BoxFilter.mean(UnsafeBufferPointer(work), width: width, height: height, radius: 1, into: s, scratch: window)
+        // Two film-sized planes of 4 bytes a pixel, allocated uninitialised (every kernel writes
+        // all of its output): S (then the large scale's window means, then the candidate and
+        // outline masks, a byte a pixel) and the label image, which until labelling holds the
+        // skin distances and then the small scale's window means. The search region and the
+        // candidates are a bit a pixel (`RowBits`); contrast and significance are kept only at
+        // the candidates (`Candidates`).
+        let s = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        let region = RowBits(width: width, height: height)
+        defer {
+            s.deallocate()
+            region.words.deallocate()
+        }
+        var found: Segmentation?
+        let labels = [Int32](unsafeUninitializedCapacity: count) { labelBuffer, initialised in
+            film.pixels.withUnsafeBufferPointer { pixels in
+                BoxFilter.mean3x3(pixels, width: width, height: height, into: s)
                 let sView = UnsafeBufferPointer(s)
                 let noise = NoiseMap(smoothed: sView, width: width, height: height, cellSize: scales.cellSize)
                 let anatomy = AnatomyMap(pixels: pixels, width: width, height: height, maximumValue: film.maximumValue,
                                          noise: noise, scales: scales, parameters: parameters)
-                for (surround, ridges) in [(scales.smallSurround, true), (scales.largeSurround, false)] {
-                    BoxFilter.mean(sView, width: width, height: height, radius: surround.radius, into: window, scratch: work)
-                    for measure in ridges ? [Measure.blob, .ridge] : [.blob] {
-                        localContrast(s: sView, means: UnsafeBufferPointer(window), width: width, height: height,
-                                      distance: surround.distance, measure: measure, into: work)
-                        let clutter = clutterSigma(UnsafeBufferPointer(work), width: width, height: height, anatomy: anatomy)
-                        fold(UnsafeBufferPointer(work), clutter: clutter, noise: noise, width: width, height: height,
-                             contrast: c, significance: z)
-                    }
+                clock.lap(.background)
+                SearchRegion.distances(smoothed: sView, width: width, height: height, anatomy: anatomy,
+                                       scales: scales, parameters: parameters, into: labelBuffer)
+                SearchRegion.region(distances: UnsafeBufferPointer(labelBuffer), width: width, height: height,
+                                    anatomy: anatomy, scales: scales, parameters: parameters, into: region)
+                clock.lap(.threshold)
+                let candidates = labelBuffer.withMemoryRebound(to: Float.self) { smallMeans -> Candidates in
+                    let small = scales.smallSurround, large = scales.largeSurround
+                    BoxFilter.mean(sView, width: width, height: height, radius: small.radius, into: smallMeans)
+                    // The large scale's means replace S in its own plane; S is recomputed from the
+                    // samples, a row at a time, where it is still needed.
+                    BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: s)
+                    clock.lap(.background)
+                    let smallView = UnsafeBufferPointer(smallMeans), largeView = sView
+                    let smallBlob = clutterSigma(pixels: pixels, means: smallView, width: width, height: height,
+                                                 distance: small.distance, measure: .blob, anatomy: anatomy)
+                    let smallRidge = clutterSigma(pixels: pixels, means: smallView, width: width, height: height,
+                                                  distance: small.distance, measure: .ridge, anatomy: anatomy)
+                    let largeBlob = clutterSigma(pixels: pixels, means: largeView, width: width, height: height,
+                                                 distance: large.distance, measure: .blob, anatomy: anatomy)
+                    return Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
+                                           smallDistance: small.distance, largeDistance: large.distance,
+                                           clutter: (smallBlob, smallRidge, largeBlob), noise: noise,
+                                           grow: Float(parameters.growSigmas), region: region)
                 }
-                let region = SearchRegion.make(smoothed: sView, width: width, height: height, anatomy: anatomy,
-                                               scales: scales, parameters: parameters)
-                return segment(pixels: pixels, contrast: UnsafeBufferPointer(c), significance: UnsafeBufferPointer(z),
-                               region: region, width: width, height: height, noise: noise, anatomy: anatomy,
-                               scales: scales, parameters: parameters)
-            }}}}}
+                // S's plane is free again: its bytes become the candidate mask for labelling.
+                let maskBytes = UnsafeMutableRawBufferPointer(s).bindMemory(to: UInt8.self)
+                let mask = UnsafeMutableBufferPointer(rebasing: maskBytes[0..<count])
+                nonisolated(unsafe) let maskPlane = mask
+                ParallelBands.run(height, minimumBand: 16) { rows in
+                    for y in rows { region.unpack(row: y, width: width, into: maskPlane.baseAddress! + y * width) }
+                }
+                clock.lap(.threshold)
+                found = segment(pixels: pixels, candidates: candidates, mask: mask, labels: labelBuffer,
+                                width: width, height: height, noise: noise, anatomy: anatomy, scales: scales,
+                                parameters: parameters, clock: &clock)
+            }
+            initialised = count
         }
+        let result = found!
+        return DetectionResult(
+            deposits: result.deposits, labels: LabelImage(width: width, height: height, labels: labels),
+            body: result.body, noiseSigma: result.noiseSigma, stageSeconds: clock.stages)
+    }
+
+    /// What `segment` returns besides the label image it writes.
+    struct Segmentation {
+        var deposits: [Deposit]
+        var body: BodyMap
+        var noiseSigma: Double
     }
 
     /// Robust σ of one scale's contrast over the searchable soft tissue: 1.4826 × the median
@@ -65,42 +106,45 @@ public enum DepositDetector {
     ///
     /// At the small scale this is about the pixel noise; at the large scale it is the anatomy's
     /// own texture (fat and muscle layers, vessels), which a large nodule must stand out from.
-    static func clutterSigma(_ contrast: UnsafeBufferPointer<Float>, width: Int, height: Int, anatomy: AnatomyMap) -> Float {
-        var samples: [Float] = []
-        samples.reserveCapacity(width * height / 9 + 1)
+    /// The contrast is computed here at the samples only, so that the full-film pass can fold
+    /// every measure into contrast and significance as it goes, without a plane per measure.
+    static func clutterSigma(pixels: UnsafeBufferPointer<UInt16>, means: UnsafeBufferPointer<Float>, width: Int, height: Int,
+                             distance d: Int, measure: Measure, anatomy: AnatomyMap) -> Float {
         let cell = anatomy.cellSize
-        for y in stride(from: 1, to: height, by: 3) {
-            let cellRow = (y / cell) * anatomy.columns
-            for x in stride(from: 1, to: width, by: 3) where anatomy.searchable[cellRow + x / cell] != 0 {
-                samples.append(contrast[y * width + x])
-            }
+        let geometry = ContrastGeometry(width: width, height: height, distance: d)
+        var samples = [Float](repeating: 0, count: ((width + 1) / 3 + 1) * ((height + 1) / 3 + 1))
+        var n = 0
+        let sRow = UnsafeMutablePointer<Float>.allocate(capacity: width)
+        let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+        defer {
+            sRow.deallocate()
+            columnSums.deallocate()
         }
-        guard samples.count >= 16 else { return 0 }
-        let median = NoiseMap.median(&samples, count: samples.count)
-        for i in samples.indices { samples[i] = abs(samples[i] - median) }
-        return 1.4826 * NoiseMap.median(&samples, count: samples.count)
-    }
-
-    /// contrast = max(contrast, c); significance = max(significance, c / max(local noise σ, clutter σ)).
-    static func fold(_ scaleContrast: UnsafeBufferPointer<Float>, clutter: Float, noise: NoiseMap, width: Int, height: Int,
-                     contrast: UnsafeMutableBufferPointer<Float>, significance: UnsafeMutableBufferPointer<Float>) {
-        nonisolated(unsafe) let scaleContrast = scaleContrast, contrast = contrast, significance = significance
-        let cell = noise.cellSize, columns = noise.columns
-        noise.sigma.withUnsafeBufferPointer { sigma in
-            nonisolated(unsafe) let sigma = sigma
-            ParallelBands.run(height, minimumBand: 16) { rows in
-                for y in rows {
-                    let row = y * width, cellRow = (y / cell) * columns
-                    for x in 0..<width {
-                        let i = row + x, value = scaleContrast[i]
-                        contrast[i] = max(contrast[i], value)
-                        significance[i] = max(significance[i], value / max(sigma[cellRow + x / cell], clutter))
+        anatomy.searchable.withUnsafeBufferPointer { searchable in
+            samples.withUnsafeMutableBufferPointer { out in
+                for y in stride(from: 1, to: height, by: 3) {
+                    let cellRow = (y / cell) * anatomy.columns
+                    let rows = geometry.rows(y)
+                    BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: sRow)
+                    for x in stride(from: 1, to: width, by: 3) where searchable[cellRow + x / cell] != 0 {
+                        let (blob, ridge) = geometry.surround(means, rows: rows, x: x)
+                        out[n] = sRow[x] - (measure == .blob ? blob : ridge)
+                        n += 1
                     }
                 }
             }
         }
+        guard n >= 16 else { return 0 }
+        return samples.withUnsafeMutableBufferPointer { buffer in
+            let samples = UnsafeMutableBufferPointer(rebasing: buffer[0..<n])
+            let median = NoiseMap.median(samples)
+            for i in 0..<n { samples[i] = abs(samples[i] - median) }
+            return 1.4826 * NoiseMap.median(samples)
+        }
     }
 
+    /// What the local contrast responds to (`Candidates.scan` folds them; `clutterSigma` samples them).
+    ///
     /// Blob: c = min over four axes (0°, 90°, ±45°) of s − ½·(window ahead + window behind).
     /// Ridge: c = max over the axes of min(s − window ahead, s − window behind).
     ///
@@ -111,8 +155,7 @@ public enum DepositDetector {
     /// alternatives: the maximum of the single windows (safe on curved profiles but it loses
     /// deposits on slopes: sensitivity 0.54), the axis of least difference (more false
     /// positives) and a quadratic fit from windows at d and 2d (far windows land on bone).
-    /// Window positions are clamped to the film.
-    /// What the local contrast responds to.
+    /// Window positions are clamped to the film (`ContrastGeometry`).
     enum Measure {
         /// Brighter than the mean of the two windows on every axis: compact deposits.
         case blob
@@ -123,64 +166,34 @@ public enum DepositDetector {
         case ridge
     }
 
-    static func localContrast(s: UnsafeBufferPointer<Float>, means: UnsafeBufferPointer<Float>,
-                              width: Int, height: Int, distance d: Int, measure: Measure,
-                              into c: UnsafeMutableBufferPointer<Float>) {
-        nonisolated(unsafe) let s = s, means = means, c = c
-        let diagonal = max(1, Int((Double(d) / 2.0.squareRoot()).rounded()))
-        ParallelBands.run(height, minimumBand: 16) { rows in
-            for y in rows {
-                let row = y * width
-                let above = max(0, y - d) * width, below = min(height - 1, y + d) * width
-                let aboveDiagonal = max(0, y - diagonal) * width, belowDiagonal = min(height - 1, y + diagonal) * width
-                for x in 0..<width {
-                    let left = max(0, x - d), right = min(width - 1, x + d)
-                    let leftDiagonal = max(0, x - diagonal), rightDiagonal = min(width - 1, x + diagonal)
-                    let l = means[row + left], r = means[row + right]
-                    let u = means[above + x], b = means[below + x]
-                    let fa = means[aboveDiagonal + leftDiagonal], fb = means[belowDiagonal + rightDiagonal]
-                    let ra = means[aboveDiagonal + rightDiagonal], rb = means[belowDiagonal + leftDiagonal]
-                    let surround: Float
-                    switch measure {
-                    case .blob: surround = 0.5 * max(max(l + r, u + b), max(fa + fb, ra + rb))
-                    case .ridge: surround = min(min(max(l, r), max(u, b)), min(max(fa, fb), max(ra, rb)))
-                    }
-                    let i = row + x
-                    c[i] = s[i] - surround
+    /// Hysteresis, outlines and measures. `mask` holds the candidates on entry and the outlines
+    /// after; `labels` receives the final deposit ids.
+    static func segment(pixels: UnsafeBufferPointer<UInt16>, candidates: Candidates, mask: UnsafeMutableBufferPointer<UInt8>,
+                        labels l: UnsafeMutableBufferPointer<Int32>, width: Int, height: Int,
+                        noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
+                        parameters: DetectionParameters, clock: inout DetectionClock) -> Segmentation {
+        let count = width * height, cell = scales.cellSize
+        let seed = Float(parameters.seedSigmas)
+        nonisolated(unsafe) let l = l
+
+        return candidates.index.withUnsafeBufferPointer { index in
+        candidates.contrast.withUnsafeBufferPointer { c in
+        candidates.significance.withUnsafeBufferPointer { z in
+        var peaks = PeakContrast(index: index, contrast: c, significance: z)
+        _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
+        // Outline of every seeded component: only candidates can be in one.
+        let fraction = Float(parameters.outlineFraction)
+        peaks.peak.withUnsafeBufferPointer { peak in
+            peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
+                for k in 0..<index.count {
+                    let i = index[k], id = Int(l[i])
+                    mask[i] = id != 0 && peakSNR[id] >= seed && c[k] >= fraction * peak[id] ? 1 : 0
                 }
             }
         }
-    }
-
-    static func segment(pixels: UnsafeBufferPointer<UInt16>, contrast c: UnsafeBufferPointer<Float>,
-                        significance z: UnsafeBufferPointer<Float>, region: [UInt8], width: Int, height: Int,
-                        noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
-                        parameters: DetectionParameters) -> DetectionResult {
-        let count = width * height, cell = scales.cellSize, columns = noise.columns
-        let grow = Float(parameters.growSigmas), seed = Float(parameters.seedSigmas)
-
-        // Hysteresis candidates inside the search region.
-        var mask = [UInt8](repeating: 0, count: count)
-        for i in 0..<count where region[i] != 0 && z[i] > grow { mask[i] = 1 }
-        var labels = [Int32](repeating: 0, count: count)
-        var peaks = PeakContrast(contrast: c, significance: z)
-        _ = mask.withUnsafeBufferPointer { m in
-            labels.withUnsafeMutableBufferPointer { l in
-                ConnectedComponents.label(mask: m, width: width, height: height, labels: l, statistics: &peaks)
-            }
-        }
-        // Outline of every seeded component.
-        let fraction = Float(parameters.outlineFraction)
-        for i in 0..<count {
-            let id = Int(labels[i])
-            mask[i] = id != 0 && peaks.peakSNR[id] >= seed && c[i] >= fraction * peaks.peak[id] ? 1 : 0
-        }
-        var measures = DepositMeasures(pixels: pixels, contrast: c, significance: z)
-        let found = mask.withUnsafeBufferPointer { m in
-            labels.withUnsafeMutableBufferPointer { l in
-                ConnectedComponents.label(mask: m, width: width, height: height, labels: l, statistics: &measures)
-            }
-        }
+        clock.lap(.label)
+        var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z)
+        let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
 
         // Keep deposits of plausible size; renumber the survivors 1…n in the same order.
         var newID = [Int32](repeating: 0, count: found + 1)
@@ -198,15 +211,34 @@ public enum DepositDetector {
                 contrast: measures.sumContrast[id] / n, peakSNR: meanSNR))
             newID[id] = Int32(deposits.count)
         }
-        for i in 0..<count where labels[i] != 0 { labels[i] = newID[Int(labels[i])] }
+        newID.withUnsafeBufferPointer { newID in
+            nonisolated(unsafe) let newID = newID
+            ParallelBands.run(count, minimumBand: 1 << 16) { pixels in
+                for i in pixels where l[i] != 0 { l[i] = newID[Int(l[i])] }
+            }
+        }
 
         var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
         let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : NoiseMap.median(&bodySigmas, count: bodySigmas.count)
-        return DetectionResult(
+        clock.lap(.measure)
+        return Segmentation(
             deposits: deposits,
-            labels: LabelImage(width: width, height: height, labels: labels),
             body: BodyMap(cellSize: cell, columns: anatomy.columns, rows: anatomy.rows, cells: anatomy.body, bone: anatomy.bone),
             noiseSigma: Double(filmSigma))
+        }}}
+    }
+}
+
+/// Walks the candidate list alongside a labelling pass: the pass visits pixels in raster order
+/// and the candidates are in raster order, so the candidate of each visited pixel is found by
+/// moving a cursor forward (every labelled pixel is a candidate).
+struct CandidateCursor {
+    let index: UnsafeBufferPointer<Int>
+    var k = 0
+    @inline(__always)
+    mutating func seek(_ i: Int) -> Int {
+        while index[k] < i { k += 1 }
+        return k
     }
 }
 
@@ -214,10 +246,12 @@ public enum DepositDetector {
 struct PeakContrast: ComponentStatistics {
     let contrast: UnsafeBufferPointer<Float>
     let significance: UnsafeBufferPointer<Float>
+    var cursor: CandidateCursor
     var peak: [Float] = []
     var peakSNR: [Float] = []
 
-    init(contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>) {
+    init(index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>) {
+        cursor = CandidateCursor(index: index)
         self.contrast = contrast
         self.significance = significance
     }
@@ -226,8 +260,9 @@ struct PeakContrast: ComponentStatistics {
         peakSNR = [Float](repeating: 0, count: count + 1)
     }
     mutating func add(label: Int, x: Int, y: Int, index: Int) {
-        peak[label] = max(peak[label], contrast[index])
-        peakSNR[label] = max(peakSNR[label], significance[index])
+        let k = cursor.seek(index)
+        peak[label] = max(peak[label], contrast[k])
+        peakSNR[label] = max(peakSNR[label], significance[k])
     }
 }
 
@@ -236,14 +271,17 @@ struct DepositMeasures: ComponentStatistics {
     let pixels: UnsafeBufferPointer<UInt16>
     let contrast: UnsafeBufferPointer<Float>
     let significance: UnsafeBufferPointer<Float>
+    var cursor: CandidateCursor
     var area: [Int] = []
     var minX: [Int] = [], minY: [Int] = [], maxX: [Int] = [], maxY: [Int] = []
     var sumX: [Double] = [], sumY: [Double] = [], sumValue: [Double] = [], sumContrast: [Double] = []
     var peakValue: [UInt16] = []
     var peakSNR: [Double] = []
 
-    init(pixels: UnsafeBufferPointer<UInt16>, contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>) {
+    init(pixels: UnsafeBufferPointer<UInt16>, index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>,
+         significance: UnsafeBufferPointer<Float>) {
         self.pixels = pixels
+        cursor = CandidateCursor(index: index)
         self.contrast = contrast
         self.significance = significance
     }
@@ -257,14 +295,15 @@ struct DepositMeasures: ComponentStatistics {
         peakSNR = [Double](repeating: 0, count: n)
     }
     mutating func add(label: Int, x: Int, y: Int, index: Int) {
+        let k = cursor.seek(index)
         area[label] += 1
         minX[label] = min(minX[label], x); maxX[label] = max(maxX[label], x)
         minY[label] = min(minY[label], y); maxY[label] = max(maxY[label], y)
         sumX[label] += Double(x); sumY[label] += Double(y)
         sumValue[label] += Double(pixels[index])
-        sumContrast[label] += Double(contrast[index])
+        sumContrast[label] += Double(contrast[k])
         peakValue[label] = max(peakValue[label], pixels[index])
-        peakSNR[label] = max(peakSNR[label], Double(significance[index]))
+        peakSNR[label] = max(peakSNR[label], Double(significance[k]))
     }
     func box(_ id: Int) -> PixelBox {
         PixelBox(x: minX[id], y: minY[id], width: maxX[id] - minX[id] + 1, height: maxY[id] - minY[id] + 1)

@@ -7,21 +7,43 @@
 /// pixel: body pixels are those of body cells (and their neighbours) brighter than the skin
 /// level (`AnatomyMap.skinLevel`), and a chamfer distance transform (3–4 weights, exact to a few % ) from the air gives
 /// each pixel its distance to the skin.
+///
+/// Memory: the distances go into a caller's plane (the label image, before labelling) and the
+/// region into a caller's bit mask (`RowBits`), so no film-sized allocation happens here.
 enum SearchRegion {
-    static func make(smoothed s: UnsafeBufferPointer<Float>, width: Int, height: Int, anatomy: AnatomyMap,
-                     scales: PixelScales, parameters: DetectionParameters) -> [UInt8] {
-        let cell = anatomy.cellSize, columns = anatomy.columns, rows = anatomy.rows
+    /// A margin wider than the film leaves nothing whatever its size; bounding it keeps the
+    /// capped distances (and the +3/+4 steps) far from Int32's limit.
+    static func margin(_ parameters: DetectionParameters, scales: PixelScales, width: Int, height: Int) -> Int {
+        min(2 * (width + height) + 1, max(1, Int((parameters.skinMarginMM / scales.spacingMM).rounded())))
+    }
+
+    /// Chamfer distance to the skin (thirds of a pixel, capped a little above the margin).
+    static func distances(smoothed s: UnsafeBufferPointer<Float>, width: Int, height: Int, anatomy: AnatomyMap,
+                          scales: PixelScales, parameters: DetectionParameters, into distance: UnsafeMutableBufferPointer<Int32>) {
+        precondition(distance.count >= width * height)
+        let cell = anatomy.cellSize, columns = anatomy.columns
         // Body cells grown by one cell, so the pixel test decides the exact skin line.
         var nearBody = anatomy.body
-        AnatomyMap.dilate(&nearBody, columns: columns, rows: rows, by: 1)
-        let margin = max(1, Int((parameters.skinMarginMM / scales.spacingMM).rounded()))
+        AnatomyMap.dilate(&nearBody, columns: columns, rows: anatomy.rows, by: 1)
+        let margin = margin(parameters, scales: scales, width: width, height: height)
         let cap = Int32(3 * (margin + 1))
+        let skinLevel = anatomy.skinLevel
         // Chamfer distance (in thirds of a pixel) from the nearest air pixel, capped.
-        var distance = [Int32](repeating: cap, count: width * height)
-        for y in 0..<height {
-            let cellRow = (y / cell) * columns, row = y * width
-            for x in 0..<width where nearBody[cellRow + x / cell] == 0 || s[row + x] <= anatomy.skinLevel {
-                distance[row + x] = 0
+        nonisolated(unsafe) let distance = distance
+        nearBody.withUnsafeBufferPointer { nearBody in
+            nonisolated(unsafe) let nearBody = nearBody
+            ParallelBands.run(height, minimumBand: 16) { rows in
+            for y in rows {
+                let cellRow = (y / cell) * columns, row = y * width
+                for cx in 0..<columns {
+                    let x0 = cx * cell, x1 = min(width, x0 + cell)
+                    if nearBody[cellRow + cx] == 0 {
+                        for x in x0..<x1 { distance[row + x] = 0 }
+                    } else {
+                        for x in x0..<x1 { distance[row + x] = s[row + x] <= skinLevel ? 0 : cap }
+                    }
+                }
+            }
             }
         }
         for y in 0..<height {
@@ -29,12 +51,12 @@ enum SearchRegion {
             for x in 0..<width {
                 var d = distance[row + x]
                 guard d > 0 else { continue }
-                if x > 0 { d = min(d, distance[row + x - 1] + 3) }
+                if x > 0 { d = min(d, distance[row + x - 1] &+ 3) }
                 if y > 0 {
                     let up = row - width + x
-                    d = min(d, distance[up] + 3)
-                    if x > 0 { d = min(d, distance[up - 1] + 4) }
-                    if x + 1 < width { d = min(d, distance[up + 1] + 4) }
+                    d = min(d, distance[up] &+ 3)
+                    if x > 0 { d = min(d, distance[up - 1] &+ 4) }
+                    if x + 1 < width { d = min(d, distance[up + 1] &+ 4) }
                 }
                 distance[row + x] = d
             }
@@ -44,27 +66,46 @@ enum SearchRegion {
             for x in stride(from: width - 1, through: 0, by: -1) {
                 var d = distance[row + x]
                 guard d > 0 else { continue }
-                if x + 1 < width { d = min(d, distance[row + x + 1] + 3) }
+                if x + 1 < width { d = min(d, distance[row + x + 1] &+ 3) }
                 if y + 1 < height {
                     let down = row + width + x
-                    d = min(d, distance[down] + 3)
-                    if x + 1 < width { d = min(d, distance[down + 1] + 4) }
-                    if x > 0 { d = min(d, distance[down - 1] + 4) }
+                    d = min(d, distance[down] &+ 3)
+                    if x + 1 < width { d = min(d, distance[down + 1] &+ 4) }
+                    if x > 0 { d = min(d, distance[down - 1] &+ 4) }
                 }
                 distance[row + x] = d
             }
         }
-        // Away from the skin, bone (cells) and the film's border.
+    }
+
+    /// Set where deposits are searched: body cells, not bone, the margin away from the skin and
+    /// clear of the film's border by the small scale's window distance.
+    static func region(distances distance: UnsafeBufferPointer<Int32>, width: Int, height: Int, anatomy: AnatomyMap,
+                       scales: PixelScales, parameters: DetectionParameters, into region: RowBits) {
+        precondition(distance.count >= width * height)
+        let cell = anatomy.cellSize, columns = anatomy.columns
+        let margin = margin(parameters, scales: scales, width: width, height: height)
         let border = scales.smallSurround.distance
-        var region = [UInt8](repeating: 0, count: width * height)
         let needed = Int32(3 * margin)
-        for y in border..<max(border, height - border) {
-            let cellRow = (y / cell) * columns, row = y * width
-            for x in border..<max(border, width - border) {
-                let k = cellRow + x / cell
-                if anatomy.body[k] != 0 && anatomy.bone[k] == 0 && distance[row + x] >= needed { region[row + x] = 1 }
+        anatomy.body.withUnsafeBufferPointer { body in
+            anatomy.bone.withUnsafeBufferPointer { bone in
+                nonisolated(unsafe) let body = body, bone = bone
+                ParallelBands.run(height, minimumBand: 16) { rows in
+                    let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, width))
+                    defer { bytes.deallocate() }
+                    for y in rows {
+                        let cellRow = (y / cell) * columns, row = y * width
+                        for x in 0..<width { bytes[x] = 0 }
+                        if y >= border && y < height - border {
+                            for x in border..<max(border, width - border) {
+                                let k = cellRow + x / cell
+                                if body[k] != 0 && bone[k] == 0 && distance[row + x] >= needed { bytes[x] = 1 }
+                            }
+                        }
+                        region.pack(row: y, width: width, from: bytes)
+                    }
+                }
             }
         }
-        return region
     }
 }

@@ -36,7 +36,8 @@ public struct FilmAnalyzer: Sendable {
         }
         clock.lap("decode")
         let found = DepositDetector.detect(film, parameters: detection)
-        clock.lap("detect")
+        // The detector's own stages (background, threshold, label, measure) replace one "detect" lap.
+        clock.record(found.stageSeconds)
         let spacingMM = film.spacing.map(\.mean) ?? detection.assumedSpacingMM
         let assessment = distribution.assess(found, spacingMM: spacingMM)
         clock.lap("classify")
@@ -55,5 +56,11 @@ public struct StageClock: Sendable {
         let now = DispatchTime.now().uptimeNanoseconds
         laps.append((stage, Double(now - last) / 1e9))
         last = now
+    }
+    /// Appends stages timed elsewhere (the detector's) and restarts the lap from now, so the
+    /// next lap does not count them again.
+    public mutating func record(_ stages: [(stage: String, seconds: Double)]) {
+        laps.append(contentsOf: stages)
+        last = DispatchTime.now().uptimeNanoseconds
     }
 }

@@ -87,3 +87,25 @@ final class DepositDetectorTests: XCTestCase {
         XCTAssertTrue(DepositDetector.detect(film).deposits.isEmpty)
     }
 }
+
+/// Results must not depend on how the kernels are split over threads: the detector run with one
+/// band per kernel (serial) and with the default bands gives the same deposits, label image,
+/// body map and noise σ, bit for bit.
+final class DeterminismTests: XCTestCase {
+    func testOneBandAndManyBandsGiveIdenticalResults() {
+        for seed: UInt64 in [3, 8] {
+            let film = DepositDetectorTests.film(seed: seed)
+            let serial = ParallelBands.$maximumBands.withValue(1) { DepositDetector.detect(film) }
+            let banded = ParallelBands.$maximumBands.withValue(32) { DepositDetector.detect(film) }
+            let odd = ParallelBands.$maximumBands.withValue(3) { DepositDetector.detect(film) }
+            XCTAssertFalse(serial.deposits.isEmpty)
+            for other in [banded, odd] {
+                XCTAssertEqual(serial.deposits, other.deposits, "seed \(seed)")
+                XCTAssertEqual(serial.labels.labels, other.labels.labels, "seed \(seed)")
+                XCTAssertEqual(serial.body.cells, other.body.cells)
+                XCTAssertEqual(serial.body.bone, other.body.bone)
+                XCTAssertEqual(serial.noiseSigma.bitPattern, other.noiseSigma.bitPattern)
+            }
+        }
+    }
+}

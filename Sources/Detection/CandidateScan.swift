@@ -1,0 +1,136 @@
+import Dispatch
+
+/// The hysteresis candidates, in raster order: pixels of the search region whose folded
+/// significance exceeds `growSigmas`, with their folded contrast and significance.
+///
+/// Everything downstream (peaks, outlines, measures) reads contrast and significance only at
+/// these pixels, so they are kept here instead of in two film-sized planes: on the phantoms a few
+/// per cent of the pixels, 16 bytes each.
+struct Candidates {
+    var index: [Int] = []
+    var contrast: [Float] = []
+    var significance: [Float] = []
+
+    /// One pass over the film, row bands in parallel: the local contrast of both scales (blob and
+    /// ridge at the small scale, blob at the large), folded in this order into contrast = max and
+    /// significance = max of contrast / max(local noise σ, the measure's clutter σ), exactly as
+    /// `DepositDetector` documents; a region bit stays set only for a candidate.
+    ///
+    /// The interior of a row (no window column leaves the film at either scale) runs eight pixels
+    /// at a time; the borders take the clamped path, which gives the same bits. Bands append to
+    /// their own lists, concatenated in band order, so the lists are in raster order whatever
+    /// the thread count.
+    static func scan(pixels: UnsafeBufferPointer<UInt16>, smallMeans: UnsafeBufferPointer<Float>, largeMeans: UnsafeBufferPointer<Float>,
+                     width: Int, height: Int, smallDistance: Int, largeDistance: Int,
+                     clutter: (smallBlob: Float, smallRidge: Float, largeBlob: Float), noise: NoiseMap, grow: Float,
+                     region bits: RowBits) -> Candidates {
+        nonisolated(unsafe) let pixels = pixels, smallMeans = smallMeans, largeMeans = largeMeans
+        let small = ContrastGeometry(width: width, height: height, distance: smallDistance)
+        let large = ContrastGeometry(width: width, height: height, distance: largeDistance)
+        let cell = noise.cellSize, columns = noise.columns
+        let reach = max(small.distance, large.distance)
+        let interior = min(width, reach)..<max(min(width, reach), width - reach)
+        let lock = DispatchSemaphore(value: 1)
+        nonisolated(unsafe) var bands: [Int: Candidates] = [:]
+        noise.sigma.withUnsafeBufferPointer { sigma in
+            nonisolated(unsafe) let sigma = sigma
+            ParallelBands.run(height, minimumBand: 16) { rows in
+                var found = Candidates()
+                // Per row: the three divisors, and S (recomputed from the samples: its plane now
+                // holds the large scale's means).
+                let divisors = UnsafeMutableBufferPointer<Float>.allocate(capacity: 4 * width)
+                let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+                // The row's region as bytes (1 = searched), turned into the candidate bytes.
+                let region = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: width + 8)
+                defer {
+                    divisors.deallocate()
+                    columnSums.deallocate()
+                    region.deallocate()
+                }
+                let s = UnsafeMutableBufferPointer(rebasing: divisors[(3 * width)..<(4 * width)])
+                let smallBlobDivisor = UnsafeMutableBufferPointer(rebasing: divisors[0..<width])
+                let smallRidgeDivisor = UnsafeMutableBufferPointer(rebasing: divisors[width..<(2 * width)])
+                let largeBlobDivisor = UnsafeMutableBufferPointer(rebasing: divisors[(2 * width)..<(3 * width)])
+                for y in rows {
+                    let row = y * width, cellRow = (y / cell) * columns
+                    for cx in 0..<columns {
+                        let sigmaHere = sigma[cellRow + cx]
+                        let a = max(sigmaHere, clutter.smallBlob), b = max(sigmaHere, clutter.smallRidge)
+                        let c = max(sigmaHere, clutter.largeBlob)
+                        for x in (cx * cell)..<min(width, (cx + 1) * cell) {
+                            smallBlobDivisor[x] = a
+                            smallRidgeDivisor[x] = b
+                            largeBlobDivisor[x] = c
+                        }
+                    }
+                    BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: s.baseAddress!)
+                    bits.unpack(row: y, width: width, into: region.baseAddress!)
+                    let smallRows = small.rows(y), largeRows = large.rows(y)
+                    @inline(__always) func clamped(_ x: Int) {
+                        let i = row + x, value = s[x]
+                        let near = small.surround(smallMeans, rows: smallRows, x: x)
+                        let far = large.surround(largeMeans, rows: largeRows, x: x).blob
+                        let blob = value - near.blob, ridge = value - near.ridge, farBlob = value - far
+                        let contrast = max(max(blob, ridge), farBlob)
+                        let significance = max(max(blob / smallBlobDivisor[x], ridge / smallRidgeDivisor[x]), farBlob / largeBlobDivisor[x])
+                        let candidate = region[x] != 0 && significance > grow
+                        region[x] = candidate ? 1 : 0
+                        if candidate { found.append(i, contrast, significance) }
+                    }
+                    for x in 0..<interior.lowerBound { clamped(x) }
+                    let vectorEnd = interior.lowerBound + (interior.count / 8) * 8
+                    let regionBase = UnsafeMutableRawPointer(region.baseAddress!)
+                    let threshold = SIMD8<Float>(repeating: grow)
+                    var x = interior.lowerBound
+                    while x < vectorEnd {
+                        let i = row + x
+                        let value = Lanes.load(s, x)
+                        let near = small.interiorSurround8(smallMeans, rows: smallRows, x: x)
+                        let far = large.interiorSurround8(largeMeans, rows: largeRows, x: x).blob
+                        let blob = value - near.blob, ridge = value - near.ridge, farBlob = value - far
+                        let contrast = Lanes.max(Lanes.max(blob, ridge), farBlob)
+                        let significance = Lanes.max(
+                            Lanes.max(blob / Lanes.load(smallBlobDivisor, x), ridge / Lanes.load(smallRidgeDivisor, x)),
+                            farBlob / Lanes.load(largeBlobDivisor, x))
+                        // Most of a film is outside the region or below the threshold: eight region
+                        // bytes are tested as one word, and lanes are looked at one by one only
+                        // when something is there.
+                        if regionBase.loadUnaligned(fromByteOffset: x, as: UInt64.self) != 0 {
+                            let above = significance .> threshold
+                            if any(above) {
+                                for lane in 0..<8 {
+                                    let candidate = region[x + lane] != 0 && above[lane]
+                                    region[x + lane] = candidate ? 1 : 0
+                                    if candidate { found.append(i + lane, contrast[lane], significance[lane]) }
+                                }
+                            } else {
+                                regionBase.storeBytes(of: UInt64(0), toByteOffset: x, as: UInt64.self)
+                            }
+                        }
+                        x += 8
+                    }
+                    for x in vectorEnd..<width { clamped(x) }
+                    bits.pack(row: y, width: width, from: region.baseAddress!)
+                }
+                lock.wait()
+                bands[rows.lowerBound] = found
+                lock.signal()
+            }
+        }
+        var all = Candidates()
+        for start in bands.keys.sorted() {
+            let band = bands[start]!
+            all.index += band.index
+            all.contrast += band.contrast
+            all.significance += band.significance
+        }
+        return all
+    }
+
+    @inline(__always)
+    mutating func append(_ i: Int, _ c: Float, _ z: Float) {
+        index.append(i)
+        contrast.append(c)
+        significance.append(z)
+    }
+}

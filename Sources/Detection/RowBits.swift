@@ -1,0 +1,33 @@
+/// A film-sized mask stored one bit a pixel, each row starting on its own 64-bit word, so that
+/// row bands can write their rows concurrently without sharing a word. An 8th of a byte plane:
+/// the search region and the candidates live here while the film-sized planes hold box means.
+struct RowBits {
+    let words: UnsafeMutableBufferPointer<UInt64>
+    let wordsPerRow: Int
+
+    /// Allocates a zeroed mask; the caller deallocates `words`.
+    init(width: Int, height: Int) {
+        wordsPerRow = (width + 63) / 64
+        words = .allocate(capacity: max(1, wordsPerRow * height))
+        words.initialize(repeating: 0)
+    }
+
+    /// Row `y` as bytes (0 or 1) into `out`.
+    @inline(__always)
+    func unpack(row y: Int, width: Int, into out: UnsafeMutablePointer<UInt8>) {
+        let base = y * wordsPerRow
+        for x in 0..<width { out[x] = UInt8(truncatingIfNeeded: words[base + x >> 6] >> UInt64(x & 63)) & 1 }
+    }
+
+    /// Bytes (non-zero = set) of row `y` into the row's bits.
+    @inline(__always)
+    func pack(row y: Int, width: Int, from bytes: UnsafePointer<UInt8>) {
+        let base = y * wordsPerRow
+        for w in 0..<wordsPerRow {
+            var word: UInt64 = 0
+            let x0 = w * 64
+            for b in 0..<min(64, width - x0) where bytes[x0 + b] != 0 { word |= 1 << UInt64(b) }
+            words[base + w] = word
+        }
+    }
+}

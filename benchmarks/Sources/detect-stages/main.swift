@@ -1,0 +1,53 @@
+import BenchSupport
+import Foundation
+
+/// Plain-number measurements for `benchmarks/run` and `peers/compare.py` (JSON on stdout).
+///
+///     detect-stages films  [--sides 1024,2048,3000,4096]              paths of the films (made once)
+///     detect-stages stages [--sides …] [--repeat N]                  median ms per stage, DICOM and PNG
+///     detect-stages batch  [--side 3000] [--count 8] [--jobs 1]      films per second
+let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String) -> String? {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+    return arguments[i + 1]
+}
+let sides = option("--sides").map { $0.split(separator: ",").compactMap { Int($0) } } ?? BenchFilms.sides
+
+func emit(_ object: Any) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+do {
+    switch arguments.first {
+    case "films":
+        for side in sides {
+            let paths = try BenchFilms.ensure(side: side)
+            emit(["side": side, "dicom": paths.dicom, "png": paths.png])
+        }
+    case "stages":
+        let repeats = option("--repeat").flatMap(Int.init) ?? 5
+        for side in sides {
+            let paths = try BenchFilms.ensure(side: side)
+            for (format, path) in [("dicom", paths.dicom), ("png", paths.png)] {
+                let medians = try StageTimer.medians(path: path, repeats: repeats)
+                emit(["side": side, "format": format, "ms": medians.mapValues { ($0 * 1e5).rounded() / 100 }])
+            }
+        }
+    case "batch":
+        let side = option("--side").flatMap(Int.init) ?? 3000
+        let count = option("--count").flatMap(Int.init) ?? 8
+        let jobs = option("--jobs").flatMap(Int.init) ?? 1
+        let paths = try BenchFilms.ensure(side: side)
+        // Alternate DICOM and PNG, as a mixed archive folder would.
+        let films = (0..<count).map { $0 % 2 == 0 ? paths.dicom : paths.png }
+        let rate = StageTimer.throughput(paths: films, jobs: jobs)
+        emit(["side": side, "count": count, "jobs": jobs, "films_per_s": (rate * 1000).rounded() / 1000])
+    default:
+        FileHandle.standardError.write(Data("usage: detect-stages films|stages|batch [--sides a,b] [--repeat N] [--side S --count N --jobs J]\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("detect-stages: \(error)\n".utf8))
+    exit(1)
+}
