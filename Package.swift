@@ -53,6 +53,17 @@ let package = Package(
             ]
         ),
 
+        // libFuzzer targets (scripts/fuzz): libFuzzer's driver under -DFUZZ_DRIVER, a replayer of
+        // files otherwise. Not part of the `detect` product.
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzDICOM", dependencies: ["FuzzSupport", "DICOM", "Radiography"], path: "Fuzz/FuzzDICOM"),
+        .executableTarget(name: "FuzzImage", dependencies: ["FuzzSupport", "ImageIO", "Radiography"], path: "Fuzz/FuzzImage"),
+        .executableTarget(
+            name: "FuzzPipeline",
+            dependencies: ["FuzzSupport", "FilmAnalysis", "Detection", "Classification", "Reporting", "Radiography"],
+            path: "Fuzz/FuzzPipeline"
+        ),
+
         .testTarget(
             name: "ImageIOTests", dependencies: ["ImageIO", "Radiography"],
             exclude: ["make_fixtures.py", "make_jpeg_fixtures.py"], resources: [.copy("Fixtures")]
