@@ -78,6 +78,13 @@ let package = Package(
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "ImageIO", "DICOM", "Radiography"]),
         // The distribution classifier on phantoms (typical and hard scenarios) through the real detector.
         .testTarget(name: "DistributionValidationTests", dependencies: ["Phantom", "Detection", "Classification", "Radiography"]),
+        // Hostile input: truncations, byte changes, lying lengths and sizes, cut and corrupted
+        // codec streams, limits, fuzzer regressions, atomic writes (issue 7).
+        .testTarget(
+            name: "MalformedInputTests",
+            dependencies: ["DICOM", "ImageIO", "FilmAnalysis", "Detection", "Classification", "Reporting", "Radiography"],
+            exclude: ["Regressions"]
+        ),
         // Runs the built `detect` executable on sample-images/ and scores it against the truth.
         .testTarget(name: "EndToEndTests", dependencies: ["detect"]),
     ]

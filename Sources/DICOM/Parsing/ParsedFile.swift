@@ -22,7 +22,7 @@ struct ParsedFile {
 
     init(_ original: [UInt8], limits: DecodeLimits) throws {
         guard original.count <= limits.maxFileBytes else {
-            throw FilmError("DICOM: file is \(original.count) bytes, over the limit of \(limits.maxFileBytes) bytes")
+            throw FilmError("DICOM: file is \(original.count) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
         }
         let header = try Part10Header.read(original, limits: limits)
         syntax = header.transferSyntax
