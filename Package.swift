@@ -57,6 +57,17 @@ let package = Package(
             exclude: ["README.md"]
         ),
 
+        // libFuzzer targets (scripts/fuzz): libFuzzer's driver under -DFUZZ_DRIVER, a replayer of
+        // files otherwise. Not part of the `detect` product.
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzDICOM", dependencies: ["FuzzSupport", "DICOM", "Radiography"], path: "Fuzz/FuzzDICOM"),
+        .executableTarget(name: "FuzzImage", dependencies: ["FuzzSupport", "ImageIO", "Radiography"], path: "Fuzz/FuzzImage"),
+        .executableTarget(
+            name: "FuzzPipeline",
+            dependencies: ["FuzzSupport", "FilmAnalysis", "Detection", "Classification", "Reporting", "Radiography"],
+            path: "Fuzz/FuzzPipeline"
+        ),
+
         .testTarget(
             name: "ImageIOTests", dependencies: ["ImageIO", "Radiography"],
             exclude: ["make_fixtures.py", "make_jpeg_fixtures.py"], resources: [.copy("Fixtures")]
@@ -72,6 +83,13 @@ let package = Package(
         // The distribution classifier on phantoms (typical and hard scenarios) through the real detector.
         .testTarget(name: "DistributionValidationTests", dependencies: ["Phantom", "Detection", "Classification", "Radiography"]),
         .testTarget(name: "FilmAnalysisTests", dependencies: ["FilmAnalysis", "Reporting", "Radiography"]),
+        // Hostile input: truncations, byte changes, lying lengths and sizes, cut and corrupted
+        // codec streams, limits, fuzzer regressions, atomic writes (issue 7).
+        .testTarget(
+            name: "MalformedInputTests",
+            dependencies: ["DICOM", "ImageIO", "FilmAnalysis", "Detection", "Classification", "Reporting", "Radiography"],
+            exclude: ["Regressions"]
+        ),
         // Runs the built `detect` executable on sample-images/ and scores it against the truth.
         .testTarget(name: "EndToEndTests", dependencies: ["detect"]),
     ]

@@ -14,7 +14,7 @@ public enum JPEGDecoder {
     public static func decode(_ bytes: [UInt8], limits: DecodeLimits = .standard) throws -> Radiograph {
         guard !bytes.isEmpty else { throw FilmError(codec: "JPEG", "file is empty") }
         guard bytes.count <= limits.maxFileBytes else {
-            throw FilmError(codec: "JPEG", "file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes) bytes")
+            throw FilmError(codec: "JPEG", "file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
         }
         return try bytes.withUnsafeBufferPointer { buffer in
             var header = ccodecs_jpeg_header()

@@ -19,7 +19,7 @@ public enum PNGDecoder {
     public static func decode(_ bytes: [UInt8], limits: DecodeLimits = .standard) throws -> Radiograph {
         guard !bytes.isEmpty else { throw FilmError(codec: "PNG", "file is empty") }
         guard bytes.count <= limits.maxFileBytes else {
-            throw FilmError(codec: "PNG", "file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes) bytes")
+            throw FilmError(codec: "PNG", "file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
         }
         return try bytes.withUnsafeBufferPointer { buffer in
             var header = ccodecs_png_header()
@@ -34,6 +34,7 @@ public enum PNGDecoder {
             let width = Int(header.width)
             let height = Int(header.height)
             try checkLimits(limits, width: width, height: height, codec: "PNG")
+            try checkCompressedSize(bytes.count, header: header)
 
             var status: Int32 = 0
             let pixels = [UInt16](unsafeUninitializedCapacity: width * height) { samples, initialized in
@@ -51,6 +52,26 @@ public enum PNGDecoder {
             }
             return Radiograph(width: width, height: height, pixels: pixels, bitsStored: bitsStored,
                               spacing: spacing, spacingSource: .pngPhysicalUnits, format: .png)
+        }
+    }
+
+    /// Deflate expands at most 1032:1 (a 258-byte match in two bits), and the image data holds
+    /// at least `width × height × bits per pixel` bits whatever the filtering or interlacing, so
+    /// a file smaller than that over 1032 cannot be complete. Refusing it here, before the
+    /// samples are allocated, keeps a 100-byte file that claims 7000 × 7000 pixels from costing
+    /// 100 MB (the pixel limit alone would allow it).
+    static func checkCompressedSize(_ fileBytes: Int, header: ccodecs_png_header) throws {
+        let channels: Int
+        switch Int(header.color_type) {
+        case Int(CCODECS_PNG_RGB): channels = 3
+        case Int(CCODECS_PNG_GRAY_ALPHA): channels = 2
+        case Int(CCODECS_PNG_RGB_ALPHA): channels = 4
+        default: channels = 1
+        }
+        // width × height ≤ maxPixels was checked, and bits per pixel ≤ 64: no overflow.
+        let pixelBytes = Int(header.width) * Int(header.height) * Int(header.bit_depth) * channels / 8
+        guard fileBytes >= pixelBytes / 1032 else {
+            throw FilmError(codec: "PNG", "the file is \(fileBytes) bytes, too small to hold \(header.width)×\(header.height) pixels (at least \(pixelBytes / 1032) bytes even at deflate's maximum compression): it is truncated or its header lies")
         }
     }
 }

@@ -31,7 +31,7 @@ int ccodecs_inflate_raw(const uint8_t *bytes, size_t count, size_t max_output,
         }
         if (out->count == out->capacity) {
             if (out->count >= max_output) {
-                ccodecs_set_message(error, "the deflated data set inflates to more than %zu bytes, the file size limit", max_output);
+                ccodecs_set_message(error, "the deflated data set inflates to more than %zu bytes, over the file size limit (raise it with --max-file-bytes)", max_output);
                 goto fail;
             }
             /* Grow by doubling, but never past the cap, so the cap bounds the allocation too. */
@@ -49,7 +49,7 @@ int ccodecs_inflate_raw(const uint8_t *bytes, size_t count, size_t max_output,
         if (room > max_output - out->count) room = max_output - out->count;
         if (room > (1u << 30)) room = 1u << 30;
         if (room == 0) {
-            ccodecs_set_message(error, "the deflated data set inflates to more than %zu bytes, the file size limit", max_output);
+            ccodecs_set_message(error, "the deflated data set inflates to more than %zu bytes, over the file size limit (raise it with --max-file-bytes)", max_output);
             goto fail;
         }
         stream.next_out = out->bytes + out->count;

@@ -8,17 +8,29 @@ import Radiography
 /// refused (PS3.5 7.1.1 requires even ones), and undefined length is accepted only where
 /// PS3.5 allows it: sequences (SQ, and UN holding a sequence), items, and encapsulated
 /// pixel data. In implicit VR an unknown tag with undefined length can only be a sequence.
+///
+/// Bounded by `DecodeLimits`: sequences nested deeper than `maxSequenceDepth` are refused (a
+/// hostile file must not exhaust the stack of this recursive walk), and so is a file with more
+/// than `maxElements` element, item and fragment headers in all.
 struct DataSetReader {
-    /// Sequences deeper than this are refused: real files nest a handful of levels, and a
-    /// hostile file must not be able to exhaust the stack.
-    static let maxDepth = 32
-
     private var cursor: ByteCursor
     let explicitVR: Bool
+    let limits: DecodeLimits
+    /// Element, item and delimiter headers read so far, at every depth.
+    private(set) var elementCount = 0
 
-    init(_ bytes: [UInt8], offset: Int, explicitVR: Bool, bigEndian: Bool = false) {
+    init(_ bytes: [UInt8], offset: Int, explicitVR: Bool, bigEndian: Bool = false, limits: DecodeLimits) {
         cursor = ByteCursor(bytes, offset: offset, bigEndian: bigEndian)
         self.explicitVR = explicitVR
+        self.limits = limits
+    }
+
+    /// Counts one more header against `maxElements`.
+    private mutating func countElement(at offset: Int) throws {
+        elementCount += 1
+        guard elementCount <= limits.maxElements else {
+            throw FilmError("DICOM: more than \(limits.maxElements) data elements (at byte \(offset)), over the limit (raise it with --max-elements)")
+        }
     }
 
     var offset: Int { cursor.offset }
@@ -62,6 +74,7 @@ struct DataSetReader {
 
     private mutating func readHeader(explicit: Bool) throws -> Header {
         let start = cursor.offset
+        try countElement(at: start)
         try cursor.require(8, for: "the header of an element")
         let tag = Tag(try cursor.readUInt16(for: "a tag"), try cursor.readUInt16(for: "a tag"))
         var vr: VR?
@@ -124,8 +137,8 @@ struct DataSetReader {
     /// Skips the items of an undefined-length sequence up to and including its Sequence
     /// Delimitation Item; returns the offset where the delimiter starts.
     private mutating func skipSequence(owner: Tag, explicit: Bool, depth: Int) throws -> Int {
-        guard depth <= Self.maxDepth else {
-            throw FilmError("DICOM: sequences nested more than \(Self.maxDepth) deep (at \(owner), byte \(cursor.offset))")
+        guard depth <= limits.maxSequenceDepth else {
+            throw FilmError("DICOM: sequences nested more than \(limits.maxSequenceDepth) deep (at \(owner), byte \(cursor.offset)), over the limit (raise it with --max-sequence-depth)")
         }
         while true {
             let itemStart = cursor.offset
@@ -188,6 +201,7 @@ struct DataSetReader {
     /// Items and delimiters are a tag and a 32-bit length in every transfer syntax.
     private mutating func readItemHeader(in owner: Tag) throws -> Header {
         let start = cursor.offset
+        try countElement(at: start)
         try cursor.require(8, for: "an item header of \(owner)")
         let tag = Tag(try cursor.readUInt16(for: "a tag"), try cursor.readUInt16(for: "a tag"))
         let raw = try cursor.readUInt32(for: "an item length")

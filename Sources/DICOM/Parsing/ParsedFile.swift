@@ -22,9 +22,9 @@ struct ParsedFile {
 
     init(_ original: [UInt8], limits: DecodeLimits) throws {
         guard original.count <= limits.maxFileBytes else {
-            throw FilmError("DICOM: file is \(original.count) bytes, over the limit of \(limits.maxFileBytes) bytes")
+            throw FilmError("DICOM: file is \(original.count) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
         }
-        let header = try Part10Header.read(original)
+        let header = try Part10Header.read(original, limits: limits)
         syntax = header.transferSyntax
         syntaxIsStated = header.isStated
         if syntax.isDeflated {
@@ -43,7 +43,8 @@ struct ParsedFile {
             implicitDespiteSyntax = false
         }
         var reader = DataSetReader(bytes, offset: header.dataSetOffset,
-                                   explicitVR: syntax.vrEncoding == .explicit && !implicitDespiteSyntax, bigEndian: bigEndian)
+                                   explicitVR: syntax.vrEncoding == .explicit && !implicitDespiteSyntax, bigEndian: bigEndian,
+                                   limits: limits)
         let elements = try reader.readElements(keep: Self.keptTags, stopAfter: .pixelData)
         dataSet = DataSet(bytes: bytes, elements: elements, bigEndian: bigEndian)
     }

@@ -15,7 +15,7 @@ struct Part10Header {
 
     private static let dicm: [UInt8] = Array("DICM".utf8)
 
-    static func read(_ bytes: [UInt8]) throws -> Part10Header {
+    static func read(_ bytes: [UInt8], limits: DecodeLimits) throws -> Part10Header {
         let metaOffset: Int?
         if bytes.count >= 132, Array(bytes[128..<132]) == dicm {
             metaOffset = 132
@@ -29,7 +29,7 @@ struct Part10Header {
         guard let metaOffset else {
             return Part10Header(dataSetOffset: 0, transferSyntax: try infer(bytes, at: 0, afterMeta: false), isStated: false)
         }
-        var reader = DataSetReader(bytes, offset: metaOffset, explicitVR: true)
+        var reader = DataSetReader(bytes, offset: metaOffset, explicitVR: true, limits: limits)
         let meta = try reader.readElements(keep: [.transferSyntaxUID], stopBefore: { $0.group != 0x0002 })
         let start = reader.offset
         guard start > metaOffset else {

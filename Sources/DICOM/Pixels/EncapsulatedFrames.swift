@@ -36,7 +36,9 @@ enum EncapsulatedFrames {
 
         if !table.isEmpty {
             // Offsets are measured from the first byte of the first fragment's item header.
-            guard table.count == 4 * frames else {
+            // Compared by division: `frames` comes from Number of Frames, and 4 × a lying
+            // count overflows.
+            guard table.count % 4 == 0, table.count / 4 == frames else {
                 throw FilmError("DICOM: Basic Offset Table has \(table.count / 4) entries for \(frames) frames")
             }
             let origin = fragmentStarts[0]

@@ -12,6 +12,13 @@ import Radiography
 /// checked; a stream that ends early is an error, never a read past the end.
 enum JPEGLosslessDecoder {
     static func decode(_ data: [UInt8], rows: Int, columns: Int, components: Int) throws -> [UInt16] {
+        // Every sample costs at least one Huffman code bit, so a codestream shorter than one bit
+        // per sample cannot hold the frame: refused before the planes are allocated, so a header
+        // claiming a large film with a few bytes of data costs nothing.
+        let samples = rows * columns * components  // ≤ 3 × DecodeLimits.maxPixels
+        guard data.count >= samples / 8 else {
+            throw fail("the frame's \(data.count) bytes cannot hold \(columns)×\(rows)×\(components) samples (at least one bit each)")
+        }
         var planes = [UInt16](repeating: 0, count: rows * columns * components)
         try data.withUnsafeBufferPointer { src in
             try planes.withUnsafeMutableBufferPointer { out in
@@ -160,6 +167,11 @@ enum JPEGLosslessDecoder {
         var frameComponents: [Component] = []
         var precision = 0
         var restartInterval = 0
+        /// Huffman tables defined so far. Each costs a 128 KB lookup built from 17 bytes of
+        /// input, so a stream of thousands of DHT segments would take seconds: real streams
+        /// define one to four.
+        var tablesDefined = 0
+        static let maxTablesDefined = 32
 
         init(src: UnsafeBufferPointer<UInt8>, rows: Int, columns: Int, components: Int, out: UnsafeMutableBufferPointer<UInt16>) {
             self.src = src
@@ -239,6 +251,10 @@ enum JPEGLosslessDecoder {
         private mutating func readHuffmanTables(_ s: Range<Int>) throws {
             var p = s.lowerBound
             while p < s.upperBound {
+                tablesDefined += 1
+                guard tablesDefined <= Self.maxTablesDefined else {
+                    throw fail("more than \(Self.maxTablesDefined) Huffman tables defined in one frame")
+                }
                 let kind = src[p] >> 4, id = Int(src[p] & 0x0F)
                 guard kind == 0, id < 4 else { throw fail("Huffman table class \(kind) id \(id) is not a lossless (DC) table") }
                 guard p + 17 <= s.upperBound else { throw fail("DHT segment ends inside a table") }
@@ -256,6 +272,9 @@ enum JPEGLosslessDecoder {
             guard s.count >= 1 else { throw fail("SOS segment is empty") }
             let n = Int(src[s.lowerBound])
             guard n >= 1, s.count == 1 + 2 * n + 3 else { throw fail("SOS segment length does not match its \(n) components") }
+            guard n <= frameComponents.count else {
+                throw fail("scan has \(n) components, the frame \(frameComponents.count)")
+            }
             var planes: [Int] = [], huffman: [HuffmanTable] = []
             for k in 0..<n {
                 let id = src[s.lowerBound + 1 + 2 * k]
@@ -264,6 +283,7 @@ enum JPEGLosslessDecoder {
                 }
                 let t = Int(src[s.lowerBound + 2 + 2 * k] >> 4)
                 guard t < 4, let table = tables[t] else { throw fail("scan uses Huffman table \(t), which was not defined") }
+                guard !planes.contains(plane) else { throw fail("scan names component \(id) twice") }
                 planes.append(plane)
                 huffman.append(table)
             }

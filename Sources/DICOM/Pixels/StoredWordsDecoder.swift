@@ -79,9 +79,11 @@ enum StoredWordsDecoder {
         let value = element.value
         let (frameBits, o1) = stored.multipliedReportingOverflow(by: m.bitsAllocated)
         let (allBits, o2) = frameBits.multipliedReportingOverflow(by: m.numberOfFrames)
-        guard !o1, !o2, (allBits + 7) / 8 <= value.count else {
+        // Bytes needed, rounded up without `allBits + 7`, which overflows for a lying frame count.
+        let allBytes = allBits / 8 + (allBits % 8 == 0 ? 0 : 1)
+        guard !o1, !o2, allBytes <= value.count else {
             let frames = m.numberOfFrames == 1 ? "" : " × \(m.numberOfFrames) frames"
-            throw FilmError("DICOM: Pixel Data holds \(value.count) bytes but \(m.columns)×\(m.rows) pixels\(frames) × \(m.samplesPerPixel) samples × \(m.bitsAllocated) bits need \(o1 || o2 ? "more" : String((allBits + 7) / 8))")
+            throw FilmError("DICOM: Pixel Data holds \(value.count) bytes but \(m.columns)×\(m.rows) pixels\(frames) × \(m.samplesPerPixel) samples × \(m.bitsAllocated) bits need \(o1 || o2 ? "more" : String(allBytes))")
         }
         // 8-bit (and 1-bit) data in an OW element of a big-endian file is byte-swapped in pairs.
         let swapPairs = bigEndian && element.vr == .OW

@@ -1,0 +1,35 @@
+import FuzzSupport
+import ImageIO
+import Radiography
+
+/// libFuzzer target for the PNG and JPEG paths: sniffing, the libpng/libjpeg decoders behind
+/// the C shim, and the header-only `ImageInfo` parser. libpng and libjpeg are not instrumented,
+/// so coverage guides only our own code around them; AddressSanitizer still sees every write
+/// they make into our buffers.
+///
+/// Checked besides "no crash": a decoded film is consistent with its size, and when both the
+/// decoder and `ImageInfo` accept a file they agree on its width and height.
+@main
+enum FuzzImage {
+    static let limits = DecodeLimits(maxPixels: 1 << 18, maxFileBytes: 1 << 22)
+
+    static func main() {
+        FuzzEntry.run { bytes in
+            let info = try? ImageInfo.read(bytes)
+            let film: Radiograph?
+            switch FormatSniffer.format(of: bytes) {
+            case .png?: film = try? PNGDecoder.decode(bytes, limits: limits)
+            case .jpeg?: film = try? JPEGDecoder.decode(bytes, limits: limits)
+            default: film = nil
+            }
+            guard let film else { return }
+            precondition(film.pixels.count == film.width * film.height)
+            let maximum = UInt16(film.maximumValue)
+            precondition(film.pixels.allSatisfy { $0 <= maximum }, "sample above bitsStored")
+            if let info {
+                precondition(info.width == film.width && info.height == film.height,
+                             "ImageInfo says \(info.width)×\(info.height), the decoder \(film.width)×\(film.height)")
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import DICOM
+import FilmAnalysis
+import Foundation
+import ImageIO
+import Radiography
+import XCTest
+
+/// The valid files the malformed corpus is made from: small films written by the project's own
+/// encoders, and the fixtures other toolkits wrote for the DICOM and ImageIO tests (read from
+/// those targets' folders, not copied).
+enum Corpus {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static func fixture(_ relativePath: String, file: StaticString = #filePath, line: UInt = #line) throws -> [UInt8] {
+        let url = root.appendingPathComponent(relativePath)
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: url.path), "missing \(relativePath)", file: file, line: line)
+        return [UInt8](data)
+    }
+
+    static func dicomFixture(_ name: String) throws -> [UInt8] { try fixture("Tests/DICOMTests/Fixtures/" + name) }
+    static func imageFixture(_ name: String) throws -> [UInt8] { try fixture("Tests/ImageIOTests/Fixtures/" + name) }
+
+    /// A ramp, so that every sample differs and a wrong decode shows.
+    static func ramp(width: Int, height: Int, maximum: Int) -> [UInt16] {
+        (0..<(width * height)).map { UInt16(($0 * 37 + 11) % (maximum + 1)) }
+    }
+
+    static func dicom(width: Int = 8, height: Int = 6, syntax: DICOMFilm.Syntax = .explicitLittle,
+                      photometric: DICOMFilm.Photometric = .monochrome2) -> [UInt8] {
+        DICOMEncoder.encode(DICOMFilm(width: width, height: height, storedValues: ramp(width: width, height: height, maximum: 4095), bitsStored: 12,
+                                      photometric: photometric, syntax: syntax, pixelSpacing: PixelSpacing(isotropic: 0.1)))
+    }
+
+    static func png(width: Int = 8, height: Int = 6, bitDepth: Int = 8) throws -> [UInt8] {
+        try PNGEncoder.encode(gray: ramp(width: width, height: height, maximum: (1 << bitDepth) - 1),
+                              width: width, height: height, bitDepth: bitDepth, spacing: PixelSpacing(isotropic: 0.2))
+    }
+
+    static func jpeg(width: Int = 16, height: Int = 16) throws -> [UInt8] {
+        try JPEGEncoder.encode(gray: ramp(width: width, height: height, maximum: 255).map { UInt8($0) },
+                               width: width, height: height, quality: 90)
+    }
+
+    /// One of every kind the readers take, small enough to be cut at every byte.
+    static func validFiles() throws -> [(name: String, bytes: [UInt8])] {
+        [
+            ("explicit LE 16-bit", dicom()),
+            ("implicit LE MONOCHROME1", dicom(syntax: .implicitLittle, photometric: .monochrome1)),
+            ("big endian", try dicomFixture("big_endian.dcm")),
+            ("deflated", try dicomFixture("deflated.dcm")),
+            ("private sequences", try dicomFixture("private_sequence_explicit.dcm")),
+            ("RLE 16-bit", try dicomFixture("rle_16bit.dcm")),
+            ("RLE RGB", try dicomFixture("rle_rgb.dcm")),
+            ("JPEG Lossless SV1", try dicomFixture("dcmtk_jpegll_sv1_16bit.dcm")),
+            ("JPEG Lossless restarts", try dicomFixture("py_jpegll_restart_sv1_16bit.dcm")),
+            ("JPEG Baseline in DICOM", try dicomFixture("dcmtk_jpegbase_gray.dcm")),
+            ("PNG gray 8", try png()),
+            ("PNG gray 16", try png(bitDepth: 16)),
+            ("PNG palette Adam7", try imageFixture("palette4_adam7.png")),
+            ("PNG RGB", try imageFixture("rgb8.png")),
+            ("JPEG gray", try jpeg()),
+            ("JPEG progressive colour", try imageFixture("color_progressive.jpg")),
+        ]
+    }
+}
+
+/// Every reader a file goes through in `detect`, with the time each call takes bounded.
+enum Readers {
+    /// Small enough that no case may legitimately take long or allocate much.
+    static let limits = DecodeLimits(maxPixels: 1 << 20, maxFileBytes: 1 << 24)
+    /// A generous bound for one decode of a tiny file in a debug build on a busy machine.
+    static let secondsPerCase = 2.0
+
+    /// The film `FilmLoader.decode` makes of the bytes, or the FilmError it throws; also runs the
+    /// header readers (DICOMHeader, stored values, ImageInfo) for their crashes. Any other error
+    /// type, or a call slower than `secondsPerCase`, fails the test.
+    static func read(_ bytes: [UInt8], _ what: @autoclosure () -> String,
+                     file: StaticString = #filePath, line: UInt = #line) -> Result<Radiograph, FilmError> {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            XCTAssertLessThan(seconds, secondsPerCase, "\(what()) took \(seconds) s", file: file, line: line)
+        }
+        switch FormatSniffer.format(of: bytes) {
+        case .dicom?:
+            _ = try? DICOMHeader.read(bytes, limits: limits)
+            if let stored = try? DICOMDecoder.storedValues(bytes, limits: limits) {
+                XCTAssertEqual(stored.bytes.count, stored.count * stored.sampleType.byteCount, what(), file: file, line: line)
+            }
+        case .png?, .jpeg?:
+            _ = try? ImageInfo.read(bytes)
+        case nil:
+            break
+        }
+        do {
+            let film = try FilmLoader.decode(bytes, limits: limits)
+            XCTAssertEqual(film.pixels.count, film.width * film.height, what(), file: file, line: line)
+            XCTAssertLessThanOrEqual(film.width * film.height, limits.maxPixels, what(), file: file, line: line)
+            XCTAssertTrue(film.pixels.allSatisfy { Int($0) <= film.maximumValue }, "\(what()): sample above bitsStored", file: file, line: line)
+            return .success(film)
+        } catch let error as FilmError {
+            XCTAssertFalse(error.message.isEmpty, what(), file: file, line: line)
+            return .failure(error)
+        } catch {
+            XCTFail("\(what()): not a FilmError: \(error)", file: file, line: line)
+            return .failure(FilmError("\(error)"))
+        }
+    }
+
+    /// The message of the FilmError the bytes must give.
+    static func error(_ bytes: [UInt8], _ what: @autoclosure () -> String, limits: DecodeLimits = limits,
+                      file: StaticString = #filePath, line: UInt = #line) -> String {
+        do {
+            let film = try FilmLoader.decode(bytes, limits: limits)
+            XCTFail("\(what()): decoded as \(film.width)×\(film.height) instead of failing", file: file, line: line)
+            return ""
+        } catch let error as FilmError {
+            return error.message
+        } catch {
+            XCTFail("\(what()): not a FilmError: \(error)", file: file, line: line)
+            return ""
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    mutating func put16(_ v: UInt16, at i: Int) {
+        self[i] = UInt8(v & 0xFF); self[i + 1] = UInt8(v >> 8)
+    }
+    mutating func put32(_ v: UInt32, at i: Int) {
+        for k in 0..<4 { self[i + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(k))) }
+    }
+    mutating func putBE32(_ v: UInt32, at i: Int) {
+        for k in 0..<4 { self[i + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(3 - k))) }
+    }
+    func le32(at i: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(self[i + $1]) << (8 * UInt32($1)) } }
+    func be32(at i: Int) -> UInt32 { (0..<4).reduce(0) { $0 << 8 | UInt32(self[i + $1]) } }
+
+    /// First index of `pattern` at or after `start`.
+    func find(_ pattern: [UInt8], from start: Int = 0) -> Int? {
+        guard count >= pattern.count, start <= count - pattern.count else { return nil }
+        for i in start...(count - pattern.count) where self[i] == pattern[0] && Array(self[i..<(i + pattern.count)]) == pattern {
+            return i
+        }
+        return nil
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
