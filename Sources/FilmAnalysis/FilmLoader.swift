@@ -24,30 +24,10 @@ public enum FilmLoader {
         }
     }
 
-    /// The whole file, after checking that it is a regular file no larger than the limit.
+    /// The whole file: a regular file only (not a device, FIFO or socket), no larger than the
+    /// limit, not growing while read (`FilmFileReader`).
     public static func readBytes(path: String, limits: DecodeLimits) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FilmError("no such file")
-        }
-        guard !isDirectory.boolValue else { throw FilmError("is a folder, not a film") }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= limits.maxFileBytes else {
-            throw FilmError("file is \(size) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FilmError("cannot be opened for reading") }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.readToEnd() ?? Data()
-            guard data.count <= limits.maxFileBytes else {
-                throw FilmError("file is over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
-            }
-            return [UInt8](data)
-        } catch let error as FilmError {
-            throw error
-        } catch {
-            throw FilmError("read failed: \(error.localizedDescription)")
-        }
+        try FilmFileReader.read(path: path, limits: limits)
     }
 
     static func hexPrefix(_ bytes: [UInt8]) -> String {

@@ -47,11 +47,7 @@ struct Analyze: ParsableCommand {
     @Option(help: "Frame of a multi-frame DICOM film to analyse (1-based).")
     var frame: Int = 1
 
-    @Option(help: "Largest film accepted, in pixels.")
-    var maxPixels: Int = DecodeLimits.standard.maxPixels
-
-    @Option(help: "Largest file read, in bytes.")
-    var maxFileBytes: Int = DecodeLimits.standard.maxFileBytes
+    @OptionGroup var limitOptions: LimitOptions
 
     @Option(name: .shortAndLong, help: "Films analysed at once (default: the number of cores).")
     var jobs: Int?
@@ -102,7 +98,6 @@ struct Analyze: ParsableCommand {
             throw ValidationError("--pixel-spacing takes a positive number of mm, or row,column (got '\(pixelSpacing)')")
         }
         if frame < 1 { throw ValidationError("--frame counts from 1") }
-        if maxPixels < 1 || maxFileBytes < 1 { throw ValidationError("limits must be positive") }
         if inputs.isEmpty && selection.fromList == nil { throw ValidationError("give films or folders to analyse (or --from-list FILE)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout takes a positive number of seconds") }
@@ -195,7 +190,7 @@ struct Analyze: ParsableCommand {
 
         // 3. Analyse, in parallel, and write each film as its turn comes.
         var analyzer = FilmAnalyzer()
-        analyzer.limits = DecodeLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes)
+        analyzer.limits = limitOptions.limits
         analyzer.frame = frame
         analyzer.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
         let keepTimings = timings

@@ -33,11 +33,7 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "PNG only: write the stored values as 16-bit grayscale instead of a display image.")
     var raw = false
 
-    @Option(help: "Largest film accepted, in pixels.")
-    var maxPixels: Int = DecodeLimits.standard.maxPixels
-
-    @Option(help: "Largest file read, in bytes.")
-    var maxFileBytes: Int = DecodeLimits.standard.maxFileBytes
+    @OptionGroup var limitOptions: LimitOptions
 
     enum Kind { case npy, png }
 
@@ -53,11 +49,10 @@ struct ConvertCommand: ParsableCommand {
         guard let kind else { throw ValidationError("OUT must end in .npy or .png (got '\(out)')") }
         if raw && kind != .png { throw ValidationError("--raw applies to .png output only") }
         if frame < 1 { throw ValidationError("--frame counts from 1") }
-        if maxPixels < 1 || maxFileBytes < 1 { throw ValidationError("limits must be positive") }
     }
 
     func run() throws {
-        let limits = DecodeLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes)
+        let limits = limitOptions.limits
         let output: [UInt8]
         do {
             let bytes = try FilmLoader.readBytes(path: file, limits: limits)

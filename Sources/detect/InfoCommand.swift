@@ -25,13 +25,12 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
-    @Option(help: "Largest file read, in bytes.")
-    var maxFileBytes: Int = DecodeLimits.standard.maxFileBytes
+    @OptionGroup var limitOptions: LimitOptions
 
     func run() throws {
         let fields: [(String, InfoValue)]
         do {
-            let limits = DecodeLimits(maxFileBytes: maxFileBytes)
+            let limits = limitOptions.limits
             let bytes = try FilmLoader.readBytes(path: file, limits: limits)
             switch FormatSniffer.format(of: bytes) {
             case .dicom?: fields = Self.fields(try DICOMHeader.read(bytes, limits: limits))
