@@ -69,3 +69,9 @@ struct JSONObjectText {
                        digits[Int(value >> 4 & 0xF)], digits[Int(value & 0xF)]])
     }
 }
+
+extension ReportWriter {
+    /// `value` as a JSON string literal, escaped as every report writer does it, for the other
+    /// commands that print JSON (`detect info --json`).
+    public static func jsonString(_ value: String) -> String { JSONObjectText.quoted(value) }
+}

@@ -4,6 +4,7 @@ import FilmAnalysis
 import Foundation
 import ImageIO
 import Radiography
+import Reporting
 
 /// `detect info FILE [--json]`: what a film's header says, without decoding its pixels.
 ///
@@ -109,7 +110,7 @@ enum InfoValue {
 
     var json: String {
         switch self {
-        case .text(let s): return Self.quote(s)
+        case .text(let s): return ReportWriter.jsonString(s)
         case .int(let v): return String(v)
         case .number(let v): return Self.number(v)
         case .numbers(let vs): return "[" + vs.map(Self.number).joined(separator: ", ") + "]"
@@ -126,29 +127,11 @@ enum InfoValue {
     }
 
     static func jsonObject(_ fields: [(String, InfoValue)]) -> String {
-        "{" + fields.map { "\(quote($0.0)): \($0.1.json)" }.joined(separator: ", ") + "}"
+        "{" + fields.map { "\(ReportWriter.jsonString($0.0)): \($0.1.json)" }.joined(separator: ", ") + "}"
     }
 
     /// Shortest text that reads back as the same Double (Swift's description), always valid JSON.
     private static func number(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
-    }
-
-    private static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
