@@ -4,7 +4,9 @@ import XCTest
 /// Runs `detect` for the batch tests: with an environment of our choosing (Slurm and Kubernetes
 /// variables), or in the background so that a test can kill it part way.
 enum BatchProcess {
-    static func start(_ arguments: [String], environment: [String: String] = [:], in folder: URL) throws -> Process {
+    /// `detect` with these arguments in `folder`, with the scheduler variables of this
+    /// environment removed and `environment` added.
+    static func configured(_ arguments: [String], environment: [String: String], in folder: URL) -> Process {
         let process = Process()
         process.executableURL = DetectProcess.executable
         process.arguments = arguments
@@ -15,6 +17,11 @@ enum BatchProcess {
         }
         env.merge(environment) { $1 }
         process.environment = env
+        return process
+    }
+
+    static func start(_ arguments: [String], environment: [String: String] = [:], in folder: URL) throws -> Process {
+        let process = configured(arguments, environment: environment, in: folder)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -24,16 +31,7 @@ enum BatchProcess {
     /// Runs to the end in `folder`, returning the exit status and standard error.
     static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil,
                     in folder: URL) throws -> (status: Int32, stderr: String, stdout: String) {
-        let process = Process()
-        process.executableURL = DetectProcess.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var env = ProcessInfo.processInfo.environment
-        for key in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX"] {
-            env[key] = nil
-        }
-        env.merge(environment) { $1 }
-        process.environment = env
+        let process = configured(arguments, environment: environment, in: folder)
         // Captured in files outside `folder`, which the batch may be walking.
         let scratch = FileManager.default.temporaryDirectory
         let errorFile = scratch.appendingPathComponent("detect-stderr-\(UUID().uuidString)")
