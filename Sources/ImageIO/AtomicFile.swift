@@ -74,26 +74,11 @@ public enum AtomicFile {
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = systemWrite(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw failure("cannot write the file")
-                }
-                offset += written
-            }
+        do {
+            try FileDescriptorWriter.writeAll(bytes, to: descriptor)
+        } catch {
+            throw failure("cannot write the file")
         }
-    }
-
-    /// `write(2)`, named apart from `AtomicFile.write`.
-    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(descriptor, bytes, count)
-        #else
-        Darwin.write(descriptor, bytes, count)
-        #endif
     }
 
     /// Makes the rename itself durable. Best effort: some file systems refuse fsync on folders.

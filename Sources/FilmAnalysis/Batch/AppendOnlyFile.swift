@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ImageIO
 import Radiography
 
 /// A results file that grows by whole records: each record (a JSON line, a CSV row, a film's
@@ -33,31 +34,11 @@ public final class AppendOnlyFile: @unchecked Sendable {
     }
 
     public func append(_ text: String) throws {
-        var bytes = Array(text.utf8)
-        guard !bytes.isEmpty else { return }
-        try bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = systemWrite(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw FilmError("cannot write: \(String(cString: strerror(errno)))")
-                }
-                offset += written
-            }
-        }
+        try FileDescriptorWriter.writeAll(Array(text.utf8), to: descriptor)
     }
 
     /// Best effort: the standard output may be a pipe, which has nothing to sync.
     public func sync() {
         _ = fsync(descriptor)
-    }
-
-    private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(descriptor, bytes, count)
-        #else
-        Darwin.write(descriptor, bytes, count)
-        #endif
     }
 }
