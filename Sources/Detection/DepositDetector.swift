@@ -1,3 +1,4 @@
+import Dispatch
 import Radiography
 
 /// Finds radio-opaque deposits in the soft tissue of a film.
@@ -63,15 +64,11 @@ public enum DepositDetector {
                     BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: s)
                     clock.lap(.background)
                     let smallView = UnsafeBufferPointer(smallMeans), largeView = sView
-                    let smallBlob = clutterSigma(pixels: pixels, means: smallView, width: width, height: height,
-                                                 distance: small.distance, measure: .blob, anatomy: anatomy)
-                    let smallRidge = clutterSigma(pixels: pixels, means: smallView, width: width, height: height,
-                                                  distance: small.distance, measure: .ridge, anatomy: anatomy)
-                    let largeBlob = clutterSigma(pixels: pixels, means: largeView, width: width, height: height,
-                                                 distance: large.distance, measure: .blob, anatomy: anatomy)
+                    let clutter = clutterSigmas(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
+                                                smallDistance: small.distance, largeDistance: large.distance, anatomy: anatomy)
                     return Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
                                            smallDistance: small.distance, largeDistance: large.distance,
-                                           clutter: (smallBlob, smallRidge, largeBlob), noise: noise,
+                                           clutter: clutter, noise: noise,
                                            grow: Float(parameters.growSigmas), region: region)
                 }
                 // S's plane is free again: its bytes become the candidate mask for labelling.
@@ -101,49 +98,91 @@ public enum DepositDetector {
         var noiseSigma: Double
     }
 
-    /// Robust σ of one scale's contrast over the searchable soft tissue: 1.4826 × the median
-    /// absolute deviation from the median, from every third pixel of every third row.
+    /// Robust σ of each contrast measure over the searchable soft tissue (small-scale blob,
+    /// small-scale ridge, large-scale blob): 1.4826 × the median absolute deviation from the
+    /// median, from every third pixel of every third row.
     ///
     /// At the small scale this is about the pixel noise; at the large scale it is the anatomy's
     /// own texture (fat and muscle layers, vessels), which a large nodule must stand out from.
     /// The contrast is computed here at the samples only, so that the full-film pass can fold
     /// every measure into contrast and significance as it goes, without a plane per measure.
-    static func clutterSigma(pixels: UnsafeBufferPointer<UInt16>, means: UnsafeBufferPointer<Float>, width: Int, height: Int,
-                             distance d: Int, measure: Measure, anatomy: AnatomyMap) -> Float {
+    /// One pass over the samples takes all three (they share S and the small windows), in row
+    /// bands; each band writes its samples into its own stretch of the three arrays, which are
+    /// then closed up in band order, and the three medians run concurrently. A median does not
+    /// depend on the order of its values, so the bands never change the result.
+    static func clutterSigmas(pixels: UnsafeBufferPointer<UInt16>, smallMeans: UnsafeBufferPointer<Float>,
+                              largeMeans: UnsafeBufferPointer<Float>, width: Int, height: Int,
+                              smallDistance: Int, largeDistance: Int, anatomy: AnatomyMap) -> (Float, Float, Float) {
         let cell = anatomy.cellSize
-        let geometry = ContrastGeometry(width: width, height: height, distance: d)
-        var samples = [Float](repeating: 0, count: ((width + 1) / 3 + 1) * ((height + 1) / 3 + 1))
-        var n = 0
-        let sRow = UnsafeMutablePointer<Float>.allocate(capacity: width)
-        let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
-        defer {
-            sRow.deallocate()
-            columnSums.deallocate()
-        }
+        let small = ContrastGeometry(width: width, height: height, distance: smallDistance)
+        let large = ContrastGeometry(width: width, height: height, distance: largeDistance)
+        let sampleRows = height > 1 ? (height - 2) / 3 + 1 : 0, perRow = width > 1 ? (width - 2) / 3 + 1 : 0
+        let capacity = max(1, sampleRows * perRow)
+        let samples = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3 * capacity)
+        defer { samples.deallocate() }
+        // Samples of band b start at its first sample row × perRow; `counts` says how many it wrote.
+        let bandCount = max(1, min(ParallelBands.maximumBands, sampleRows / 16))
+        var counts = [Int](repeating: 0, count: bandCount)
         anatomy.searchable.withUnsafeBufferPointer { searchable in
-            samples.withUnsafeMutableBufferPointer { out in
-                for y in stride(from: 1, to: height, by: 3) {
-                    let cellRow = (y / cell) * anatomy.columns
-                    let rows = geometry.rows(y)
-                    BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: sRow)
-                    for x in stride(from: 1, to: width, by: 3) where searchable[cellRow + x / cell] != 0 {
-                        let (blob, ridge) = geometry.surround(means, rows: rows, x: x)
-                        out[n] = sRow[x] - (measure == .blob ? blob : ridge)
-                        n += 1
+            counts.withUnsafeMutableBufferPointer { counts in
+                nonisolated(unsafe) let searchable = searchable, counts = counts, samples = samples
+                nonisolated(unsafe) let smallMeans = smallMeans, largeMeans = largeMeans, pixels = pixels
+                ParallelBands.run(bandCount, minimumBand: 1) { bands in
+                    let sRow = UnsafeMutablePointer<Float>.allocate(capacity: width)
+                    let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+                    defer {
+                        sRow.deallocate()
+                        columnSums.deallocate()
+                    }
+                    for band in bands {
+                        let first = sampleRows * band / bandCount, end = sampleRows * (band + 1) / bandCount
+                        let start = first * perRow
+                        var n = 0
+                        for sampleRow in first..<end {
+                            let y = 1 + 3 * sampleRow
+                            let cellRow = (y / cell) * anatomy.columns
+                            let smallRows = small.rows(y), largeRows = large.rows(y)
+                            BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: sRow)
+                            for x in stride(from: 1, to: width, by: 3) where searchable[cellRow + x / cell] != 0 {
+                                let (blob, ridge) = small.surround(smallMeans, rows: smallRows, x: x)
+                                let largeBlob = large.surround(largeMeans, rows: largeRows, x: x).blob
+                                samples[start + n] = sRow[x] - blob
+                                samples[capacity + start + n] = sRow[x] - ridge
+                                samples[2 * capacity + start + n] = sRow[x] - largeBlob
+                                n += 1
+                            }
+                        }
+                        counts[band] = n
                     }
                 }
             }
         }
-        guard n >= 16 else { return 0 }
-        return samples.withUnsafeMutableBufferPointer { buffer in
-            let samples = UnsafeMutableBufferPointer(rebasing: buffer[0..<n])
-            let median = NoiseMap.median(samples)
-            for i in 0..<n { samples[i] = abs(samples[i] - median) }
-            return 1.4826 * NoiseMap.median(samples)
+        // Close up the bands' stretches, in band order.
+        var n = 0
+        for band in 0..<bandCount {
+            let start = sampleRows * band / bandCount * perRow
+            for measure in 0..<3 where n != start {
+                let base = samples.baseAddress! + measure * capacity
+                for i in 0..<counts[band] { base[n + i] = base[start + i] }    // n < start: forward is safe
+            }
+            n += counts[band]
         }
+        guard n >= 16 else { return (0, 0, 0) }
+        let total = n
+        var sigmas = [Float](repeating: 0, count: 3)
+        sigmas.withUnsafeMutableBufferPointer { sigmas in
+            nonisolated(unsafe) let sigmas = sigmas, samples = samples
+            DispatchQueue.concurrentPerform(iterations: 3) { measure in
+                let values = UnsafeMutableBufferPointer(start: samples.baseAddress! + measure * capacity, count: total)
+                let median = NoiseMap.median(values)
+                for i in 0..<total { values[i] = abs(values[i] - median) }
+                sigmas[measure] = 1.4826 * NoiseMap.median(values)
+            }
+        }
+        return (sigmas[0], sigmas[1], sigmas[2])
     }
 
-    /// What the local contrast responds to (`Candidates.scan` folds them; `clutterSigma` samples them).
+    /// What the local contrast responds to (`Candidates.scan` folds them; `clutterSigmas` samples them).
     ///
     /// Blob: c = min over four axes (0°, 90°, ±45°) of s − ½·(window ahead + window behind).
     /// Ridge: c = max over the axes of min(s − window ahead, s − window behind).

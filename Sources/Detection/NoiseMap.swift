@@ -27,60 +27,111 @@ struct NoiseMap {
         var raw = [Float](repeating: -1, count: columns * rows)
         let step = cellSize > 8 ? 2 : 1
         let columns = columns, rows = rows
+        let scale: Float = 1.4826 / 1.1180
+        // Interior cells all have the same number of residuals: eight of them at a time go through
+        // one sorting network (`LaneMedian`); cells at the film's border one at a time.
+        let cellMedian = LaneMedian(count: ((cellSize + step - 1) / step) * ((cellSize + step - 1) / step))
         raw.withUnsafeMutableBufferPointer { rawBuffer in
             nonisolated(unsafe) let out = rawBuffer
             nonisolated(unsafe) let s = s
             ParallelBands.run(rows, minimumBand: 4) { cellRows in
                 let values = UnsafeMutablePointer<Float>.allocate(capacity: (cellSize / step + 1) * (cellSize / step + 1))
-                defer { values.deallocate() }
-                for cy in cellRows {
-                    for cx in 0..<columns {
-                        var n = 0
-                        let y0 = max(3, cy * cellSize), y1 = min(height - 3, (cy + 1) * cellSize)
-                        let x0 = max(3, cx * cellSize), x1 = min(width - 3, (cx + 1) * cellSize)
-                        var y = y0
-                        while y < y1 {
-                            var x = x0
-                            let row = y * width
-                            while x < x1 {
-                                let i = row + x
-                                let around = s[i - 3] + s[i + 3] + s[i - 3 * width] + s[i + 3 * width]
-                                values[n] = abs(s[i] - 0.25 * around)
-                                n += 1
-                                x += step
-                            }
-                            y += step
+                let lanes = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: cellMedian.size)
+                defer {
+                    values.deallocate()
+                    lanes.deallocate()
+                }
+                /// The residuals |r| of cell (cx, cy) into `values` (strided by `stride`); their count.
+                @inline(__always) func residuals(_ cx: Int, _ cy: Int, into values: UnsafeMutablePointer<Float>, stride: Int) -> Int {
+                    var n = 0
+                    let y0 = max(3, cy * cellSize), y1 = min(height - 3, (cy + 1) * cellSize)
+                    let x0 = max(3, cx * cellSize), x1 = min(width - 3, (cx + 1) * cellSize)
+                    var y = y0
+                    while y < y1 {
+                        var x = x0
+                        let row = y * width
+                        while x < x1 {
+                            let i = row + x
+                            let around = s[i - 3] + s[i + 3] + s[i - 3 * width] + s[i + 3 * width]
+                            values[n * stride] = abs(s[i] - 0.25 * around)
+                            n += 1
+                            x += step
                         }
-                        guard n >= 8 else { continue }
-                        out[cy * columns + cx] = Self.smallMedian(values, count: n) * (1.4826 / 1.1180)
+                        y += step
+                    }
+                    return n
+                }
+                let laneValues = UnsafeMutableRawPointer(lanes).assumingMemoryBound(to: Float.self)
+                for cy in cellRows {
+                    let rowFull = cy * cellSize >= 3 && (cy + 1) * cellSize <= height - 3
+                    var cx = 0
+                    while cx < columns {
+                        if rowFull && cx + 8 <= columns && cx * cellSize >= 3 && (cx + 8) * cellSize <= width - 3 {
+                            for l in 0..<8 { _ = residuals(cx + l, cy, into: laneValues + l, stride: 8) }
+                            for j in cellMedian.count..<cellMedian.size { lanes[j] = SIMD8(repeating: .infinity) }
+                            let m = cellMedian.median(lanes)
+                            for l in 0..<8 { out[cy * columns + cx + l] = m[l] * scale }
+                            cx += 8
+                            continue
+                        }
+                        let n = residuals(cx, cy, into: values, stride: 1)
+                        if n >= 8 { out[cy * columns + cx] = Self.smallMedian(values, count: n) * scale }
+                        cx += 1
                     }
                 }
             }
         }
-        // 5×5 median over the cells that had an estimate.
+        // 5×5 median over the cells that had an estimate: eight cells at a time where all 25 of
+        // each one's neighbours have one, else one at a time.
         var smoothed = [Float](repeating: Self.floor, count: columns * rows)
         var global: [Float] = raw.filter { $0 >= 0 }
         let fallback = global.isEmpty ? Self.floor : max(Self.floor, Self.median(&global, count: global.count))
+        let windowMedian = LaneMedian(count: 25)
         raw.withUnsafeBufferPointer { rawBuffer in
             smoothed.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let raw = rawBuffer, out = out
                 ParallelBands.run(rows, minimumBand: 8) { cellRows in
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 25) { window in
-                        let window = window.baseAddress!
-                        for cy in cellRows {
-                            for cx in 0..<columns {
-                                var n = 0
-                                for y in max(0, cy - 2)...min(rows - 1, cy + 2) {
-                                    for x in max(0, cx - 2)...min(columns - 1, cx + 2) {
-                                        let v = raw[y * columns + x]
-                                        if v >= 0 {
-                                            window[n] = v
-                                            n += 1
-                                        }
+                    let window = UnsafeMutablePointer<Float>.allocate(capacity: 25)
+                    let lanes = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: windowMedian.size)
+                    defer {
+                        window.deallocate()
+                        lanes.deallocate()
+                    }
+                    let rawBase = UnsafeRawPointer(raw.baseAddress!)
+                    for cy in cellRows {
+                        var cx = 0
+                        while cx < columns {
+                            if cy >= 2 && cy + 2 < rows && cx >= 2 && cx + 8 + 2 <= columns {
+                                var complete = true
+                                var j = 0
+                                for y in (cy - 2)...(cy + 2) {
+                                    for x in (cx - 2)...(cx + 2) {
+                                        let v = rawBase.loadUnaligned(fromByteOffset: (y * columns + x) * 4, as: SIMD8<Float>.self)
+                                        if any(v .< 0) { complete = false }
+                                        lanes[j] = v
+                                        j += 1
                                     }
                                 }
-                                out[cy * columns + cx] = n == 0 ? fallback : max(Self.floor, Self.smallMedian(window, count: n))
+                                if complete {
+                                    for j in windowMedian.count..<windowMedian.size { lanes[j] = SIMD8(repeating: .infinity) }
+                                    let m = windowMedian.median(lanes)
+                                    for l in 0..<8 { out[cy * columns + cx + l] = max(Self.floor, m[l]) }
+                                    cx += 8
+                                    continue
+                                }
                             }
+                            var n = 0
+                            for y in max(0, cy - 2)...min(rows - 1, cy + 2) {
+                                for x in max(0, cx - 2)...min(columns - 1, cx + 2) {
+                                    let v = raw[y * columns + x]
+                                    if v >= 0 {
+                                        window[n] = v
+                                        n += 1
+                                    }
+                                }
+                            }
+                            out[cy * columns + cx] = n == 0 ? fallback : max(Self.floor, Self.smallMedian(window, count: n))
+                            cx += 1
                         }
                     }
                 }
@@ -97,8 +148,8 @@ struct NoiseMap {
     /// Median of a buffer (reorders it); the mean of the two middle values for an even count.
     ///
     /// Selection, not a sort: the median is a value, so any method that finds the k-th smallest
-    /// gives the same bits as sorting, at a fraction of the cost (the noise map takes ~180 000
-    /// medians of 49 values; the clutter σ two medians of ~10⁶). Small buffers use an insertion
+    /// gives the same bits as sorting, at a fraction of the cost (the clutter σ takes two medians
+    /// of ~10⁶ values). Small buffers use an insertion
     /// sort; large ones quickselect with a median-of-three pivot that falls back to a full sort
     /// after 2·log₂(n) rounds, so crafted values cannot make it quadratic.
     static func median(_ buffer: UnsafeMutableBufferPointer<Float>) -> Float {
@@ -113,7 +164,8 @@ struct NoiseMap {
         return 0.5 * (lower + upper)
     }
 
-    /// Median of a few values (the noise map's cells, its 5×5 windows), without reordering them.
+    /// Median of a few values (the noise map's cells and 5×5 windows at the film's border, where
+    /// `LaneMedian` cannot take eight alike), without reordering them.
     ///
     /// Each value's rank is counted against all the others with branch-free comparisons, which
     /// vectorise; a sort or a selection over ~50 values is dominated by mispredicted branches.
@@ -156,7 +208,7 @@ struct NoiseMap {
 
     /// Rearranges `b` so that `b[k]` is its k-th smallest value, with everything before it ≤ it
     /// and everything after it ≥ it; returns `b[k]`.
-    private static func select(_ b: UnsafeMutableBufferPointer<Float>, _ k: Int) -> Float {
+    static func select(_ b: UnsafeMutableBufferPointer<Float>, _ k: Int) -> Float {
         var lo = 0, hi = b.count - 1
         var rounds = 0, limit = 2 * (Int.bitWidth - b.count.leadingZeroBitCount) + 4
         while hi - lo >= 24 {

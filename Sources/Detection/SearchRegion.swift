@@ -18,6 +18,14 @@ enum SearchRegion {
     }
 
     /// Chamfer distance to the skin (thirds of a pixel, capped a little above the margin).
+    ///
+    /// The two raster passes of a chamfer transform are serial down the film, but a capped
+    /// distance is local: a path of chamfer length ≤ cap (every step costs ≥ 3) spans at most
+    /// cap/3 rows, and the two passes give the exact chamfer distance on any image (a shortest
+    /// path can be reordered into the forward mask's moves followed by the backward mask's).
+    /// So each row band runs both passes over its own rows plus `halo` rows above and below,
+    /// recomputed into a scratch buffer, and its own rows come out exactly as from one pass over
+    /// the whole film, whatever the bands (`DetectionTests` compares one band with many).
     static func distances(smoothed s: UnsafeBufferPointer<Float>, width: Int, height: Int, anatomy: AnatomyMap,
                           scales: PixelScales, parameters: DetectionParameters, into distance: UnsafeMutableBufferPointer<Int32>) {
         precondition(distance.count >= width * height)
@@ -27,53 +35,63 @@ enum SearchRegion {
         AnatomyMap.dilate(&nearBody, columns: columns, rows: anatomy.rows, by: 1)
         let margin = margin(parameters, scales: scales, width: width, height: height)
         let cap = Int32(3 * (margin + 1))
+        let halo = margin + 2
         let skinLevel = anatomy.skinLevel
         // Chamfer distance (in thirds of a pixel) from the nearest air pixel, capped.
         nonisolated(unsafe) let distance = distance
         nearBody.withUnsafeBufferPointer { nearBody in
             nonisolated(unsafe) let nearBody = nearBody
-            ParallelBands.run(height, minimumBand: 16) { rows in
-            for y in rows {
-                let cellRow = (y / cell) * columns, row = y * width
-                for cx in 0..<columns {
-                    let x0 = cx * cell, x1 = min(width, x0 + cell)
-                    if nearBody[cellRow + cx] == 0 {
-                        for x in x0..<x1 { distance[row + x] = 0 }
-                    } else {
-                        for x in x0..<x1 { distance[row + x] = s[row + x] <= skinLevel ? 0 : cap }
+            // Bands of at least 16 halos, so the halos add at most an eighth to the work.
+            ParallelBands.run(height, minimumBand: max(16, 16 * halo)) { rows in
+                let top = max(0, rows.lowerBound - halo), bottom = min(height, rows.upperBound + halo)
+                let above = rows.lowerBound - top, below = bottom - rows.upperBound
+                let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, (above + below) * width))
+                defer { scratch.deallocate() }
+                @inline(__always) func row(_ y: Int) -> UnsafeMutablePointer<Int32> {
+                    if y < rows.lowerBound { return scratch + (y - top) * width }
+                    if y >= rows.upperBound { return scratch + (above + y - rows.upperBound) * width }
+                    return distance.baseAddress! + y * width
+                }
+                // 0 on air (outside the grown body cells, or not brighter than the skin), else the cap.
+                for y in top..<bottom {
+                    let cellRow = (y / cell) * columns, out = row(y), smoothed = s.baseAddress! + y * width
+                    for cx in 0..<columns {
+                        let x0 = cx * cell, x1 = min(width, x0 + cell)
+                        if nearBody[cellRow + cx] == 0 {
+                            for x in x0..<x1 { out[x] = 0 }
+                        } else {
+                            for x in x0..<x1 { out[x] = smoothed[x] <= skinLevel ? 0 : cap }
+                        }
                     }
                 }
-            }
-            }
-        }
-        for y in 0..<height {
-            let row = y * width
-            for x in 0..<width {
-                var d = distance[row + x]
-                guard d > 0 else { continue }
-                if x > 0 { d = min(d, distance[row + x - 1] &+ 3) }
-                if y > 0 {
-                    let up = row - width + x
-                    d = min(d, distance[up] &+ 3)
-                    if x > 0 { d = min(d, distance[up - 1] &+ 4) }
-                    if x + 1 < width { d = min(d, distance[up + 1] &+ 4) }
+                for y in top..<bottom {
+                    let current = row(y), up: UnsafeMutablePointer<Int32>? = y > top ? row(y - 1) : nil
+                    for x in 0..<width {
+                        var d = current[x]
+                        guard d > 0 else { continue }
+                        if x > 0 { d = min(d, current[x - 1] &+ 3) }
+                        if let up {
+                            d = min(d, up[x] &+ 3)
+                            if x > 0 { d = min(d, up[x - 1] &+ 4) }
+                            if x + 1 < width { d = min(d, up[x + 1] &+ 4) }
+                        }
+                        current[x] = d
+                    }
                 }
-                distance[row + x] = d
-            }
-        }
-        for y in stride(from: height - 1, through: 0, by: -1) {
-            let row = y * width
-            for x in stride(from: width - 1, through: 0, by: -1) {
-                var d = distance[row + x]
-                guard d > 0 else { continue }
-                if x + 1 < width { d = min(d, distance[row + x + 1] &+ 3) }
-                if y + 1 < height {
-                    let down = row + width + x
-                    d = min(d, distance[down] &+ 3)
-                    if x + 1 < width { d = min(d, distance[down + 1] &+ 4) }
-                    if x > 0 { d = min(d, distance[down - 1] &+ 4) }
+                for y in stride(from: bottom - 1, through: top, by: -1) {
+                    let current = row(y), down: UnsafeMutablePointer<Int32>? = y + 1 < bottom ? row(y + 1) : nil
+                    for x in stride(from: width - 1, through: 0, by: -1) {
+                        var d = current[x]
+                        guard d > 0 else { continue }
+                        if x + 1 < width { d = min(d, current[x + 1] &+ 3) }
+                        if let down {
+                            d = min(d, down[x] &+ 3)
+                            if x + 1 < width { d = min(d, down[x + 1] &+ 4) }
+                            if x > 0 { d = min(d, down[x - 1] &+ 4) }
+                        }
+                        current[x] = d
+                    }
                 }
-                distance[row + x] = d
             }
         }
     }
