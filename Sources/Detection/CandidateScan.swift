@@ -52,6 +52,9 @@ struct Candidates {
                 let smallRidgeDivisor = UnsafeMutableBufferPointer(rebasing: divisors[width..<(2 * width)])
                 let largeBlobDivisor = UnsafeMutableBufferPointer(rebasing: divisors[(2 * width)..<(3 * width)])
                 for y in rows {
+                    // Rows with nothing to search (air, collimation, bone) cost one look at their bits.
+                    let words = bits.words.baseAddress! + y * bits.wordsPerRow
+                    if (0..<bits.wordsPerRow).allSatisfy({ words[$0] == 0 }) { continue }
                     let row = y * width, cellRow = (y / cell) * columns
                     for cx in 0..<columns {
                         let sigmaHere = sigma[cellRow + cx]
@@ -67,6 +70,7 @@ struct Candidates {
                     bits.unpack(row: y, width: width, into: region.baseAddress!)
                     let smallRows = small.rows(y), largeRows = large.rows(y)
                     @inline(__always) func clamped(_ x: Int) {
+                        guard region[x] != 0 else { return }
                         let i = row + x, value = s[x]
                         let near = small.surround(smallMeans, rows: smallRows, x: x)
                         let far = large.surround(largeMeans, rows: largeRows, x: x).blob
@@ -83,6 +87,13 @@ struct Candidates {
                     let threshold = SIMD8<Float>(repeating: grow)
                     var x = interior.lowerBound
                     while x < vectorEnd {
+                        // Most of a film is outside the region (air, bone, the skin margin): eight
+                        // region bytes are tested as one word before any window is read, and lanes
+                        // are looked at one by one only when one is above the threshold.
+                        if regionBase.loadUnaligned(fromByteOffset: x, as: UInt64.self) == 0 {
+                            x += 8
+                            continue
+                        }
                         let i = row + x
                         let value = Lanes.load(s, x)
                         let near = small.interiorSurround8(smallMeans, rows: smallRows, x: x)
@@ -92,20 +103,15 @@ struct Candidates {
                         let significance = Lanes.max(
                             Lanes.max(blob / Lanes.load(smallBlobDivisor, x), ridge / Lanes.load(smallRidgeDivisor, x)),
                             farBlob / Lanes.load(largeBlobDivisor, x))
-                        // Most of a film is outside the region or below the threshold: eight region
-                        // bytes are tested as one word, and lanes are looked at one by one only
-                        // when something is there.
-                        if regionBase.loadUnaligned(fromByteOffset: x, as: UInt64.self) != 0 {
-                            let above = significance .> threshold
-                            if any(above) {
-                                for lane in 0..<8 {
-                                    let candidate = region[x + lane] != 0 && above[lane]
-                                    region[x + lane] = candidate ? 1 : 0
-                                    if candidate { found.append(i + lane, contrast[lane], significance[lane]) }
-                                }
-                            } else {
-                                regionBase.storeBytes(of: UInt64(0), toByteOffset: x, as: UInt64.self)
+                        let above = significance .> threshold
+                        if any(above) {
+                            for lane in 0..<8 {
+                                let candidate = region[x + lane] != 0 && above[lane]
+                                region[x + lane] = candidate ? 1 : 0
+                                if candidate { found.append(i + lane, contrast[lane], significance[lane]) }
                             }
+                        } else {
+                            regionBase.storeBytes(of: UInt64(0), toByteOffset: x, as: UInt64.self)
                         }
                         x += 8
                     }

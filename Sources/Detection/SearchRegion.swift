@@ -108,19 +108,20 @@ enum SearchRegion {
         anatomy.body.withUnsafeBufferPointer { body in
             anatomy.bone.withUnsafeBufferPointer { bone in
                 nonisolated(unsafe) let body = body, bone = bone
+                // Cell by cell, so the cell tests are made once per cell row and not per pixel;
+                // bits are set straight into the region's words (it starts empty, and each row
+                // starts on its own word, so bands never share one).
                 ParallelBands.run(height, minimumBand: 16) { rows in
-                    let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, width))
-                    defer { bytes.deallocate() }
-                    for y in rows {
+                    for y in rows where y >= border && y < height - border {
                         let cellRow = (y / cell) * columns, row = y * width
-                        for x in 0..<width { bytes[x] = 0 }
-                        if y >= border && y < height - border {
-                            for x in border..<max(border, width - border) {
-                                let k = cellRow + x / cell
-                                if body[k] != 0 && bone[k] == 0 && distance[row + x] >= needed { bytes[x] = 1 }
+                        let words = region.words.baseAddress! + y * region.wordsPerRow
+                        for cx in 0..<columns where body[cellRow + cx] != 0 && bone[cellRow + cx] == 0 {
+                            let x0 = max(border, cx * cell), x1 = min(width - border, (cx + 1) * cell)
+                            guard x0 < x1 else { continue }
+                            for x in x0..<x1 where distance[row + x] >= needed {
+                                words[x >> 6] |= 1 << UInt64(x & 63)
                             }
                         }
-                        region.pack(row: y, width: width, from: bytes)
                     }
                 }
             }
