@@ -37,6 +37,7 @@ public enum DepositDetector {
         // candidates are a bit a pixel (`RowBits`); contrast and significance are kept only at
         // the candidates (`Candidates`).
         let s = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        HugePages.advise(s)
         let region = RowBits(width: width, height: height)
         defer {
             s.deallocate()
@@ -44,6 +45,7 @@ public enum DepositDetector {
         }
         var found: Segmentation?
         let labels = [Int32](unsafeUninitializedCapacity: count) { labelBuffer, initialised in
+            HugePages.advise(labelBuffer)
             film.pixels.withUnsafeBufferPointer { pixels in
                 BoxFilter.mean3x3(pixels, width: width, height: height, into: s)
                 let sView = UnsafeBufferPointer(s)

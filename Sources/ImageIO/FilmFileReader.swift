@@ -40,21 +40,26 @@ public enum FilmFileReader {
         }
         guard size > 0 else { throw FilmError("file is empty") }
         // One spare byte tells a file that grew since fstat from one that did not.
-        var bytes = [UInt8](repeating: 0, count: size + 1)
-        var filled = 0
-        try bytes.withUnsafeMutableBytes { buffer in
+        // Uninitialised: read(2) writes every byte that is kept, and zero-filling first would
+        // touch every page twice.
+        var failure: FilmError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialised in
+            HugePages.advise(buffer)
+            var filled = 0
             while filled < buffer.count {
                 let n = systemRead(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
                 if n > 0 { filled += n; continue }
                 if n == 0 { break }
                 if errno == EINTR { continue }
-                throw FilmError("read failed (\(String(cString: strerror(errno))))")
+                failure = FilmError("read failed (\(String(cString: strerror(errno))))")
+                break
             }
+            initialised = failure == nil ? filled : 0
         }
-        guard filled <= size else {
+        if let failure { throw failure }
+        guard bytes.count <= size else {
             throw FilmError("file grew while it was being read (from \(size) bytes); read it again when it is complete")
         }
-        bytes.removeLast(bytes.count - filled)
         return bytes
     }
 

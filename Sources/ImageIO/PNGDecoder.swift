@@ -38,6 +38,7 @@ public enum PNGDecoder {
 
             var status: Int32 = 0
             let pixels = [UInt16](unsafeUninitializedCapacity: width * height) { samples, initialized in
+                HugePages.advise(samples)
                 status = ccodecs_png_read(reader, samples.baseAddress, samples.count, &message)
                 initialized = status == 0 ? samples.count : 0
             }

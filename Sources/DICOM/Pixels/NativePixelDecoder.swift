@@ -43,6 +43,7 @@ enum NativePixelDecoder {
         let shift = mapping.shift, mask = mapping.mask, xor = mapping.xor
         return bytes.withUnsafeBytes { raw in
             [UInt16](unsafeUninitializedCapacity: count) { out, initialised in
+                HugePages.advise(out)
                 let dst = out.baseAddress!
                 let base = raw.baseAddress! + range.lowerBound
                 switch (m.bitsAllocated, layout.bigEndian, layout.swapsBytePairs) {
