@@ -64,32 +64,39 @@ enum SearchRegion {
                         }
                     }
                 }
-                for y in top..<bottom {
-                    let current = row(y), up: UnsafeMutablePointer<Int32>? = y > top ? row(y - 1) : nil
-                    for x in 0..<width {
-                        var d = current[x]
-                        guard d > 0 else { continue }
-                        if x > 0 { d = min(d, current[x - 1] &+ 3) }
-                        if let up {
-                            d = min(d, up[x] &+ 3)
-                            if x > 0 { d = min(d, up[x - 1] &+ 4) }
-                            if x + 1 < width { d = min(d, up[x + 1] &+ 4) }
+                // Each pass: first the three neighbours in the row already done (no dependency
+                // along the row, so it vectorises), then the one before it in this row, a short
+                // serial scan. The same minima as visiting the four neighbours pixel by pixel
+                // (min is associative, and the row's earlier pixels are final when read), and
+                // air stays 0 because no distance is negative.
+                @inline(__always) func fromRow(_ current: UnsafeMutablePointer<Int32>, _ done: UnsafeMutablePointer<Int32>) {
+                    current[0] = min(current[0], done[0] &+ 3)
+                    if width > 1 { current[0] = min(current[0], done[1] &+ 4) }
+                    if width > 2 {
+                        for x in 1..<(width - 1) {
+                            current[x] = min(current[x], min(done[x] &+ 3, min(done[x - 1], done[x + 1]) &+ 4))
                         }
-                        current[x] = d
+                    }
+                    if width > 1 {
+                        current[width - 1] = min(current[width - 1], min(done[width - 1] &+ 3, done[width - 2] &+ 4))
+                    }
+                }
+                for y in top..<bottom {
+                    let current = row(y)
+                    if y > top { fromRow(current, row(y - 1)) }
+                    var previous = current[0]
+                    for x in 1..<max(1, width) {
+                        previous = min(current[x], previous &+ 3)
+                        current[x] = previous
                     }
                 }
                 for y in stride(from: bottom - 1, through: top, by: -1) {
-                    let current = row(y), down: UnsafeMutablePointer<Int32>? = y + 1 < bottom ? row(y + 1) : nil
-                    for x in stride(from: width - 1, through: 0, by: -1) {
-                        var d = current[x]
-                        guard d > 0 else { continue }
-                        if x + 1 < width { d = min(d, current[x + 1] &+ 3) }
-                        if let down {
-                            d = min(d, down[x] &+ 3)
-                            if x + 1 < width { d = min(d, down[x + 1] &+ 4) }
-                            if x > 0 { d = min(d, down[x - 1] &+ 4) }
-                        }
-                        current[x] = d
+                    let current = row(y)
+                    if y + 1 < bottom { fromRow(current, row(y + 1)) }
+                    var previous = current[width - 1]
+                    for x in stride(from: width - 2, through: 0, by: -1) {
+                        previous = min(current[x], previous &+ 3)
+                        current[x] = previous
                     }
                 }
             }

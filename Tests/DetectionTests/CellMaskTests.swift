@@ -32,6 +32,67 @@ final class CellMaskTests: XCTestCase {
 /// The skin distances are computed per row band with halos; every band split must give the
 /// plane that one band gives (the halos make each band's rows exact, see `SearchRegion`).
 final class SkinDistanceBandTests: XCTestCase {
+    /// Against the definition: the 3–4 chamfer distance between two pixels is 4·min(|dx|, |dy|)
+    /// + 3·(max − min); each body pixel's value is the smallest to any air pixel, capped.
+    func testDistancesAreTheCappedChamferDistanceToTheNearestAirPixel() {
+        let width = 260, height = 220
+        var parameters = DetectionParameters()
+        parameters.skinMarginMM = 1.5
+        let plane = distances(width: width, height: height, parameters: parameters, bands: 4)
+        let cap = plane.max()!
+        XCTAssertTrue(plane.contains(0), "air")
+        XCTAssertGreaterThan(cap, 0, "body")
+        // Air farther than cap/3 pixels in either direction is at least the cap away.
+        let reach = Int(cap) / 3 + 1
+        var checked = 0
+        for i in plane.indices where plane[i] > 0 {
+            let x = i % width, y = i / width
+            var nearest = cap
+            for ay in max(0, y - reach)...min(height - 1, y + reach) {
+                for ax in max(0, x - reach)...min(width - 1, x + reach) where plane[ay * width + ax] == 0 {
+                    let dx = abs(ax - x), dy = abs(ay - y)
+                    nearest = min(nearest, Int32(4 * min(dx, dy) + 3 * (max(dx, dy) - min(dx, dy))))
+                }
+            }
+            XCTAssertEqual(plane[i], nearest, "pixel \(x), \(y)")
+            checked += 1
+            if plane[i] != nearest { break }
+        }
+        XCTAssertGreaterThan(checked, 1000)
+    }
+
+    /// The skin distances of a round limb in air, with the kernels split into at most `bands`.
+    func distances(width: Int, height: Int, parameters: DetectionParameters, bands: Int) -> [Int32] {
+        var pixels = [UInt16](repeating: 300, count: width * height)
+        var state: UInt64 = 7
+        for y in 0..<height {
+            for x in 0..<width {
+                let dx = Double(x - width / 2) / (0.42 * Double(width)), dy = Double(y - height / 2) / (0.45 * Double(height))
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let noise = Int(state >> 60) - 8
+                pixels[y * width + x] = UInt16(clamping: (dx * dx + dy * dy < 1 ? 1800 : 300) + noise)
+            }
+        }
+        let scales = PixelScales(parameters, spacingMM: 0.1)
+        var plane = [Int32](repeating: -1, count: width * height)
+        var smoothed = [Float](repeating: 0, count: width * height)
+        pixels.withUnsafeBufferPointer { pixels in
+            smoothed.withUnsafeMutableBufferPointer { BoxFilter.mean3x3(pixels, width: width, height: height, into: $0) }
+            smoothed.withUnsafeBufferPointer { s in
+                let noise = NoiseMap(smoothed: s, width: width, height: height, cellSize: scales.cellSize)
+                let anatomy = AnatomyMap(pixels: pixels, width: width, height: height, maximumValue: 4095,
+                                         noise: noise, scales: scales, parameters: parameters)
+                ParallelBands.$maximumBands.withValue(bands) {
+                    plane.withUnsafeMutableBufferPointer {
+                        SearchRegion.distances(smoothed: s, width: width, height: height, anatomy: anatomy,
+                                               scales: scales, parameters: parameters, into: $0)
+                    }
+                }
+            }
+        }
+        return plane
+    }
+
     func testBandsWithHalosGiveTheSerialDistances() {
         // A round limb in air, so the skin line runs in every direction across the bands.
         let width = 640, height = 900
