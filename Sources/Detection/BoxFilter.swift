@@ -2,123 +2,149 @@
 /// does not depend on the window size.
 ///
 /// Near the borders the window is clipped and the mean taken over the pixels inside it, so a
-/// border is not darkened by imaginary zeros. Running sums are kept in `Double`, so a 4500-pixel
-/// row accumulates no drift.
+/// border is not darkened by imaginary zeros. Running sums are kept in `Double`, where the window
+/// sums of a film's `Float` means are exact (a few dozen values of 24 significant bits, unless
+/// a window holds both near-zero and near-full-scale rows): so each output is the exact window
+/// sum, rounded to `Float` once per row and once per column, whatever the bands. Where a sum is
+/// not exact, the bands (a function of the film's size, never of the thread count) fix the order
+/// of the additions, so the result is still the same on every run and any number of cores.
 ///
-/// The order of every addition is fixed (left to right along a row, top to bottom down a column,
-/// whatever the bands), so the result does not depend on the thread count: the speed comes from
-/// running four rows' sums side by side in SIMD lanes (the horizontal running sum is a chain of
-/// dependent additions, so one row at a time waits on the adder's latency) and from one fused,
-/// vectorised loop per output row in the vertical pass.
+/// One streaming pass down the film per row band: each input row's horizontal window sums are
+/// taken once, four rows side by side in SIMD lanes (the running sum along a row is a chain of
+/// dependent additions, so one row at a time waits on the adder), kept in a small ring of rows,
+/// and added to (and, 2r + 1 rows later, taken from) per-column vertical sums, from which each
+/// output row is written. The film is read once and written once, with no film-sized scratch.
 enum BoxFilter {
-    /// `dst` receives the means; it first holds the horizontal window sums, which the vertical
-    /// pass replaces in place, keeping the last 2r + 2 rows of sums of its column band in a small
-    /// ring (a row's sums are copied there when they enter the window, before the row is
-    /// overwritten, and read back when they leave). So no film-sized scratch plane is needed.
-    /// `dst` may be `src` itself: the horizontal pass reads each row from a copy.
+    /// `dst` may be `src` itself: each band then first copies the source rows it needs from its
+    /// neighbours' bands (r + 1 above, r below), before any band writes.
     static func mean(
         _ source: UnsafeBufferPointer<Float>, width: Int, height: Int, radius r: Int,
         into dst: UnsafeMutableBufferPointer<Float>
     ) {
         precondition(source.count >= width * height && dst.count >= width * height)
-        nonisolated(unsafe) let source = source
-        nonisolated(unsafe) let rowSums = dst
-        // Columns where a pixel enters the window (x + r < width) and where one leaves (x − r − 1 ≥ 0).
-        let enterEnd = max(0, width - r), leaveStart = r + 1
-        // Horizontal: window sums per row (not yet divided), four rows per SIMD4<Double>.
-        ParallelBands.run((height + 3) / 4, minimumBand: 4) { groups in
-            // The band's four rows, copied before their sums overwrite them (when dst is src).
-            let copy = UnsafeMutableBufferPointer<Float>.allocate(capacity: 4 * width)
-            defer { copy.deallocate() }
-            for group in groups {
-                let y0 = group * 4, lanes = min(4, height - y0)
-                _ = copy.initialize(from: UnsafeBufferPointer(rebasing: source[(y0 * width)..<((y0 + lanes) * width)]))
-                let src = UnsafeBufferPointer(copy), base = y0 * width
-                if lanes < 4 {
-                    for y in y0..<(y0 + lanes) {
-                        let row = y * width, local = row - base
-                        var sum = 0.0
-                        for x in 0..<min(r, width) { sum += Double(src[local + x]) }
-                        for x in 0..<width {
-                            if x < enterEnd { sum += Double(src[local + x + r]) }
-                            if x >= leaveStart { sum -= Double(src[local + x - r - 1]) }
-                            rowSums[row + x] = Float(sum)
-                        }
-                    }
-                    continue
-                }
-                let r0 = y0 * width, r1 = r0 + width, r2 = r1 + width, r3 = r2 + width
-                @inline(__always) func load(_ x: Int) -> SIMD4<Double> {
-                    SIMD4(Double(src[x]), Double(src[width + x]), Double(src[2 * width + x]), Double(src[3 * width + x]))
-                }
-                var sum = SIMD4<Double>(repeating: 0)
-                for x in 0..<min(r, width) { sum += load(x) }
-                for x in 0..<width {
-                    if x < enterEnd { sum += load(x + r) }
-                    if x >= leaveStart { sum -= load(x - r - 1) }
-                    rowSums[r0 + x] = Float(sum[0])
-                    rowSums[r1 + x] = Float(sum[1])
-                    rowSums[r2 + x] = Float(sum[2])
-                    rowSums[r3 + x] = Float(sum[3])
+        guard width > 0, height > 0 else { return }
+        let inPlace = UnsafeMutablePointer(mutating: source.baseAddress!) == dst.baseAddress!
+        // Bands of at least 8 windows, so the rows a band reads twice (its first window) stay a
+        // small share; in place, at most four bands, which bounds the copied rows.
+        let minimumBand = max(64, 8 * (2 * r + 1))
+        let bands = ParallelBands.layout(height, minimumBand: minimumBand,
+                                         maximumBands: inPlace ? min(4, ParallelBands.maximumBands) : ParallelBands.maximumBands)
+        // Rows each band reads outside its own: [y0 − r − 1, y0) and [y1, y1 + r), clipped.
+        @inline(__always) func outside(_ band: Range<Int>) -> (above: Range<Int>, below: Range<Int>) {
+            (max(0, band.lowerBound - r - 1)..<band.lowerBound, band.upperBound..<min(height, band.upperBound + r))
+        }
+        let haloRows = 2 * r + 1
+        let copies = UnsafeMutableBufferPointer<Float>.allocate(capacity: inPlace ? max(1, bands.count * haloRows * width) : 1)
+        defer { copies.deallocate() }
+        nonisolated(unsafe) let source = source, dst = dst, halo = copies
+        if inPlace {
+            ParallelBands.run(bands) { index, band in
+                let (above, below) = outside(band)
+                var slot = index * haloRows * width
+                for y in Array(above) + Array(below) {
+                    (halo.baseAddress! + slot).update(from: source.baseAddress! + y * width, count: width)
+                    slot += width
                 }
             }
         }
-        // Vertical: running sums down each column band, then divide by the clipped window area.
-        let ringRows = 2 * r + 2
-        ParallelBands.run(width, minimumBand: 256) { columns in
-            let n = columns.count
-            let acc = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * n)
-            defer { acc.deallocate() }
-            acc.initialize(repeating: 0)
-            let colsIn = UnsafeMutableBufferPointer(rebasing: acc[n..<(2 * n)])
-            let ring = UnsafeMutableBufferPointer<Float>.allocate(capacity: ringRows * n)
-            defer { ring.deallocate() }
-            let x0 = columns.lowerBound
-            for i in 0..<n {
-                let x = x0 + i
-                colsIn[i] = Double(min(width - 1, x + r) - max(0, x - r) + 1)
+        ParallelBands.run(bands) { index, band in
+            let (above, below) = outside(band)
+            /// Source row `y`: the band's own rows and, out of place, any row from the source;
+            /// in place, the rows of other bands from the copies.
+            @inline(__always) func row(_ y: Int) -> UnsafePointer<Float> {
+                if !inPlace || band.contains(y) { return source.baseAddress! + y * width }
+                let k = y < band.lowerBound ? y - above.lowerBound : above.count + y - below.lowerBound
+                return UnsafePointer(halo.baseAddress! + (index * haloRows + k) * width)
             }
-            /// Copies row `y`'s sums into the ring (before the row is overwritten) and returns them there.
-            @inline(__always) func enter(_ y: Int) -> Int {
-                let slot = (y % ringRows) * n, row = y * width + x0
-                for i in 0..<n { ring[slot + i] = rowSums[row + i] }
-                return slot
+            let ringRows = 2 * r + 6
+            let ring = UnsafeMutablePointer<Float>.allocate(capacity: ringRows * width)
+            let acc = UnsafeMutablePointer<Double>.allocate(capacity: width)
+            let colsIn = UnsafeMutablePointer<Double>.allocate(capacity: width)
+            defer {
+                ring.deallocate()
+                acc.deallocate()
+                colsIn.deallocate()
             }
-            for y in 0..<min(r, height) {
-                let slot = enter(y)
-                for i in 0..<n { acc[i] += Double(ring[slot + i]) }
+            acc.initialize(repeating: 0, count: width)
+            for x in 0..<width { colsIn[x] = Double(min(width - 1, x + r) - max(0, x - r) + 1) }
+            // Horizontal window sums of rows first..<first+4 (fewer at the bottom) into the ring.
+            // Rows from the window above the band's first row to the one below its last.
+            var nextRow = above.lowerBound
+            let endRow = below.upperBound
+            @inline(__always) func slot(_ y: Int) -> UnsafeMutablePointer<Float> { ring + (y % ringRows) * width }
+            func horizontalSums(through last: Int) {
+                while nextRow <= last {
+                    let y0 = nextRow, lanes = min(4, endRow - y0)
+                    nextRow += lanes
+                    let enterEnd = max(0, width - r), leaveStart = r + 1
+                    if lanes < 4 {
+                        for y in y0..<(y0 + lanes) {
+                            let src = row(y), out = slot(y)
+                            var sum = 0.0
+                            for x in 0..<min(r, width) { sum += Double(src[x]) }
+                            for x in 0..<width {
+                                if x < enterEnd { sum += Double(src[x + r]) }
+                                if x >= leaveStart { sum -= Double(src[x - r - 1]) }
+                                out[x] = Float(sum)
+                            }
+                        }
+                        continue
+                    }
+                    let s0 = row(y0), s1 = row(y0 + 1), s2 = row(y0 + 2), s3 = row(y0 + 3)
+                    let o0 = slot(y0), o1 = slot(y0 + 1), o2 = slot(y0 + 2), o3 = slot(y0 + 3)
+                    @inline(__always) func load(_ x: Int) -> SIMD4<Double> {
+                        SIMD4(Double(s0[x]), Double(s1[x]), Double(s2[x]), Double(s3[x]))
+                    }
+                    var sum = SIMD4<Double>(repeating: 0)
+                    for x in 0..<min(r, width) { sum += load(x) }
+                    for x in 0..<width {
+                        if x < enterEnd { sum += load(x + r) }
+                        if x >= leaveStart { sum -= load(x - r - 1) }
+                        o0[x] = Float(sum[0])
+                        o1[x] = Float(sum[1])
+                        o2[x] = Float(sum[2])
+                        o3[x] = Float(sum[3])
+                    }
+                }
             }
-            for y in 0..<height {
+            let accBase = UnsafeMutableRawPointer(acc), colsBase = UnsafeRawPointer(colsIn)
+            /// acc ± the ring's row `y` (sign +1 or −1), four columns at a time.
+            @inline(__always) func addRow(_ y: Int, _ sign: Double) {
+                let sums = UnsafeRawPointer(slot(y))
+                let vectorEnd = width / 4 * 4
+                var x = 0
+                while x < vectorEnd {
+                    let f = sums.loadUnaligned(fromByteOffset: x &* 4, as: SIMD4<Float>.self)
+                    let a = accBase.loadUnaligned(fromByteOffset: x &* 8, as: SIMD4<Double>.self)
+                    let v = SIMD4(Double(f[0]), Double(f[1]), Double(f[2]), Double(f[3]))
+                    accBase.storeBytes(of: sign > 0 ? a + v : a - v, toByteOffset: x &* 8, as: SIMD4<Double>.self)
+                    x += 4
+                }
+                let tail = UnsafePointer<Float>(slot(y))
+                for x in vectorEnd..<width { acc[x] = sign > 0 ? acc[x] + Double(tail[x]) : acc[x] - Double(tail[x]) }
+            }
+            // The window of the band's first row, less its last row, which the loop adds.
+            let firstEnter = band.lowerBound + r
+            horizontalSums(through: min(height, firstEnter) - 1)
+            for y in above.lowerBound..<min(height, firstEnter) { addRow(y, 1) }
+            for y in band {
+                if y + r < height {
+                    horizontalSums(through: y + r)
+                    addRow(y + r, 1)
+                }
+                if y - r - 1 >= 0 { addRow(y - r - 1, -1) }
                 let rowsIn = Double(min(height - 1, y + r) - max(0, y - r) + 1)
-                let out = y * width + x0
-                let entering = y + r < height ? enter(y + r) : -1
-                let leaving = y - r - 1 >= 0 ? ((y - r - 1) % ringRows) * n : -1
-                let ringBase = UnsafeRawPointer(ring.baseAddress!), accBase = UnsafeMutableRawPointer(acc.baseAddress!)
-                let colsBase = UnsafeRawPointer(colsIn.baseAddress!), outBase = UnsafeMutableRawPointer(rowSums.baseAddress!)
-                @inline(__always) func widen(_ slot: Int, _ i: Int) -> SIMD4<Double> {
-                    let f = ringBase.loadUnaligned(fromByteOffset: (slot + i) &* 4, as: SIMD4<Float>.self)
-                    return SIMD4(Double(f[0]), Double(f[1]), Double(f[2]), Double(f[3]))
+                let out = UnsafeMutableRawPointer(dst.baseAddress! + y * width)
+                let vectorEnd = width / 4 * 4
+                var x = 0
+                while x < vectorEnd {
+                    let a = accBase.loadUnaligned(fromByteOffset: x &* 8, as: SIMD4<Double>.self)
+                    let q = a / (rowsIn * colsBase.loadUnaligned(fromByteOffset: x &* 8, as: SIMD4<Double>.self))
+                    out.storeBytes(of: SIMD4<Float>(Float(q[0]), Float(q[1]), Float(q[2]), Float(q[3])),
+                                   toByteOffset: x &* 4, as: SIMD4<Float>.self)
+                    x += 4
                 }
-                // Four columns at a time (same additions in the same order per column), then the rest.
-                let vectorEnd = n / 4 * 4
-                var i = 0
-                while i < vectorEnd {
-                    var a = accBase.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-                    if entering >= 0 { a = a + widen(entering, i) }
-                    if leaving >= 0 { a = a - widen(leaving, i) }
-                    accBase.storeBytes(of: a, toByteOffset: i &* 8, as: SIMD4<Double>.self)
-                    let q = a / (rowsIn * colsBase.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self))
-                    outBase.storeBytes(of: SIMD4<Float>(Float(q[0]), Float(q[1]), Float(q[2]), Float(q[3])),
-                                       toByteOffset: (out + i) &* 4, as: SIMD4<Float>.self)
-                    i += 4
-                }
-                for i in vectorEnd..<n {
-                    var a = acc[i]
-                    if entering >= 0 { a = a + Double(ring[entering + i]) }
-                    if leaving >= 0 { a = a - Double(ring[leaving + i]) }
-                    acc[i] = a
-                    rowSums[out + i] = Float(a / (rowsIn * colsIn[i]))
-                }
+                for x in vectorEnd..<width { dst[y * width + x] = Float(acc[x] / (rowsIn * colsIn[x])) }
             }
         }
     }

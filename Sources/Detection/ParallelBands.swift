@@ -28,4 +28,24 @@ enum ParallelBands {
             body(start..<end)
         }
     }
+
+    /// The bands `run` would use, as ranges, for kernels that need them twice (a pass that
+    /// copies what each band reads from its neighbours, then the pass that writes).
+    @inlinable
+    static func layout(_ count: Int, minimumBand: Int, maximumBands: Int) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        let bands = max(1, min(maximumBands, count / max(1, minimumBand)))
+        return (0..<bands).map { (count * $0 / bands)..<(count * ($0 + 1) / bands) }
+    }
+
+    /// Runs `body(index, range)` over precomputed bands, concurrently.
+    @inlinable
+    static func run(_ bands: [Range<Int>], _ body: (Int, Range<Int>) -> Void) {
+        if bands.count == 1 {
+            body(0, bands[0])
+            return
+        }
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: bands.count) { body($0, bands[$0]) }
+    }
 }
