@@ -62,12 +62,50 @@ struct NoiseMap {
                     return n
                 }
                 let laneValues = UnsafeMutableRawPointer(lanes).assumingMemoryBound(to: Float.self)
+                // For full cell rows, the residuals of every sampled pixel row across the film,
+                // eight pixels at a time (the same arithmetic as `residuals`, lane by lane).
+                let perSide = (cellSize + step - 1) / step
+                let residualRows = UnsafeMutablePointer<Float>.allocate(capacity: perSide * width)
+                defer { residualRows.deallocate() }
                 for cy in cellRows {
                     let rowFull = cy * cellSize >= 3 && (cy + 1) * cellSize <= height - 3
+                    if rowFull {
+                        for k in 0..<perSide {
+                            let y = cy * cellSize + k * step, row = y * width
+                            let out = residualRows + k * width, p = s.baseAddress! + row
+                            let up = p - 3 * width, down = p + 3 * width
+                            var x = 3
+                            while x + 8 <= width - 3 {
+                                @inline(__always) func at(_ q: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
+                                    UnsafeRawPointer(q).loadUnaligned(fromByteOffset: (x + offset) &* 4, as: SIMD8<Float>.self)
+                                }
+                                let around = at(p, -3) + at(p, 3) + at(up, 0) + at(down, 0)
+                                let r = at(p, 0) - 0.25 * around
+                                UnsafeMutableRawPointer(out).storeBytes(of: r.replacing(with: -r, where: r .< 0),
+                                                                        toByteOffset: x &* 4, as: SIMD8<Float>.self)
+                                x += 8
+                            }
+                            while x < width - 3 {
+                                let around = p[x - 3] + p[x + 3] + up[x] + down[x]
+                                out[x] = abs(p[x] - 0.25 * around)
+                                x += 1
+                            }
+                        }
+                    }
                     var cx = 0
                     while cx < columns {
                         if rowFull && cx + 8 <= columns && cx * cellSize >= 3 && (cx + 8) * cellSize <= width - 3 {
-                            for l in 0..<8 { _ = residuals(cx + l, cy, into: laneValues + l, stride: 8) }
+                            for l in 0..<8 {
+                                let x0 = (cx + l) * cellSize
+                                var j = 0
+                                for k in 0..<perSide {
+                                    let residualRow = residualRows + k * width + x0
+                                    for q in 0..<perSide {
+                                        laneValues[j &* 8 &+ l] = residualRow[q * step]
+                                        j += 1
+                                    }
+                                }
+                            }
                             for j in cellMedian.count..<cellMedian.size { lanes[j] = SIMD8(repeating: .infinity) }
                             let m = cellMedian.median(lanes)
                             for l in 0..<8 { out[cy * columns + cx + l] = m[l] * scale }
