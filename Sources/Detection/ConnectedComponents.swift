@@ -36,8 +36,8 @@ protocol ComponentStatistics {
 /// image is a function of the mask alone, and bit-identical to a serial two-pass labelling.
 /// The band layout is fixed, not derived from the thread count, so statistics are too.
 ///
-/// Ids are `Int32`: a film would need over 8·10⁹ pixels to exceed it (there are at most
-/// ⌈w/2⌉ provisional ids per row), far beyond what the decoders accept.
+/// Ids are `Int32`, like the label image: there are at most ⌈w/2⌉ new ids per row, so a film
+/// would need over 4·10⁹ pixels (8 GB of samples) to run out, far beyond what the decoders accept.
 enum ConnectedComponents {
     /// Rows per band. Fixed (never a function of the cores), so that sums merged in band order
     /// come out the same for any thread count; 128 rows give a 3000-row film 24 bands (enough to
@@ -46,7 +46,9 @@ enum ConnectedComponents {
 
     /// Labels the non-zero pixels of `mask` into `labels` (every pixel is written, 0 off the
     /// mask) and replaces `statistics` by the accumulator of the final components, made with
-    /// `statistics.empty`. Returns the number of components.
+    /// `statistics.empty`. Returns the number of components. `mask` and `labels` hold
+    /// `width × height` pixels. `bandRows` is for tests: any value gives the same labels, and the
+    /// same bits in sums for any thread count; only the rounding of sums may differ between values.
     static func label<Statistics: ComponentStatistics>(
         mask: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
         labels: UnsafeMutableBufferPointer<Int32>, statistics: inout Statistics,

@@ -116,7 +116,9 @@ final class DepositDetectorTests: XCTestCase {
 
 /// Results must not depend on how the kernels are split over threads: the detector run with one
 /// band per kernel (serial) and with the default bands gives the same deposits, label image,
-/// body map and noise σ, bit for bit.
+/// body map and noise σ, bit for bit. (The labelling's own bands are fixed at 128 rows; the
+/// deposits' floating-point sums across them are checked against one thread here and, with sums
+/// whose rounding does show the order, in `ConnectedComponentsTests`.)
 final class DeterminismTests: XCTestCase {
     func testOneBandAndManyBandsGiveIdenticalResults() {
         for seed: UInt64 in [3, 8] {
