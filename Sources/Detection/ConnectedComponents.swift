@@ -24,12 +24,13 @@ protocol ComponentStatistics {
 /// 1. Bands of `bandRows` rows are labelled concurrently, run by run: a run of set pixels takes
 ///    the provisional id of the runs it touches in the row above (unions in the band's own flat
 ///    union–find, the smaller id as root) or a new one. Runs of empty pixels are skipped 32, then
-///    8 pixels at a time (a deposit mask is mostly empty).
+///    8 pixels at a time (a deposit mask is mostly empty), and only set pixels are written.
 /// 2. Serially: each band's provisional ids become band components numbered in raster order of
 ///    their first pixel; the last row of band k is joined to the first row of band k + 1; the
 ///    components of all bands, in band order, are numbered into final ids 1…count.
-/// 3. Bands concurrently again: the final ids are written and every pixel is fed to the band's
-///    statistics, which are then merged in band order.
+/// 3. Bands concurrently again: the final ids are written (and 0 off the mask, unless the caller
+///    reads set pixels only) and every pixel is fed to the band's statistics, which are then
+///    merged in band order. The label plane is written once.
 ///
 /// Final ids run 1…count in the raster order of each component's first pixel (the smaller id
 /// wins every union, and band components are ordered by band, then by first pixel), so the label
@@ -44,15 +45,19 @@ enum ConnectedComponents {
     /// balance two cores) while keeping the per-band bookkeeping and the border merges negligible.
     static let bandRows = 128
 
-    /// Labels the non-zero pixels of `mask` into `labels` (every pixel is written, 0 off the
-    /// mask) and replaces `statistics` by the accumulator of the final components, made with
-    /// `statistics.empty`. Returns the number of components. `mask` and `labels` hold
-    /// `width × height` pixels. `bandRows` is for tests: any value gives the same labels, and the
-    /// same bits in sums for any thread count; only the rounding of sums may differ between values.
+    /// Labels the non-zero pixels of `mask` into `labels` and replaces `statistics` by the
+    /// accumulator of the final components, made with `statistics.empty`. Returns the number of
+    /// components. `mask` and `labels` hold `width × height` pixels.
+    ///
+    /// - `clearsBackground`: write 0 to every pixel off the mask. A caller that reads the labels
+    ///   of set pixels only passes false and saves the one pass that writes the whole plane (the
+    ///   labelling reads labels only where the mask is set); the other pixels keep what they held.
+    /// - `bandRows` is for tests: any value gives the same labels, and the same bits in sums for
+    ///   any thread count; only the rounding of sums may differ between values.
     static func label<Statistics: ComponentStatistics>(
         mask: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
         labels: UnsafeMutableBufferPointer<Int32>, statistics: inout Statistics,
-        bandRows: Int = ConnectedComponents.bandRows
+        clearsBackground: Bool = true, bandRows: Int = ConnectedComponents.bandRows
     ) -> Int {
         guard width > 0, height > 0 else {
             statistics = statistics.empty(count: 0, start: 0)
@@ -92,7 +97,8 @@ enum ConnectedComponents {
         for g in 0...total { final[g] = Int32(truncatingIfNeeded: g) }
         for b in 1..<max(1, bandCount) {
             let y = b * rowsPerBand
-            joinBorder(mask: maskBase + y * width, below: labelBase + y * width, above: labelBase + (y - 1) * width, width: width,
+            joinBorder(mask: maskBase + y * width, maskAbove: maskBase + (y - 1) * width,
+                       below: labelBase + y * width, above: labelBase + (y - 1) * width, width: width,
                        belowTable: tables[b], belowOffset: counts[b],
                        aboveTable: tables[b - 1], aboveOffset: counts[b - 1], parent: final)
         }
@@ -120,8 +126,13 @@ enum ConnectedComponents {
                 for b in bands {
                     let band = rows(b)
                     var accumulator = prototype.empty(count: counts[b + 1] - counts[b], start: band.lowerBound * width)
-                    relabelBand(mask: maskBase, labels: labelBase, width: width, rows: band,
-                                table: tables[b], final: final + counts[b], statistics: &accumulator)
+                    if clearsBackground {
+                        relabelBand(mask: maskBase, labels: labelBase, width: width, rows: band, table: tables[b],
+                                    final: final + counts[b], statistics: &accumulator, clearing: true)
+                    } else {
+                        relabelBand(mask: maskBase, labels: labelBase, width: width, rows: band, table: tables[b],
+                                    final: final + counts[b], statistics: &accumulator, clearing: false)
+                    }
                     slots[b] = accumulator
                 }
             }
@@ -154,19 +165,20 @@ enum ConnectedComponents {
             let hasRowAbove = y > rows.lowerBound
             var x = 0
             while true {
-                x = firstSet(m, from: x, width: width, zeroing: l)
+                x = firstSet(m, from: x, width: width)
                 guard x < width else { break }
                 let start = x
                 while x < width && m[x] != 0 { x += 1 }
                 var current: Int32 = 0
                 if hasRowAbove {
                     // The run touches the row above from start − 1 to x (8-connectivity); a run
-                    // above shows as repeated ids, looked up once.
-                    let up = l - width
+                    // above shows as repeated ids, looked up once. Labels are read only where
+                    // the mask is set: the plane is not cleared.
+                    let up = l - width, upMask = m - width
                     var previous: Int32 = 0
-                    for j in max(0, start - 1)..<min(width, x + 1) {
+                    for j in max(0, start - 1)..<min(width, x + 1) where upMask[j] != 0 {
                         let v = up[j]
-                        if v != 0 && v != previous {
+                        if v != previous {
                             current = current == 0 ? v : union(parent, current, v)
                             previous = v
                         }
@@ -201,7 +213,8 @@ enum ConnectedComponents {
     /// every run of the lower row with every id of the upper row from one pixel before it to one
     /// after it. Ids are still provisional here; the tables and offsets turn them into global
     /// band-component numbers, which are united in `parent`.
-    static func joinBorder(mask: UnsafePointer<UInt8>, below: UnsafePointer<Int32>, above: UnsafePointer<Int32>, width: Int,
+    static func joinBorder(mask: UnsafePointer<UInt8>, maskAbove: UnsafePointer<UInt8>,
+                           below: UnsafePointer<Int32>, above: UnsafePointer<Int32>, width: Int,
                            belowTable: UnsafePointer<Int32>, belowOffset: Int,
                            aboveTable: UnsafePointer<Int32>, aboveOffset: Int, parent: UnsafeMutablePointer<Int32>) {
         var x = 0
@@ -212,9 +225,9 @@ enum ConnectedComponents {
             while x < width && mask[x] != 0 { x += 1 }
             let lower = Int32(truncatingIfNeeded: belowOffset + Int(belowTable[Int(below[start])]))
             var previous: Int32 = 0
-            for j in max(0, start - 1)..<min(width, x + 1) {
+            for j in max(0, start - 1)..<min(width, x + 1) where maskAbove[j] != 0 {
                 let v = above[j]
-                if v != 0 && v != previous {
+                if v != previous {
                     _ = union(parent, lower, Int32(truncatingIfNeeded: aboveOffset + Int(aboveTable[Int(v)])))
                     previous = v
                 }
@@ -226,17 +239,18 @@ enum ConnectedComponents {
 
     /// Writes the final id over each run (one table look-up per run: a run has one provisional
     /// id) and feeds its pixels, in raster order, to the band's statistics under the band's
-    /// component id.
+    /// component id; with `clearing`, writes 0 between the runs.
+    @inline(__always)
     static func relabelBand<Statistics: ComponentStatistics>(
         mask: UnsafePointer<UInt8>, labels: UnsafeMutablePointer<Int32>, width: Int, rows: Range<Int>,
-        table: UnsafePointer<Int32>, final: UnsafePointer<Int32>, statistics: inout Statistics
+        table: UnsafePointer<Int32>, final: UnsafePointer<Int32>, statistics: inout Statistics, clearing: Bool
     ) {
         for y in rows {
             let row = y * width
             let m = mask + row, l = labels + row
             var x = 0
             while true {
-                x = firstSet(m, from: x, width: width)
+                x = clearing ? firstSet(m, from: x, width: width, zeroing: l) : firstSet(m, from: x, width: width)
                 guard x < width else { break }
                 let component = Int(table[Int(l[x])])
                 let id = final[component]
@@ -273,8 +287,7 @@ enum ConnectedComponents {
         return x
     }
 
-    /// `firstSet` that also writes 0 to the labels of the empty pixels it passes over (the first
-    /// pass must leave the label plane fully written: it reads the row above).
+    /// `firstSet` that also writes 0 to the labels of the empty pixels it passes over.
     @inline(__always)
     static func firstSet(_ m: UnsafePointer<UInt8>, from x: Int, width: Int, zeroing l: UnsafeMutablePointer<Int32>) -> Int {
         let raw = UnsafeRawPointer(m), out = UnsafeMutableRawPointer(l)
@@ -289,8 +302,17 @@ enum ConnectedComponents {
         }
         while x &+ 8 <= width {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: x, as: UInt64.self))
+            if word != 0 {
+                // Only the empty pixels before the set one: the set ones still hold their
+                // provisional ids.
+                let first = x &+ word.trailingZeroBitCount >> 3
+                while x < first {
+                    l[x] = 0
+                    x &+= 1
+                }
+                return first
+            }
             out.storeBytes(of: SIMD8<Int32>(), toByteOffset: x &* 4, as: SIMD8<Int32>.self)
-            if word != 0 { return x &+ word.trailingZeroBitCount >> 3 }
             x &+= 8
         }
         while x < width && m[x] == 0 {

@@ -180,7 +180,9 @@ public enum DepositDetector {
         candidates.contrast.withUnsafeBufferPointer { c in
         candidates.significance.withUnsafeBufferPointer { z in
         var peaks = PeakContrast(index: index, contrast: c, significance: z)
-        _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
+        // Only the candidates' labels are read before the outlines are labelled over the whole plane.
+        _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l,
+                                      statistics: &peaks, clearsBackground: false)
         // Outline of every seeded component: only candidates can be in one.
         let fraction = Float(parameters.outlineFraction)
         peaks.peak.withUnsafeBufferPointer { peak in

@@ -162,13 +162,15 @@ final class ConnectedComponentsTests: XCTestCase {
         return (labels, probe)
     }
 
-    static func label(_ mask: Mask, bandRows: Int) -> (count: Int, labels: [Int32], probe: Probe) {
-        var labels = [Int32](repeating: -7, count: mask.bytes.count)    // every pixel must be written
+    /// Labels written over a plane of -7, which clearing must overwrite everywhere, and which
+    /// no clearing must leave off the mask.
+    static func label(_ mask: Mask, bandRows: Int, clearsBackground: Bool = true) -> (count: Int, labels: [Int32], probe: Probe) {
+        var labels = [Int32](repeating: -7, count: mask.bytes.count)
         var probe = Probe(width: mask.width)
         let count = mask.bytes.withUnsafeBufferPointer { m in
             labels.withUnsafeMutableBufferPointer { l in
                 ConnectedComponents.label(mask: m, width: mask.width, height: mask.height, labels: l,
-                                          statistics: &probe, bandRows: bandRows)
+                                          statistics: &probe, clearsBackground: clearsBackground, bandRows: bandRows)
             }
         }
         return (count, labels, probe)
@@ -195,6 +197,13 @@ final class ConnectedComponentsTests: XCTestCase {
                 for id in probe.wave.indices {
                     XCTAssertEqual(probe.wave[id], truth.wave[id], accuracy: 1e-12 * max(1, truth.wave[id]), what)
                 }
+                // Without clearing: the same labels on the mask, the plane untouched off it, the
+                // same statistics.
+                let kept = Self.label(mask, bandRows: bandRows, clearsBackground: false)
+                XCTAssertEqual(kept.count, count, what)
+                XCTAssertEqual(kept.labels, zip(expected, mask.bytes).map { $1 != 0 ? $0 : -7 }, what + ", not clearing")
+                XCTAssertEqual(kept.probe.area, probe.area, what)
+                XCTAssertEqual(kept.probe.wave.map(\.bitPattern), probe.wave.map(\.bitPattern), what)
             }
         }
     }
