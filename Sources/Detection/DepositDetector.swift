@@ -221,7 +221,9 @@ public enum DepositDetector {
         candidates.contrast.withUnsafeBufferPointer { c in
         candidates.significance.withUnsafeBufferPointer { z in
         var peaks = PeakContrast(index: index, contrast: c, significance: z)
-        _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
+        // Only the candidates' labels are read before the outlines are labelled over the whole plane.
+        _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l,
+                                      statistics: &peaks, clearsBackground: false)
         // Outline of every seeded component: only candidates can be in one.
         let fraction = Float(parameters.outlineFraction)
         peaks.peak.withUnsafeBufferPointer { peak in
@@ -267,86 +269,5 @@ public enum DepositDetector {
             body: BodyMap(cellSize: cell, columns: anatomy.columns, rows: anatomy.rows, cells: anatomy.body, bone: anatomy.bone),
             noiseSigma: Double(filmSigma))
         }}}
-    }
-}
-
-/// Walks the candidate list alongside a labelling pass: the pass visits pixels in raster order
-/// and the candidates are in raster order, so the candidate of each visited pixel is found by
-/// moving a cursor forward (every labelled pixel is a candidate).
-struct CandidateCursor {
-    let index: UnsafeBufferPointer<Int>
-    var k = 0
-    @inline(__always)
-    mutating func seek(_ i: Int) -> Int {
-        while index[k] < i { k += 1 }
-        return k
-    }
-}
-
-/// Peak contrast (absolute and in σ) per hysteresis component.
-struct PeakContrast: ComponentStatistics {
-    let contrast: UnsafeBufferPointer<Float>
-    let significance: UnsafeBufferPointer<Float>
-    var cursor: CandidateCursor
-    var peak: [Float] = []
-    var peakSNR: [Float] = []
-
-    init(index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>) {
-        cursor = CandidateCursor(index: index)
-        self.contrast = contrast
-        self.significance = significance
-    }
-    mutating func prepare(count: Int) {
-        peak = [Float](repeating: 0, count: count + 1)
-        peakSNR = [Float](repeating: 0, count: count + 1)
-    }
-    mutating func add(label: Int, x: Int, y: Int, index: Int) {
-        let k = cursor.seek(index)
-        peak[label] = max(peak[label], contrast[k])
-        peakSNR[label] = max(peakSNR[label], significance[k])
-    }
-}
-
-/// Area, box, centroid sums, sample and contrast statistics per deposit.
-struct DepositMeasures: ComponentStatistics {
-    let pixels: UnsafeBufferPointer<UInt16>
-    let contrast: UnsafeBufferPointer<Float>
-    let significance: UnsafeBufferPointer<Float>
-    var cursor: CandidateCursor
-    var area: [Int] = []
-    var minX: [Int] = [], minY: [Int] = [], maxX: [Int] = [], maxY: [Int] = []
-    var sumX: [Double] = [], sumY: [Double] = [], sumValue: [Double] = [], sumContrast: [Double] = []
-    var peakValue: [UInt16] = []
-    var peakSNR: [Double] = []
-
-    init(pixels: UnsafeBufferPointer<UInt16>, index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>,
-         significance: UnsafeBufferPointer<Float>) {
-        self.pixels = pixels
-        cursor = CandidateCursor(index: index)
-        self.contrast = contrast
-        self.significance = significance
-    }
-    mutating func prepare(count: Int) {
-        let n = count + 1
-        area = [Int](repeating: 0, count: n)
-        minX = [Int](repeating: .max, count: n); minY = minX
-        maxX = [Int](repeating: .min, count: n); maxY = maxX
-        sumX = [Double](repeating: 0, count: n); sumY = sumX; sumValue = sumX; sumContrast = sumX
-        peakValue = [UInt16](repeating: 0, count: n)
-        peakSNR = [Double](repeating: 0, count: n)
-    }
-    mutating func add(label: Int, x: Int, y: Int, index: Int) {
-        let k = cursor.seek(index)
-        area[label] += 1
-        minX[label] = min(minX[label], x); maxX[label] = max(maxX[label], x)
-        minY[label] = min(minY[label], y); maxY[label] = max(maxY[label], y)
-        sumX[label] += Double(x); sumY[label] += Double(y)
-        sumValue[label] += Double(pixels[index])
-        sumContrast[label] += Double(contrast[k])
-        peakValue[label] = max(peakValue[label], pixels[index])
-        peakSNR[label] = max(peakSNR[label], Double(significance[k]))
-    }
-    func box(_ id: Int) -> PixelBox {
-        PixelBox(x: minX[id], y: minY[id], width: maxX[id] - minX[id] + 1, height: maxY[id] - minY[id] + 1)
     }
 }

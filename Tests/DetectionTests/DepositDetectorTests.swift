@@ -66,6 +66,32 @@ final class DepositDetectorTests: XCTestCase {
         for deposit in result.deposits { XCTAssertEqual(areas[deposit.id], deposit.areaPx) }
     }
 
+    /// Every deposit's box, centroid, mean and peak recomputed from the label image and the
+    /// samples: the statistics gathered per labelling band and merged must be those of the whole
+    /// outline. Two of the discs cross a band border (rows 128 and 640).
+    func testMeasuresMatchTheLabelImage() {
+        let film = Self.film()
+        let result = DepositDetector.detect(film)
+        let width = film.width, bandRows = ConnectedComponents.bandRows
+        XCTAssertTrue(result.deposits.contains { ($0.bbox.y / bandRows) != (($0.bbox.y + $0.bbox.height - 1) / bandRows) },
+                      "no deposit crosses a labelling band border")
+        for deposit in result.deposits {
+            var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
+            var sumX = 0, sumY = 0, sumValue = 0, peak = 0, area = 0
+            for (i, label) in result.labels.labels.enumerated() where Int(label) == deposit.id {
+                let x = i % width, y = i / width, value = Int(film.pixels[i])
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+                sumX += x; sumY += y; sumValue += value; peak = max(peak, value); area += 1
+            }
+            XCTAssertEqual(deposit.areaPx, area)
+            XCTAssertEqual(deposit.bbox, PixelBox(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1))
+            XCTAssertEqual(deposit.centroidX, Double(sumX) / Double(area))
+            XCTAssertEqual(deposit.centroidY, Double(sumY) / Double(area))
+            XCTAssertEqual(deposit.mean, Double(sumValue) / Double(area))
+            XCTAssertEqual(deposit.peak, peak)
+        }
+    }
+
     func testNoiseEstimateTracksTheFilmsNoise() {
         // σ of a 3×3 mean of white noise is σ/3.
         for sigma in [6.0, 20.0] {
@@ -90,7 +116,9 @@ final class DepositDetectorTests: XCTestCase {
 
 /// Results must not depend on how the kernels are split over threads: the detector run with one
 /// band per kernel (serial) and with the default bands gives the same deposits, label image,
-/// body map and noise σ, bit for bit.
+/// body map and noise σ, bit for bit. (The labelling's own bands are fixed at 128 rows; the
+/// deposits' floating-point sums across them are checked against one thread here and, with sums
+/// whose rounding does show the order, in `ConnectedComponentsTests`.)
 final class DeterminismTests: XCTestCase {
     func testOneBandAndManyBandsGiveIdenticalResults() {
         for seed: UInt64 in [3, 8] {
@@ -98,9 +126,14 @@ final class DeterminismTests: XCTestCase {
             let serial = ParallelBands.$maximumBands.withValue(1) { DepositDetector.detect(film) }
             let banded = ParallelBands.$maximumBands.withValue(32) { DepositDetector.detect(film) }
             let odd = ParallelBands.$maximumBands.withValue(3) { DepositDetector.detect(film) }
+            let two = ParallelBands.$maximumBands.withValue(2) { DepositDetector.detect(film) }
             XCTAssertFalse(serial.deposits.isEmpty)
-            for other in [banded, odd] {
+            for other in [banded, odd, two] {
                 XCTAssertEqual(serial.deposits, other.deposits, "seed \(seed)")
+                // Sums of floating-point values, gathered per labelling band: compared as bits.
+                XCTAssertEqual(serial.deposits.map(\.contrast.bitPattern), other.deposits.map(\.contrast.bitPattern))
+                XCTAssertEqual(serial.deposits.map(\.centroidX.bitPattern), other.deposits.map(\.centroidX.bitPattern))
+                XCTAssertEqual(serial.deposits.map(\.mean.bitPattern), other.deposits.map(\.mean.bitPattern))
                 XCTAssertEqual(serial.labels.labels, other.labels.labels, "seed \(seed)")
                 XCTAssertEqual(serial.body.cells, other.body.cells)
                 XCTAssertEqual(serial.body.bone, other.body.bone)

@@ -1,0 +1,135 @@
+/// Area, box, centroid sums, sample and contrast statistics per deposit, gathered while
+/// `ConnectedComponents` writes the outlines' final ids.
+///
+/// Every sum but the contrast's adds integers below 2⁵³ in a `Double`, which is exact in any
+/// order; the contrast sum is a band's pixels in raster order, then the bands in band order,
+/// which the fixed band layout makes independent of the thread count.
+struct DepositMeasures: ComponentStatistics {
+    let pixels: UnsafeBufferPointer<UInt16>
+    let contrast: UnsafeBufferPointer<Float>
+    let significance: UnsafeBufferPointer<Float>
+    var cursor: CandidateCursor
+    var area: [Int] = []
+    var minX: [Int] = [], minY: [Int] = [], maxX: [Int] = [], maxY: [Int] = []
+    var sumX: [Double] = [], sumY: [Double] = [], sumValue: [Double] = [], sumContrast: [Double] = []
+    var peakValue: [UInt16] = []
+    var peakSNR: [Double] = []
+
+    /// A prototype with no components: `ConnectedComponents.label` makes the accumulators from it.
+    init(pixels: UnsafeBufferPointer<UInt16>, index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>,
+         significance: UnsafeBufferPointer<Float>) {
+        self.pixels = pixels
+        cursor = CandidateCursor(index: index, start: 0)
+        self.contrast = contrast
+        self.significance = significance
+    }
+
+    func empty(count: Int, start: Int) -> DepositMeasures {
+        var measures = DepositMeasures(pixels: pixels, index: cursor.index, contrast: contrast, significance: significance)
+        measures.cursor = CandidateCursor(index: cursor.index, start: start)
+        let n = count + 1
+        measures.area = [Int](repeating: 0, count: n)
+        measures.minX = [Int](repeating: .max, count: n)
+        measures.minY = measures.minX
+        measures.maxX = [Int](repeating: .min, count: n)
+        measures.maxY = measures.maxX
+        measures.sumX = [Double](repeating: 0, count: n)
+        measures.sumY = measures.sumX
+        measures.sumValue = measures.sumX
+        measures.sumContrast = measures.sumX
+        measures.peakValue = [UInt16](repeating: 0, count: n)
+        measures.peakSNR = [Double](repeating: 0, count: n)
+        return measures
+    }
+
+    mutating func add(label: Int, x: Int, y: Int, index: Int) {
+        let k = cursor.seek(index)
+        area[label] += 1
+        minX[label] = min(minX[label], x); maxX[label] = max(maxX[label], x)
+        minY[label] = min(minY[label], y); maxY[label] = max(maxY[label], y)
+        sumX[label] += Double(x); sumY[label] += Double(y)
+        sumValue[label] += Double(pixels[index])
+        sumContrast[label] += Double(contrast[k])
+        peakValue[label] = max(peakValue[label], pixels[index])
+        peakSNR[label] = max(peakSNR[label], Double(significance[k]))
+    }
+
+    mutating func merge(_ band: DepositMeasures, component c: Int, into id: Int) {
+        area[id] += band.area[c]
+        minX[id] = min(minX[id], band.minX[c]); maxX[id] = max(maxX[id], band.maxX[c])
+        minY[id] = min(minY[id], band.minY[c]); maxY[id] = max(maxY[id], band.maxY[c])
+        sumX[id] += band.sumX[c]; sumY[id] += band.sumY[c]
+        sumValue[id] += band.sumValue[c]
+        sumContrast[id] += band.sumContrast[c]
+        peakValue[id] = max(peakValue[id], band.peakValue[c])
+        peakSNR[id] = max(peakSNR[id], band.peakSNR[c])
+    }
+
+    func box(_ id: Int) -> PixelBox {
+        PixelBox(x: minX[id], y: minY[id], width: maxX[id] - minX[id] + 1, height: maxY[id] - minY[id] + 1)
+    }
+}
+
+/// Peak contrast (absolute and in σ) per hysteresis component: maxima, so the merge order of
+/// the bands cannot show.
+struct PeakContrast: ComponentStatistics {
+    let contrast: UnsafeBufferPointer<Float>
+    let significance: UnsafeBufferPointer<Float>
+    var cursor: CandidateCursor
+    var peak: [Float] = []
+    var peakSNR: [Float] = []
+
+    /// A prototype with no components: `ConnectedComponents.label` makes the accumulators from it.
+    init(index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>) {
+        cursor = CandidateCursor(index: index, start: 0)
+        self.contrast = contrast
+        self.significance = significance
+    }
+
+    func empty(count: Int, start: Int) -> PeakContrast {
+        var peaks = PeakContrast(index: cursor.index, contrast: contrast, significance: significance)
+        peaks.cursor = CandidateCursor(index: cursor.index, start: start)
+        peaks.peak = [Float](repeating: 0, count: count + 1)
+        peaks.peakSNR = peaks.peak
+        return peaks
+    }
+
+    mutating func add(label: Int, x: Int, y: Int, index: Int) {
+        let k = cursor.seek(index)
+        peak[label] = max(peak[label], contrast[k])
+        peakSNR[label] = max(peakSNR[label], significance[k])
+    }
+
+    mutating func merge(_ band: PeakContrast, component c: Int, into id: Int) {
+        peak[id] = max(peak[id], band.peak[c])
+        peakSNR[id] = max(peakSNR[id], band.peakSNR[c])
+    }
+}
+
+/// Walks the candidate list alongside a labelling pass: a band visits its pixels in raster
+/// order and the candidates are in raster order, so the candidate of each visited pixel is found
+/// by moving a cursor forward (every labelled pixel is a candidate). The cursor starts at the
+/// band's first candidate, found by binary search.
+struct CandidateCursor {
+    let index: UnsafeBufferPointer<Int>
+    var k: Int
+
+    /// A cursor at the first candidate at or after raster index `start`.
+    init(index: UnsafeBufferPointer<Int>, start: Int) {
+        self.index = index
+        var low = 0, high = index.count
+        while low < high {
+            let middle = (low + high) / 2
+            if index[middle] < start { low = middle + 1 } else { high = middle }
+        }
+        k = low
+    }
+
+    /// The candidate at raster index `i`, which must be one (a labelled pixel) and must not come
+    /// before the previous one asked for.
+    @inline(__always)
+    mutating func seek(_ i: Int) -> Int {
+        while index[k] < i { k += 1 }
+        return k
+    }
+}
