@@ -254,10 +254,21 @@ public enum DepositDetector {
                 contrast: measures.sumContrast[id] / n, peakSNR: meanSNR))
             newID[id] = Int32(deposits.count)
         }
+        // Only outline pixels carry a label: the mask (a byte a pixel) is read eight bytes at a
+        // time and the label plane only where one is set.
         newID.withUnsafeBufferPointer { newID in
             nonisolated(unsafe) let newID = newID
+            let maskBase = UnsafeRawPointer(mask.baseAddress!)
             ParallelBands.run(count, minimumBand: 1 << 16) { pixels in
-                for i in pixels where l[i] != 0 { l[i] = newID[Int(l[i])] }
+                var i = pixels.lowerBound
+                while i < pixels.upperBound {
+                    if i + 8 <= pixels.upperBound && maskBase.loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0 {
+                        i += 8
+                        continue
+                    }
+                    if l[i] != 0 { l[i] = newID[Int(l[i])] }
+                    i += 1
+                }
             }
         }
 
