@@ -169,19 +169,27 @@ int ccodecs_jpeg_read(ccodecs_jpeg_reader *reader, uint16_t *samples, size_t sam
         ccodecs_set_message(error, "internal error: unexpected output layout");
         return 1;  /* close destroys the half-used decompressor */
     }
-    /* 8-bit rows packed at the start of the caller's buffer, widened at the end. */
-    uint8_t *base = (uint8_t *)samples;
+    /* Up to 16 rows at a time into libjpeg's own row buffer (freed with the decompressor, so a
+     * longjmp leaks nothing), each widened to 16 bits as it is copied out: a loop the compiler
+     * vectorises, over rows still in the cache. */
     size_t width = cinfo->output_width;
+    enum { batch = 16 };
+    JSAMPARRAY rows = (*cinfo->mem->alloc_sarray)((j_common_ptr)cinfo, JPOOL_IMAGE, cinfo->output_width, batch);
     while (cinfo->output_scanline < cinfo->output_height) {
-        JSAMPROW row = base + (size_t)cinfo->output_scanline * width;
-        if (jpeg_read_scanlines(cinfo, &row, 1) != 1) {
+        size_t first = cinfo->output_scanline;
+        JDIMENSION got = jpeg_read_scanlines(cinfo, rows, batch);
+        if (got == 0) {
             ccodecs_set_message(error, "decoder stopped making progress");
             return 1;
+        }
+        for (JDIMENSION r = 0; r < got; r++) {
+            uint16_t *out = samples + (first + r) * width;
+            const JSAMPLE *in = rows[r];
+            for (size_t x = 0; x < width; x++) out[x] = in[x];
         }
     }
     /* Reads up to EOI, so a file cut after the last scan is still reported as truncated. */
     jpeg_finish_decompress(cinfo);
-    ccodecs_widen_in_place(samples, sample_count);
     return 0;
 }
 

@@ -8,7 +8,7 @@ What "the same steps" means, stage by stage (parameters as in Sources/Detection/
 for 0.15 mm pixels: 7-pixel cells, small windows r=5 at d=20 px, large windows r=13 at d=81 px,
 skin margin 17 px, grow 2.5 sigma, seed 5 sigma, outline 0.25 of the peak):
 
-  decode      OpenCV: cv2.imread(IMREAD_UNCHANGED) for PNG, pydicom pixel_array for DICOM
+  decode      OpenCV: cv2.imread(IMREAD_UNCHANGED) for PNG and JPEG, pydicom pixel_array for DICOM
               (OpenCV does not read DICOM). scipy column: the same decoders (scipy has none).
   background  3x3 mean; noise residual |S - (S(x+-3) + S(y+-3))/4| (cv2.filter2D / numpy slices);
               median per 7x7 cell (numpy: OpenCV and scipy have no block median) then a 5x5
@@ -228,6 +228,16 @@ def median_stages(path, flavour, repeats):
     return out
 
 
+def median_decode(path, repeats):
+    """Decoding alone (the JPEG films are timed for their decoder only)."""
+    runs = []
+    for _ in range(repeats + 1):
+        t0 = time.perf_counter()
+        decode(path)
+        runs.append(time.perf_counter() - t0)
+    return {"decode": statistics.median(runs[1:]) * 1000}
+
+
 def _one(args):
     path, flavour = args
     cv2.setNumThreads(1)
@@ -275,16 +285,18 @@ def main():
     mine = {(r["side"], r["format"]): r["ms"] for r in ours(a.stages_binary, "stages", "--sides", a.sides, "--repeat", str(a.repeat))}
     rows = []
     for side in sorted(films):
-        for fmt in ("dicom", "png"):
+        for fmt in ("dicom", "png", "jpeg"):
             path = films[side][fmt]
             o = mine[(side, fmt)]
             c = s = None
-            if not a.no_peers:
+            if not a.no_peers and fmt == "jpeg":
+                c = s = median_decode(path, a.repeat)
+            elif not a.no_peers:
                 c = median_stages(path, "opencv", a.repeat)
                 s = median_stages(path, "scipy", max(1, a.repeat // 2))
             for stage in STAGES + ["after decode"]:
-                if fmt == "png" and stage != "decode":
-                    continue  # the same pixels as the DICOM: only decoding differs
+                if fmt != "dicom" and stage != "decode":
+                    continue  # PNG: the same pixels as the DICOM; JPEG: 8-bit, for decoding only
                 rows.append((side, fmt if stage == "decode" else "", stage, o[stage], c and c[stage], s and s[stage]))
 
     def fmt_ms(v):

@@ -4,7 +4,7 @@ import Foundation
 /// Plain-number measurements for `benchmarks/run` and `peers/compare.py` (JSON on stdout).
 ///
 ///     detect-stages films  [--sides 1024,2048,3000,4096]              paths of the films (made once)
-///     detect-stages stages [--sides …] [--repeat N]                  median ms per stage, DICOM and PNG
+///     detect-stages stages [--sides …] [--repeat N]                  median ms per stage, DICOM, PNG and JPEG
 ///     detect-stages batch  [--side 3000] [--count 8] [--jobs 1]      films per second
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
@@ -23,13 +23,13 @@ do {
     case "films":
         for side in sides {
             let paths = try BenchFilms.ensure(side: side)
-            emit(["side": side, "dicom": paths.dicom, "png": paths.png])
+            emit(["side": side, "dicom": paths.dicom, "png": paths.png, "jpeg": paths.jpeg])
         }
     case "stages":
         let repeats = option("--repeat").flatMap(Int.init) ?? 5
         for side in sides {
             let paths = try BenchFilms.ensure(side: side)
-            for (format, path) in [("dicom", paths.dicom), ("png", paths.png)] {
+            for (format, path) in [("dicom", paths.dicom), ("png", paths.png), ("jpeg", paths.jpeg)] {
                 let medians = try StageTimer.medians(path: path, repeats: repeats)
                 emit(["side": side, "format": format, "ms": medians.mapValues { ($0 * 1e5).rounded() / 100 }])
             }
