@@ -124,6 +124,10 @@ struct Candidates {
             }
         }
         var all = Candidates()
+        let total = bands.values.reduce(0) { $0 + $1.index.count }
+        all.index.reserveCapacity(total)
+        all.contrast.reserveCapacity(total)
+        all.significance.reserveCapacity(total)
         for start in bands.keys.sorted() {
             let band = bands[start]!
             all.index += band.index

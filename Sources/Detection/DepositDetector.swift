@@ -74,8 +74,10 @@ public enum DepositDetector {
                                            grow: Float(parameters.growSigmas), region: region)
                 }
                 // S's plane is free again: its bytes become the candidate mask for labelling.
+                // The other three quarters go back to the system (peak memory is in this stage).
                 let maskBytes = UnsafeMutableRawBufferPointer(s).bindMemory(to: UInt8.self)
                 let mask = UnsafeMutableBufferPointer(rebasing: maskBytes[0..<count])
+                HugePages.release(UnsafeMutableRawPointer(s.baseAddress!) + count, byteCount: 3 * count)
                 nonisolated(unsafe) let maskPlane = mask
                 ParallelBands.run(height, minimumBand: 16) { rows in
                     for y in rows { region.unpack(row: y, width: width, into: maskPlane.baseAddress! + y * width) }

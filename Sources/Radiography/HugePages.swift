@@ -26,6 +26,22 @@ public enum HugePages {
         #endif
     }
 
+    /// Gives the whole pages inside `byteCount` bytes at `start` back to the system, for a buffer
+    /// whose tail is no longer needed but which stays allocated (the detector's first plane,
+    /// a mask in its first quarter from the threshold stage on). The bytes read as zero if
+    /// touched again. No-op where not supported.
+    public static func release(_ start: UnsafeMutableRawPointer?, byteCount: Int) {
+        #if os(Linux)
+        guard let start, byteCount > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let begin = (Int(bitPattern: start) + page - 1) & ~(page - 1)
+        let end = (Int(bitPattern: start) + byteCount) & ~(page - 1)
+        guard end > begin, let aligned = UnsafeMutableRawPointer(bitPattern: begin) else { return }
+        _ = madvise(aligned, end - begin, MADV_DONTNEED)
+        #endif
+    }
+
     /// `advise` for a typed buffer.
     public static func advise<T>(_ buffer: UnsafeMutableBufferPointer<T>) {
         advise(UnsafeMutableRawPointer(buffer.baseAddress), byteCount: buffer.count * MemoryLayout<T>.stride)
