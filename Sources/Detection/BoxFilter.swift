@@ -153,7 +153,7 @@ enum BoxFilter {
     ///
     /// Gives the same bits as `mean(_:radius: 1)` over the samples converted to `Float`: a sum
     /// of at most nine 16-bit samples is an exact integer there too, and the quotient is the
-    /// same `Double` division rounded once to `Float`. Integer sums need no scratch plane and
+    /// same correctly rounded division. Integer sums need no scratch plane and
     /// no conversion pass, and any row can be recomputed on its own (`mean3x3Row`), which lets
     /// the detector reuse S's plane once S's box means are taken.
     static func mean3x3(_ src: UnsafeBufferPointer<UInt16>, width: Int, height: Int, into dst: UnsafeMutableBufferPointer<Float>) {
@@ -175,7 +175,6 @@ enum BoxFilter {
     static func mean3x3Row(_ src: UnsafeBufferPointer<UInt16>, width: Int, height: Int, y: Int,
                            columnSums: UnsafeMutablePointer<UInt32>, into out: UnsafeMutablePointer<Float>) {
         let top = max(0, y - 1), bottom = min(height - 1, y + 1)
-        let rowsIn = Double(bottom - top + 1)
         for x in 0..<width { columnSums[x] = UInt32(src[top * width + x]) }
         if bottom > top {
             for yy in (top + 1)...bottom {
@@ -183,16 +182,21 @@ enum BoxFilter {
                 for x in 0..<width { columnSums[x] &+= UInt32(src[row + x]) }
             }
         }
+        // One Float division of the exact integer sum (< 2²⁰) by the clipped count (≤ 9): the
+        // same bits as dividing in Double and rounding to Float, because a quotient n/d with
+        // d ≤ 9 is never on a Float rounding midpoint nor within 2⁻⁵³ of one; in Float the
+        // interior loop runs eight pixels per instruction.
+        @inline(__always) func mean(_ sum: UInt32, _ count: Float) -> Float { Float(Int32(bitPattern: sum)) / count }
+        let rows = Float(bottom - top + 1)
         if width == 1 {
-            out[0] = Float(Double(columnSums[0]) / rowsIn)
+            out[0] = mean(columnSums[0], rows)
             return
         }
-        let edge = rowsIn * 2
-        out[0] = Float(Double(columnSums[0] &+ columnSums[1]) / edge)
-        let area = rowsIn * 3
+        let edge = rows * 2, area = rows * 3
+        out[0] = mean(columnSums[0] &+ columnSums[1], edge)
         for x in 1..<(width - 1) {
-            out[x] = Float(Double(columnSums[x - 1] &+ columnSums[x] &+ columnSums[x + 1]) / area)
+            out[x] = mean(columnSums[x - 1] &+ columnSums[x] &+ columnSums[x + 1], area)
         }
-        out[width - 1] = Float(Double(columnSums[width - 2] &+ columnSums[width - 1]) / edge)
+        out[width - 1] = mean(columnSums[width - 2] &+ columnSums[width - 1], edge)
     }
 }

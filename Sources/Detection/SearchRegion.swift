@@ -81,22 +81,45 @@ enum SearchRegion {
                         current[width - 1] = min(current[width - 1], min(done[width - 1] &+ 3, done[width - 2] &+ 4))
                     }
                 }
+                // The scan changes nothing over eight pixels of air (all 0), nor over eight at
+                // the cap once the running value is at the cap: those are stepped over.
+                let zero = SIMD8<Int32>(repeating: 0), capped = SIMD8<Int32>(repeating: cap)
+                @inline(__always) func unchanged(_ current: UnsafeMutablePointer<Int32>, _ x: Int, _ previous: inout Int32) -> Bool {
+                    let v = UnsafeRawPointer(current + x).loadUnaligned(as: SIMD8<Int32>.self)
+                    if all(v .== zero) {
+                        previous = 0
+                        return true
+                    }
+                    return previous == cap && all(v .== capped)
+                }
                 for y in top..<bottom {
                     let current = row(y)
                     if y > top { fromRow(current, row(y - 1)) }
                     var previous = current[0]
-                    for x in 1..<max(1, width) {
+                    var x = 1
+                    while x < width {
+                        if x + 8 <= width && unchanged(current, x, &previous) {
+                            x += 8
+                            continue
+                        }
                         previous = min(current[x], previous &+ 3)
                         current[x] = previous
+                        x += 1
                     }
                 }
                 for y in stride(from: bottom - 1, through: top, by: -1) {
                     let current = row(y)
                     if y + 1 < bottom { fromRow(current, row(y + 1)) }
                     var previous = current[width - 1]
-                    for x in stride(from: width - 2, through: 0, by: -1) {
+                    var x = width - 2
+                    while x >= 0 {
+                        if x >= 7 && unchanged(current, x - 7, &previous) {
+                            x -= 8
+                            continue
+                        }
                         previous = min(current[x], previous &+ 3)
                         current[x] = previous
+                        x -= 1
                     }
                 }
             }
