@@ -64,15 +64,17 @@ public enum DepositDetector {
                     clock.lap(.background)
                     let smallView = UnsafeBufferPointer(smallMeans), largeView = sView
                     let smallBlob = clutterSigma(pixels: pixels, means: smallView, width: width, height: height,
-                                                 distance: small.distance, measure: .blob, anatomy: anatomy)
+                                                 distance: small.distance, measure: .blob, anatomy: anatomy, overBone: true)
                     let smallRidge = clutterSigma(pixels: pixels, means: smallView, width: width, height: height,
-                                                  distance: small.distance, measure: .ridge, anatomy: anatomy)
+                                                  distance: small.distance, measure: .ridge, anatomy: anatomy).soft
                     let largeBlob = clutterSigma(pixels: pixels, means: largeView, width: width, height: height,
-                                                 distance: large.distance, measure: .blob, anatomy: anatomy)
-                    return Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
-                                           smallDistance: small.distance, largeDistance: large.distance,
-                                           clutter: (smallBlob, smallRidge, largeBlob), noise: noise,
-                                           grow: Float(parameters.growSigmas), region: region)
+                                                 distance: large.distance, measure: .blob, anatomy: anatomy).soft
+                    return anatomy.boneSearchable.withUnsafeBufferPointer { boneCells in
+                        Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
+                                        smallDistance: small.distance, largeDistance: large.distance,
+                                        clutter: (smallBlob.soft, smallRidge, largeBlob), boneClutter: smallBlob.bone,
+                                        boneCells: boneCells, noise: noise, grow: Float(parameters.growSigmas), region: region)
+                    }
                 }
                 // S's plane is free again: its bytes become the candidate mask for labelling.
                 let maskBytes = UnsafeMutableRawBufferPointer(s).bindMemory(to: UInt8.self)
@@ -108,12 +110,20 @@ public enum DepositDetector {
     /// own texture (fat and muscle layers, vessels), which a large nodule must stand out from.
     /// The contrast is computed here at the samples only, so that the full-film pass can fold
     /// every measure into contrast and significance as it goes, without a plane per measure.
+    ///
+    /// With `overBone`, the same pass also samples the searched bone cells
+    /// (`AnatomyMap.boneSearchable`) and returns their σ as `bone` (0 otherwise, or with fewer
+    /// than 16 samples): there the blob contrast is dominated by trabecular texture and by the
+    /// bone's own profile, several times the soft tissue's (phantoms: 10–40 sample units over bone
+    /// against 1–2.5 in soft tissue at the small scale).
     static func clutterSigma(pixels: UnsafeBufferPointer<UInt16>, means: UnsafeBufferPointer<Float>, width: Int, height: Int,
-                             distance d: Int, measure: Measure, anatomy: AnatomyMap) -> Float {
+                             distance d: Int, measure: Measure, anatomy: AnatomyMap, overBone: Bool = false) -> (soft: Float, bone: Float) {
         let cell = anatomy.cellSize
         let geometry = ContrastGeometry(width: width, height: height, distance: d)
-        var samples = [Float](repeating: 0, count: ((width + 1) / 3 + 1) * ((height + 1) / 3 + 1))
-        var n = 0
+        let capacity = ((width + 1) / 3 + 1) * ((height + 1) / 3 + 1)
+        var samples = [Float](repeating: 0, count: capacity)
+        var boneSamples = [Float](repeating: 0, count: overBone ? capacity : 0)
+        var n = 0, nBone = 0
         let sRow = UnsafeMutablePointer<Float>.allocate(capacity: width)
         let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
         defer {
@@ -121,26 +131,40 @@ public enum DepositDetector {
             columnSums.deallocate()
         }
         anatomy.searchable.withUnsafeBufferPointer { searchable in
+        anatomy.boneSearchable.withUnsafeBufferPointer { boneSearchable in
             samples.withUnsafeMutableBufferPointer { out in
+            boneSamples.withUnsafeMutableBufferPointer { boneOut in
                 for y in stride(from: 1, to: height, by: 3) {
                     let cellRow = (y / cell) * anatomy.columns
                     let rows = geometry.rows(y)
                     BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: sRow)
-                    for x in stride(from: 1, to: width, by: 3) where searchable[cellRow + x / cell] != 0 {
-                        let (blob, ridge) = geometry.surround(means, rows: rows, x: x)
-                        out[n] = sRow[x] - (measure == .blob ? blob : ridge)
-                        n += 1
+                    for x in stride(from: 1, to: width, by: 3) {
+                        let k = cellRow + x / cell
+                        if searchable[k] != 0 {
+                            let (blob, ridge) = geometry.surround(means, rows: rows, x: x)
+                            out[n] = sRow[x] - (measure == .blob ? blob : ridge)
+                            n += 1
+                        } else if overBone && boneSearchable[k] != 0 {
+                            let (blob, ridge) = geometry.surround(means, rows: rows, x: x)
+                            boneOut[nBone] = sRow[x] - (measure == .blob ? blob : ridge)
+                            nBone += 1
+                        }
                     }
                 }
             }
+            }
         }
-        guard n >= 16 else { return 0 }
-        return samples.withUnsafeMutableBufferPointer { buffer in
-            let samples = UnsafeMutableBufferPointer(rebasing: buffer[0..<n])
-            let median = NoiseMap.median(samples)
-            for i in 0..<n { samples[i] = abs(samples[i] - median) }
-            return 1.4826 * NoiseMap.median(samples)
         }
+        func sigma(_ values: inout [Float], count n: Int) -> Float {
+            guard n >= 16 else { return 0 }
+            return values.withUnsafeMutableBufferPointer { buffer in
+                let samples = UnsafeMutableBufferPointer(rebasing: buffer[0..<n])
+                let median = NoiseMap.median(samples)
+                for i in 0..<n { samples[i] = abs(samples[i] - median) }
+                return 1.4826 * NoiseMap.median(samples)
+            }
+        }
+        return (sigma(&samples, count: n), sigma(&boneSamples, count: nBone))
     }
 
     /// What the local contrast responds to (`Candidates.scan` folds them; `clutterSigma` samples them).
@@ -173,27 +197,40 @@ public enum DepositDetector {
                         noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
                         parameters: DetectionParameters, clock: inout DetectionClock) -> Segmentation {
         let count = width * height, cell = scales.cellSize
-        let seed = Float(parameters.seedSigmas)
+        let seed = Float(parameters.seedSigmas), boneSeed = Float(parameters.boneSeedSigmas)
         nonisolated(unsafe) let l = l
+        // Over bone a component must reach `boneSeedSigmas` (of the bone's clutter σ): the search
+        // regions of bone and soft tissue are apart (`AnatomyMap.boneSearchable`), so each
+        // component lies in one of them, and any of its pixels tells which.
+        let overBone: (Int) -> Bool = { i in anatomy.boneSearchable[((i / width) / cell) * anatomy.columns + (i % width) / cell] != 0 }
+        func seeds(components: Int, index: UnsafeBufferPointer<Int>) -> [Float] {
+            var threshold = [Float](repeating: seed, count: components + 1)
+            for i in index where l[i] != 0 && overBone(i) { threshold[Int(l[i])] = boneSeed }
+            return threshold
+        }
 
         return candidates.index.withUnsafeBufferPointer { index in
         candidates.contrast.withUnsafeBufferPointer { c in
         candidates.significance.withUnsafeBufferPointer { z in
         var peaks = PeakContrast(index: index, contrast: c, significance: z)
-        _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
+        let components = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &peaks)
+        let componentSeed = seeds(components: components, index: index)
         // Outline of every seeded component: only candidates can be in one.
         let fraction = Float(parameters.outlineFraction)
         peaks.peak.withUnsafeBufferPointer { peak in
             peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
                 for k in 0..<index.count {
                     let i = index[k], id = Int(l[i])
-                    mask[i] = id != 0 && peakSNR[id] >= seed && c[k] >= fraction * peak[id] ? 1 : 0
+                    mask[i] = id != 0 && peakSNR[id] >= componentSeed[id] && c[k] >= fraction * peak[id] ? 1 : 0
                 }
             }
         }
         clock.lap(.label)
         var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z)
         let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
+        let depositSeed = seeds(components: found, index: index)
+        let boneShape = BoneDepositShape(labels: UnsafeBufferPointer(l), index: index, width: width, count: found, overBone: overBone)
+        let maxElongation = parameters.boneMaxElongation
 
         // Keep deposits of plausible size; renumber the survivors 1…n in the same order.
         var newID = [Int32](repeating: 0, count: found + 1)
@@ -202,7 +239,8 @@ public enum DepositDetector {
             let box = measures.box(id)
             let extent = (Double(box.width * box.width + box.height * box.height)).squareRoot()
             let meanSNR = measures.peakSNR[id]
-            guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(seed) else { continue }
+            guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(depositSeed[id]),
+                  !boneShape.isBone[id] || boneShape.elongation(id) <= maxElongation else { continue }
             let n = Double(measures.area[id])
             deposits.append(Deposit(
                 id: deposits.count + 1, areaPx: measures.area[id], bbox: box,

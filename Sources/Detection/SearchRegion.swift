@@ -1,5 +1,7 @@
 /// The pixels where deposits are searched: soft tissue at least `skinMarginMM` inside the skin,
-/// away from bone, collimation and the film's border.
+/// away from bone, collimation and the film's border; and bone at least `boneEdgeMarginMM`
+/// inside the bone map's edge (`AnatomyMap.boneSearchable`), where `Candidates.scan` measures
+/// against the bone's own clutter.
 ///
 /// The skin seen tangentially at the edge of a limb is a thin dense line (skin is denser than the
 /// fat under it), so it looks like a streak. A margin on the ~1 mm cell grid would be up to a cell
@@ -78,8 +80,8 @@ enum SearchRegion {
         }
     }
 
-    /// Set where deposits are searched: body cells, not bone, the margin away from the skin and
-    /// clear of the film's border by the small scale's window distance.
+    /// Set where deposits are searched: body cells, not bone (or bone far enough inside its edge),
+    /// the margin away from the skin and clear of the film's border by the small scale's window distance.
     static func region(distances distance: UnsafeBufferPointer<Int32>, width: Int, height: Int, anatomy: AnatomyMap,
                        scales: PixelScales, parameters: DetectionParameters, into region: RowBits) {
         precondition(distance.count >= width * height)
@@ -89,7 +91,8 @@ enum SearchRegion {
         let needed = Int32(3 * margin)
         anatomy.body.withUnsafeBufferPointer { body in
             anatomy.bone.withUnsafeBufferPointer { bone in
-                nonisolated(unsafe) let body = body, bone = bone
+            anatomy.boneSearchable.withUnsafeBufferPointer { boneSearchable in
+                nonisolated(unsafe) let body = body, bone = bone, boneSearchable = boneSearchable
                 ParallelBands.run(height, minimumBand: 16) { rows in
                     let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, width))
                     defer { bytes.deallocate() }
@@ -99,12 +102,13 @@ enum SearchRegion {
                         if y >= border && y < height - border {
                             for x in border..<max(border, width - border) {
                                 let k = cellRow + x / cell
-                                if body[k] != 0 && bone[k] == 0 && distance[row + x] >= needed { bytes[x] = 1 }
+                                if body[k] != 0 && (bone[k] == 0 || boneSearchable[k] != 0) && distance[row + x] >= needed { bytes[x] = 1 }
                             }
                         }
                         region.pack(row: y, width: width, from: bytes)
                     }
                 }
+            }
             }
         }
     }
