@@ -4,9 +4,10 @@
 ///
 /// Why: trabecular texture runs along the bone (trabeculae follow the lines of stress), so the
 /// blobs it makes are streaks, while a nodule projected over the bone is round to oval. On the
-/// phantoms the texture blobs over bone that reached the bone seed had elongations of 1.9–8, the
-/// nodules over bone 1.1–1.4 (`DetectionParameters.boneMaxElongation`). Each pixel counts as a
-/// unit square (variance 1/12 along each axis), so a one-pixel-wide line has a finite elongation.
+/// phantoms 14 of the 15 texture blobs over bone that reached 5 σ of the bone's clutter had
+/// elongations of 1.9–8, the nodules over bone 1.1–1.4 (`DetectionParameters.boneMaxElongation`).
+/// Each pixel counts as a unit square (variance 1/12 along each axis), so a one-pixel-wide line
+/// has a finite elongation.
 ///
 /// Only deposits over bone are measured, from the candidate list (every outline pixel is a
 /// candidate), so the cost is a pass over a few per cent of the pixels.

@@ -42,21 +42,25 @@ public struct DetectionParameters: Sendable, Equatable {
     public var boneMarginMM: Double = 1.5
     /// Seed threshold over bone, in σ of the bone's own clutter (the small-scale blob contrast
     /// over the searched bone cells, the same MAD estimate as for soft tissue). Trabecular texture
-    /// and the curved inner line of the cortex make deposit-sized blobs there that noise statistics
-    /// do not describe. Phantoms (16 films with bone: 8 deposit-free, 8 `over_bone`; components
-    /// seeded over bone at this threshold): 5 σ gave 0.88 false positives per deposit-free film and
-    /// found 6 of 36 deposits over bone, 6 σ 0.25 and 4, 7 σ 0 and 3, 8 σ 0 and 2. Infinity turns
-    /// the search over bone off.
-    public var boneSeedSigmas: Double = 6
+    /// makes deposit-sized blobs there that noise statistics do not describe. Phantoms (46 films
+    /// at 0.15–0.2 mm: typical, `over_bone` and the sample set; and 8 deposit-free 3000² films at
+    /// 0.1 mm), with `boneMaxElongation` 2: 5 σ gave 9 deposits over bone that were not deposits
+    /// (2 on deposit-free films) and found 4 of 36 nodules over bone; 6 σ none at 0.15–0.2 mm and
+    /// 4 found, but 3 on the 0.1 mm films (peaks of 6.2 σ); 6.5 and 7 σ none anywhere and 3
+    /// found. The nodules missed sit in the texture of the epiphyses (2–5 σ) or within
+    /// `boneEdgeMarginMM`. Infinity turns the search over bone off.
+    public var boneSeedSigmas: Double = 7
     /// Bone is searched only this far inside the bone map's edge (mm): the cortex seen
-    /// tangentially makes a bright curved line 1–4 mm inside the bone's edge (thickest along a
-    /// shaft, thin round an epiphysis), whose inner side has blob contrast. Phantoms (as above, at
-    /// 7 σ): 3 mm gave 0.38 false positives per deposit-free film, 4 mm 0, 5 and 6 mm 0 with the
-    /// same deposits found.
+    /// tangentially makes a bright curved line near the bone's edge (thick along a shaft, thin
+    /// round an epiphysis), whose inner side has blob contrast where the bone flares. Phantoms
+    /// (46 films as above, 6 σ seed): 3 mm gave 3 false deposits over bone (1 on a deposit-free
+    /// film) and found 5 of 36, 4 mm none and 4, 5 mm none and 4.
     public var boneEdgeMarginMM: Double = 4
     /// Largest elongation of a deposit over bone (square root of the ratio of its principal second
     /// moments, `BoneDepositShape`): trabecular texture makes streaks along the bone, nodules are
-    /// round to oval (the phantoms' nodules are at most 1.7 : 1 before lobes).
+    /// round to oval (the phantoms' are at most 1.7 : 1 before lobes). Phantoms (46 films as
+    /// above): at a 6 σ seed, no limit gave 13 false deposits over bone (5 on deposit-free films),
+    /// 3 and 2.5 none; at 7 σ no limit gave 5 (2), 2 none, with the same nodules found.
     public var boneMaxElongation: Double = 2.0
     /// A collimator blade's inner edge: a step down across 3 mm of at least this many noise σ …
     public var collimationStepSigmas: Double = 30
