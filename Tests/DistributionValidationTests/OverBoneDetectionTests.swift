@@ -1,4 +1,4 @@
-import Detection
+@testable import Detection
 import Foundation
 import Phantom
 import Radiography
@@ -98,6 +98,21 @@ final class OverBoneDetectionTests: XCTestCase {
         let weak = Self.total(Self.depositFreeFilms, parameters: weaker)
         print("with a 5 σ bone seed and no shape test: \(weak.reportedOverBone) deposits over bone")
         XCTAssertGreaterThan(weak.reportedOverBone, 0)
+    }
+
+    /// The bone search keeps the detector's promise: the same bits whatever the bands.
+    func testOverBoneSearchIsIdenticalWhateverTheBands() {
+        let film = PhantomGenerator.make(Self.overBoneFilms[8]).radiograph
+        let serial = ParallelBands.$maximumBands.withValue(1) { DepositDetector.detect(film) }
+        let body = serial.body
+        XCTAssertTrue(serial.deposits.contains { d in
+            body.bone[(Int(d.centroidY) / body.cellSize) * body.columns + Int(d.centroidX) / body.cellSize] != 0
+        }, "a deposit over bone on this film")
+        for bands in [3, 32] {
+            let other = ParallelBands.$maximumBands.withValue(bands) { DepositDetector.detect(film) }
+            XCTAssertEqual(serial.deposits, other.deposits, "\(bands) bands")
+            XCTAssertEqual(serial.labels.labels, other.labels.labels, "\(bands) bands")
+        }
     }
 
     /// `boneSeedSigmas = ∞` turns the search over bone off: what the detector found before.
