@@ -13,6 +13,9 @@
 ///   `boneMinExtentMM` are bone. Each bone grows from its core over cells brighter than
 ///   30 % of the way from its soft-tissue sides to its core level (the cortex and the bone
 ///   ends the core does not reach), and is finally dilated by `boneMarginMM`.
+/// - **Searched bone**: bone cells at least `boneEdgeMarginMM` inside the bone map's edge (and
+///   the skin margin inside the body), where deposits projected over bone are searched against
+///   the bone's own clutter; the cortex lines near the edge are left out.
 struct AnatomyMap {
     let cellSize: Int
     let columns: Int
@@ -20,8 +23,12 @@ struct AnatomyMap {
     var cellMean: [Float]
     var body: [UInt8]
     var bone: [UInt8]
-    /// Body minus the skin margin, minus bone and its margin: where deposits are searched.
+    /// Body minus the skin margin, minus bone and its margin: where deposits are searched in soft tissue.
     var searchable: [UInt8]
+    /// Bone eroded by `boneEdgeMarginMM`, within the skin margin: where deposits are searched over
+    /// bone. Disjoint from `searchable` and at least the edge margin away from it, so no component
+    /// of candidates spans both.
+    var boneSearchable: [UInt8]
     /// Where the skin is, for the skin margin: a quarter of the way from the air mode to Otsu's
     /// air/tissue split. Scatter makes the air next to a limb glow above the body threshold, so
     /// the skin line is located at this higher level (a limb's thickness rises steeply at its
@@ -132,8 +139,15 @@ struct AnatomyMap {
 
         var searchable = body
         Self.erode(&searchable, columns: columns, rows: rows, by: scales.skinMarginCells)
-        for i in searchable.indices where bone[i] != 0 { searchable[i] = 0 }
+        // A margin as wide as the grid leaves no bone (and would cost cells × grid² to erode).
+        var boneSearchable = scales.boneEdgeMarginCells >= max(columns, rows) ? [UInt8](repeating: 0, count: bone.count) : bone
+        Self.erode(&boneSearchable, columns: columns, rows: rows, by: scales.boneEdgeMarginCells)
+        for i in searchable.indices {
+            boneSearchable[i] &= searchable[i]
+            if bone[i] != 0 { searchable[i] = 0 }
+        }
         self.searchable = searchable
+        self.boneSearchable = boneSearchable
     }
 
     /// Mean sample per cell. Each row's run of a cell is summed in integers and added to the

@@ -16,13 +16,21 @@ struct Candidates {
     /// significance = max of contrast / max(local noise σ, the measure's clutter σ), exactly as
     /// `DepositDetector` documents; a region bit stays set only for a candidate.
     ///
+    /// Over bone (`boneCells`, ~1 mm cells) only the small-scale blob counts, against
+    /// max(local noise σ, `boneClutter`): the ridge measure answers the cortex lines and the large
+    /// windows land on the bone's own profile (cortex, bone ends), so both are multiplied by 0 in
+    /// the contrast and divided by infinity in the significance. With no bone clutter estimate
+    /// (`boneClutter` 0: too few bone samples) nothing over bone can become a candidate. Soft
+    /// tissue keeps the same bits as without bone search (× 1 and the same divisors).
+    ///
     /// The interior of a row (no window column leaves the film at either scale) runs eight pixels
     /// at a time; the borders take the clamped path, which gives the same bits. Bands append to
     /// their own lists, concatenated in band order, so the lists are in raster order whatever
     /// the thread count.
     static func scan(pixels: UnsafeBufferPointer<UInt16>, smallMeans: UnsafeBufferPointer<Float>, largeMeans: UnsafeBufferPointer<Float>,
                      width: Int, height: Int, smallDistance: Int, largeDistance: Int,
-                     clutter: (smallBlob: Float, smallRidge: Float, largeBlob: Float), noise: NoiseMap, grow: Float,
+                     clutter: (smallBlob: Float, smallRidge: Float, largeBlob: Float), boneClutter: Float,
+                     boneCells: UnsafeBufferPointer<UInt8>, noise: NoiseMap, grow: Float,
                      region bits: RowBits) -> Candidates {
         nonisolated(unsafe) let pixels = pixels, smallMeans = smallMeans, largeMeans = largeMeans
         let small = ContrastGeometry(width: width, height: height, distance: smallDistance)
@@ -32,13 +40,16 @@ struct Candidates {
         let interior = min(width, reach)..<max(min(width, reach), width - reach)
         let lock = DispatchSemaphore(value: 1)
         nonisolated(unsafe) var bands: [Int: Candidates] = [:]
+        precondition(boneCells.count >= noise.sigma.count)
+        nonisolated(unsafe) let boneCells = boneCells
         noise.sigma.withUnsafeBufferPointer { sigma in
             nonisolated(unsafe) let sigma = sigma
             ParallelBands.run(height, minimumBand: 16) { rows in
                 var found = Candidates()
-                // Per row: the three divisors, and S (recomputed from the samples: its plane now
+                // Per row: the three divisors, the weight of the ridge and large-scale measures (1 in
+                // soft tissue, 0 over bone), and S (recomputed from the samples: its plane now
                 // holds the large scale's means).
-                let divisors = UnsafeMutableBufferPointer<Float>.allocate(capacity: 4 * width)
+                let divisors = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * width)
                 let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
                 // The row's region as bytes (1 = searched), turned into the candidate bytes.
                 let region = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: width + 8)
@@ -51,6 +62,8 @@ struct Candidates {
                 let smallBlobDivisor = UnsafeMutableBufferPointer(rebasing: divisors[0..<width])
                 let smallRidgeDivisor = UnsafeMutableBufferPointer(rebasing: divisors[width..<(2 * width)])
                 let largeBlobDivisor = UnsafeMutableBufferPointer(rebasing: divisors[(2 * width)..<(3 * width)])
+                let softWeight = UnsafeMutableBufferPointer(rebasing: divisors[(4 * width)..<(5 * width)])
+                let boneDivisor: Float = boneClutter > 0 ? boneClutter : .infinity
                 for y in rows {
                     // Rows with nothing to search (air, collimation, bone) cost one look at their bits.
                     let words = bits.words.baseAddress! + y * bits.wordsPerRow
@@ -58,12 +71,16 @@ struct Candidates {
                     let row = y * width, cellRow = (y / cell) * columns
                     for cx in 0..<columns {
                         let sigmaHere = sigma[cellRow + cx]
-                        let a = max(sigmaHere, clutter.smallBlob), b = max(sigmaHere, clutter.smallRidge)
-                        let c = max(sigmaHere, clutter.largeBlob)
+                        let overBone = boneCells[cellRow + cx] != 0
+                        let a = overBone ? max(sigmaHere, boneDivisor) : max(sigmaHere, clutter.smallBlob)
+                        let b = overBone ? Float.infinity : max(sigmaHere, clutter.smallRidge)
+                        let c = overBone ? Float.infinity : max(sigmaHere, clutter.largeBlob)
+                        let weight: Float = overBone ? 0 : 1
                         for x in (cx * cell)..<min(width, (cx + 1) * cell) {
                             smallBlobDivisor[x] = a
                             smallRidgeDivisor[x] = b
                             largeBlobDivisor[x] = c
+                            softWeight[x] = weight
                         }
                     }
                     BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: s.baseAddress!)
@@ -75,7 +92,7 @@ struct Candidates {
                         let near = small.surround(smallMeans, rows: smallRows, x: x)
                         let far = large.surround(largeMeans, rows: largeRows, x: x).blob
                         let blob = value - near.blob, ridge = value - near.ridge, farBlob = value - far
-                        let contrast = max(max(blob, ridge), farBlob)
+                        let contrast = max(max(blob, ridge * softWeight[x]), farBlob * softWeight[x])
                         let significance = max(max(blob / smallBlobDivisor[x], ridge / smallRidgeDivisor[x]), farBlob / largeBlobDivisor[x])
                         let candidate = region[x] != 0 && significance > grow
                         region[x] = candidate ? 1 : 0
@@ -99,7 +116,8 @@ struct Candidates {
                         let near = small.interiorSurround8(smallMeans, rows: smallRows, x: x)
                         let far = large.interiorSurround8(largeMeans, rows: largeRows, x: x).blob
                         let blob = value - near.blob, ridge = value - near.ridge, farBlob = value - far
-                        let contrast = Lanes.max(Lanes.max(blob, ridge), farBlob)
+                        let weight = Lanes.load(softWeight, x)
+                        let contrast = Lanes.max(Lanes.max(blob, ridge * weight), farBlob * weight)
                         let significance = Lanes.max(
                             Lanes.max(blob / Lanes.load(smallBlobDivisor, x), ridge / Lanes.load(smallRidgeDivisor, x)),
                             farBlob / Lanes.load(largeBlobDivisor, x))

@@ -1,21 +1,32 @@
 import Dispatch
 import Radiography
 
-/// Finds radio-opaque deposits in the soft tissue of a film.
+/// Finds radio-opaque deposits in the soft tissue of a film, and nodules projected over bone.
 ///
 /// 1. Smooth with a 3×3 mean (S) and estimate the local noise σ of S (`NoiseMap`).
-/// 2. Map body and bone on ~1 mm cells (`AnatomyMap`); deposits are searched only in soft
-///    tissue away from the skin line and from bone.
+/// 2. Map body and bone on ~1 mm cells (`AnatomyMap`); deposits are searched in soft tissue
+///    away from the skin line and from bone, and over bone at least `boneEdgeMarginMM` inside
+///    the bone map's edge (the cortex lines are left out).
 /// 3. Local contrast at two scales: along each of four axes, S minus the mean of two box windows
 ///    on either side of the pixel, at a distance that clears the largest deposit of that scale;
 ///    the contrast is the smallest of the four. A blob is brighter than its surround on every
 ///    axis; an edge (bone, skin, collimation) is not brighter along the axis parallel to it, and a
 ///    linear soft-tissue gradient cancels in each pair. Thin streaks keep their contrast: they fill
 ///    only a sliver of a window beside them.
-/// 4. Hysteresis: components of C > `growSigmas`·σ that reach `seedSigmas`·σ somewhere; each
-///    deposit's outline is where C ≥ `outlineFraction` × its peak contrast.
+///    Over bone only the small-scale blob counts, against the bone's own clutter σ (measured
+///    like the soft tissue's, over the searched bone cells): trabecular texture, the cortex and
+///    the bone's curved profile are what a deposit must stand out from there.
+/// 4. Hysteresis: components of C > `growSigmas`·σ that reach `seedSigmas`·σ somewhere
+///    (`boneSeedSigmas`·σ over bone); each deposit's outline is where C ≥ `outlineFraction` × its
+///    peak contrast.
 /// 5. 8-connected labelling with statistics gathered in the labelling pass; components
-///    smaller than `minDepositAreaMM2` or longer than `maxDepositExtentMM` are dropped.
+///    smaller than `minDepositAreaMM2` or longer than `maxDepositExtentMM` are dropped, and
+///    over bone those more elongated than `boneMaxElongation` (`BoneDepositShape`: texture
+///    streaks along the bone).
+///
+/// Over bone the detector finds dense nodules and misses those at the level of the texture of
+/// an epiphysis: on the phantoms 3 of 36 nodules planted over bone (the 6–8 mm² ones with peak
+/// SNR 30–40), with no false deposit over bone on 54 films.
 ///
 /// Pure and deterministic: same film and parameters, same result, whatever the thread count.
 ///
@@ -68,10 +79,12 @@ public enum DepositDetector {
                     let smallView = UnsafeBufferPointer(smallMeans), largeView = sView
                     let clutter = clutterSigmas(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
                                                 smallDistance: small.distance, largeDistance: large.distance, anatomy: anatomy)
-                    return Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
-                                           smallDistance: small.distance, largeDistance: large.distance,
-                                           clutter: clutter, noise: noise,
-                                           grow: Float(parameters.growSigmas), region: region)
+                    return anatomy.boneSearchable.withUnsafeBufferPointer { boneCells in
+                        Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
+                                        smallDistance: small.distance, largeDistance: large.distance,
+                                        clutter: (clutter.smallBlob, clutter.smallRidge, clutter.largeBlob), boneClutter: clutter.bone,
+                                        boneCells: boneCells, noise: noise, grow: Float(parameters.growSigmas), region: region)
+                    }
                 }
                 // S's plane is free again: its bytes become the candidate mask for labelling.
                 // The other three quarters go back to the system (peak memory is in this stage).
@@ -102,34 +115,43 @@ public enum DepositDetector {
         var noiseSigma: Double
     }
 
-    /// Robust σ of each contrast measure over the searchable soft tissue (small-scale blob,
-    /// small-scale ridge, large-scale blob): 1.4826 × the median absolute deviation from the
-    /// median, from every third pixel of every third row.
+    /// Robust σ of each contrast measure where it is searched: the small-scale blob, the small-
+    /// scale ridge and the large-scale blob over the searchable soft tissue, and the small-scale
+    /// blob over the searched bone (`AnatomyMap.boneSearchable`): 1.4826 × the median absolute
+    /// deviation from the median, from every third pixel of every third row (0 with fewer than
+    /// 16 samples; for bone that turns the bone search off).
     ///
     /// At the small scale this is about the pixel noise; at the large scale it is the anatomy's
     /// own texture (fat and muscle layers, vessels), which a large nodule must stand out from.
+    /// Over bone the blob contrast is dominated by trabecular texture and the bone's own profile,
+    /// several times the soft tissue's (phantoms: 10–40 sample units over bone against 1–2.5 in
+    /// soft tissue at the small scale).
     /// The contrast is computed here at the samples only, so that the full-film pass can fold
     /// every measure into contrast and significance as it goes, without a plane per measure.
-    /// One pass over the samples takes all three (they share S and the small windows), in row
-    /// bands; each band writes its samples into its own stretch of the three arrays, which are
-    /// then closed up in band order, and the three medians run concurrently. A median does not
-    /// depend on the order of its values, so the bands never change the result.
+    /// One pass over the samples takes all four (they share S and the small windows), in row
+    /// bands; each band writes its samples into its own stretch of the arrays, which are then
+    /// closed up in band order, and the medians run concurrently. A median does not depend on the
+    /// order of its values, so the bands never change the result.
     static func clutterSigmas(pixels: UnsafeBufferPointer<UInt16>, smallMeans: UnsafeBufferPointer<Float>,
                               largeMeans: UnsafeBufferPointer<Float>, width: Int, height: Int,
-                              smallDistance: Int, largeDistance: Int, anatomy: AnatomyMap) -> (Float, Float, Float) {
+                              smallDistance: Int, largeDistance: Int, anatomy: AnatomyMap)
+        -> (smallBlob: Float, smallRidge: Float, largeBlob: Float, bone: Float) {
         let cell = anatomy.cellSize
         let small = ContrastGeometry(width: width, height: height, distance: smallDistance)
         let large = ContrastGeometry(width: width, height: height, distance: largeDistance)
         let sampleRows = height > 1 ? (height - 2) / 3 + 1 : 0, perRow = width > 1 ? (width - 2) / 3 + 1 : 0
         let capacity = max(1, sampleRows * perRow)
-        let samples = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3 * capacity)
+        // Four stretches of `capacity`: soft small blob, soft small ridge, soft large blob, bone blob.
+        let samples = UnsafeMutableBufferPointer<Float>.allocate(capacity: 4 * capacity)
         defer { samples.deallocate() }
-        // Samples of band b start at its first sample row × perRow; `counts` says how many it wrote.
+        // Samples of band b start at its first sample row × perRow; `counts` says how many it
+        // wrote (soft tissue, bone).
         let bandCount = max(1, min(ParallelBands.maximumBands, sampleRows / 16))
-        var counts = [Int](repeating: 0, count: bandCount)
+        var counts = [(soft: Int, bone: Int)](repeating: (0, 0), count: bandCount)
         anatomy.searchable.withUnsafeBufferPointer { searchable in
+        anatomy.boneSearchable.withUnsafeBufferPointer { boneSearchable in
             counts.withUnsafeMutableBufferPointer { counts in
-                nonisolated(unsafe) let searchable = searchable, counts = counts, samples = samples
+                nonisolated(unsafe) let searchable = searchable, boneSearchable = boneSearchable, counts = counts, samples = samples
                 nonisolated(unsafe) let smallMeans = smallMeans, largeMeans = largeMeans, pixels = pixels
                 ParallelBands.run(bandCount, minimumBand: 1) { bands in
                     let sRow = UnsafeMutablePointer<Float>.allocate(capacity: width)
@@ -141,49 +163,61 @@ public enum DepositDetector {
                     for band in bands {
                         let first = sampleRows * band / bandCount, end = sampleRows * (band + 1) / bandCount
                         let start = first * perRow
-                        var n = 0
+                        var n = 0, nBone = 0
                         for sampleRow in first..<end {
                             let y = 1 + 3 * sampleRow
                             let cellRow = (y / cell) * anatomy.columns
                             let smallRows = small.rows(y), largeRows = large.rows(y)
                             BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: sRow)
-                            for x in stride(from: 1, to: width, by: 3) where searchable[cellRow + x / cell] != 0 {
-                                let (blob, ridge) = small.surround(smallMeans, rows: smallRows, x: x)
-                                let largeBlob = large.surround(largeMeans, rows: largeRows, x: x).blob
-                                samples[start + n] = sRow[x] - blob
-                                samples[capacity + start + n] = sRow[x] - ridge
-                                samples[2 * capacity + start + n] = sRow[x] - largeBlob
-                                n += 1
+                            for x in stride(from: 1, to: width, by: 3) {
+                                let k = cellRow + x / cell
+                                if searchable[k] != 0 {
+                                    let (blob, ridge) = small.surround(smallMeans, rows: smallRows, x: x)
+                                    let largeBlob = large.surround(largeMeans, rows: largeRows, x: x).blob
+                                    samples[start + n] = sRow[x] - blob
+                                    samples[capacity + start + n] = sRow[x] - ridge
+                                    samples[2 * capacity + start + n] = sRow[x] - largeBlob
+                                    n += 1
+                                } else if boneSearchable[k] != 0 {
+                                    samples[3 * capacity + start + nBone] = sRow[x] - small.surround(smallMeans, rows: smallRows, x: x).blob
+                                    nBone += 1
+                                }
                             }
                         }
-                        counts[band] = n
+                        counts[band] = (n, nBone)
                     }
                 }
             }
         }
+        }
         // Close up the bands' stretches, in band order.
-        var n = 0
+        var n = 0, nBone = 0
         for band in 0..<bandCount {
             let start = sampleRows * band / bandCount * perRow
-            for measure in 0..<3 where n != start {
+            for measure in 0..<4 {
                 let base = samples.baseAddress! + measure * capacity
-                for i in 0..<counts[band] { base[n + i] = base[start + i] }    // n < start: forward is safe
+                let (to, count) = measure < 3 ? (n, counts[band].soft) : (nBone, counts[band].bone)
+                if to != start {
+                    for i in 0..<count { base[to + i] = base[start + i] }    // to < start: forward is safe
+                }
             }
-            n += counts[band]
+            n += counts[band].soft
+            nBone += counts[band].bone
         }
-        guard n >= 16 else { return (0, 0, 0) }
-        let total = n
-        var sigmas = [Float](repeating: 0, count: 3)
+        let totals = [n, n, n, nBone]
+        var sigmas = [Float](repeating: 0, count: 4)
         sigmas.withUnsafeMutableBufferPointer { sigmas in
             nonisolated(unsafe) let sigmas = sigmas, samples = samples
-            DispatchQueue.concurrentPerform(iterations: 3) { measure in
+            DispatchQueue.concurrentPerform(iterations: 4) { measure in
+                let total = totals[measure]
+                guard total >= 16 else { return }
                 let values = UnsafeMutableBufferPointer(start: samples.baseAddress! + measure * capacity, count: total)
                 let median = NoiseMap.median(values)
                 for i in 0..<total { values[i] = abs(values[i] - median) }
                 sigmas[measure] = 1.4826 * NoiseMap.median(values)
             }
         }
-        return (sigmas[0], sigmas[1], sigmas[2])
+        return (sigmas[0], sigmas[1], sigmas[2], sigmas[3])
     }
 
     /// What the local contrast responds to (`Candidates.scan` folds them; `clutterSigmas` samples them).
@@ -216,29 +250,42 @@ public enum DepositDetector {
                         noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
                         parameters: DetectionParameters, clock: inout DetectionClock) -> Segmentation {
         let count = width * height, cell = scales.cellSize
-        let seed = Float(parameters.seedSigmas)
+        let seed = Float(parameters.seedSigmas), boneSeed = Float(parameters.boneSeedSigmas)
         nonisolated(unsafe) let l = l
+        // Over bone a component must reach `boneSeedSigmas` (of the bone's clutter σ): the search
+        // regions of bone and soft tissue are apart (`AnatomyMap.boneSearchable`), so each
+        // component lies in one of them, and any of its pixels tells which.
+        let overBone: (Int) -> Bool = { i in anatomy.boneSearchable[((i / width) / cell) * anatomy.columns + (i % width) / cell] != 0 }
+        func seeds(components: Int, index: UnsafeBufferPointer<Int>) -> [Float] {
+            var threshold = [Float](repeating: seed, count: components + 1)
+            for i in index where l[i] != 0 && overBone(i) { threshold[Int(l[i])] = boneSeed }
+            return threshold
+        }
 
         return candidates.index.withUnsafeBufferPointer { index in
         candidates.contrast.withUnsafeBufferPointer { c in
         candidates.significance.withUnsafeBufferPointer { z in
         var peaks = PeakContrast(index: index, contrast: c, significance: z)
         // Only the candidates' labels are read before the outlines are labelled over the whole plane.
-        _ = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l,
-                                      statistics: &peaks, clearsBackground: false)
+        let components = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l,
+                                                   statistics: &peaks, clearsBackground: false)
+        let componentSeed = seeds(components: components, index: index)
         // Outline of every seeded component: only candidates can be in one.
         let fraction = Float(parameters.outlineFraction)
         peaks.peak.withUnsafeBufferPointer { peak in
             peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
                 for k in 0..<index.count {
                     let i = index[k], id = Int(l[i])
-                    mask[i] = id != 0 && peakSNR[id] >= seed && c[k] >= fraction * peak[id] ? 1 : 0
+                    mask[i] = id != 0 && peakSNR[id] >= componentSeed[id] && c[k] >= fraction * peak[id] ? 1 : 0
                 }
             }
         }
         clock.lap(.label)
         var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z)
         let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
+        let depositSeed = seeds(components: found, index: index)
+        let boneShape = BoneDepositShape(labels: UnsafeBufferPointer(l), index: index, width: width, count: found, overBone: overBone)
+        let maxElongation = parameters.boneMaxElongation
 
         // Keep deposits of plausible size; renumber the survivors 1…n in the same order.
         var newID = [Int32](repeating: 0, count: found + 1)
@@ -247,7 +294,8 @@ public enum DepositDetector {
             let box = measures.box(id)
             let extent = (Double(box.width * box.width + box.height * box.height)).squareRoot()
             let meanSNR = measures.peakSNR[id]
-            guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(seed) else { continue }
+            guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(depositSeed[id]),
+                  !boneShape.isBone[id] || boneShape.elongation(id) <= maxElongation else { continue }
             let n = Double(measures.area[id])
             deposits.append(Deposit(
                 id: deposits.count + 1, areaPx: measures.area[id], bbox: box,

@@ -1,5 +1,7 @@
 /// The pixels where deposits are searched: soft tissue at least `skinMarginMM` inside the skin,
-/// away from bone, collimation and the film's border.
+/// away from bone, collimation and the film's border; and bone at least `boneEdgeMarginMM`
+/// inside the bone map's edge (`AnatomyMap.boneSearchable`), where `Candidates.scan` measures
+/// against the bone's own clutter.
 ///
 /// The skin seen tangentially at the edge of a limb is a thin dense line (skin is denser than the
 /// fat under it), so it looks like a streak. A margin on the ~1 mm cell grid would be up to a cell
@@ -126,8 +128,8 @@ enum SearchRegion {
         }
     }
 
-    /// Set where deposits are searched: body cells, not bone, the margin away from the skin and
-    /// clear of the film's border by the small scale's window distance.
+    /// Set where deposits are searched: body cells, not bone (or bone far enough inside its edge),
+    /// the margin away from the skin and clear of the film's border by the small scale's window distance.
     static func region(distances distance: UnsafeBufferPointer<Int32>, width: Int, height: Int, anatomy: AnatomyMap,
                        scales: PixelScales, parameters: DetectionParameters, into region: RowBits) {
         precondition(distance.count >= width * height)
@@ -137,7 +139,8 @@ enum SearchRegion {
         let needed = Int32(3 * margin)
         anatomy.body.withUnsafeBufferPointer { body in
             anatomy.bone.withUnsafeBufferPointer { bone in
-                nonisolated(unsafe) let body = body, bone = bone
+            anatomy.boneSearchable.withUnsafeBufferPointer { boneSearchable in
+                nonisolated(unsafe) let body = body, bone = bone, boneSearchable = boneSearchable
                 // Cell by cell, so the cell tests are made once per cell row and not per pixel;
                 // bits are set straight into the region's words (it starts empty, and each row
                 // starts on its own word, so bands never share one).
@@ -145,7 +148,9 @@ enum SearchRegion {
                     for y in rows where y >= border && y < height - border {
                         let cellRow = (y / cell) * columns, row = y * width
                         let words = region.words.baseAddress! + y * region.wordsPerRow
-                        for cx in 0..<columns where body[cellRow + cx] != 0 && bone[cellRow + cx] == 0 {
+                        for cx in 0..<columns {
+                            let k = cellRow + cx
+                            guard body[k] != 0 && (bone[k] == 0 || boneSearchable[k] != 0) else { continue }
                             let x0 = max(border, cx * cell), x1 = min(width - border, (cx + 1) * cell)
                             guard x0 < x1 else { continue }
                             for x in x0..<x1 where distance[row + x] >= needed {
@@ -154,6 +159,7 @@ enum SearchRegion {
                         }
                     }
                 }
+            }
             }
         }
     }
