@@ -174,12 +174,22 @@ enum BoxFilter {
     @inline(__always)
     static func mean3x3Row(_ src: UnsafeBufferPointer<UInt16>, width: Int, height: Int, y: Int,
                            columnSums: UnsafeMutablePointer<UInt32>, into out: UnsafeMutablePointer<Float>) {
+        mean3x3Row(src, width: width, height: height, y: y, columns: 0..<width, columnSums: columnSums, into: out)
+    }
+
+    /// Columns `columns` of row `y` of `mean3x3` into `out[columns]` (indexed by column, like
+    /// `columnSums`): the same values as the whole row gives there.
+    @inline(__always)
+    static func mean3x3Row(_ src: UnsafeBufferPointer<UInt16>, width: Int, height: Int, y: Int, columns: Range<Int>,
+                           columnSums: UnsafeMutablePointer<UInt32>, into out: UnsafeMutablePointer<Float>) {
+        guard !columns.isEmpty else { return }
         let top = max(0, y - 1), bottom = min(height - 1, y + 1)
-        for x in 0..<width { columnSums[x] = UInt32(src[top * width + x]) }
+        let c0 = max(0, columns.lowerBound - 1), c1 = min(width, columns.upperBound + 1)
+        for x in c0..<c1 { columnSums[x] = UInt32(src[top * width + x]) }
         if bottom > top {
             for yy in (top + 1)...bottom {
                 let row = yy * width
-                for x in 0..<width { columnSums[x] &+= UInt32(src[row + x]) }
+                for x in c0..<c1 { columnSums[x] &+= UInt32(src[row + x]) }
             }
         }
         // One Float division of the exact integer sum (< 2²⁰) by the clipped count (≤ 9): the
@@ -188,15 +198,19 @@ enum BoxFilter {
         // interior loop runs eight pixels per instruction.
         @inline(__always) func mean(_ sum: UInt32, _ count: Float) -> Float { Float(Int32(bitPattern: sum)) / count }
         let rows = Float(bottom - top + 1)
-        if width == 1 {
-            out[0] = mean(columnSums[0], rows)
-            return
-        }
         let edge = rows * 2, area = rows * 3
-        out[0] = mean(columnSums[0] &+ columnSums[1], edge)
-        for x in 1..<(width - 1) {
-            out[x] = mean(columnSums[x - 1] &+ columnSums[x] &+ columnSums[x + 1], area)
+        var x = columns.lowerBound
+        if x == 0 {
+            out[0] = width == 1 ? mean(columnSums[0], rows) : mean(columnSums[0] &+ columnSums[1], edge)
+            x = 1
         }
-        out[width - 1] = mean(columnSums[width - 2] &+ columnSums[width - 1], edge)
+        let interiorEnd = min(columns.upperBound, width - 1)
+        for i in x..<max(x, interiorEnd) {
+            out[i] = mean(columnSums[i - 1] &+ columnSums[i] &+ columnSums[i + 1], area)
+        }
+        x = max(x, interiorEnd)
+        if columns.upperBound == width && width > 1 && x == width - 1 {
+            out[width - 1] = mean(columnSums[width - 2] &+ columnSums[width - 1], edge)
+        }
     }
 }

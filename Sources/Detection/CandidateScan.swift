@@ -65,26 +65,31 @@ struct Candidates {
                 let softWeight = UnsafeMutableBufferPointer(rebasing: divisors[(4 * width)..<(5 * width)])
                 let boneDivisor: Float = boneClutter > 0 ? boneClutter : .infinity
                 for y in rows {
-                    // Rows with nothing to search (air, collimation, bone) cost one look at their bits.
+                    // Only the stretch of the row from its first region pixel to its last is
+                    // worked on: rows with nothing to search (air, collimation) cost one look at
+                    // their bits, and the air beside a limb none.
                     let words = bits.words.baseAddress! + y * bits.wordsPerRow
-                    if (0..<bits.wordsPerRow).allSatisfy({ words[$0] == 0 }) { continue }
+                    guard let firstWord = (0..<bits.wordsPerRow).first(where: { words[$0] != 0 }) else { continue }
+                    let lastWord = (firstWord..<bits.wordsPerRow).last(where: { words[$0] != 0 })!
+                    let span = (firstWord * 64 + words[firstWord].trailingZeroBitCount)..<(lastWord * 64 + 64 - words[lastWord].leadingZeroBitCount)
                     let row = y * width, cellRow = (y / cell) * columns
-                    for cx in 0..<columns {
+                    for cx in (span.lowerBound / cell)...((span.upperBound - 1) / cell) {
                         let sigmaHere = sigma[cellRow + cx]
                         let overBone = boneCells[cellRow + cx] != 0
                         let a = overBone ? max(sigmaHere, boneDivisor) : max(sigmaHere, clutter.smallBlob)
                         let b = overBone ? Float.infinity : max(sigmaHere, clutter.smallRidge)
                         let c = overBone ? Float.infinity : max(sigmaHere, clutter.largeBlob)
                         let weight: Float = overBone ? 0 : 1
-                        for x in (cx * cell)..<min(width, (cx + 1) * cell) {
+                        for x in max(span.lowerBound, cx * cell)..<min(span.upperBound, (cx + 1) * cell) {
                             smallBlobDivisor[x] = a
                             smallRidgeDivisor[x] = b
                             largeBlobDivisor[x] = c
                             softWeight[x] = weight
                         }
                     }
-                    BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columnSums: columnSums, into: s.baseAddress!)
-                    bits.unpack(row: y, width: width, into: region.baseAddress!)
+                    BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y, columns: span,
+                                         columnSums: columnSums, into: s.baseAddress!)
+                    bits.unpack(row: y, words: firstWord...lastWord, width: width, into: region.baseAddress!)
                     let smallRows = small.rows(y), largeRows = large.rows(y)
                     @inline(__always) func clamped(_ x: Int) {
                         guard region[x] != 0 else { return }
@@ -98,11 +103,12 @@ struct Candidates {
                         region[x] = candidate ? 1 : 0
                         if candidate { found.append(i, contrast, significance) }
                     }
-                    for x in 0..<interior.lowerBound { clamped(x) }
-                    let vectorEnd = interior.lowerBound + (interior.count / 8) * 8
+                    let vectorStart = max(interior.lowerBound, span.lowerBound)
+                    let vectorEnd = vectorStart + (max(0, min(interior.upperBound, span.upperBound) - vectorStart) / 8) * 8
+                    for x in span.lowerBound..<max(span.lowerBound, min(vectorStart, span.upperBound)) { clamped(x) }
                     let regionBase = UnsafeMutableRawPointer(region.baseAddress!)
                     let threshold = SIMD8<Float>(repeating: grow)
-                    var x = interior.lowerBound
+                    var x = vectorStart
                     while x < vectorEnd {
                         // Most of a film is outside the region (air, bone, the skin margin): eight
                         // region bytes are tested as one word before any window is read, and lanes
@@ -133,8 +139,8 @@ struct Candidates {
                         }
                         x += 8
                     }
-                    for x in vectorEnd..<width { clamped(x) }
-                    bits.pack(row: y, width: width, from: region.baseAddress!)
+                    for x in min(max(vectorEnd, span.lowerBound), span.upperBound)..<span.upperBound { clamped(x) }
+                    bits.pack(row: y, words: firstWord...lastWord, width: width, from: region.baseAddress!)
                 }
                 lock.wait()
                 bands[rows.lowerBound] = found

@@ -19,6 +19,27 @@ struct RowBits {
         for x in 0..<width { out[x] = UInt8(truncatingIfNeeded: words[base + x >> 6] >> UInt64(x & 63)) & 1 }
     }
 
+    /// Words `words` of row `y` as bytes into `out[64·first ..< min(width, 64·(last + 1))]`.
+    @inline(__always)
+    func unpack(row y: Int, words: ClosedRange<Int>, width: Int, into out: UnsafeMutablePointer<UInt8>) {
+        let base = y * wordsPerRow
+        for w in words {
+            let word = self.words[base + w]
+            for x in (w * 64)..<min(width, w * 64 + 64) { out[x] = UInt8(truncatingIfNeeded: word >> UInt64(x & 63)) & 1 }
+        }
+    }
+
+    /// The bytes of words `words` of row `y` (as `unpack(row:words:…)` lays them out) back into bits.
+    @inline(__always)
+    func pack(row y: Int, words: ClosedRange<Int>, width: Int, from bytes: UnsafePointer<UInt8>) {
+        let base = y * wordsPerRow
+        for w in words {
+            var word: UInt64 = 0
+            for x in (w * 64)..<min(width, w * 64 + 64) where bytes[x] != 0 { word |= 1 << UInt64(x & 63) }
+            self.words[base + w] = word
+        }
+    }
+
     /// Bytes (non-zero = set) of row `y` into the row's bits.
     @inline(__always)
     func pack(row y: Int, width: Int, from bytes: UnsafePointer<UInt8>) {

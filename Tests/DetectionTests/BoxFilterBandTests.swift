@@ -45,4 +45,30 @@ final class BoxFilterBandTests: XCTestCase {
             }
         }
     }
+
+    /// A stretch of a row of the 3×3 mean gives the values the whole row gives there, at the
+    /// film's edges too.
+    func testRowStretchesOfTheThreeByThreeMeanMatchTheWholeRow() {
+        var random = TestRandom(state: 3)
+        for (width, height) in [(1, 1), (2, 3), (9, 4), (70, 5)] {
+            let src = (0..<(width * height)).map { _ in UInt16(random.next() >> 48) }
+            src.withUnsafeBufferPointer { src in
+                let sums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+                let whole = UnsafeMutablePointer<Float>.allocate(capacity: width)
+                let part = UnsafeMutablePointer<Float>.allocate(capacity: width)
+                defer { sums.deallocate(); whole.deallocate(); part.deallocate() }
+                for y in 0..<height {
+                    BoxFilter.mean3x3Row(src, width: width, height: height, y: y, columnSums: sums, into: whole)
+                    for start in 0..<width {
+                        for end in (start + 1)...width {
+                            BoxFilter.mean3x3Row(src, width: width, height: height, y: y, columns: start..<end, columnSums: sums, into: part)
+                            for x in start..<end {
+                                XCTAssertEqual(part[x].bitPattern, whole[x].bitPattern, "\(width)×\(height) y \(y) \(start)..<\(end) x \(x)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
