@@ -152,8 +152,10 @@ struct Candidates {
         all.index.reserveCapacity(total)
         all.contrast.reserveCapacity(total)
         all.significance.reserveCapacity(total)
+        // Each band's lists are freed as soon as they are copied: the detector's peak memory is
+        // here, with both film-sized planes still in use.
         for start in bands.keys.sorted() {
-            let band = bands[start]!
+            let band = bands.removeValue(forKey: start)!
             all.index += band.index
             all.contrast += band.contrast
             all.significance += band.significance

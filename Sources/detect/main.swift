@@ -1,7 +1,11 @@
 import ArgumentParser
+import Radiography
 #if canImport(Glibc)
 import Glibc
 #endif
+
+// Large temporary blocks go back to the system when freed (ProcessMemory explains why).
+ProcessMemory.keepLargeBlocksMapped()
 
 // Exit codes the users' scripts rely on: 0 every film ok, 1 a film failed, 2 usage.
 // ArgumentParser's own code for a usage error is 64; map it to 2.
