@@ -27,15 +27,16 @@ public enum StageTimer {
         }
     }
 
-    /// Films per second over `paths`, analysed by `jobs` workers (worker j takes films j, j + jobs, …).
+    /// Films per second over `paths`, analysed the way `detect FOLDER --jobs N` does it: the same
+    /// `BatchRunner` (a thread per film, at most `jobs` at once, results handed back in order)
+    /// and `FilmAnalyzer`, without writing the reports.
     public static func throughput(paths: [String], jobs: Int, analyzer: FilmAnalyzer = FilmAnalyzer()) -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
-        let jobs = max(1, min(jobs, paths.count))
-        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-            for index in stride(from: worker, to: paths.count, by: jobs) {
-                _ = analyzer.analyze(path: paths[index])
-            }
-        }
+        let runner = BatchRunner<Int>(jobs: max(1, jobs))
+        runner.run(count: paths.count,
+                   work: { index in analyzer.analyze(path: paths[index]).report.depositCount },
+                   abandoned: { _ in 0 },
+                   deliver: { _, _ in })
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Double(paths.count) / seconds
     }

@@ -1,5 +1,6 @@
 import BenchSupport
 import Foundation
+import Radiography
 
 /// Plain-number measurements for `benchmarks/run` and `peers/compare.py` (JSON on stdout).
 ///
@@ -17,6 +18,9 @@ func emit(_ object: Any) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 }
+
+// As the detect executable does, first thing (see ProcessMemory).
+ProcessMemory.keepLargeBlocksMapped()
 
 do {
     switch arguments.first {
