@@ -220,28 +220,24 @@ public enum DepositDetector {
         return (sigmas[0], sigmas[1], sigmas[2], sigmas[3])
     }
 
-    /// What the local contrast responds to (`Candidates.scan` folds them; `clutterSigmas` samples them).
-    ///
-    /// Blob: c = min over four axes (0°, 90°, ±45°) of s − ½·(window ahead + window behind).
-    /// Ridge: c = max over the axes of min(s − window ahead, s − window behind).
-    ///
-    /// The mean of two opposite windows cancels any linear gradient (the steep soft-tissue slope
-    /// near the skin, the thickness of a limb), so a deposit on a slope keeps its contrast; the
-    /// minimum over axes is ~0 on an edge of any direction, because the axis parallel to the edge
-    /// has both windows at the pixel's own level. Measured on the phantoms against the
-    /// alternatives: the maximum of the single windows (safe on curved profiles but it loses
-    /// deposits on slopes: sensitivity 0.54), the axis of least difference (more false
-    /// positives) and a quadratic fit from windows at d and 2d (far windows land on bone).
-    /// Window positions are clamped to the film (`ContrastGeometry`).
-    enum Measure {
-        /// Brighter than the mean of the two windows on every axis: compact deposits.
-        case blob
-        /// Brighter than both windows of at least one axis: streaks along fascia, which the blob
-        /// measure dims because a window along a streak lies on the streak. An edge has one
-        /// brighter window on every axis, so it stays dark; a slope costs its rise over the
-        /// window distance.
-        case ridge
-    }
+    // What the local contrast responds to (`Candidates.scan` folds the measures; `clutterSigmas`
+    // samples them):
+    //
+    // - Blob: c = min over four axes (0°, 90°, ±45°) of s − ½·(window ahead + window behind).
+    //   Brighter than the mean of the two windows on every axis: compact deposits.
+    // - Ridge: c = max over the axes of min(s − window ahead, s − window behind). Brighter than
+    //   both windows of at least one axis: streaks along fascia, which the blob measure dims
+    //   because a window along a streak lies on the streak. An edge has one brighter window on
+    //   every axis, so it stays dark; a slope costs its rise over the window distance.
+    //
+    // The mean of two opposite windows cancels any linear gradient (the steep soft-tissue slope
+    // near the skin, the thickness of a limb), so a deposit on a slope keeps its contrast; the
+    // minimum over axes is ~0 on an edge of any direction, because the axis parallel to the edge
+    // has both windows at the pixel's own level. Measured on the phantoms against the
+    // alternatives: the maximum of the single windows (safe on curved profiles but it loses
+    // deposits on slopes: sensitivity 0.54), the axis of least difference (more false
+    // positives) and a quadratic fit from windows at d and 2d (far windows land on bone).
+    // Window positions are clamped to the film (`ContrastGeometry`).
 
     /// Hysteresis, outlines and measures. `mask` holds the candidates on entry and the outlines
     /// after; `labels` receives the final deposit ids.
