@@ -99,7 +99,7 @@ struct Candidates {
                         let blob = value - near.blob, ridge = value - near.ridge, farBlob = value - far
                         let contrast = max(max(blob, ridge * softWeight[x]), farBlob * softWeight[x])
                         let significance = max(max(blob / smallBlobDivisor[x], ridge / smallRidgeDivisor[x]), farBlob / largeBlobDivisor[x])
-                        let candidate = region[x] != 0 && significance > grow
+                        let candidate = significance > grow    // region[x] is set (guard above)
                         region[x] = candidate ? 1 : 0
                         if candidate { found.append(i, contrast, significance) }
                     }

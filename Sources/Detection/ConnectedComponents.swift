@@ -102,20 +102,7 @@ enum ConnectedComponents {
                        belowTable: tables[b], belowOffset: counts[b],
                        aboveTable: tables[b - 1], aboveOffset: counts[b - 1], parent: final)
         }
-        // Roots are the smallest ids of their sets, so one ascending sweep numbers them 1…count
-        // and gives every other id the number of its root (already numbered: it is smaller).
-        var count: Int32 = 0
-        if total > 0 {
-            for g in 1...total {
-                let root = final[g]
-                if root == Int32(truncatingIfNeeded: g) {
-                    count += 1
-                    final[g] = count
-                } else {
-                    final[g] = final[Int(root)]
-                }
-            }
-        }
+        let count = numberRoots(final, ids: total)
 
         // 3. Final ids and statistics per band, merged in band order.
         let prototype = statistics
@@ -192,18 +179,9 @@ enum ConnectedComponents {
                 for j in start..<x { l[j] = current }
             }
         }
-        // Roots are the smallest ids of their sets (created at the set's first pixel), so one
-        // ascending sweep numbers the band's components in raster order of their first pixel.
-        var components: Int32 = 0
-        for p in 1..<Int(next) {
-            let root = parent[p]
-            if root == Int32(truncatingIfNeeded: p) {
-                components += 1
-                parent[p] = components
-            } else {
-                parent[p] = parent[Int(root)]
-            }
-        }
+        // Roots are created at their set's first pixel, so the band's components come out
+        // numbered in raster order of their first pixel.
+        let components = numberRoots(parent, ids: Int(next) - 1)
         return (parent, Int(components))
     }
 
@@ -323,6 +301,23 @@ enum ConnectedComponents {
     }
 
     @inline(__always)
+    /// Replaces each id 1…`ids` of a union–find table by the number of its set, 1…count in the
+    /// order of the sets' roots; returns count. Roots are the smallest ids of their sets (the
+    /// smaller id wins every union), so one ascending sweep finds each id's root already numbered.
+    static func numberRoots(_ parent: UnsafeMutablePointer<Int32>, ids: Int) -> Int32 {
+        var count: Int32 = 0
+        for id in stride(from: 1, through: ids, by: 1) {
+            let root = parent[id]
+            if root == Int32(truncatingIfNeeded: id) {
+                count += 1
+                parent[id] = count
+            } else {
+                parent[id] = parent[Int(root)]
+            }
+        }
+        return count
+    }
+
     static func find(_ parent: UnsafeMutablePointer<Int32>, _ a: Int32) -> Int32 {
         var root = a
         while parent[Int(root)] != root { root = parent[Int(root)] }

@@ -39,16 +39,4 @@ struct RowBits {
             self.words[base + w] = word
         }
     }
-
-    /// Bytes (non-zero = set) of row `y` into the row's bits.
-    @inline(__always)
-    func pack(row y: Int, width: Int, from bytes: UnsafePointer<UInt8>) {
-        let base = y * wordsPerRow
-        for w in 0..<wordsPerRow {
-            var word: UInt64 = 0
-            let x0 = w * 64
-            for b in 0..<min(64, width - x0) where bytes[x0 + b] != 0 { word |= 1 << UInt64(b) }
-            words[base + w] = word
-        }
-    }
 }
