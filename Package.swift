@@ -51,7 +51,8 @@ let package = Package(
         // Our own DICOM Part 10 reader (and the small writer the phantoms use).
         .target(name: "DICOM", dependencies: ["_CCodecs", "Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // SIMD + Dispatch kernels: background, threshold, labelling, per-deposit statistics.
-        .target(name: "Detection", dependencies: ["Radiography"], exclude: ["README.md"], swiftSettings: optimised),
+        .target(name: "Detection", dependencies: ["Radiography"], exclude: ["README.md"],
+                resources: [.embedInCode("Model/deposit-classifier.json")], swiftSettings: optimised),
         // Distribution label and clinical subtype, from measures and clinical facts only.
         .target(name: "Classification", dependencies: ["Detection", "Radiography"], exclude: ["README.md"]),
         // Report value, JSON / JSONL / CSV / text writers, overlay renderer.

@@ -144,8 +144,9 @@ struct AnatomyMap {
         Self.erode(&boneSearchable, columns: columns, rows: rows, by: scales.boneEdgeMarginCells)
         for i in searchable.indices {
             boneSearchable[i] &= searchable[i]
-            if bone[i] != 0 { searchable[i] = 0 }
+            if bone[i] != 0 && !parameters.searchesBoneAsSoftTissue { searchable[i] = 0 }
         }
+        if parameters.searchesBoneAsSoftTissue { boneSearchable = [UInt8](repeating: 0, count: bone.count) }
         self.searchable = searchable
         self.boneSearchable = boneSearchable
     }

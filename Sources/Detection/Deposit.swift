@@ -20,9 +20,13 @@ public struct Deposit: Sendable, Equatable {
     public var contrast: Double
     /// Peak local contrast divided by the film's noise σ: how clearly it stands out.
     public var peakSNR: Double
+    /// The deposit classifier's confidence (0–1) that this is a deposit and not anatomy; nil when
+    /// the detector ran without a classifier.
+    public var score: Double?
 
     public init(id: Int, areaPx: Int, bbox: PixelBox, centroidX: Double, centroidY: Double,
-                mean: Double, peak: Int, contrast: Double, peakSNR: Double) {
+                mean: Double, peak: Int, contrast: Double, peakSNR: Double, score: Double? = nil) {
+        self.score = score
         self.id = id
         self.areaPx = areaPx
         self.bbox = bbox
@@ -91,6 +95,8 @@ public struct BodyMap: Sendable {
 /// Everything the detector found on one film.
 public struct DetectionResult: Sendable {
     public var deposits: [Deposit]
+    /// Each deposit's `CandidateFeatures` vector, when `DetectionParameters.keepsFeatures` asked for them.
+    public var features: [[Double]]
     public var labels: LabelImage
     public var body: BodyMap
     /// Robust noise σ of the smoothed film, in sample units.
@@ -99,9 +105,10 @@ public struct DetectionResult: Sendable {
     /// measure (see `DetectionClock` for what each covers). Timing only: never part of a result's
     /// meaning, and the only thing that differs between two runs on the same film.
     public var stageSeconds: [(stage: String, seconds: Double)]
-    public init(deposits: [Deposit], labels: LabelImage, body: BodyMap, noiseSigma: Double,
+    public init(deposits: [Deposit], features: [[Double]] = [], labels: LabelImage, body: BodyMap, noiseSigma: Double,
                 stageSeconds: [(stage: String, seconds: Double)] = []) {
         self.deposits = deposits
+        self.features = features
         self.labels = labels
         self.body = body
         self.noiseSigma = noiseSigma

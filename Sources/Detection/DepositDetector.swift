@@ -77,12 +77,13 @@ public enum DepositDetector {
                     BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: s)
                     clock.lap(.background)
                     let smallView = UnsafeBufferPointer(smallMeans), largeView = sView
+                    let smallClutterWeight = Float(parameters.smallClutterWeight)
                     let clutter = clutterSigmas(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
                                                 smallDistance: small.distance, largeDistance: large.distance, anatomy: anatomy)
                     return anatomy.boneSearchable.withUnsafeBufferPointer { boneCells in
                         Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
                                         smallDistance: small.distance, largeDistance: large.distance,
-                                        clutter: (clutter.smallBlob, clutter.smallRidge, clutter.largeBlob), boneClutter: clutter.bone,
+                                        clutter: (clutter.smallBlob * smallClutterWeight, clutter.smallRidge * smallClutterWeight, clutter.largeBlob), boneClutter: clutter.bone,
                                         boneCells: boneCells, noise: noise, grow: Float(parameters.growSigmas), region: region)
                     }
                 }
@@ -104,13 +105,14 @@ public enum DepositDetector {
         }
         let result = found!
         return DetectionResult(
-            deposits: result.deposits, labels: LabelImage(width: width, height: height, labels: labels),
+            deposits: result.deposits, features: result.features, labels: LabelImage(width: width, height: height, labels: labels),
             body: result.body, noiseSigma: result.noiseSigma, stageSeconds: clock.stages)
     }
 
     /// What `segment` returns besides the label image it writes.
     struct Segmentation {
         var deposits: [Deposit]
+        var features: [[Double]]
         var body: BodyMap
         var noiseSigma: Double
     }
@@ -280,25 +282,46 @@ public enum DepositDetector {
         var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z)
         let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
         let depositSeed = seeds(components: found, index: index)
-        let boneShape = BoneDepositShape(labels: UnsafeBufferPointer(l), index: index, width: width, count: found, overBone: overBone)
+        let shape = ComponentShape(labels: UnsafeBufferPointer(l), index: index, width: width, count: found, overBone: overBone)
         let maxElongation = parameters.boneMaxElongation
+        var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
+        let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : NoiseMap.median(&bodySigmas, count: bodySigmas.count)
 
-        // Keep deposits of plausible size; renumber the survivors 1…n in the same order.
-        var newID = [Int32](repeating: 0, count: found + 1)
-        var deposits: [Deposit] = []
+        // Candidates of plausible size, with their component ids.
+        var candidates: [(id: Int, deposit: Deposit, elongation: Double)] = []
         for id in 1...max(1, found) where id <= found {
             let box = measures.box(id)
             let extent = (Double(box.width * box.width + box.height * box.height)).squareRoot()
             let meanSNR = measures.peakSNR[id]
             guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(depositSeed[id]),
-                  !boneShape.isBone[id] || boneShape.elongation(id) <= maxElongation else { continue }
+                  !shape.isBone[id] || shape.elongation(id) <= maxElongation else { continue }
             let n = Double(measures.area[id])
-            deposits.append(Deposit(
-                id: deposits.count + 1, areaPx: measures.area[id], bbox: box,
+            candidates.append((id, Deposit(
+                id: candidates.count + 1, areaPx: measures.area[id], bbox: box,
                 centroidX: measures.sumX[id] / n, centroidY: measures.sumY[id] / n,
                 mean: measures.sumValue[id] / n, peak: Int(measures.peakValue[id]),
-                contrast: measures.sumContrast[id] / n, peakSNR: meanSNR))
-            newID[id] = Int32(deposits.count)
+                contrast: measures.sumContrast[id] / n, peakSNR: meanSNR), shape.elongation(id)))
+        }
+        // The deposit classifier keeps what it scores at or above the operating point.
+        let context = CandidateFeatures.Context(pixels: pixels, width: width, height: height, spacingMM: scales.spacingMM,
+                                                noise: noise, anatomy: anatomy, filmSigma: filmSigma)
+        let needsFeatures = parameters.classifier != nil || parameters.keepsFeatures
+        let features = needsFeatures ? CandidateFeatures.compute(candidates.map(\.deposit), elongations: candidates.map(\.elongation), context: context) : []
+        let minScore = parameters.minScore ?? parameters.classifier?.threshold ?? 0
+        var newID = [Int32](repeating: 0, count: found + 1)
+        var deposits: [Deposit] = []
+        var keptFeatures: [[Double]] = []
+        for (k, candidate) in candidates.enumerated() {
+            var deposit = candidate.deposit
+            if let classifier = parameters.classifier {
+                let score = classifier.score(features[k])
+                guard score >= minScore else { continue }
+                deposit.score = score
+            }
+            deposit.id = deposits.count + 1
+            deposits.append(deposit)
+            if parameters.keepsFeatures { keptFeatures.append(features[k]) }
+            newID[candidate.id] = Int32(deposits.count)
         }
         // Only outline pixels carry a label: the mask (a byte a pixel) is read eight bytes at a
         // time and the label plane only where one is set.
@@ -318,11 +341,9 @@ public enum DepositDetector {
             }
         }
 
-        var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
-        let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : NoiseMap.median(&bodySigmas, count: bodySigmas.count)
         clock.lap(.measure)
         return Segmentation(
-            deposits: deposits,
+            deposits: deposits, features: keptFeatures,
             body: BodyMap(cellSize: cell, columns: anatomy.columns, rows: anatomy.rows, cells: anatomy.body, bone: anatomy.bone),
             noiseSigma: Double(filmSigma))
         }}}

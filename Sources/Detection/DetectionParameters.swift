@@ -70,6 +70,22 @@ public struct DetectionParameters: Sendable, Equatable {
     /// Spacing used for the detector's scales when a film has none (mm). Areas are then
     /// reported in pixels only.
     public var assumedSpacingMM: Double = 0.15
+    /// Search bone like soft tissue (both scales, the body's own clutter σ), leaving the bone map
+    /// to the classifier's features: the candidate stage for the deposit classifier, which must
+    /// not lose deposits over bone or in a bone map that a real film's anatomy fooled.
+    public var searchesBoneAsSoftTissue = false
+    /// How much of the soft tissue's own clutter σ the small-scale measures are divided by
+    /// (max(noise σ, weight × clutter σ)): 1 makes a speck stand out from the anatomy's texture
+    /// around it, 0 only from the noise, leaving texture to the classifier.
+    public var smallClutterWeight: Double = 1
+    /// The deposit classifier that tells deposits from anatomy among the candidates; nil reports
+    /// every candidate (and no score).
+    public var classifier: DepositClassifier? = DepositClassifier.standard
+    /// Deposits are reported when their score is at least this; nil: the model's own operating
+    /// point (`DepositClassifier.threshold`).
+    public var minScore: Double?
+    /// Keep each reported deposit's feature vector in the result (`detect features`, training).
+    public var keepsFeatures = false
 
     public init() {}
 }

@@ -9,9 +9,10 @@
 /// Each pixel counts as a unit square (variance 1/12 along each axis), so a one-pixel-wide line
 /// has a finite elongation.
 ///
-/// Only deposits over bone are measured, from the candidate list (every outline pixel is a
-/// candidate), so the cost is a pass over a few per cent of the pixels.
-struct BoneDepositShape {
+/// Every component is measured (the deposit classifier reads the elongation too), from the
+/// candidate list (every outline pixel is a candidate), so the cost is a pass over a few per cent
+/// of the pixels.
+struct ComponentShape {
     /// Per deposit label (0 unused): whether it lies over bone.
     var isBone: [Bool]
     private var n: [Double], sx: [Double], sy: [Double], sxx: [Double], syy: [Double], sxy: [Double]
@@ -22,8 +23,8 @@ struct BoneDepositShape {
         sx = n; sy = n; sxx = n; syy = n; sxy = n
         for i in index {
             let id = Int(labels[i])
-            guard id != 0, overBone(i) else { continue }
-            isBone[id] = true
+            guard id != 0 else { continue }
+            if overBone(i) { isBone[id] = true }
             let x = Double(i % width), y = Double(i / width)
             n[id] += 1
             sx[id] += x; sy[id] += y

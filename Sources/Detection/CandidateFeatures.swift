@@ -1,0 +1,344 @@
+import Dispatch
+import Foundation
+
+/// The feature vector of each candidate component: what the deposit classifier sees, and all it
+/// sees (never pixels). Every feature is a ratio, a count or a length in mm, so that it means the
+/// same on a 0.05 mm mammogram and a 0.4 mm chest film, on 8-bit scans and 16-bit DX: contrasts
+/// are in units of the local noise σ, sizes in mm, context as fractions.
+///
+/// Computed per candidate on a small grid around its centroid (`CandidatePatch`): at most
+/// 49 × 49 box means whatever the candidate's size, so the cost per candidate is bounded and
+/// the features of a 20 mm nodule are measured on the same relative scale as a speck's.
+/// Candidates are independent of each other, so the vectors do not depend on the thread count.
+public enum CandidateFeatures {
+    /// Names in vector order: the model file lists the same names, and loading checks them.
+    public static let names: [String] = [
+        "log_area_mm2",        // ln of the component's area in mm²
+        "extent_mm",           // bounding-box diagonal
+        "elongation",          // √(λ₁/λ₂) of the component's second moments
+        "fill",                // area / bounding-box area
+        "peak_snr",            // peak local contrast over max(noise σ, clutter σ), from the candidate stage
+        "contrast_snr",        // mean local contrast over the local noise σ
+        "centre_ring1_snr",    // centre mean − first ring's mean (1.5–2.5 r), in σ
+        "centre_ring2_snr",    // centre mean − second ring's mean (3–4.5 r), in σ
+        "worst_sector_snr",    // centre mean − the brightest of 8 sectors of the first ring, in σ
+        "sector_spread",       // (brightest − darkest sector) / centre-ring contrast
+        "opposite_imbalance",  // largest |sector − opposite sector| / centre-ring contrast
+        "ring2_clutter",       // σ of the second ring about a plane fit / noise σ
+        "coherence_patch",     // structure-tensor coherence over the patch
+        "coherence_ring",      // … over the rings only (the surround's own orientation)
+        "hessian_ratio",       // λ_small/λ_large of the Hessian at the centre at the candidate's scale
+        "hessian_snr",         // −λ_large × r² / σ: blob strength at that scale
+        "gradient_ring_ratio", // mean |∇| on the rings × r / centre-ring contrast: edges nearby
+        "over_bone",           // 1 when the centroid's cell is in the bone map
+        "bone_fraction_3mm",   // share of bone cells within 3 mm
+        "bone_fraction_10mm",  // … within 10 mm
+        "body_fraction_5mm",   // share of body cells within 5 mm (low near the skin line)
+        "skin_distance_mm",    // distance from the centroid's cell to the nearest non-body cell (≤ 50)
+        "border_distance_mm",  // distance to the film's nearest edge (≤ 50)
+        "neighbours_5mm",      // other candidates whose centroid lies within 5 mm
+        "neighbours_15mm",     // … within 15 mm
+        "background_rank",     // share of body cells darker than the surround's level (bone and dense tissue are high)
+        "noise_ratio",         // local noise σ / the film's median body σ
+    ]
+
+    /// Candidate components measured on one film.
+    struct Context {
+        let pixels: UnsafeBufferPointer<UInt16>
+        let width: Int
+        let height: Int
+        let spacingMM: Double
+        let noise: NoiseMap
+        let anatomy: AnatomyMap
+        let filmSigma: Float
+    }
+
+    /// One row per deposit, `names.count` values each, in the deposits' order.
+    static func compute(_ deposits: [Deposit], elongations: [Double], context c: Context) -> [[Double]] {
+        let n = deposits.count
+        guard n > 0 else { return [] }
+        let cell = c.anatomy.cellSize, columns = c.anatomy.columns, rows = c.anatomy.rows
+        let cellMM = Double(cell) * c.spacingMM
+        // Sorted body-cell means, for the rank of a candidate's surround level.
+        var bodyMeans: [Float] = []
+        for k in 0..<c.anatomy.body.count where c.anatomy.body[k] != 0 { bodyMeans.append(c.anatomy.cellMean[k]) }
+        bodyMeans.sort()
+        let sortedMeans = bodyMeans
+        nonisolated(unsafe) let c = c
+        let skin = CellDistance.toOutside(c.anatomy.body, columns: columns, rows: rows)
+        let neighbours = neighbourCounts(deposits, radiiPx: [5 / c.spacingMM, 15 / c.spacingMM])
+
+        var rowsOut = [[Double]](repeating: [], count: n)
+        rowsOut.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: min(n, 64)) { worker in
+                var patch = CandidatePatch()
+                for i in stride(from: worker, to: n, by: min(n, 64)) {
+                    let d = deposits[i]
+                    var f = [Double](repeating: 0, count: names.count)
+                    let area = Double(d.areaPx), mm2 = c.spacingMM * c.spacingMM
+                    f[0] = log(area * mm2)
+                    f[1] = Double(d.bbox.width * d.bbox.width + d.bbox.height * d.bbox.height).squareRoot() * c.spacingMM
+                    f[2] = elongations[i]
+                    f[3] = area / Double(d.bbox.width * d.bbox.height)
+                    f[4] = d.peakSNR
+                    let cx = min(max(Int(d.centroidX.rounded()), 0), c.width - 1)
+                    let cy = min(max(Int(d.centroidY.rounded()), 0), c.height - 1)
+                    let cellIndex = min(cy / cell, rows - 1) * columns + min(cx / cell, columns - 1)
+                    let sigma = Double(max(c.noise.sigma[cellIndex], NoiseMap.floor))
+                    f[5] = d.contrast / sigma
+                    let radius = max(0.5, (area / Double.pi).squareRoot())
+                    let shape = patch.measure(c, x: cx, y: cy, radiusPx: radius, sigma: sigma)
+                    f[6] = shape.ring1
+                    f[7] = shape.ring2
+                    f[8] = shape.worstSector
+                    f[9] = shape.sectorSpread
+                    f[10] = shape.oppositeImbalance
+                    f[11] = shape.clutter
+                    f[12] = shape.coherencePatch
+                    f[13] = shape.coherenceRing
+                    f[14] = shape.hessianRatio
+                    f[15] = shape.hessianStrength
+                    f[16] = shape.gradientRatio
+                    f[17] = Double(c.anatomy.bone[cellIndex])
+                    let ccx = cellIndex % columns, ccy = cellIndex / columns
+                    f[18] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: Int((3 / cellMM).rounded(.up)))
+                    f[19] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: Int((10 / cellMM).rounded(.up)))
+                    f[20] = fraction(c.anatomy.body, columns: columns, rows: rows, x: ccx, y: ccy, radius: Int((5 / cellMM).rounded(.up)))
+                    f[21] = min(50, Double(skin[cellIndex]) * cellMM)
+                    let border = min(min(cx, c.width - 1 - cx), min(cy, c.height - 1 - cy))
+                    f[22] = min(50, Double(border) * c.spacingMM)
+                    f[23] = Double(neighbours[0][i])
+                    f[24] = Double(neighbours[1][i])
+                    f[25] = rank(of: Float(shape.surroundLevel), in: sortedMeans)
+                    f[26] = sigma / Double(max(c.filmSigma, NoiseMap.floor))
+                    out[i] = f
+                }
+            }
+        }
+        return rowsOut
+    }
+
+    /// Share of the cells within a square of `radius` cells around (x, y) that are set.
+    static func fraction(_ mask: [UInt8], columns: Int, rows: Int, x: Int, y: Int, radius: Int) -> Double {
+        var set = 0, total = 0
+        for yy in max(0, y - radius)...min(rows - 1, y + radius) {
+            for xx in max(0, x - radius)...min(columns - 1, x + radius) {
+                total += 1
+                set += mask[yy * columns + xx] != 0 ? 1 : 0
+            }
+        }
+        return total == 0 ? 0 : Double(set) / Double(total)
+    }
+
+    /// Share of `sorted` below `value`.
+    static func rank(of value: Float, in sorted: [Float]) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return Double(low) / Double(sorted.count)
+    }
+
+    /// For each radius, how many other candidates have their centroid within it (a grid of
+    /// buckets as wide as the largest radius, so the cost stays near linear).
+    static func neighbourCounts(_ deposits: [Deposit], radiiPx: [Double]) -> [[Int]] {
+        let reach = radiiPx.max() ?? 1
+        var buckets: [Int64: [Int]] = [:]
+        func key(_ x: Double, _ y: Double) -> (Int64, Int64) { (Int64((x / reach).rounded(.down)), Int64((y / reach).rounded(.down))) }
+        for (i, d) in deposits.enumerated() {
+            let (bx, by) = key(d.centroidX, d.centroidY)
+            buckets[bx << 32 | (by & 0xFFFF_FFFF), default: []].append(i)
+        }
+        var counts = radiiPx.map { _ in [Int](repeating: 0, count: deposits.count) }
+        for (i, d) in deposits.enumerated() {
+            let (bx, by) = key(d.centroidX, d.centroidY)
+            for ox in -1...1 {
+                for oy in -1...1 {
+                    for j in buckets[(bx + Int64(ox)) << 32 | ((by + Int64(oy)) & 0xFFFF_FFFF)] ?? [] where j != i {
+                        let dx = deposits[j].centroidX - d.centroidX, dy = deposits[j].centroidY - d.centroidY
+                        let distance = (dx * dx + dy * dy).squareRoot()
+                        for (r, radius) in radiiPx.enumerated() where distance <= radius { counts[r][i] += 1 }
+                    }
+                }
+            }
+        }
+        return counts
+    }
+}
+
+/// Chessboard distance (in cells) from each cell to the nearest cell that is not set; cells at
+/// the grid's edge count the outside as unset.
+enum CellDistance {
+    static func toOutside(_ mask: [UInt8], columns: Int, rows: Int) -> [Int32] {
+        var distance = [Int32](repeating: 0, count: mask.count)
+        var queue: [Int] = []
+        queue.reserveCapacity(mask.count)
+        let far = Int32.max
+        for y in 0..<rows {
+            for x in 0..<columns {
+                let k = y * columns + x
+                if mask[k] == 0 {
+                    distance[k] = 0
+                    queue.append(k)
+                } else if x == 0 || y == 0 || x == columns - 1 || y == rows - 1 {
+                    distance[k] = 1
+                    queue.append(k)
+                } else {
+                    distance[k] = far
+                }
+            }
+        }
+        var head = 0
+        while head < queue.count {
+            let k = queue[head]
+            head += 1
+            let x = k % columns, y = k / columns, next = distance[k] + 1
+            for oy in -1...1 {
+                for ox in -1...1 {
+                    let xx = x + ox, yy = y + oy
+                    guard xx >= 0, yy >= 0, xx < columns, yy < rows else { continue }
+                    let j = yy * columns + xx
+                    if distance[j] > next {
+                        distance[j] = next
+                        queue.append(j)
+                    }
+                }
+            }
+        }
+        return distance
+    }
+}
+
+/// What `CandidatePatch.measure` finds around one candidate (contrasts in noise σ).
+struct PatchShape {
+    var ring1 = 0.0, ring2 = 0.0, worstSector = 0.0, sectorSpread = 0.0, oppositeImbalance = 0.0
+    var clutter = 0.0, coherencePatch = 0.0, coherenceRing = 0.0
+    var hessianRatio = 0.0, hessianStrength = 0.0, gradientRatio = 0.0
+    var surroundLevel = 0.0
+}
+
+/// A grid of box means around a candidate, spaced so that the second ring (4.5 radii) fits in
+/// at most 24 steps: a speck is sampled pixel by pixel, a 20 mm nodule every few pixels.
+struct CandidatePatch {
+    static let maximumHalf = 24
+    static let side = 2 * maximumHalf + 1
+    var values = [Double](repeating: 0, count: side * side)
+
+    mutating func measure(_ c: CandidateFeatures.Context, x: Int, y: Int, radiusPx r: Double, sigma: Double) -> PatchShape {
+        let ring1 = (inner: max(1.5 * r, r + 1), outer: max(2.5 * r, r + 3))
+        let ring2 = (inner: max(3 * r, r + 4), outer: max(4.5 * r, r + 8))
+        let reach = ring2.outer + 1
+        let step = max(1, Int((reach / Double(Self.maximumHalf)).rounded(.up)))
+        let half = min(Self.maximumHalf, Int((reach / Double(step)).rounded(.up)) + 1)
+        let box = max(1, min(step / 2, 2))
+        let side = Self.side, centre = Self.maximumHalf
+        // Box means at the grid points (clamped to the film).
+        for j in -half...half {
+            for i in -half...half {
+                let px = min(max(x + i * step, 0), c.width - 1), py = min(max(y + j * step, 0), c.height - 1)
+                var sum = 0, count = 0
+                for yy in max(0, py - box)...min(c.height - 1, py + box) {
+                    let rowBase = yy * c.width
+                    for xx in max(0, px - box)...min(c.width - 1, px + box) {
+                        sum += Int(c.pixels[rowBase + xx])
+                        count += 1
+                    }
+                }
+                values[(centre + j) * side + centre + i] = count > 0 ? Double(sum) / Double(count) : 0
+            }
+        }
+        func value(_ i: Int, _ j: Int) -> Double { values[(centre + j) * side + centre + i] }
+
+        var centreSum = 0.0, centreCount = 0.0
+        var ring1Sum = 0.0, ring1Count = 0.0
+        var sectorSum = [Double](repeating: 0, count: 8), sectorCount = [Double](repeating: 0, count: 8)
+        // Ring 2: sums for the plane fit (v = a + b·dx + c·dy; dx, dy symmetric so the normal
+        // equations decouple).
+        var r2n = 0.0, r2v = 0.0, r2vv = 0.0, r2xv = 0.0, r2yv = 0.0, r2xx = 0.0, r2yy = 0.0
+        var jxx = 0.0, jyy = 0.0, jxy = 0.0, rxx = 0.0, ryy = 0.0, rxy = 0.0
+        var ringGradient = 0.0, ringGradientCount = 0.0
+        let s = Double(step)
+        for j in -half...half {
+            for i in -half...half {
+                let dx = Double(i) * s, dy = Double(j) * s
+                let d = (dx * dx + dy * dy).squareRoot()
+                let v = value(i, j)
+                if d <= max(r, 0.5 * s) || (i == 0 && j == 0) {
+                    centreSum += v
+                    centreCount += 1
+                }
+                if d >= ring1.inner && d <= ring1.outer {
+                    ring1Sum += v
+                    ring1Count += 1
+                    var angle = atan2(dy, dx) + Double.pi
+                    if angle >= 2 * Double.pi { angle = 0 }
+                    let k = min(7, Int(angle / (2 * Double.pi) * 8))
+                    sectorSum[k] += v
+                    sectorCount[k] += 1
+                }
+                if d >= ring2.inner && d <= ring2.outer {
+                    r2n += 1; r2v += v; r2vv += v * v
+                    r2xv += dx * v; r2yv += dy * v; r2xx += dx * dx; r2yy += dy * dy
+                }
+                if abs(i) < half && abs(j) < half && d <= ring2.outer {
+                    let gx = (value(i + 1, j) - value(i - 1, j)) / (2 * s)
+                    let gy = (value(i, j + 1) - value(i, j - 1)) / (2 * s)
+                    jxx += gx * gx; jyy += gy * gy; jxy += gx * gy
+                    if d >= ring1.inner {
+                        rxx += gx * gx; ryy += gy * gy; rxy += gx * gy
+                        ringGradient += (gx * gx + gy * gy).squareRoot()
+                        ringGradientCount += 1
+                    }
+                }
+            }
+        }
+        var shape = PatchShape()
+        let centreMean = centreSum / max(1, centreCount)
+        let ring1Mean = ring1Count > 0 ? ring1Sum / ring1Count : centreMean
+        let ring2Mean = r2n > 0 ? r2v / r2n : ring1Mean
+        let contrast = centreMean - ring1Mean
+        let scale = max(contrast, sigma)
+        shape.ring1 = contrast / sigma
+        shape.ring2 = (centreMean - ring2Mean) / sigma
+        var brightest = -Double.infinity, darkest = Double.infinity, imbalance = 0.0
+        var sectors = [Double](repeating: ring1Mean, count: 8)
+        for k in 0..<8 where sectorCount[k] > 0 { sectors[k] = sectorSum[k] / sectorCount[k] }
+        for k in 0..<8 {
+            brightest = max(brightest, sectors[k])
+            darkest = min(darkest, sectors[k])
+            if k < 4 { imbalance = max(imbalance, abs(sectors[k] - sectors[k + 4])) }
+        }
+        shape.worstSector = (centreMean - brightest) / sigma
+        shape.sectorSpread = (brightest - darkest) / scale
+        shape.oppositeImbalance = imbalance / scale
+        if r2n > 3 {
+            let b = r2xx > 0 ? r2xv / r2xx : 0
+            let cc = r2yy > 0 ? r2yv / r2yy : 0
+            // Residual variance about the plane: Σv² − n·mean² − b·Σxv − c·Σyv (dx, dy centred).
+            let residual = max(0, r2vv - r2v * r2v / r2n - b * r2xv - cc * r2yv) / r2n
+            shape.clutter = residual.squareRoot() / sigma
+        }
+        func coherence(_ xx: Double, _ yy: Double, _ xy: Double) -> Double {
+            let trace = xx + yy
+            return trace > 0 ? ((xx - yy) * (xx - yy) + 4 * xy * xy).squareRoot() / trace : 0
+        }
+        shape.coherencePatch = coherence(jxx, jyy, jxy)
+        shape.coherenceRing = coherence(rxx, ryy, rxy)
+        let h = max(1, min(half - 1, Int((r / s).rounded())))
+        let v0 = value(0, 0)
+        let dxx = value(h, 0) + value(-h, 0) - 2 * v0
+        let dyy = value(0, h) + value(0, -h) - 2 * v0
+        let dxy = (value(h, h) + value(-h, -h) - value(h, -h) - value(-h, h)) / 4
+        let mean = (dxx + dyy) / 2, spread = (((dxx - dyy) / 2) * ((dxx - dyy) / 2) + dxy * dxy).squareRoot()
+        let strong = mean - spread, weak = mean + spread
+        shape.hessianRatio = strong < 0 ? max(-1, min(1, weak / strong)) : -1
+        shape.hessianStrength = -strong / sigma
+        let ringWidth = ring1.outer - ring1.inner + s
+        shape.gradientRatio = ringGradientCount > 0 ? ringGradient / ringGradientCount * ringWidth / scale : 0
+        shape.surroundLevel = ring1Mean
+        return shape
+    }
+}

@@ -1,0 +1,86 @@
+"""Candidates from `detect features`, labelled against truth masks.
+
+A candidate is a deposit (label 1) when its centroid lies within 1 mm of a true deposit's
+footprint or its equal-area disk overlaps one, the rule ../shared/eval/FORMAT.md scores by; every
+other candidate is anatomy (0).
+Films without truth (the real normal films) give only label-0 candidates.
+
+Truth layouts read:
+- hybrids and other FORMAT.md sets: ROOT/cases/images/<case>.png|.dcm with
+  ROOT/cases/truth/<case>.truth.json and <case>.labels.png;
+- the project's phantoms (`detect phantom`): DIR/<name>.png with DIR/truth/<name>.truth.json and
+  DIR/truth/<name>.mask.png.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+
+import numpy as np
+from PIL import Image
+
+META = ["file", "candidate", "x", "y", "area_px", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "spacing_mm"]
+
+
+def read_features(path):
+    """Rows of a `detect features` CSV: (meta dict, feature names, float matrix)."""
+    with open(path, newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        names = header[len(META):]
+        meta, values = [], []
+        for row in reader:
+            meta.append(dict(zip(META, row[:len(META)])))
+            values.append([float(v) for v in row[len(META):]])
+    return meta, names, np.array(values, dtype=np.float64).reshape(-1, len(names))
+
+
+def truth_for(image_path):
+    """(labels uint16 array, {id: deposit dict with 'cnr'}, label) for a film, or None."""
+    folder, name = os.path.split(image_path)
+    stem = os.path.splitext(name)[0]
+    hybrid = os.path.join(os.path.dirname(folder), "truth", stem + ".truth.json")
+    phantom = os.path.join(folder, "truth", stem + ".truth.json")
+    if os.path.exists(hybrid):
+        truth = json.load(open(hybrid))
+        labels = np.asarray(Image.open(os.path.join(os.path.dirname(folder), "truth", stem + ".labels.png")))
+        deposits = {d["id"]: dict(d, cnr=d.get("cnr", 0.0)) for d in truth["deposits"]}
+        return labels.astype(np.int64), deposits, truth.get("label"), truth.get("base_film", stem)
+    if os.path.exists(phantom):
+        truth = json.load(open(phantom))
+        labels = np.asarray(Image.open(os.path.join(folder, "truth", stem + ".mask.png")))
+        deposits = {d["id"]: dict(d, cnr=d.get("peak_snr", 0.0)) for d in truth["deposits"]}
+        return labels.astype(np.int64), deposits, truth.get("distribution"), "phantom_" + stem
+    return None
+
+
+def label_candidates(meta, truth_cache=None):
+    """Per candidate: (label 0/1, set of truth ids it finds, film group name)."""
+    truth_cache = {} if truth_cache is None else truth_cache
+    y = np.zeros(len(meta), dtype=np.int64)
+    matched = []
+    groups = []
+    for k, m in enumerate(meta):
+        path = m["file"]
+        if path not in truth_cache:
+            truth_cache[path] = truth_for(path)
+        t = truth_cache[path]
+        if t is None:
+            groups.append(os.path.splitext(os.path.basename(path))[0])
+            matched.append(set())
+            continue
+        labels, deposits, _, base = t
+        groups.append(base)
+        sp = float(m["spacing_mm"])
+        reach = max(1.0 / sp, (float(m["area_px"]) / np.pi) ** 0.5)
+        cx, cy = float(m["x"]), float(m["y"])
+        x0, x1 = max(0, int(np.floor(cx - reach))), min(labels.shape[1], int(np.ceil(cx + reach)) + 1)
+        y0, y1 = max(0, int(np.floor(cy - reach))), min(labels.shape[0], int(np.ceil(cy + reach)) + 1)
+        window = labels[y0:y1, x0:x1]
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        inside = (xx - cx) ** 2 + (yy - cy) ** 2 <= reach ** 2
+        ids = set(int(v) for v in np.unique(window[inside & (window > 0)]))
+        matched.append(ids)
+        y[k] = 1 if ids else 0
+    return y, matched, groups
