@@ -51,17 +51,8 @@ final class DICOMEncoderTests: XCTestCase {
         for (name, film) in Self.samples {
             try Data(DICOMEncoder.encode(film)).write(to: folder.appendingPathComponent(name))
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("make_fixtures.py").path,
-                             "--check-encoder", folder.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        let (status, text) = try runFixtureScript(python: python, ["--check-encoder", folder.path])
+        XCTAssertEqual(status, 0, text)
         for (name, _) in Self.samples { XCTAssertTrue(text.contains("\(name): OK"), text) }
         print(text)
     }

@@ -51,20 +51,11 @@ final class DICOMOracleTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(decoded, Self.minimumDecoded, "films decoded from \(dir)")
 
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("make_fixtures.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--oracle", dir, out]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, text) = try runFixtureScript(python: python, ["--oracle", dir, out])
         let lines = text.split(separator: "\n")
         let agreeing = lines.filter { $0.hasPrefix("OK ") }.count
         let unchecked = lines.filter { $0.hasPrefix("UNCHECKED ") }.count
-        XCTAssertEqual(process.terminationStatus, 0, lines.filter { $0.hasPrefix("MISMATCH ") }.joined(separator: "\n"))
+        XCTAssertEqual(status, 0, lines.filter { $0.hasPrefix("MISMATCH ") }.joined(separator: "\n"))
         XCTAssertGreaterThanOrEqual(agreeing, Self.minimumAgreeing, "films that agree with pydicom\n\(text)")
         print("DICOM oracle: \(agreeing) films agree with pydicom, \(lines.filter { $0.hasPrefix("REFUSED ") }.count) refused, \(unchecked) lossy colour not compared")
     }
