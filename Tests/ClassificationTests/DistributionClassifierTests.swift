@@ -98,12 +98,19 @@ final class DistributionClassifierTests: XCTestCase {
         XCTAssertTrue(a.reason.contains("too little to call universalis"), a.reason)
     }
 
-    /// The score is continuous and crosses 0.5 exactly where the label changes.
-    func testScoreCrossesOneHalfAtTheLabelBoundary() {
-        for count in 1...8 {
-            let deposits = Self.zigzag(count, stepMM: 25)
-            let a = label(deposits)
-            XCTAssertEqual(a.label == .universalis, a.score >= 0.5, "\(count) deposits: \(a.score) \(a.reason)")
+    /// Adding nodules along the limb one at a time: the score never falls, the label changes
+    /// from circumscripta to universalis once within the range (so the boundary is crossed, not
+    /// assumed), and the score is below 0.5 before that change and at least 0.5 after it.
+    func testScoreCrossesOneHalfAtTheLabelBoundary() throws {
+        let assessed = (1...8).map { label(Self.zigzag($0, stepMM: 25)) }
+        for (previous, next) in zip(assessed, assessed.dropFirst()) {
+            XCTAssertGreaterThanOrEqual(next.score, previous.score, "\(next.reason)")
+        }
+        let change = try XCTUnwrap(assessed.firstIndex { $0.label == .universalis }, "never universalis: \(assessed.map(\.score))")
+        XCTAssertGreaterThan(change, 0, "universalis from one nodule: \(assessed[0].reason)")
+        for (i, a) in assessed.enumerated() {
+            XCTAssertEqual(a.label, i < change ? .circumscripta : .universalis, "\(i + 1) nodules: \(a.reason)")
+            XCTAssertEqual(a.score >= 0.5, i >= change, "\(i + 1) nodules: score \(a.score)")
         }
     }
 

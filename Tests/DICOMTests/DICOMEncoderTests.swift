@@ -36,6 +36,27 @@ final class DICOMEncoderTests: XCTestCase {
         }
     }
 
+    /// The encoder's output as it is now, read by independent readers: pydicom (strict Part 10)
+    /// and, where installed, DCMTK's dcmdump, dcmftest and dcm2pnm (`make_fixtures.py
+    /// --check-encoder`). scripts/test provides pydicom; without it the test skips and the
+    /// closing line of scripts/test says so.
+    func testEncoderOutputReadsRightInPydicomAndDCMTK() throws {
+        let env = ProcessInfo.processInfo.environment
+        guard let python = env["DETECT_PYDICOM_PYTHON"] else {
+            throw XCTSkip("no pydicom: \(env["DETECT_PYDICOM_MISSING"] ?? "DETECT_PYDICOM_PYTHON not set; scripts/test sets it")")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dicom-encoder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, film) in Self.samples {
+            try Data(DICOMEncoder.encode(film)).write(to: folder.appendingPathComponent(name))
+        }
+        let (status, text) = try runFixtureScript(python: python, ["--check-encoder", folder.path])
+        XCTAssertEqual(status, 0, text)
+        for (name, _) in Self.samples { XCTAssertTrue(text.contains("\(name): OK"), text) }
+        print(text)
+    }
+
     func testRoundTripThroughTheDecoder() throws {
         let explicit = try DICOMDecoder.decode(DICOMEncoder.encode(Self.samples[0].film))
         XCTAssertEqual(explicit.pixels, Formula.grid { Formula.f16($0, $1) })

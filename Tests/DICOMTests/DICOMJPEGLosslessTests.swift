@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import DICOM
+import Phantom
 
 /// JPEG Lossless films compressed by DCMTK (dcmcjpeg) from the pydicom fixtures.
 final class DICOMJPEGLosslessTests: XCTestCase {
@@ -55,7 +56,7 @@ final class DICOMJPEGLosslessTests: XCTestCase {
             for cut in 0..<bytes.count {
                 XCTAssertThrowsError(try DICOMDecoder.decode(Array(bytes[0..<cut])), "\(name) cut at \(cut)")
             }
-            var rng = SplitMix(seed: 14)
+            var rng = SplitMix64(seed: 14)
             let start = try XCTUnwrap(offsetOf(0x7FE0, 0x0010, vr: "OB", in: bytes))
             for _ in 0..<2000 {
                 var b = bytes

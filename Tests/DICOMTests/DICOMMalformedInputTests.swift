@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import DICOM
+import Phantom
 
 /// Bad input must give one FilmError, never a trap, a hang or an allocation sized by a lie.
 final class DICOMMalformedInputTests: XCTestCase {
@@ -131,7 +132,7 @@ final class DICOMMalformedInputTests: XCTestCase {
 
     /// Seeded random corruption of the header and the sequence region: any outcome but a crash.
     func testRandomCorruptionNeverCrashes() throws {
-        var rng = SplitMix(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         for name in ["private_sequence_explicit.dcm", "private_sequence_implicit.dcm", "multiframe3.dcm"] {
             let original = try fixture(name)
             let headerEnd = min(original.count, 700)
@@ -146,17 +147,5 @@ final class DICOMMalformedInputTests: XCTestCase {
                 }
             }
         }
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import DICOM
+import Phantom
 
 /// Layouts only `storedValues` reads (1-bit, 32-bit, palette) and native YBR_FULL_422, in raw
 /// explicit VR little endian data sets written here byte by byte; and `DICOMHeader`.
@@ -128,7 +129,7 @@ final class DICOMStoredValuesTests: XCTestCase {
     /// Seeded random corruption anywhere in compressed and deflated films, through all three
     /// entry points: any outcome but a crash, and a consistent result when one comes back.
     func testRandomCorruptionOfCompressedFilmsNeverCrashes() throws {
-        var rng = SplitMix(seed: 77)
+        var rng = SplitMix64(seed: 77)
         for name in ["deflated_steps.dcm", "dcmtk_jpegbase_ybr422.dcm", "dcmtk_jpegbase_3frames.dcm",
                      "rle_rgb16.dcm", "dcmtk_jpegll_sv1_rgb.dcm"] {
             let original = try fixture(name)

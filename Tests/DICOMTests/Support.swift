@@ -69,3 +69,18 @@ extension Array where Element == UInt8 {
         for k in 0..<4 { self[i + k] = UInt8((v >> (8 * UInt32(k))) & 0xFF) }
     }
 }
+
+/// Runs `Tests/DICOMTests/make_fixtures.py` with pydicom's python (scripts/pydicom-venv) and
+/// returns its exit status and its output (stdout and stderr together).
+func runFixtureScript(python: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("make_fixtures.py").path] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+}

@@ -6,11 +6,12 @@ that pydicom and DCMTK read the files our own DICOMEncoder wrote.
     python3 -m venv /tmp/venv-dicom && /tmp/venv-dicom/bin/pip install pydicom numpy
     /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py            # write fixtures
     DICOM_WRITE_ENCODER_SAMPLES=1 swift test --filter DICOMTests            # write encoder samples
-    /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py --check-encoder
+    /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py --check-encoder [FOLDER]
 
 and, on files we may not commit (e.g. pydicom's own test files), against pydicom as oracle:
-    DICOM_ORACLE_DIR=$D DICOM_ORACLE_OUT=/tmp/oracle swift test --filter DICOMOracleTests
-    /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py --oracle $D /tmp/oracle
+    DICOM_ORACLE_DIR=$D DETECT_PYDICOM_PYTHON=/tmp/venv-dicom/bin/python swift test --filter DICOMOracleTests
+(which runs `make_fixtures.py --oracle $D OUT` on what it decoded; scripts/test sets both to
+pydicom's data/test_files and the venv of scripts/pydicom-venv).
 
 Pixel values come from the formulas below; DICOMFixtureTests.swift computes the same ones.
 """
@@ -375,9 +376,9 @@ def make():
     print(f"wrote fixtures, {total} bytes in total")
 
 
-def check_encoder():
-    """Reads DICOMEncoder's samples (written by the Swift tests) with pydicom and DCMTK."""
-    folder = os.path.join(OUT, "encoder")
+def check_encoder(folder=os.path.join(OUT, "encoder")):
+    """Reads DICOMEncoder's samples (written by the Swift tests) with pydicom and DCMTK.
+    DICOMEncoderTests runs this on what the encoder writes now, in a temporary folder."""
     expected = {
         "encoder_explicit_dx.dcm": dict(values=f16(), bits=16, photometric="MONOCHROME2",
                                         sop=U.DigitalXRayImageStorageForPresentation,
@@ -452,10 +453,12 @@ def oracle(folder, out):
     """Compares what DICOMOracleTests decoded from `folder` (written to `out`) with pydicom."""
     import json
     bad = 0
-    for name in sorted(os.listdir(folder)):
-        if not name.endswith(".dcm"):
+    # Every file of `folder` (recursively) that DICOMOracleTests wrote an outcome for.
+    names = sorted(os.path.relpath(os.path.join(d, f), folder) for d, _, files in os.walk(folder) for f in files)
+    for name in names:
+        base = os.path.join(out, name.replace("/", "__"))
+        if not any(os.path.exists(base + ext) for ext in (".err", ".json")):
             continue
-        base = os.path.join(out, name)
         try:
             ds = pydicom.dcmread(os.path.join(folder, name), force=True)
             arr = ds.pixel_array
@@ -473,9 +476,17 @@ def oracle(folder, out):
             continue
         frames = int(ds.get("NumberOfFrames", 1) or 1)
         a = (arr[0] if frames > 1 else arr).astype(np.int64)
-        if a.ndim == 3:  # colour: pydicom gives RGB (YBR converted); compare luma within rounding
+        if a.ndim == 3:
+            # Colour: pydicom gives RGB (YBR converted, rounded to 8 bits), so its luma is within
+            # 2 of ours. Lossy JPEG colour is not compared: two libjpeg builds decode and upsample
+            # the chroma apart before that (stored values: scripts/dicom-conformance).
             a = np.rint(a[..., 0] * 0.299 + a[..., 1] * 0.587 + a[..., 2] * 0.114).astype(np.int64)
-            if np.abs(a - ours.astype(np.int64)).max() <= 1:
+            worst = int(np.abs(a - ours.astype(np.int64)).max())
+            syntax = str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", ""))
+            if syntax in ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51"):
+                print(f"UNCHECKED {name}: lossy JPEG colour, luma up to {worst} from pydicom's")
+                continue
+            if worst <= 2:
                 a = ours.astype(np.int64)
         bits = int(ds.BitsStored)
         if int(ds.PixelRepresentation) == 1:
@@ -486,7 +497,7 @@ def oracle(folder, out):
             a = ((1 << bits) - 1) - a
         problems = []
         if not np.array_equal(a, ours):
-            problems.append(f"pixels differ at {int((a != ours).sum())} places")
+            problems.append(f"pixels differ at {int((a != ours).sum())} places, by up to {int(np.abs(a - ours).max())}")
         if "RescaleSlope" in ds or "RescaleIntercept" in ds:
             from pydicom.pixels import apply_modality_lut
             theirs_mod = apply_modality_lut(arr[0] if frames > 1 else arr, ds)
@@ -512,6 +523,7 @@ if __name__ == "__main__":
         i = sys.argv.index("--oracle")
         oracle(sys.argv[i + 1], sys.argv[i + 2])
     elif "--check-encoder" in sys.argv:
-        check_encoder()
+        i = sys.argv.index("--check-encoder")
+        check_encoder(*sys.argv[i + 1:i + 2])
     else:
         make()

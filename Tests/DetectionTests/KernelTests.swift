@@ -1,8 +1,10 @@
 import XCTest
 @testable import Detection
 
-/// Small deterministic generator for test images (SplitMix64).
-struct TestRandom {
+/// Small deterministic generator for test images: SplitMix64, the same sequence as Phantom's
+/// `SplitMix64(seed:)`, kept here because `gaussian()` draws its normals differently from
+/// Phantom's `normalPair()` and the detector tests' films were tuned on these draws.
+struct TestRandom: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -94,9 +94,15 @@ final class CommandLineTests: XCTestCase {
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(report["spacing_source"] as? String, "user")
         XCTAssertEqual(report["pixel_spacing_mm"] as? [Double], [0.5, 0.5])
-        if let px = report["total_area_px"] as? Int, let mm2 = report["total_area_mm2"] as? Double {
-            XCTAssertEqual(mm2, Double(px) * 0.25, accuracy: 1e-3)
-        }
+        // Areas follow the user's spacing: on a film with deposits, mm² = px × 0.5².
+        let withDeposits = DetectProcess.packageRoot.appendingPathComponent("sample-images/elbow_circumscripta.png").path
+        let found = try DetectProcess.run([withDeposits, "--format", "json", "--pixel-spacing", "0.5"])
+        XCTAssertEqual(found.status, 0, found.stderr)
+        let areas = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [String: Any])
+        let px = try XCTUnwrap(areas["total_area_px"] as? Int, "total_area_px")
+        let mm2 = try XCTUnwrap(areas["total_area_mm2"] as? Double, "total_area_mm2")
+        XCTAssertGreaterThan(px, 0, "elbow_circumscripta has deposits")
+        XCTAssertEqual(mm2, Double(px) * 0.25, accuracy: 1e-3)
     }
 
     func testTextSummaryCarriesTheCaveat() throws {

@@ -67,13 +67,27 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(try entries(), ["film.png"])
     }
 
-    func testUnwritableFolderLeavesTheOldFileIntact() throws {
-        if geteuid() == 0 { throw XCTSkip("root writes into read-only folders") }
+    /// The temporary file cannot be created: the open-file limit is lowered to the lowest free
+    /// descriptor, so `open` fails with EMFILE, which binds root too (a read-only folder does not:
+    /// root writes into it, and CI runs as root). The old file stays and nothing is left beside it.
+    func testFailedCreateLeavesTheOldFileIntact() throws {
         let path = folder + "/film.png"
         try AtomicFile.write("previous film", to: path)
-        XCTAssertEqual(chmod(folder, 0o555), 0)
-        XCTAssertFilmError(try AtomicFile.write("new", to: path), prefix: "cannot create a file in its folder: ")
+        var saved = rlimit()
+        XCTAssertEqual(getrlimit(Int32(RLIMIT_NOFILE.rawValue), &saved), 0)
+        let lowestFree = open("/dev/null", O_RDONLY)
+        XCTAssertGreaterThanOrEqual(lowestFree, 0)
+        close(lowestFree)
+        var none = saved
+        none.rlim_cur = rlim_t(lowestFree)
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_NOFILE.rawValue), &none), 0)
+        var failure: Error?
+        do { try AtomicFile.write("new", to: path) } catch { failure = error }
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_NOFILE.rawValue), &saved), 0)
+        let message = try XCTUnwrap(failure as? FilmError, "the write succeeded without a free descriptor").message
+        XCTAssertTrue(message.hasPrefix("cannot create a file in its folder: "), message)
         XCTAssertEqual(contents(path), Array("previous film".utf8))
+        XCTAssertEqual(try entries(), ["film.png"])
     }
 
     func testInvalidPaths() throws {

@@ -1,6 +1,7 @@
 import ImageIO
 import Radiography
 import XCTest
+import Phantom
 
 final class RoundTripTests: XCTestCase {
     func testGray8() throws {

@@ -1,5 +1,6 @@
 import Radiography
 import XCTest
+import Phantom
 
 /// RLE, JPEG Lossless and JPEG Baseline streams inside DICOM, cut short or corrupted while the
 /// item lengths around them stay consistent, so that the codec itself, not the data set walker,
@@ -62,7 +63,7 @@ final class CompressedStreamTests: XCTestCase {
     /// Every byte of the stream complemented, then seeded random bursts: consistent films or
     /// errors, never a trap, a read outside the stream (AddressSanitizer runs) or a stall.
     func testCorruptedStreams() throws {
-        var rng = SplitMix(state: 11)
+        var rng = SplitMix64(seed: 11)
         for name in Self.streams {
             let file = try Encapsulated(try Corpus.dicomFixture(name))
             for i in 0..<file.fragment.count {

@@ -8,6 +8,7 @@ import ImageIO
 import Radiography
 import Reporting
 import XCTest
+import Phantom
 
 /// Nothing lost: an overlay or a report that fails half-way through being written leaves the
 /// previous file byte for byte, and no temporary file beside it.
@@ -25,7 +26,7 @@ final class OverlayAtomicWriteTests: XCTestCase {
 
     /// A film of noise, whose overlay PNG cannot compress below a few kilobytes.
     private func analysed(side: Int) -> (Radiograph, FilmReport, LabelImage) {
-        var rng = SplitMix(state: 3)
+        var rng = SplitMix64(seed: 3)
         let film = Radiograph(width: side, height: side, pixels: (0..<(side * side)).map { _ in UInt16(rng.next() % 4096) },
                               bitsStored: 12, spacing: PixelSpacing(isotropic: 0.15), spacingSource: .user, format: .png)
         let found = DepositDetector.detect(film)

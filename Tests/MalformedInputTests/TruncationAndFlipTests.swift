@@ -1,6 +1,7 @@
 import FilmAnalysis
 import Radiography
 import XCTest
+import Phantom
 
 /// Every valid file of the corpus cut at every byte, and changed one byte at a time.
 final class TruncationAndFlipTests: XCTestCase {
@@ -43,7 +44,7 @@ final class TruncationAndFlipTests: XCTestCase {
 
     /// Seeded bursts of random bytes in the headers of every file (where lengths and sizes live).
     func testRandomHeaderCorruption() throws {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         for (name, bytes) in try Corpus.validFiles() {
             let span = min(bytes.count, 1024)
             for round in 0..<400 {

@@ -253,12 +253,24 @@ final class PhantomGeneratorTests: XCTestCase {
         XCTAssertNoThrow(try PhantomSpec(anatomy: .knee, distribution: .none).validate())
     }
 
-    /// Measured, not asserted: the brief's budget is < 2 s for 1500 × 1500 in release.
-    func testGenerationTimeOfALargeFilm() {
+    /// A film of the size real archives hold: 12-bit, its mask and truth agree on every deposit,
+    /// and universalis reaches every quarter of the film's long axis. Generation time is printed
+    /// (budget < 2 s in release; 1.3 s measured in a debug test run, the generator is built -O)
+    /// and bounded at 10 s, so a generator that hangs or slows tenfold fails.
+    func testLargeFilmIsConsistentAndMadeInTime() {
         let spec = PhantomSpec(anatomy: .knee, distribution: .universalis, width: 1500, height: 1500, spacingMM: 0.15, seed: 5,
                                collimation: true, marker: true)
         let start = Date()
         let film = PhantomGenerator.make(spec)
-        print("phantom 1500×1500: \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(film.truth.deposits.count) deposits")
+        let seconds = Date().timeIntervalSince(start)
+        print("phantom 1500×1500: \(String(format: "%.2f", seconds)) s, \(film.truth.deposits.count) deposits")
+        XCTAssertLessThan(seconds, 10)
+        XCTAssertEqual(film.radiograph.pixels.count, 1500 * 1500)
+        XCTAssertLessThanOrEqual(Int(film.radiograph.pixels.max() ?? 0), 4095)
+        XCTAssertGreaterThanOrEqual(film.truth.deposits.count, 10)
+        var area = [Int](repeating: 0, count: film.truth.deposits.count + 1)
+        for id in film.labelMask where id != 0 { area[Int(id)] += 1 }
+        XCTAssertEqual(Array(area.dropFirst()), film.truth.deposits.map(\.areaPx))
+        XCTAssertEqual(Set(film.truth.deposits.map { Int($0.centroid[1] / 1500 * 4) }).count, 4, "universalis along the whole film")
     }
 }

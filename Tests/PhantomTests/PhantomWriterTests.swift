@@ -82,12 +82,63 @@ final class PhantomWriterTests: XCTestCase {
         XCTAssertThrowsError(try PhantomWriter.write(film, to: folder, name: "", formats: [.png]))
     }
 
-    /// The committed sample set is what the generator makes today (truth of one film compared).
-    func testCommittedSampleTruthMatchesGenerator() throws {
+    /// Every committed file in sample-images/ is what the generator makes today: the set is
+    /// regenerated into a temporary folder and each film and mask compared by its decoded pixels
+    /// (size, spacing and a hash of the values, so a libpng or zlib update that changes the bytes
+    /// but not the image does not fail), each truth JSON, the manifest and the README byte for
+    /// byte. A file in either folder and not in the other fails too.
+    func testCommittedSampleSetMatchesTheGenerator() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let entry = SampleSet.entries.first { $0.name == "knee_circumscripta" }!
-        let path = root.appendingPathComponent("sample-images/truth/\(entry.name).truth.json").path
-        let committed = try JSONDecoder().decode(PhantomTruth.self, from: Data(try bytes(path)))
-        XCTAssertEqual(committed, PhantomGenerator.make(entry.spec).truth, "sample-images is stale: regenerate it")
+        let committed = root.appendingPathComponent("sample-images").path
+        let generated = folder + "/sample-images"
+        try SampleSet.write(to: generated)
+        let fm = FileManager.default
+        func files(_ dir: String) throws -> [String] {
+            try fm.subpathsOfDirectory(atPath: dir).filter { path in
+                var isFolder: ObjCBool = false
+                return fm.fileExists(atPath: dir + "/" + path, isDirectory: &isFolder) && !isFolder.boolValue
+            }.sorted()
+        }
+        let names = try files(committed)
+        XCTAssertEqual(names, try files(generated), "sample-images holds other files than the generator writes")
+        XCTAssertGreaterThanOrEqual(names.filter { $0.hasSuffix(".truth.json") }.count, SampleSet.entries.count)
+        var compared = 0
+        for name in names where fm.fileExists(atPath: generated + "/" + name) {
+            let ours = try bytes(committed + "/" + name), fresh = try bytes(generated + "/" + name)
+            switch (name as NSString).pathExtension {
+            case "png", "jpg", "dcm":
+                let a = try Self.decode(ours, name), b = try Self.decode(fresh, name)
+                XCTAssertEqual(a.width, b.width, name)
+                XCTAssertEqual(a.height, b.height, name)
+                XCTAssertEqual(a.spacing, b.spacing, name)
+                if a.pixels != b.pixels {
+                    let differing = zip(a.pixels, b.pixels).filter { $0 != $1 }.count
+                    XCTFail("sample-images/\(name) has drifted from the generator: pixel hash \(Self.hash(a.pixels)) != "
+                            + "\(Self.hash(b.pixels)), \(differing) pixels differ; regenerate with detect phantom --sample-set sample-images")
+                }
+            default:
+                XCTAssertTrue(ours == fresh, "sample-images/\(name) differs from what the generator writes (hash \(Self.hash(ours)) != "
+                              + "\(Self.hash(fresh))); regenerate with detect phantom --sample-set sample-images")
+            }
+            compared += 1
+        }
+        XCTAssertEqual(compared, names.count)
+    }
+
+    private static func decode(_ bytes: [UInt8], _ name: String) throws -> Radiograph {
+        switch (name as NSString).pathExtension {
+        case "png": return try PNGDecoder.decode(bytes)
+        case "jpg": return try JPEGDecoder.decode(bytes)
+        default: return try DICOMDecoder.decode(bytes)
+        }
+    }
+
+    /// FNV-1a over the values, to name a difference without printing millions of pixels.
+    private static func hash<T: FixedWidthInteger>(_ values: [T]) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for v in values {
+            h = (h ^ UInt64(truncatingIfNeeded: v)) &* 0x0000_0100_0000_01B3
+        }
+        return String(h, radix: 16)
     }
 }
