@@ -20,7 +20,9 @@ extension OverlayRenderer {
         let scale = geometry.idScale
         let pad = scale, gap = max(2, scale)
         let marks = report.deposits.map { markBox($0, geometry: geometry) }
-        var placed: [PixelBox] = []
+        var taken = BoxGrid(width: width, height: height)
+        taken.insert(legend)
+        for case let mark? in marks { taken.insert(mark) }
         var labels: [IDLabel] = []
         for (deposit, mark) in zip(report.deposits, marks) {
             guard let mark else { continue }
@@ -34,14 +36,12 @@ extension OverlayRenderer {
                          (right, above), (right, below), (left, below), (left, above)]
                 .map { PixelBox(x: $0.0, y: $0.1, width: w, height: h) }
             let clear = sides.first { side in
-                side.x >= 0 && side.y >= 0 && side.x + w <= width && side.y + h <= height
-                    && !overlaps(side, legend) && !placed.contains { overlaps(side, $0) }
-                    && !marks.contains { $0.map { overlaps(side, $0) } ?? false }
+                side.x >= 0 && side.y >= 0 && side.x + w <= width && side.y + h <= height && !taken.intersects(side)
             }
             var box = clear ?? sides[0]
             box.x = max(0, min(box.x, width - w))
             box.y = max(0, min(box.y, height - h))
-            placed.append(box)
+            taken.insert(box)
             labels.append(IDLabel(text: text, box: box, scale: scale))
         }
         return labels
@@ -75,5 +75,46 @@ extension OverlayRenderer {
 
     static func overlaps(_ a: PixelBox, _ b: PixelBox) -> Bool {
         a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+    }
+}
+
+/// Boxes on the film, bucketed on a coarse grid so that asking whether a label would cover one
+/// costs the boxes near it rather than every box: a film with thousands of deposits stays quick.
+/// Only the part of a box on the film is kept, which is all a label (always on the film) can meet.
+struct BoxGrid {
+    private static let cell = 64
+    private let columns: Int
+    private let rows: Int
+    private var boxes: [PixelBox] = []
+    private var buckets: [[Int]]
+
+    init(width: Int, height: Int) {
+        columns = max(1, (width + Self.cell - 1) / Self.cell)
+        rows = max(1, (height + Self.cell - 1) / Self.cell)
+        buckets = Array(repeating: [], count: columns * rows)
+    }
+
+    mutating func insert(_ box: PixelBox) {
+        guard let cells = cells(of: box) else { return }
+        boxes.append(box)
+        for row in cells.rows { for column in cells.columns { buckets[row * columns + column].append(boxes.count - 1) } }
+    }
+
+    func intersects(_ box: PixelBox) -> Bool {
+        guard let cells = cells(of: box) else { return false }
+        for row in cells.rows {
+            for column in cells.columns where buckets[row * columns + column].contains(where: {
+                OverlayRenderer.overlaps(box, boxes[$0])
+            }) { return true }
+        }
+        return false
+    }
+
+    /// The grid cells the box touches, or nil when none of it is on the film.
+    private func cells(of box: PixelBox) -> (columns: ClosedRange<Int>, rows: ClosedRange<Int>)? {
+        let x0 = max(0, box.x), y0 = max(0, box.y)
+        let x1 = min(columns * Self.cell, box.x + box.width) - 1, y1 = min(rows * Self.cell, box.y + box.height) - 1
+        guard box.width > 0, box.height > 0, x0 <= x1, y0 <= y1 else { return nil }
+        return (x0 / Self.cell...x1 / Self.cell, y0 / Self.cell...y1 / Self.cell)
     }
 }
