@@ -502,7 +502,7 @@ def print_truth_report(summary: dict, scores: list[FilmScore], cnr_name: str, pe
                                         for t in summary["confusion"]]))
     bad = sorted((s for s in scores if s.false), key=lambda s: (-s.false, s.name))[:worst]
     if bad:
-        print(f"\nfilms with the most false deposits: " + ", ".join(f"{s.name} {s.false}" for s in bad))
+        print("\nfilms with the most false deposits: " + ", ".join(f"{s.name} {s.false}" for s in bad))
     if per_film:
         print("\nper film")
         print(table(["film", "truth label", "detect label", "deposits", "found", f"found ({cnr_name} >= 3)",
@@ -651,7 +651,7 @@ def main(argv: list[str]) -> int:
                          for s in summary]))
             worst = sorted((r for r in rows if r["deposits"]), key=lambda r: (-r["deposits"], r["film"]))[:args.worst]
             if worst:
-                print(f"\nworst films")
+                print("\nworst films")
                 print(table(["film", "deposits", "label"], [[r["film"], r["deposits"], r["label"]] for r in worst]))
             report.update(summary=summary, films=[{k: v for k, v in r.items() if k != "result"} for r in rows])
         if not rows:
@@ -671,7 +671,7 @@ def main(argv: list[str]) -> int:
 def evaluate_clusters(folder: str, rows: list[dict], args) -> dict:
     truth = read_clusters(os.path.join(folder, "clusters.csv"))
     margin_px = args.cluster_margin_mm / args.cluster_spacing_mm
-    scored, unknown = [], []
+    scored = []
     by_stem = {stem(r["film"]): r for r in rows}
     for name, t in sorted(truth.items()):
         row = by_stem.get(name)
