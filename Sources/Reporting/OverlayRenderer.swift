@@ -4,7 +4,8 @@ import Radiography
 
 /// Draws what was found on the film, so a radiologist sees it at a glance: the film in gray,
 /// every deposit outlined in a saturated colour, specks ringed so they survive being shown
-/// shrunk, and a legend with the count, total area and distribution.
+/// shrunk, each deposit's id beside it (the `id` of its JSON and CSV row), and a legend with the
+/// count, total area and distribution and a key to these marks.
 ///
 /// Cost: one pass over the film for the gray window and one to map it; outlines look only
 /// inside each deposit's bounding box, rings only around specks.
@@ -60,12 +61,16 @@ public enum OverlayRenderer {
                     if let label {
                         outline(deposit, labels: label, on: canvas, thickness: geometry.lineThickness)
                     }
-                    if max(deposit.bbox.width, deposit.bbox.height) <= geometry.speckSize {
+                    if geometry.isRinged(deposit) {
                         ring(deposit, labels: label, on: canvas, geometry: geometry)
                     }
                 }
             }
-            drawLegend(report, on: canvas, geometry: geometry)
+            let legend = legendLayout(report, geometry: geometry, filmWidth: width)
+            for label in idLabels(report, geometry: geometry, avoiding: legend.box, width: width, height: height) {
+                drawIDLabel(label, on: canvas)
+            }
+            drawLegend(legend, on: canvas)
         }
         return rgb
     }
@@ -83,8 +88,15 @@ public enum OverlayRenderer {
         var ringRadius: Int { max(6, longSide / 120) }
         /// Legend font scale: glyphs about 1/65 of the long side tall (7 rows × scale).
         var fontScale: Int { max(1, longSide / 450) }
+        /// Deposit id font scale: digits about 1/85 of the long side tall, smaller than the
+        /// legend's because a film may carry hundreds of them.
+        var idScale: Int { max(1, longSide / 600) }
 
         init(width: Int, height: Int) { longSide = max(width, height) }
+
+        func isRinged(_ deposit: DepositReport) -> Bool {
+            max(deposit.bbox.width, deposit.bbox.height) <= speckSize
+        }
     }
 
     /// Paints the deposit's boundary (its pixels with a neighbour outside it, 8-connected, or
@@ -179,24 +191,51 @@ public enum OverlayRenderer {
         return lines
     }
 
-    /// An opaque dark box in the top-left corner with the legend lines, shrunk only if the
-    /// film is too narrow for it (and clipped on films smaller than the legend at scale 1).
-    static func drawLegend(_ report: FilmReport, on canvas: OverlayCanvas, geometry: Geometry) {
-        let lines = legendLines(report)
-        let textWidth = lines.map(PixelFont.width(of:)).max() ?? 0
+    /// The key to the marks, drawn under the figures in the colour of what each line explains;
+    /// only marks this film shows are explained.
+    static func legendKey(_ report: FilmReport, geometry: Geometry) -> [(text: String, colour: Colour)] {
+        guard !report.deposits.isEmpty else { return [] }
+        var key: [(text: String, colour: Colour)] = [("magenta outline: a deposit", outlineColour)]
+        if report.deposits.contains(where: geometry.isRinged) {
+            key.append(("yellow ring: a small deposit", markerColour))
+        }
+        key.append(("number: deposit id (JSON, CSV)", outlineColour))
+        return key
+    }
+
+    /// The legend's lines with their colours, its font scale and its box on the film.
+    struct LegendLayout {
+        var lines: [(text: String, colour: Colour)]
+        var scale: Int
+        var padding: Int
+        var box: PixelBox
+    }
+
+    /// An opaque dark box in the top-left corner with the legend lines and the key, shrunk only
+    /// if the film is too narrow for it (and clipped on films smaller than the legend at scale 1).
+    static func legendLayout(_ report: FilmReport, geometry: Geometry, filmWidth: Int) -> LegendLayout {
+        let facts = legendLines(report)
+        let lines = facts.enumerated().map { index, text in (text: text, colour: index == 0 ? outlineColour : legendText) }
+            + legendKey(report, geometry: geometry)
+        let textWidth = lines.map { PixelFont.width(of: $0.text) }.max() ?? 0
         let padding = 3
         var scale = geometry.fontScale
         // Keep the legend within 60 % of the film's width.
-        while scale > 1, (textWidth + 2 * padding) * scale > canvas.width * 3 / 5 { scale -= 1 }
+        while scale > 1, (textWidth + 2 * padding) * scale > filmWidth * 3 / 5 { scale -= 1 }
         let margin = 2 * scale
-        let boxWidth = (textWidth + 2 * padding) * scale
-        let boxHeight = (lines.count * PixelFont.lineHeight - (PixelFont.lineHeight - PixelFont.glyphRows)
-                         + 2 * padding) * scale
-        canvas.fill(x: margin, y: margin, width: boxWidth, height: boxHeight, legendBackground)
-        for (index, line) in lines.enumerated() {
-            canvas.text(line, x: margin + padding * scale,
-                        y: margin + (padding + index * PixelFont.lineHeight) * scale,
-                        scale: scale, index == 0 ? outlineColour : legendText)
+        let box = PixelBox(x: margin, y: margin, width: (textWidth + 2 * padding) * scale,
+                           height: (lines.count * PixelFont.lineHeight - (PixelFont.lineHeight - PixelFont.glyphRows)
+                                    + 2 * padding) * scale)
+        return LegendLayout(lines: lines, scale: scale, padding: padding, box: box)
+    }
+
+    static func drawLegend(_ legend: LegendLayout, on canvas: OverlayCanvas) {
+        let box = legend.box, scale = legend.scale
+        canvas.fill(x: box.x, y: box.y, width: box.width, height: box.height, legendBackground)
+        for (index, line) in legend.lines.enumerated() {
+            canvas.text(line.text, x: box.x + legend.padding * scale,
+                        y: box.y + (legend.padding + index * PixelFont.lineHeight) * scale,
+                        scale: scale, line.colour)
         }
     }
 }

@@ -8,6 +8,8 @@
 struct PixelFont {
     static let glyphWidth = 5
     static let glyphRows = 9
+    /// Rows used by capitals and digits (0–6): a label of digits needs no room for descenders.
+    static let capitalRows = 7
     /// Horizontal advance per character and vertical advance per line, in font pixels.
     static let advance = 6
     static let lineHeight = 11

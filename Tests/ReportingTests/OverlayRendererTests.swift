@@ -1,7 +1,7 @@
 import Classification
 import Detection
 import Radiography
-import Reporting
+@testable import Reporting
 import XCTest
 
 final class OverlayRendererTests: XCTestCase {
@@ -111,16 +111,17 @@ final class OverlayRendererTests: XCTestCase {
         XCTAssertGreaterThan(markers(near: 300.5, 80.5, within: 12), 20)
         XCTAssertEqual(markers(near: 80, 150, within: 25), 0)
 
-        // Far from every deposit and outside the legend corner, the film is plain gray.
+        // Far from every deposit (its outline, ring and id) and outside the legend corner, the
+        // film is plain gray.
         let centres = film.report.deposits.map { ($0.centroidX, $0.centroidY) }
         var checked = 0
         for y in 0..<300 { for x in 0..<400 {
-            if x < 240 && y < 60 { continue }
+            if x < 240 && y < 100 { continue }
             if centres.contains(where: { (Double(x) - $0.0) * (Double(x) - $0.0) + (Double(y) - $0.1) * (Double(y) - $0.1) < 30 * 30 }) { continue }
             XCTAssertTrue(isGray(colour(rgb, 400, x, y)), "(\(x), \(y)) is not gray")
             checked += 1
         } }
-        XCTAssertGreaterThan(checked, 90_000)
+        XCTAssertGreaterThan(checked, 85_000)
 
         // The legend: an opaque dark box in the corner with light text on it.
         XCTAssertEqual(colour(rgb, 400, 3, 3), OverlayRenderer.legendBackground)
@@ -192,8 +193,9 @@ final class OverlayRendererTests: XCTestCase {
         let film = Self.film(width: 400, height: 300, deposits: [Self.disc(200, 200, 8)]) { _, _ in 900 }
         let wrong = LabelImage(width: 10, height: 10, labels: [Int32](repeating: 1, count: 100))
         let rgb = OverlayRenderer.render(radiograph: film.radiograph, report: film.report, labels: wrong)
-        for y in 60..<300 { for x in 0..<400 {
-            XCTAssertNotEqual(colour(rgb, 400, x, y), OverlayRenderer.outlineColour)
+        // Not on the disc nor around it (its id, beside it, is drawn from the report).
+        for y in 191...209 { for x in 191...209 {
+            XCTAssertNotEqual(colour(rgb, 400, x, y), OverlayRenderer.outlineColour, "(\(x), \(y))")
         } }
     }
 
@@ -227,5 +229,124 @@ extension OverlayRendererTests {
             rgb[3 * i] == OverlayRenderer.markerColour.red && rgb[3 * i + 1] == OverlayRenderer.markerColour.green
                 && rgb[3 * i + 2] == OverlayRenderer.markerColour.blue && i / 300 >= 100
         })
+    }
+}
+
+/// Deposit ids beside their outlines, and the legend's key to the marks.
+extension OverlayRendererTests {
+    func labels(_ film: Film) -> [OverlayRenderer.IDLabel] {
+        let geometry = OverlayRenderer.Geometry(width: film.radiograph.width, height: film.radiograph.height)
+        let legend = OverlayRenderer.legendLayout(film.report, geometry: geometry, filmWidth: film.radiograph.width)
+        return OverlayRenderer.idLabels(film.report, geometry: geometry, avoiding: legend.box,
+                                        width: film.radiograph.width, height: film.radiograph.height)
+    }
+
+    func inside(_ box: PixelBox, _ width: Int, _ height: Int) -> Bool {
+        box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height
+    }
+
+    func testEachDepositsIDIsDrawnBesideItInTheOutlineColour() {
+        let shapes = [Self.disc(250, 200, 12), Self.rect(500, 520, 2, 2), Self.rect(700, 300, 30, 8)]
+        let film = Self.film(width: 1000, height: 800, deposits: shapes) { x, y in UInt16(1000 + x / 2 + y / 3) }
+        let rgb = OverlayRenderer.render(radiograph: film.radiograph, report: film.report, labels: film.labels)
+        let placed = labels(film)
+        XCTAssertEqual(placed.map(\.text), ["1", "2", "3"])
+        for (label, deposit) in zip(placed, film.report.deposits) {
+            XCTAssertTrue(inside(label.box, 1000, 800))
+            // Beside the deposit: its box starts within a few pixels of the deposit's mark.
+            let dx = max(0, Double(label.box.x) - deposit.centroidX, deposit.centroidX - Double(label.box.x + label.box.width))
+            XCTAssertLessThan(dx, Double(max(deposit.bbox.width, deposit.bbox.height)) / 2 + 20, "id \(label.text)")
+            XCTAssertLessThanOrEqual(abs(Double(label.box.y + label.box.height / 2) - deposit.centroidY), 2)
+            // Drawn: the digits' ink in the outline colour, the rest of the box dark.
+            let glyph = PixelFont.standard.rows(Character(label.text))
+            let ink = glyph.map { $0.nonzeroBitCount }.reduce(0, +) * label.scale * label.scale
+            var magenta = 0, dark = 0
+            for y in label.box.y..<(label.box.y + label.box.height) { for x in label.box.x..<(label.box.x + label.box.width) {
+                let c = colour(rgb, 1000, x, y)
+                if c == OverlayRenderer.outlineColour { magenta += 1 }
+                if c == OverlayRenderer.legendBackground { dark += 1 }
+            } }
+            XCTAssertEqual(magenta, ink, "id \(label.text)")
+            XCTAssertEqual(magenta + dark, label.box.width * label.box.height)
+            // Clear of the deposit's outline and of the speck's ring.
+            XCTAssertFalse(OverlayRenderer.overlaps(label.box, deposit.bbox))
+        }
+        XCTAssertFalse(OverlayRenderer.overlaps(placed[1].box, PixelBox(x: 490, y: 510, width: 22, height: 22)),
+                       "the speck's id is outside its ring")
+    }
+
+    func testIDsStayOnTheFilmAndClearOfTheLegendAndEachOther() {
+        // Deposits at the right and bottom edges, one just below the legend (whose height depends
+        // only on the number of lines, so a first film with the same deposit count gives it), and
+        // a crowded row.
+        let geometry = OverlayRenderer.Geometry(width: 1200, height: 1000)
+        var shapes = [Self.rect(1190, 500, 10, 10), Self.rect(600, 990, 12, 10), Self.rect(20, 400, 10, 10)]
+        for i in 0..<6 { shapes.append(Self.rect(400 + 20 * i, 600, 8, 8)) }
+        let first = Self.film(width: 1200, height: 1000, deposits: shapes) { _, _ in 1500 }
+        let below = OverlayRenderer.legendLayout(first.report, geometry: geometry, filmWidth: 1200).box
+        shapes[2] = Self.rect(20, below.y + below.height + 3, 10, 10)
+        let film = Self.film(width: 1200, height: 1000, deposits: shapes) { _, _ in 1500 }
+        let legend = OverlayRenderer.legendLayout(film.report, geometry: geometry, filmWidth: 1200).box
+        XCTAssertEqual(legend.height, below.height)
+        let placed = labels(film)
+        XCTAssertEqual(placed.count, shapes.count)
+        for label in placed {
+            XCTAssertTrue(inside(label.box, 1200, 1000), "id \(label.text) at \(label.box)")
+        }
+        XCTAssertLessThan(placed[0].box.x, 1190, "the right-edge deposit's id goes to its left")
+        XCTAssertLessThan(placed[1].box.y, 990, "the bottom-edge deposit's id goes above it")
+        // Crowded ids take other sides rather than cover each other, other deposits or the legend.
+        for (i, a) in placed.enumerated() {
+            XCTAssertFalse(OverlayRenderer.overlaps(a.box, legend), "id \(a.text) under the legend")
+            for deposit in film.report.deposits {
+                XCTAssertFalse(OverlayRenderer.overlaps(a.box, deposit.bbox), "id \(a.text) covers deposit \(deposit.id)")
+            }
+            for b in placed[(i + 1)...] {
+                XCTAssertFalse(OverlayRenderer.overlaps(a.box, b.box), "ids \(a.text) and \(b.text) overlap")
+            }
+        }
+        XCTAssertGreaterThan(placed[2].box.y, shapes[2][0].y, "beside the legend, the id goes below the deposit")
+        XCTAssertTrue(placed[3...].contains { $0.box.y >= 608 || $0.box.y + $0.box.height <= 600 },
+                      "in the crowded row some ids go above or below")
+    }
+
+    func testIDsGrowWithTheFilm() {
+        let small = OverlayRenderer.Geometry(width: 500, height: 400).idScale
+        let medium = OverlayRenderer.Geometry(width: 1200, height: 1500).idScale
+        let large = OverlayRenderer.Geometry(width: 3000, height: 3600).idScale
+        XCTAssertEqual(small, 1)
+        XCTAssertLessThan(small, medium)
+        XCTAssertLessThan(medium, large)
+        XCTAssertLessThan(large, OverlayRenderer.Geometry(width: 3000, height: 3600).fontScale, "ids smaller than the legend")
+    }
+
+    func testLegendKeyExplainsOnlyTheMarksOnTheFilm() {
+        let geometry = OverlayRenderer.Geometry(width: 400, height: 300)
+        let empty = Self.film(width: 400, height: 300) { _, _ in 1000 }
+        XCTAssertTrue(OverlayRenderer.legendKey(empty.report, geometry: geometry).isEmpty)
+        let large = Self.film(width: 400, height: 300, deposits: [Self.disc(200, 150, 10)]) { _, _ in 1000 }
+        XCTAssertEqual(OverlayRenderer.legendKey(large.report, geometry: geometry).map(\.colour),
+                       [OverlayRenderer.outlineColour, OverlayRenderer.outlineColour])
+        let speck = Self.film(width: 400, height: 300, deposits: [Self.rect(200, 150, 2, 2)]) { _, _ in 1000 }
+        let key = OverlayRenderer.legendKey(speck.report, geometry: geometry)
+        XCTAssertEqual(key.map(\.colour), [OverlayRenderer.outlineColour, OverlayRenderer.markerColour,
+                                           OverlayRenderer.outlineColour])
+        XCTAssertTrue(key[2].text.contains("id"))
+        for line in key { XCTAssertTrue(line.text.allSatisfy(PixelFont.standard.hasGlyph), line.text) }
+        // The key is in the drawn legend, in its colour: yellow text appears in the legend box.
+        let rgb = OverlayRenderer.render(radiograph: speck.radiograph, report: speck.report, labels: speck.labels)
+        let box = OverlayRenderer.legendLayout(speck.report, geometry: geometry, filmWidth: 400).box
+        var yellow = 0
+        for y in box.y..<(box.y + box.height) { for x in box.x..<(box.x + box.width)
+            where colour(rgb, 400, x, y) == OverlayRenderer.markerColour { yellow += 1 } }
+        XCTAssertGreaterThan(yellow, 50)
+    }
+
+    func testRenderingIsDeterministic() {
+        var shapes: [[(x: Int, y: Int)]] = []
+        for i in 0..<30 { shapes.append(Self.rect(100 + (i * 37) % 500, 100 + (i * 53) % 400, 3 + i % 5, 3)) }
+        let film = Self.film(width: 700, height: 600, deposits: shapes) { x, y in UInt16(900 + (x * y) % 300) }
+        let first = OverlayRenderer.render(radiograph: film.radiograph, report: film.report, labels: film.labels)
+        XCTAssertEqual(first, OverlayRenderer.render(radiograph: film.radiograph, report: film.report, labels: film.labels))
     }
 }
