@@ -51,8 +51,7 @@ let package = Package(
         // Our own DICOM Part 10 reader (and the small writer the phantoms use).
         .target(name: "DICOM", dependencies: ["_CCodecs", "Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // SIMD + Dispatch kernels: background, threshold, labelling, per-deposit statistics.
-        .target(name: "Detection", dependencies: ["Radiography"], exclude: ["README.md"],
-                resources: [.embedInCode("Model/deposit-classifier.json")], swiftSettings: optimised),
+        .target(name: "Detection", dependencies: ["Radiography"], exclude: ["README.md"], swiftSettings: optimised),
         // Distribution label and clinical subtype, from measures and clinical facts only.
         .target(name: "Classification", dependencies: ["Detection", "Radiography"], exclude: ["README.md"]),
         // Report value, JSON / JSONL / CSV / text writers, overlay renderer.
@@ -98,7 +97,7 @@ let package = Package(
             name: "DICOMTests", dependencies: ["DICOM", "Radiography", "Phantom"],
             exclude: ["make_fixtures.py"], resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection", "Radiography"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "Radiography"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Detection"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageIO", "Detection", "Classification", "Radiography"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "ImageIO", "DICOM", "Radiography"]),

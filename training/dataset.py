@@ -56,7 +56,8 @@ def truth_for(image_path):
 
 
 def label_candidates(meta, truth_cache=None):
-    """Per candidate: (label 0/1, set of truth ids it finds, film group name)."""
+    """Per candidate: (label 1 deposit, 0 anatomy, -1 mostly anatomy holding a deposit; set of
+    truth ids it finds; film group name)."""
     truth_cache = {} if truth_cache is None else truth_cache
     y = np.zeros(len(meta), dtype=np.int64)
     matched = []
@@ -83,4 +84,8 @@ def label_candidates(meta, truth_cache=None):
         ids = set(int(v) for v in np.unique(window[inside & (window > 0)]))
         matched.append(ids)
         y[k] = 1 if ids else 0
+        # A candidate much larger than what it finds (a bone's component holding a deposit)
+        # finds it for scoring, but is mostly anatomy: -1, left out of training.
+        if ids and sum(deposits[i]["area_px"] for i in ids if i in deposits) < 0.25 * float(m["area_px"]):
+            y[k] = -1
     return y, matched, groups

@@ -30,7 +30,7 @@ from sklearn.model_selection import GroupKFold
 import dataset
 
 FORMAT = "detect-deposit-classifier/1"
-PARAMS = dict(max_iter=150, learning_rate=0.08, max_leaf_nodes=15, min_samples_leaf=40,
+PARAMS = dict(max_iter=300, learning_rate=0.08, max_leaf_nodes=31, min_samples_leaf=20,
               l2_regularization=1.0, random_state=0, early_stopping=False)
 
 
@@ -102,7 +102,7 @@ def decision(model_json, x):
     return out
 
 
-def operating_point(scores, y, matched, groups, films, truth_count, max_false):
+def operating_point(scores, y, matched, files, films, truth_count, max_false):
     """Highest recall (over true deposits with CNR ≥ 3) whose false candidates per film stay
     within max_false, from out-of-fold scores."""
     best = (1.0, 0.0, 0.0)
@@ -112,8 +112,8 @@ def operating_point(scores, y, matched, groups, films, truth_count, max_false):
         if false > max_false:
             break
         found = set()
-        for k in np.where(keep & (y == 1))[0]:
-            found |= {(groups[k], m) for m in matched[k]}
+        for k in np.where(keep & (y != 0))[0]:
+            found |= {(files[k], m) for m in matched[k]}
         recall = len(found & truth_count) / max(1, len(truth_count))
         best = (float(t), recall, false)
     return best
@@ -122,11 +122,13 @@ def operating_point(scores, y, matched, groups, films, truth_count, max_false):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--features", nargs="+", required=True)
-    ap.add_argument("--model", required=True)
+    ap.add_argument("--model", required=True, help="the model file (JSON), as detect --model reads it")
+    ap.add_argument("--swift", help="also write it as the Swift source detect compiles in")
     ap.add_argument("--agreement", required=True)
     ap.add_argument("--max-false-per-film", type=float, default=1.0)
     ap.add_argument("--trained-on", default="")
     ap.add_argument("--version", default=datetime.date.today().isoformat())
+    ap.add_argument("--oof", help="also write the out-of-fold scores here (npz), for analysis")
     args = ap.parse_args()
 
     meta, names, x = load(args.features)
@@ -141,20 +143,31 @@ def main():
             continue
         for i, d in t[1].items():
             if d["cnr"] >= 3:
-                strong.add((t[3], i))
+                strong.add((f, i))
     print(f"{len(y)} candidates from {len(files)} films: {y.sum()} on deposits, {(y == 0).sum()} on anatomy; "
           f"{len(strong)} true deposits with CNR >= 3", flush=True)
+    print(f"{(y == -1).sum()} candidates larger than 4x the deposits they hold are left out of fitting", flush=True)
     w = balanced_weights(y, groups)
     oof = np.zeros(len(y))
     group_ids = np.array([hash(g) for g in groups])
+    usable = y >= 0
     for fit, test in GroupKFold(n_splits=5).split(x, y, group_ids):
+        fit = fit[usable[fit]]
         m = HistGradientBoostingClassifier(**PARAMS).fit(x[fit], y[fit], sample_weight=w[fit])
         oof[test] = m.predict_proba(x[test])[:, 1]
-    t, recall, false = operating_point(oof, y, matched, groups, len(files), strong, args.max_false_per_film)
+    candidate_files = [m["file"] for m in meta]
+    if args.oof:
+        np.savez(args.oof, scores=oof, y=y, files=np.array(candidate_files), groups=np.array(groups),
+                 matched=np.array([sorted(m) for m in matched], dtype=object), names=np.array(names), x=x,
+                 strong=np.array(sorted(strong), dtype=object), films=np.array(files))
+    for limit in (0.5, 1, 2, 5, 10):
+        _, r, fa = operating_point(oof, y, matched, candidate_files, len(files), strong, limit)
+        print(f"  out-of-fold: {r:.3f} of CNR >= 3 deposits at {fa:.2f} false per film (limit {limit})", flush=True)
+    t, recall, false = operating_point(oof, y, matched, candidate_files, len(files), strong, args.max_false_per_film)
     reason = (f"out-of-fold (5 folds grouped by base film) on the fitting set: {false:.2f} false candidates per film "
               f"(limit {args.max_false_per_film}), {recall:.3f} of CNR >= 3 deposits found")
     print("operating point", t, reason, flush=True)
-    model = HistGradientBoostingClassifier(**PARAMS).fit(x, y, sample_weight=w)
+    model = HistGradientBoostingClassifier(**PARAMS).fit(x[usable], y[usable], sample_weight=w[usable])
     out = export(model, names, t, reason, args.trained_on, args.version)
     # Self-check: the exported trees give sklearn's own log-odds.
     sample = np.random.default_rng(0).choice(len(x), size=min(300, len(x)), replace=False)
@@ -163,11 +176,18 @@ def main():
     theirs = model.decision_function(x[sample])
     if not np.allclose(ours, theirs, atol=1e-9, rtol=0):
         sys.exit(f"exported trees disagree with scikit-learn: max difference {np.abs(ours - theirs).max()}")
+    text = json.dumps(out, separators=(",", ":"))
     with open(args.model, "w") as fh:
-        json.dump(out, fh, separators=(",", ":"))
-        fh.write("\n")
+        fh.write(text + "\n")
+    if args.swift:
+        # The same JSON in a raw string literal: compiled into detect as text (a byte-array
+        # resource of this size took minutes to compile), parsed when first used.
+        assert '"#' not in text
+        with open(args.swift, "w") as fh:
+            fh.write("// Generated by training/train.py: the built-in deposit classifier (JSON). Do not edit; retrain.\n")
+            fh.write("let builtInDepositClassifierJSON = #\"\"\"\n" + text + "\n\"\"\"#\n")
     with open(args.agreement, "w", newline="") as fh:
-        wr = csv.writer(fh)
+        wr = csv.writer(fh, lineterminator="\n")
         wr.writerow(list(names) + ["decision", "probability"])
         for r, k in enumerate(sample):
             p = float(model.predict_proba(x[k:k + 1])[0, 1])

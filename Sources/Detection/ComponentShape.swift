@@ -33,10 +33,15 @@ struct ComponentShape {
     }
 
     func elongation(_ id: Int) -> Double {
-        guard n[id] > 0 else { return 1 }
-        let mx = sx[id] / n[id], my = sy[id] / n[id]
-        let a = sxx[id] / n[id] - mx * mx + 1.0 / 12, c = syy[id] / n[id] - my * my + 1.0 / 12
-        let b = sxy[id] / n[id] - mx * my
+        Self.elongation(n: n[id], sx: sx[id], sy: sy[id], sxx: sxx[id], syy: syy[id], sxy: sxy[id])
+    }
+
+    /// The elongation from a pixel set's sums (count, Σx, Σy, Σx², Σy², Σxy).
+    static func elongation(n: Double, sx: Double, sy: Double, sxx: Double, syy: Double, sxy: Double) -> Double {
+        guard n > 0 else { return 1 }
+        let mx = sx / n, my = sy / n
+        let a = sxx / n - mx * mx + 1.0 / 12, c = syy / n - my * my + 1.0 / 12
+        let b = sxy / n - mx * my
         let half = (a - c) / 2, root = (half * half + b * b).squareRoot()
         let largest = (a + c) / 2 + root, smallest = max((a + c) / 2 - root, 1.0 / 12)
         return (largest / smallest).squareRoot()

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Tells deposits from anatomy: gradient-boosted trees over `CandidateFeatures`, trained by
-/// `training/train.py` and shipped as `Model/deposit-classifier.json` (read at run time from the
-/// copy compiled into the binary, or from any file given with `--model`).
+/// `training/train.py` and shipped as `Model/DepositClassifierModel.swift` (the model's JSON in a
+/// string literal, parsed at run time; any model file train.py writes can be given with `--model`).
 ///
 /// The score is the model's probability that a candidate is a deposit:
 /// σ(baseline + Σ leaf values), the trees being scikit-learn's `HistGradientBoostingClassifier`
@@ -113,10 +113,10 @@ public struct DepositClassifier: Sendable, Equatable {
         thresholdReason = file.threshold_reason
     }
 
-    /// The model compiled into detect (`Sources/Detection/Model/deposit-classifier.json`).
+    /// The model compiled into detect (`Sources/Detection/Model/DepositClassifierModel.swift`).
     public static let standard: DepositClassifier = {
         do {
-            return try DepositClassifier(json: Data(PackageResources.deposit_classifier_json))
+            return try DepositClassifier(json: Data(builtInDepositClassifierJSON.utf8))
         } catch {
             fatalError("the built-in deposit classifier does not load: \(error)")
         }

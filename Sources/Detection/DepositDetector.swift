@@ -77,13 +77,13 @@ public enum DepositDetector {
                     BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: s)
                     clock.lap(.background)
                     let smallView = UnsafeBufferPointer(smallMeans), largeView = sView
-                    let smallClutterWeight = Float(parameters.smallClutterWeight)
+                    let smallClutterWeight = Float(parameters.smallClutterWeight), largeClutterWeight = Float(parameters.largeClutterWeight)
                     let clutter = clutterSigmas(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
                                                 smallDistance: small.distance, largeDistance: large.distance, anatomy: anatomy)
                     return anatomy.boneSearchable.withUnsafeBufferPointer { boneCells in
                         Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
                                         smallDistance: small.distance, largeDistance: large.distance,
-                                        clutter: (clutter.smallBlob * smallClutterWeight, clutter.smallRidge * smallClutterWeight, clutter.largeBlob), boneClutter: clutter.bone,
+                                        clutter: (clutter.smallBlob * smallClutterWeight, clutter.smallRidge * smallClutterWeight, clutter.largeBlob * largeClutterWeight), boneClutter: clutter.bone,
                                         boneCells: boneCells, noise: noise, grow: Float(parameters.growSigmas), region: region)
                     }
                 }
@@ -268,6 +268,8 @@ public enum DepositDetector {
         let components = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l,
                                                    statistics: &peaks, clearsBackground: false)
         let componentSeed = seeds(components: components, index: index)
+        // The hysteresis components, kept for `PeakSplitter` before the outlines relabel the plane.
+        let firstStage = parameters.splitsLargeComponents ? index.map { l[$0] } : []
         // Outline of every seeded component: only candidates can be in one.
         let fraction = Float(parameters.outlineFraction)
         peaks.peak.withUnsafeBufferPointer { peak in
@@ -287,8 +289,10 @@ public enum DepositDetector {
         var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
         let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : NoiseMap.median(&bodySigmas, count: bodySigmas.count)
 
-        // Candidates of plausible size, with their component ids.
-        var candidates: [(id: Int, deposit: Deposit, elongation: Double)] = []
+        // Candidates of plausible size, with their component ids and first pixels (ids follow them).
+        var firstPixel = [Int](repeating: -1, count: found + 1)
+        for i in index where l[i] != 0 && firstPixel[Int(l[i])] < 0 { firstPixel[Int(l[i])] = i }
+        var candidates: [(id: Int, first: Int, deposit: Deposit, elongation: Double, pixels: [Int])] = []
         for id in 1...max(1, found) where id <= found {
             let box = measures.box(id)
             let extent = (Double(box.width * box.width + box.height * box.height)).squareRoot()
@@ -296,11 +300,22 @@ public enum DepositDetector {
             guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(depositSeed[id]),
                   !shape.isBone[id] || shape.elongation(id) <= maxElongation else { continue }
             let n = Double(measures.area[id])
-            candidates.append((id, Deposit(
-                id: candidates.count + 1, areaPx: measures.area[id], bbox: box,
+            candidates.append((id, firstPixel[id], Deposit(
+                id: 0, areaPx: measures.area[id], bbox: box,
                 centroidX: measures.sumX[id] / n, centroidY: measures.sumY[id] / n,
                 mean: measures.sumValue[id] / n, peak: Int(measures.peakValue[id]),
-                contrast: measures.sumContrast[id] / n, peakSNR: meanSNR), shape.elongation(id)))
+                contrast: measures.sumContrast[id] / n, peakSNR: meanSNR), shape.elongation(id), []))
+        }
+        let mainCount = candidates.count
+        if parameters.splitsLargeComponents {
+            let splitter = PeakSplitter(width: width, height: height, peakRadius: max(1, Int((0.5 / scales.spacingMM).rounded())),
+                                        floorRadius: max(3, Int((parameters.splitFloorRadiusMM / scales.spacingMM).rounded())),
+                                        minimumExtent: parameters.splitMinimumExtentMM / scales.spacingMM, minimumArea: scales.minAreaPx)
+            let regions = splitter.split(index: index, contrast: c, significance: z, componentOf: firstStage, components: components,
+                                         seed: seed, pixels: pixels) { i in
+                max(noise.sigma[((i / width) / cell) * noise.columns + (i % width) / cell], NoiseMap.floor)
+            }
+            for region in regions { candidates.append((0, region.pixels[0], region.deposit, region.elongation, region.pixels)) }
         }
         // The deposit classifier keeps what it scores at or above the operating point.
         let context = CandidateFeatures.Context(pixels: pixels, width: width, height: height, spacingMM: scales.spacingMM,
@@ -308,20 +323,30 @@ public enum DepositDetector {
         let needsFeatures = parameters.classifier != nil || parameters.keepsFeatures
         let features = needsFeatures ? CandidateFeatures.compute(candidates.map(\.deposit), elongations: candidates.map(\.elongation), context: context) : []
         let minScore = parameters.minScore ?? parameters.classifier?.threshold ?? 0
-        var newID = [Int32](repeating: 0, count: found + 1)
-        var deposits: [Deposit] = []
-        var keptFeatures: [[Double]] = []
-        for (k, candidate) in candidates.enumerated() {
-            var deposit = candidate.deposit
+        var accepted: [Int] = []
+        var acceptedMain = [Bool](repeating: false, count: found + 1)
+        for k in 0..<candidates.count {
             if let classifier = parameters.classifier {
                 let score = classifier.score(features[k])
                 guard score >= minScore else { continue }
-                deposit.score = score
+                candidates[k].deposit.score = score
             }
+            if k < mainCount { acceptedMain[candidates[k].id] = true }
+            accepted.append(k)
+        }
+        // A split region inside a reported component repeats it (without a classifier every
+        // candidate is kept, split regions included, so that training sees them all).
+        if parameters.classifier != nil { accepted.removeAll { k in k >= mainCount && candidates[k].pixels.contains { l[$0] != 0 && acceptedMain[Int(l[$0])] } } }
+        accepted.sort { candidates[$0].first < candidates[$1].first }
+        var newID = [Int32](repeating: 0, count: found + 1)
+        var deposits: [Deposit] = []
+        var keptFeatures: [[Double]] = []
+        for k in accepted {
+            var deposit = candidates[k].deposit
             deposit.id = deposits.count + 1
             deposits.append(deposit)
             if parameters.keepsFeatures { keptFeatures.append(features[k]) }
-            newID[candidate.id] = Int32(deposits.count)
+            if k < mainCount { newID[candidates[k].id] = Int32(deposit.id) }
         }
         // Only outline pixels carry a label: the mask (a byte a pixel) is read eight bytes at a
         // time and the label plane only where one is set.
@@ -339,6 +364,9 @@ public enum DepositDetector {
                     i += 1
                 }
             }
+        }
+        for (k, deposit) in zip(accepted, deposits) where k >= mainCount {
+            for i in candidates[k].pixels { l[i] = Int32(deposit.id) }
         }
 
         clock.lap(.measure)

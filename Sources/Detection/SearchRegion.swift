@@ -137,6 +137,7 @@ enum SearchRegion {
         let margin = margin(parameters, scales: scales, width: width, height: height)
         let border = scales.smallSurround.distance
         let needed = Int32(3 * margin)
+        let boneAsSoftTissue = parameters.searchesBoneAsSoftTissue
         anatomy.body.withUnsafeBufferPointer { body in
             anatomy.bone.withUnsafeBufferPointer { bone in
             anatomy.boneSearchable.withUnsafeBufferPointer { boneSearchable in
@@ -150,7 +151,7 @@ enum SearchRegion {
                         let words = region.words.baseAddress! + y * region.wordsPerRow
                         for cx in 0..<columns {
                             let k = cellRow + cx
-                            guard body[k] != 0 && (bone[k] == 0 || boneSearchable[k] != 0) else { continue }
+                            guard body[k] != 0 && (bone[k] == 0 || boneSearchable[k] != 0 || boneAsSoftTissue) else { continue }
                             let x0 = max(border, cx * cell), x1 = min(width - border, (cx + 1) * cell)
                             guard x0 < x1 else { continue }
                             for x in x0..<x1 where distance[row + x] >= needed {

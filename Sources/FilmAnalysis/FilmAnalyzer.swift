@@ -43,6 +43,7 @@ public struct FilmAnalyzer: Sendable {
         clock.lap("classify")
         var report = FilmReport(file: path, radiograph: film, detection: found, distribution: assessment)
         report.timings = clock.laps
+        report.classifierModel = detection.classifier.map { "\($0.name) \($0.version)" }
         return Outcome(report: report, radiograph: film, labels: found.labels)
     }
 }

@@ -30,6 +30,8 @@ public struct FilmReport: Sendable {
     /// Ranked clinical subtypes, when clinical facts were given and one record matched the film
     /// (see `attachClinical`); nil otherwise.
     public var clinical: ClinicalAssessment?
+    /// The deposit classifier that accepted the deposits (name and version), nil without one.
+    public var classifierModel: String?
 
     public init(file: String, status: Status, error: String? = nil, format: ImageFormat? = nil,
                 width: Int? = nil, height: Int? = nil, spacing: PixelSpacing? = nil,
@@ -99,6 +101,8 @@ public struct DepositReport: Sendable, Equatable {
     public var peak: Int
     public var contrast: Double
     public var peakSNR: Double
+    /// The deposit classifier's confidence, 0–1 (nil when detect ran without a classifier).
+    public var score: Double?
 
     public init(_ deposit: Deposit, spacing: PixelSpacing?) {
         id = deposit.id
@@ -111,5 +115,6 @@ public struct DepositReport: Sendable, Equatable {
         peak = deposit.peak
         contrast = deposit.contrast
         peakSNR = deposit.peakSNR
+        score = deposit.score
     }
 }

@@ -16,7 +16,7 @@ extension ReportWriter {
 
     static let depositColumns = [
         "file", "id", "area_px", "area_mm2", "centroid_x", "centroid_y",
-        "bbox_x", "bbox_y", "bbox_width", "bbox_height", "mean", "peak", "contrast", "peak_snr",
+        "bbox_x", "bbox_y", "bbox_width", "bbox_height", "mean", "peak", "contrast", "peak_snr", "score",
     ]
 
     /// The per-film header line, without a trailing newline.
@@ -76,6 +76,7 @@ extension ReportWriter {
                 String(box.x), String(box.y), String(box.width), String(box.height),
                 fixed(deposit.mean, Decimals.intensity), String(deposit.peak),
                 fixed(deposit.contrast, Decimals.intensity), fixed(deposit.peakSNR, Decimals.intensity),
+                fixed(deposit.score, Decimals.score),
             ]
             out += file + "," + cells.joined(separator: ",") + "\n"
         }

@@ -30,7 +30,7 @@ extension ReportWriter {
         guard report.status == .ok else {
             for key in ["format", "width", "height", "pixel_spacing_mm", "spacing_source",
                         "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px",
-                        "largest_area_mm2", "body_area_px", "body_area_mm2", "noise_sigma",
+                        "largest_area_mm2", "body_area_px", "body_area_mm2", "noise_sigma", "classifier_model",
                         "distribution", "distribution_score", "distribution_reason",
                         "distribution_metrics", "distribution_clusters", "clinical_match", "clinical_subtypes",
                         "timings_s"] {
@@ -58,6 +58,7 @@ extension ReportWriter {
         json.int("body_area_px", report.bodyAreaPx)
         json.number("body_area_mm2", report.bodyAreaMM2, decimals: Decimals.areaMM2)
         json.number("noise_sigma", report.noiseSigma, decimals: Decimals.noise)
+        json.string("classifier_model", report.classifierModel)
         json.string("distribution", report.distribution?.label.rawValue)
         json.number("distribution_score", report.distribution?.score, decimals: Decimals.score)
         json.string("distribution_reason", report.distribution?.reason)
@@ -128,6 +129,7 @@ extension ReportWriter {
         json.int("peak", deposit.peak)
         json.number("contrast", deposit.contrast, decimals: Decimals.intensity)
         json.number("peak_snr", deposit.peakSNR, decimals: Decimals.intensity)
+        json.number("score", deposit.score, decimals: Decimals.score)
         return json.result
     }
 }

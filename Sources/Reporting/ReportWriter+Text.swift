@@ -121,7 +121,7 @@ extension ReportWriter {
         var columns = [("id", true)]
         if spacingKnown { columns.append(("area mm²", true)) }
         columns += [("area px", true), ("centroid x, y", false), ("bbox x, y, w×h", false),
-                    ("contrast", true), ("peak SNR", true)]
+                    ("contrast", true), ("peak SNR", true), ("score", true)]
         var rows = [columns.map(\.0)]
         for deposit in shown {
             let box = deposit.bbox
@@ -136,6 +136,7 @@ extension ReportWriter {
                 "\(box.x), \(box.y), \(box.width)×\(box.height)",
                 NumberText.fixed(deposit.contrast, decimals: 1) ?? "n/a",
                 NumberText.fixed(deposit.peakSNR, decimals: 1) ?? "n/a",
+                deposit.score.flatMap { NumberText.fixed($0, decimals: 2) } ?? "n/a",
             ]
             rows.append(row)
         }

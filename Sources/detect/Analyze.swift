@@ -1,5 +1,6 @@
 import ArgumentParser
 import Classification
+import Detection
 import FilmAnalysis
 import Foundation
 import ImageIO
@@ -43,6 +44,12 @@ struct Analyze: ParsableCommand {
 
     @Option(help: "Pixel spacing in mm, overriding the file: one value, or row,column.")
     var pixelSpacing: String?
+
+    @Option(help: "Report only deposits whose classifier score (0–1) is at least this (default: the model's operating point).")
+    var minScore: Double?
+
+    @Option(help: "Deposit classifier model file (JSON, as training/train.py writes it) instead of the built-in one.")
+    var model: String?
 
     @Option(help: "Frame of a multi-frame DICOM film to analyse (1-based).")
     var frame: Int = 1
@@ -98,6 +105,7 @@ struct Analyze: ParsableCommand {
             throw ValidationError("--pixel-spacing takes a positive number of mm, or row,column (got '\(pixelSpacing)')")
         }
         if frame < 1 { throw ValidationError("--frame counts from 1") }
+        if let minScore, !(0...1).contains(minScore) { throw ValidationError("--min-score takes a number from 0 to 1 (got \(minScore))") }
         if inputs.isEmpty && selection.fromList == nil { throw ValidationError("give films or folders to analyse (or --from-list FILE)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout takes a positive number of seconds") }
@@ -193,6 +201,14 @@ struct Analyze: ParsableCommand {
         analyzer.limits = limitOptions.limits
         analyzer.frame = frame
         analyzer.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
+        analyzer.detection.minScore = minScore
+        if let model {
+            do {
+                analyzer.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: model, limits: .standard)))
+            } catch {
+                throw ValidationError("--model \(model): \(error)")
+            }
+        }
         let keepTimings = timings
         let runner = BatchRunner<FilmResult>(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout)
         let beQuiet = quiet

@@ -51,6 +51,12 @@ struct FeaturesCommand: ParsableCommand {
             case "bone_margin_mm": parameters.boneMarginMM = value
             case "skin_margin_mm": parameters.skinMarginMM = value
             case "bone_max_elongation": parameters.boneMaxElongation = value
+            case "split_floor_mm": parameters.splitFloorRadiusMM = value
+            case "split_extent_mm": parameters.splitMinimumExtentMM = value
+            case "outline_fraction": parameters.outlineFraction = value
+            case "max_extent_mm": parameters.maxDepositExtentMM = value
+            case "min_area_mm2": parameters.minDepositAreaMM2 = value
+            case "large_clutter_weight": parameters.largeClutterWeight = value
             case "small_clutter_weight": parameters.smallClutterWeight = value
             case "bone_as_soft_tissue": parameters.searchesBoneAsSoftTissue = value != 0
             default: throw ValidationError("--set: unknown parameter '\(parts[0])'")

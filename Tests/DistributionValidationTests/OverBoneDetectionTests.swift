@@ -80,9 +80,9 @@ final class OverBoneDetectionTests: XCTestCase {
         print("over bone: \(score.overBoneFound) of \(score.overBoneTruth) found, \(score.falseOverBone) false over bone "
               + "(\(score.reportedOverBone) reported over bone)")
         XCTAssertGreaterThan(score.overBoneTruth, 20, "the scenario plants deposits over bone")
-        // Measured: 3 of 36 (the densest nodules, 6–8 mm² with peak SNR 30–40; the others are at
-        // the level of the epiphyses' trabecular texture or within the 4 mm edge margin), 0 false.
-        XCTAssertGreaterThanOrEqual(score.overBoneFound, 2)
+        // Measured with the candidate stage and the deposit classifier: 9 of 36, 0 false (the
+        // phantom-fitted bone search before it found 3). The guard keeps a margin below that.
+        XCTAssertGreaterThanOrEqual(score.overBoneFound, 6)
         XCTAssertEqual(score.falseOverBone, 0)
     }
 
@@ -90,14 +90,13 @@ final class OverBoneDetectionTests: XCTestCase {
         let score = Self.total(Self.depositFreeFilms)
         print("deposit-free films with bone: \(score.reportedOverBone) deposits over bone")
         XCTAssertEqual(score.reportedOverBone, 0)
-        // The same films do hold bone clutter that a weaker test takes for deposits: the soft
-        // tissue's seed with no shape test (measured: 7 over bone).
-        var weaker = DetectionParameters()
-        weaker.boneSeedSigmas = 5
-        weaker.boneMaxElongation = .infinity
-        let weak = Self.total(Self.depositFreeFilms, parameters: weaker)
-        print("with a 5 σ bone seed and no shape test: \(weak.reportedOverBone) deposits over bone")
-        XCTAssertGreaterThan(weak.reportedOverBone, 0)
+        // The same films hold bone clutter that the candidate stage passes on: it is the deposit
+        // classifier that rejects it.
+        var unclassified = DetectionParameters()
+        unclassified.classifier = nil
+        let candidates = Self.total(Self.depositFreeFilms, parameters: unclassified)
+        print("without the classifier: \(candidates.reportedOverBone) candidates over bone")
+        XCTAssertGreaterThan(candidates.reportedOverBone, 10)
     }
 
     /// The bone search keeps the detector's promise: the same bits whatever the bands.
@@ -115,9 +114,12 @@ final class OverBoneDetectionTests: XCTestCase {
         }
     }
 
-    /// `boneSeedSigmas = ∞` turns the search over bone off: what the detector found before.
+    /// With bone searched apart from soft tissue (`searchesBoneAsSoftTissue` off), `boneSeedSigmas
+    /// = ∞` turns the search over bone off.
     func testInfiniteBoneSeedSearchesNoBone() {
         var parameters = DetectionParameters()
+        parameters.searchesBoneAsSoftTissue = false
+        parameters.splitsLargeComponents = false
         parameters.boneSeedSigmas = .infinity
         let score = Self.total(Self.overBoneFilms, parameters: parameters)
         XCTAssertEqual(score.overBoneFound, 0)

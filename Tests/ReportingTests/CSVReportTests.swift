@@ -61,9 +61,9 @@ final class CSVReportTests: XCTestCase {
         XCTAssertEqual(ReportWriter.depositsCSVRows(ReportFixtures.report(deposits: [])), "")
         guard let table = try rows(csv) else { throw XCTSkip("python3 is not installed") }
         XCTAssertEqual(table[0], ["file", "id", "area_px", "area_mm2", "centroid_x", "centroid_y", "bbox_x",
-                                  "bbox_y", "bbox_width", "bbox_height", "mean", "peak", "contrast", "peak_snr"])
+                                  "bbox_y", "bbox_width", "bbox_height", "mean", "peak", "contrast", "peak_snr", "score"])
         XCTAssertEqual(table.count, 4)
         XCTAssertEqual(table[2], ["x,y.dcm", "2", "3", "0.0450", "100.00", "80.33", "99", "80", "2", "2",
-                                  "900.00", "950", "55.50", "4.25"])
+                                  "900.00", "950", "55.50", "4.25", "0.500"])
     }
 }

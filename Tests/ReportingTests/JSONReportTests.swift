@@ -7,7 +7,7 @@ final class JSONReportTests: XCTestCase {
     static let keyOrder = [
         "file", "status", "error", "format", "width", "height", "pixel_spacing_mm", "spacing_source",
         "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px", "largest_area_mm2",
-        "body_area_px", "body_area_mm2", "noise_sigma", "distribution", "distribution_score",
+        "body_area_px", "body_area_mm2", "noise_sigma", "classifier_model", "distribution", "distribution_score",
         "distribution_reason", "distribution_metrics", "distribution_clusters", "clinical_match",
         "clinical_subtypes", "timings_s", "deposits",
     ]
@@ -69,7 +69,7 @@ final class JSONReportTests: XCTestCase {
         let deposits = try XCTUnwrap(json["deposits"] as? [[String: Any]])
         XCTAssertEqual(deposits.count, 3)
         XCTAssertEqual(Set(deposits[0].keys),
-                       ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr"])
+                       ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr", "score"])
         XCTAssertEqual(deposits.map { $0["id"] as? Int }, [1, 2, 3])
         XCTAssertEqual(deposits.map { $0["area_px"] as? Int }, [120, 3, 40])
         XCTAssertEqual(try number(deposits[1]["area_mm2"]), 0.045, accuracy: 1e-9)
@@ -80,6 +80,8 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(deposits[0]["peak"] as? Int, 2000)
         XCTAssertEqual(try number(deposits[1]["contrast"]), 55.5, accuracy: 1e-9)
         XCTAssertEqual(try number(deposits[1]["peak_snr"]), 4.25, accuracy: 1e-9)
+        XCTAssertEqual(try number(deposits[1]["score"]), 0.5, accuracy: 1e-9)
+        XCTAssertEqual(json["classifier_model"] as? String, "deposit-classifier test")
     }
 
     func testFixedDecimalsAsWritten() {
@@ -103,13 +105,13 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(top.map { $0[0] }, Self.keyOrder)
         XCTAssertEqual(top.map { $0[1] }, [
             "str", "str", "NoneType", "str", "int", "int", "list", "str",
-            "int", "int", "float", "int", "float", "int", "float", "float", "str", "float",
+            "int", "int", "float", "int", "float", "int", "float", "float", "str", "str", "float",
             "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list",
         ])
         let deposit = try XCTUnwrap(result["deposit"] as? [[String]])
         XCTAssertEqual(deposit.map { $0[0] },
-                       ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr"])
-        XCTAssertEqual(deposit.map { $0[1] }, ["int", "int", "float", "list", "list", "float", "int", "float", "float"])
+                       ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr", "score"])
+        XCTAssertEqual(deposit.map { $0[1] }, ["int", "int", "float", "list", "list", "float", "int", "float", "float", "float"])
         XCTAssertEqual(result["metrics"] as? [String], ["hull_fraction", "clusters", "spread_mm"])
         XCTAssertEqual(result["timings"] as? [String], ["decode", "detect"])
         XCTAssertEqual(result["file"] as? String, ReportFixtures.oddName)
@@ -131,11 +133,11 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(films[0].map { $0[0] }, Self.keyOrder)
         XCTAssertEqual(films[0].map { $0[1] }, [
             "str", "str", "NoneType", "str", "int", "int", "NoneType", "str",
-            "int", "int", "NoneType", "int", "NoneType", "int", "NoneType", "float", "str", "float",
+            "int", "int", "NoneType", "int", "NoneType", "int", "NoneType", "float", "str", "str", "float",
             "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list",
         ])
         XCTAssertEqual(films[1].map { $0[0] }, Self.keyOrder)
-        XCTAssertEqual(films[1].map { $0[1] }, ["str", "str", "str"] + Array(repeating: "NoneType", count: 21) + ["list"])
+        XCTAssertEqual(films[1].map { $0[1] }, ["str", "str", "str"] + Array(repeating: "NoneType", count: 22) + ["list"])
     }
 
     func testUnknownSpacingGivesNullsNotZeros() throws {

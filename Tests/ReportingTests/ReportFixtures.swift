@@ -11,15 +11,15 @@ enum ReportFixtures {
 
     static func deposit(id: Int, area: Int, x: Double, y: Double, box: PixelBox,
                         mean: Double = 1234.5678, peak: Int = 2000, contrast: Double = 321.456,
-                        snr: Double = 12.345) -> Deposit {
+                        snr: Double = 12.345, score: Double? = 0.9876) -> Deposit {
         Deposit(id: id, areaPx: area, bbox: box, centroidX: x, centroidY: y,
-                mean: mean, peak: peak, contrast: contrast, peakSNR: snr)
+                mean: mean, peak: peak, contrast: contrast, peakSNR: snr, score: score)
     }
 
     static let deposits = [
         deposit(id: 1, area: 120, x: 40.126, y: 30.5, box: PixelBox(x: 34, y: 24, width: 13, height: 13)),
         deposit(id: 2, area: 3, x: 100, y: 80.333333, box: PixelBox(x: 99, y: 80, width: 2, height: 2),
-                mean: 900, peak: 950, contrast: 55.5, snr: 4.25),
+                mean: 900, peak: 950, contrast: 55.5, snr: 4.25, score: 0.5),
         deposit(id: 3, area: 40, x: 200.5, y: 150.25, box: PixelBox(x: 196, y: 146, width: 10, height: 9)),
     ]
 
@@ -32,11 +32,13 @@ enum ReportFixtures {
     static func report(file: String = "hand.dcm", spacing: PixelSpacing? = ReportFixtures.spacing,
                        deposits: [Deposit] = ReportFixtures.deposits,
                        timings: [(stage: String, seconds: Double)] = [("decode", 0.0123456), ("detect", 0.5)]) -> FilmReport {
-        FilmReport(file: file, status: .ok, format: .dicom, width: 400, height: 300,
+        var report = FilmReport(file: file, status: .ok, format: .dicom, width: 400, height: 300,
                    spacing: spacing, spacingSource: spacing == nil ? .unknown : .pixelSpacing,
                    deposits: deposits.map { DepositReport($0, spacing: spacing) },
                    distribution: assessment, bodyAreaPx: 50_000, noiseSigma: 7.654321,
                    timings: timings)
+        report.classifierModel = "deposit-classifier test"
+        return report
     }
 
     static let oddName = "we\"ird\\name\nline\ttab\u{01}\u{1F} é 😀 ,comma.dcm"
