@@ -125,7 +125,7 @@ def main():
     ap.add_argument("--model", required=True, help="the model file (JSON), as detect --model reads it")
     ap.add_argument("--swift", help="also write it as the Swift source detect compiles in")
     ap.add_argument("--agreement", required=True)
-    ap.add_argument("--max-false-per-film", type=float, default=1.0)
+    ap.add_argument("--max-false-per-film", type=float, default=2.0)
     ap.add_argument("--trained-on", default="")
     ap.add_argument("--version", default=datetime.date.today().isoformat())
     ap.add_argument("--oof", help="also write the out-of-fold scores here (npz), for analysis")

@@ -9,7 +9,8 @@ import Dispatch
 /// bone map kept bone out of the search); hybrids of real hands did: half of the missed deposits
 /// with CNR ≥ 3 were inside such merged components.
 ///
-/// A maximum counts when it is the largest contrast within `peakRadius` and rises at least
+/// A maximum counts when it is the largest contrast within `peakRadius`, its significance reaches
+/// the seed, and it rises at least
 /// `seed` noise σ above the component's floor around it (the smallest contrast of the
 /// component's pixels on a square ring at `floorRadius`; 0 where the ring leaves the component).
 /// Its region is the 8-connected set of the component's pixels within 2 × `floorRadius` of it whose
@@ -58,7 +59,8 @@ struct PeakSplitter {
         var perComponent = [[Region]](repeating: [], count: ids.count)
         perComponent.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out, index = index, c = c, z = z, pixels = pixels
-            nonisolated(unsafe) let members = members, sigmaAt = sigmaAt
+            nonisolated(unsafe) let sigmaAt = sigmaAt
+            let members = members
             let boxes = ids.map { (minX[$0], minY[$0], maxX[$0], maxY[$0]) }
             DispatchQueue.concurrentPerform(iterations: ids.count) { n in
                 out[n] = splitComponent(members[ids[n]], box: boxes[n], index: index, contrast: c,
@@ -81,23 +83,22 @@ struct PeakSplitter {
             value[p] = c[k]
             slot[p] = Int32(k)
         }
-        // Separable running maximum over (2·peakRadius + 1)².
+        // Maxima over (2·peakRadius + 1)², looked for only where the significance reaches the seed
+        // (a maximum below it cannot rise `seed` σ above anything) and the pixel tops its eight
+        // neighbours, so the full window is read for a few pixels of the component only.
         let r = peakRadius
-        var rowMax = [Float](repeating: -.infinity, count: w * h)
-        for y in 0..<h {
-            for x in 0..<w {
-                var m = -Float.infinity
-                for xx in max(0, x - r)...min(w - 1, x + r) { m = max(m, value[y * w + xx]) }
-                rowMax[y * w + x] = m
-            }
-        }
         var peaks: [(value: Float, p: Int)] = []
-        for y in 0..<h {
-            for x in 0..<w where value[y * w + x] > -.infinity {
-                var m = -Float.infinity
-                for yy in max(0, y - r)...min(h - 1, y + r) { m = max(m, rowMax[yy * w + x]) }
-                if value[y * w + x] >= m { peaks.append((value[y * w + x], y * w + x)) }
+        for k in member where z[k] >= seed {
+            let i = index[k], x = i % width - x0, y = i / width - y0, v = c[k]
+            var top = true
+            for yy in max(0, y - 1)...min(h - 1, y + 1) where top {
+                for xx in max(0, x - 1)...min(w - 1, x + 1) where value[yy * w + xx] > v { top = false }
             }
+            guard top else { continue }
+            for yy in max(0, y - r)...min(h - 1, y + r) where top {
+                for xx in max(0, x - r)...min(w - 1, x + r) where value[yy * w + xx] > v { top = false }
+            }
+            if top { peaks.append((v, y * w + x)) }
         }
         // Highest first; ties by position, so the result is fixed.
         peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.p < $1.p }
