@@ -73,65 +73,92 @@ struct PeakSplitter {
     private func splitComponent(_ member: [Int], box: (Int, Int, Int, Int), index: UnsafeBufferPointer<Int>,
                                 contrast c: UnsafeBufferPointer<Float>, significance z: UnsafeBufferPointer<Float>,
                                 seed: Float, pixels: UnsafeBufferPointer<UInt16>, sigmaAt: (Int) -> Float) -> [Region] {
-        let (x0, y0, x1, y1) = box
-        let w = x1 - x0 + 1, h = y1 - y0 + 1
-        // Dense contrast over the box: −∞ outside the component; and where each member sits.
-        var value = [Float](repeating: -.infinity, count: w * h)
-        var slot = [Int32](repeating: -1, count: w * h)
-        for k in member {
-            let i = index[k], p = (i / width - y0) * w + (i % width - x0)
-            value[p] = c[k]
-            slot[p] = Int32(k)
+        let (_, y0, _, y1) = box
+        let h = y1 - y0 + 1
+        // The members are in raster order: each row's members are one stretch of the list, found
+        // through `rowStart`, and a pixel's member by binary search within its row. No plane the
+        // size of the component's box is made (a bone's box can be most of the film).
+        var rowStart = [Int](repeating: member.count, count: h + 1)
+        for (m, k) in member.enumerated().reversed() { rowStart[index[k] / width - y0] = m }
+        for y in stride(from: h - 1, through: 0, by: -1) where rowStart[y] > rowStart[y + 1] { rowStart[y] = rowStart[y + 1] }
+        /// Position in `member` of the pixel (x, y) (film coordinates), or nil.
+        func find(_ x: Int, _ y: Int) -> Int? {
+            guard y >= y0, y <= y1, x >= 0, x < width else { return nil }
+            let target = y * width + x
+            var low = rowStart[y - y0], high = rowStart[y - y0 + 1]
+            while low < high {
+                let middle = (low + high) / 2
+                if index[member[middle]] < target { low = middle + 1 } else { high = middle }
+            }
+            return low < rowStart[y - y0 + 1] && index[member[low]] == target ? low : nil
         }
+        /// Largest and smallest member contrast in row y from column xa to xb, and how many members
+        /// lie there (a binary search for the first, then a walk along the row).
+        func span(_ y: Int, _ xa: Int, _ xb: Int) -> (largest: Float, smallest: Float, count: Int) {
+            var largest = -Float.infinity, smallest = Float.infinity, count = 0
+            guard y >= y0, y <= y1 else { return (largest, smallest, 0) }
+            let first = y * width + max(0, xa), last = y * width + min(width - 1, xb)
+            var low = rowStart[y - y0]
+            let end = rowStart[y - y0 + 1]
+            var high = end
+            while low < high {
+                let middle = (low + high) / 2
+                if index[member[middle]] < first { low = middle + 1 } else { high = middle }
+            }
+            while low < end && index[member[low]] <= last {
+                let v = c[member[low]]
+                largest = max(largest, v)
+                smallest = min(smallest, v)
+                count += 1
+                low += 1
+            }
+            return (largest, smallest, count)
+        }
+
         // Maxima over (2·peakRadius + 1)², looked for only where the significance reaches the seed
         // (a maximum below it cannot rise `seed` σ above anything) and the pixel tops its eight
         // neighbours, so the full window is read for a few pixels of the component only.
         let r = peakRadius
-        var peaks: [(value: Float, p: Int)] = []
-        for k in member where z[k] >= seed {
-            let i = index[k], x = i % width - x0, y = i / width - y0, v = c[k]
+        var peaks: [(value: Float, m: Int)] = []
+        for (m, k) in member.enumerated() where z[k] >= seed {
+            let x = index[k] % width, y = index[k] / width, v = c[k]
+            // Left and right neighbours first: when members, they sit beside it in the list.
+            if m > 0 && index[member[m - 1]] == index[k] - 1 && c[member[m - 1]] > v { continue }
+            if m + 1 < member.count && index[member[m + 1]] == index[k] + 1 && c[member[m + 1]] > v { continue }
             var top = true
-            for yy in max(0, y - 1)...min(h - 1, y + 1) where top {
-                for xx in max(0, x - 1)...min(w - 1, x + 1) where value[yy * w + xx] > v { top = false }
-            }
+            for yy in (y - 1)...(y + 1) where top && span(yy, x - 1, x + 1).largest > v { top = false }
             guard top else { continue }
-            for yy in max(0, y - r)...min(h - 1, y + r) where top {
-                for xx in max(0, x - r)...min(w - 1, x + r) where value[yy * w + xx] > v { top = false }
-            }
-            if top { peaks.append((v, y * w + x)) }
+            for yy in (y - r)...(y + r) where top && span(yy, x - r, x + r).largest > v { top = false }
+            if top { peaks.append((v, m)) }
         }
         // Highest first; ties by position, so the result is fixed.
-        peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.p < $1.p }
-        var taken = [Bool](repeating: false, count: w * h)
+        peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.m < $1.m }
+        var taken = [Bool](repeating: false, count: member.count)
         var regions: [Region] = []
         let f = floorRadius
-        for (peakValue, p) in peaks where !taken[p] {
-            let px = p % w, py = p / w
+        for (peakValue, m) in peaks where !taken[m] {
+            let peakIndex = index[member[m]]
+            let px = peakIndex % width, py = peakIndex / width
             // Floor: the smallest member contrast on the square ring at distance f (0 off the component).
             var floor = Float.infinity
-            for d in [-f, f] {
-                for t in -f...f {
-                    for (xx, yy) in [(px + t, py + d), (px + d, py + t)] {
-                        guard xx >= 0, yy >= 0, xx < w, yy < h, value[yy * w + xx] > -.infinity else { floor = min(floor, 0); continue }
-                        floor = min(floor, value[yy * w + xx])
-                    }
-                }
+            for (y, xa, xb) in [(py - f, px - f, px + f), (py + f, px - f, px + f)] + (py - f + 1..<py + f).flatMap({ [($0, px - f, px - f), ($0, px + f, px + f)] }) {
+                let ring = span(y, xa, xb)
+                floor = min(floor, ring.smallest)
+                if ring.count < xb - xa + 1 { floor = min(floor, 0) }
             }
-            let peakIndex = index[Int(slot[p])]
             guard peakValue - floor >= seed * sigmaAt(peakIndex) else { continue }
             let level = (peakValue + floor) / 2
-            // Flood over the component within the window.
-            var stack = [p], region: [Int] = []
-            taken[p] = true
+            // Flood over the component within twice the floor's distance.
+            var stack = [m], region: [Int] = []
+            taken[m] = true
             while let q = stack.popLast() {
                 region.append(q)
-                let qx = q % w, qy = q / w
+                let qx = index[member[q]] % width, qy = index[member[q]] / width
                 for oy in -1...1 {
                     for ox in -1...1 {
                         let nx = qx + ox, ny = qy + oy
-                        guard nx >= 0, ny >= 0, nx < w, ny < h, abs(nx - px) <= 2 * f, abs(ny - py) <= 2 * f else { continue }
-                        let n = ny * w + nx
-                        if !taken[n] && value[n] >= level {
+                        guard abs(nx - px) <= 2 * f, abs(ny - py) <= 2 * f, let n = find(nx, ny) else { continue }
+                        if !taken[n] && c[member[n]] >= level {
                             taken[n] = true
                             stack.append(n)
                         }
@@ -146,7 +173,7 @@ struct PeakSplitter {
             var raster: [Int] = []
             raster.reserveCapacity(region.count)
             for q in region {
-                let k = Int(slot[q]), i = index[k]
+                let k = member[q], i = index[k]
                 let x = i % width, y = i / width
                 raster.append(i)
                 sx += Double(x); sy += Double(y)
