@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Make the fitting set and its feature tables: hybrids of the fitting films (made with
-../shared/eval/tools/make_hybrids.py), the fitting films themselves as normals, and phantoms from
-detect's own generator; then `detect features` over each, with absolute paths.
+"""Make the training data and its feature tables, for both sides of training/split.txt: the real
+normal films themselves, hybrids of some of them (made with ../shared/eval/tools/make_hybrids.py:
+side A seed 11, 1+3+3 cases per base; side B seed 101, 1+2+2), and phantoms from detect's own
+generator; then `detect features` over each, with absolute paths.
 
     python prepare.py --eval ../shared/eval --split split.txt --work DIR --detect .build/release/detect
 
 Writes DIR/<set>.csv (features) and DIR/<set>.films (every film of the set, also those with no
-candidate) for train.py.
+candidate) for train.py, sets named A_… and B_… by side (phantoms belong to neither), and
+DIR/sideA.list, DIR/sideB.list (film, spacing, anatomy, hybrid base) for benchmarks/quality.
 """
 from __future__ import annotations
 
@@ -15,33 +17,49 @@ import os
 import subprocess
 import sys
 
-HYBRID_SEEDS = (11,)           # one draw of deposits per base film (1 none, 3 circumscripta, 3 universalis)
-HYBRID_BASES_PER_FOLDER = 5    # of the alternating folders, this many bases get hybrids
+HYBRID_SEED = {"A": 11, "B": 101}
+HYBRID_PLAN = {"A": "1,3,3", "B": "1,2,2"}   # deposit-free, circumscripta, universalis cases per base
+HYBRID_BASES_PER_FOLDER = {"A": 5, "B": 2}  # of each alternating folder's films of that side
 PHANTOM_SEED_BASE = 600        # phantoms for training: seeds 601–624; the sample set, the tests and make-phantoms use others
 
 
 def read_split(path, films_dir):
-    """[(absolute path, spacing or None, anatomy)] of the fitting films."""
-    fit = []
+    """{side: [(absolute path, spacing or None, anatomy or None, is a hybrid base)]} for sides A and B."""
+    named, alternate = {}, []
     for line in open(path):
-        line = line.split("#", 1)[0].split()
-        if not line:
+        parts = line.split("#", 1)[0].split()
+        if not parts:
             continue
-        kind, name, spacing, anatomy = line
-        spacing = None if spacing == "-" else float(spacing)
-        if kind == "fit":
-            fit.append((os.path.join(films_dir, name), spacing, anatomy, True))
-        elif kind == "fit-alternate":
-            folder = os.path.join(films_dir, name)
-            names = sorted(f for f in os.listdir(folder) if not f.startswith("."))
-            for k, f in enumerate(names[::2]):
-                fit.append((os.path.join(folder, f), spacing, anatomy, k < HYBRID_BASES_PER_FOLDER))
+        side, name, spacing, anatomy = parts
+        entry = (None if spacing == "-" else float(spacing), None if anatomy == "-" else anatomy)
+        if side in ("A", "B"):
+            named[name] = (side,) + entry
+        elif side == "alternate":
+            alternate.append((name,) + entry)
         else:
-            sys.exit(f"{path}: unknown kind {kind!r}")
-    for f, *_ in fit:
-        if not os.path.exists(f):
-            sys.exit(f"{path}: {f} is missing")
-    return fit
+            sys.exit(f"{path}: unknown side {side!r}")
+    sides = {"A": [], "B": []}
+    folders = {a[0] for a in alternate}
+    for name, spacing, anatomy in alternate:
+        files = sorted(f for f in os.listdir(os.path.join(films_dir, name)) if not f.startswith("."))
+        for k, f in enumerate(files):
+            side = "A" if k % 2 == 0 else "B"
+            sides[side].append((os.path.join(films_dir, name, f), spacing, anatomy,
+                                k // 2 < HYBRID_BASES_PER_FOLDER[side]))
+    for root, _, files in os.walk(films_dir):
+        rel_root = os.path.relpath(root, films_dir)
+        if rel_root.split(os.sep)[0] in folders:
+            continue
+        for f in sorted(files):
+            rel = os.path.normpath(os.path.join(rel_root, f))
+            side, spacing, anatomy = named.get(rel, ("B", None, None))
+            # Hybrid bases: every named film and the DICOM films; not the web JPEG chests or the
+            # low-resolution MURA films (too coarse for sub-millimetre deposits).
+            base = rel in named or rel.endswith(".dcm")
+            sides[side].append((os.path.join(films_dir, rel), spacing, anatomy, base))
+    for side in sides.values():
+        side.sort()
+    return sides
 
 
 def features(detect, films, out, spacing=None):
@@ -67,31 +85,30 @@ def main():
     detect = os.path.abspath(args.detect)
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
-    fit = read_split(args.split, os.path.join(os.path.abspath(args.eval), "films", "normal"))
-
-    # Normals: every fitting film, by spacing (the option applies to films that state none).
-    by_spacing = {}
-    for f, spacing, _, _ in fit:
-        by_spacing.setdefault(spacing, []).append(f)
-    for k, (spacing, films) in enumerate(sorted(by_spacing.items(), key=lambda kv: str(kv[0]))):
-        features(detect, films, os.path.join(work, f"normal_{k}"), spacing)
-
-    # Hybrids of the chosen bases.
-    bases = [(f, s, a) for f, s, a, hybrid in fit if hybrid]
-    spacing_args = [f"{os.path.basename(f)}={s}" for f, s, _ in bases if s]
-    anatomy_args = [f"{os.path.basename(f)}={a}" for f, _, a in bases]
-    for seed in HYBRID_SEEDS:
-        out = os.path.join(work, f"hybrids_{seed}")
-        if os.path.exists(os.path.join(out, "manifest.json")):   # made by an earlier run (--keep)
-            features(detect, images(os.path.join(out, "cases", "images")), out)
-            continue
-        subprocess.run([sys.executable, os.path.join(args.eval, "tools", "make_hybrids.py"), "--bases", *[f for f, _, _ in bases],
-                        "--seed", str(seed), "--per-base", "1,3,3", "--out", out,
-                        "--spacing-override", *spacing_args, "--anatomy-override", *anatomy_args],
-                       check=True, stdout=subprocess.DEVNULL)
+    sides = read_split(args.split, os.path.join(os.path.abspath(args.eval), "films", "normal"))
+    for side, films in sides.items():
+        with open(os.path.join(work, f"side{side}.list"), "w") as fh:
+            fh.write("".join(f"{f}\t{s or '-'}\t{a or '-'}\t{int(b)}\n" for f, s, a, b in films))
+        # Normals: every film of the side, by spacing (the option applies to films that state none).
+        by_spacing = {}
+        for f, spacing, _, _ in films:
+            by_spacing.setdefault(spacing, []).append(f)
+        for k, (spacing, group) in enumerate(sorted(by_spacing.items(), key=lambda kv: str(kv[0]))):
+            features(detect, group, os.path.join(work, f"{side}_normal_{k}"), spacing)
+        # Hybrids of the side's bases.
+        bases = [(f, s, a) for f, s, a, base in films if base]
+        seed = HYBRID_SEED[side]
+        out = os.path.join(work, f"{side}_hybrids_{seed}")
+        if not os.path.exists(os.path.join(out, "manifest.json")):   # else made by an earlier run (KEEP_HYBRIDS)
+            spacing_args = [f"{os.path.basename(f)}={s}" for f, s, _ in bases if s]
+            anatomy_args = [f"{os.path.basename(f)}={a}" for f, _, a in bases if a]
+            subprocess.run([sys.executable, os.path.join(args.eval, "tools", "make_hybrids.py"), "--bases", *[f for f, _, _ in bases],
+                            "--seed", str(seed), "--per-base", HYBRID_PLAN[side], "--out", out,
+                            "--spacing-override", *spacing_args, "--anatomy-override", *anatomy_args],
+                           check=True, stdout=subprocess.DEVNULL)
         features(detect, images(os.path.join(out, "cases", "images")), out)
 
-    # Phantoms: every anatomy and distribution, three spacings, some with collimation and markers.
+    # Phantoms: every anatomy and distribution twice, three spacings, some with collimation and markers.
     out = os.path.join(work, "phantoms")
     k = 0
     for anatomy in ("forearm", "knee", "thigh", "elbow"):

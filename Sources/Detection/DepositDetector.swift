@@ -308,7 +308,7 @@ public enum DepositDetector {
         }
         let mainCount = candidates.count
         if parameters.splitsLargeComponents {
-            let splitter = PeakSplitter(width: width, height: height, peakRadius: max(1, Int((0.5 / scales.spacingMM).rounded())),
+            let splitter = PeakSplitter(width: width, peakRadius: max(1, Int((0.5 / scales.spacingMM).rounded())),
                                         floorRadius: max(3, Int((parameters.splitFloorRadiusMM / scales.spacingMM).rounded())),
                                         minimumExtent: parameters.splitMinimumExtentMM / scales.spacingMM, minimumArea: scales.minAreaPx)
             let regions = splitter.split(index: index, contrast: c, significance: z, componentOf: firstStage, components: components,

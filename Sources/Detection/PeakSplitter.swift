@@ -25,7 +25,6 @@ struct PeakSplitter {
     }
 
     let width: Int
-    let height: Int
     let peakRadius: Int
     let floorRadius: Int
     /// Components whose bounding-box diagonal is at least this are split (pixels).

@@ -80,9 +80,9 @@ final class OverBoneDetectionTests: XCTestCase {
         print("over bone: \(score.overBoneFound) of \(score.overBoneTruth) found, \(score.falseOverBone) false over bone "
               + "(\(score.reportedOverBone) reported over bone)")
         XCTAssertGreaterThan(score.overBoneTruth, 20, "the scenario plants deposits over bone")
-        // Measured with the candidate stage and the deposit classifier: 11 of 36, 0 false (the
+        // Measured with the candidate stage and the deposit classifier: 9 of 36, 0 false (the
         // phantom-fitted bone search before it found 3). The guard keeps a margin below that.
-        XCTAssertGreaterThanOrEqual(score.overBoneFound, 8)
+        XCTAssertGreaterThanOrEqual(score.overBoneFound, 7)
         XCTAssertEqual(score.falseOverBone, 0)
     }
 
