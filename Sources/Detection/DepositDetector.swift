@@ -109,6 +109,55 @@ public enum DepositDetector {
             body: result.body, noiseSigma: result.noiseSigma, stageSeconds: clock.stages)
     }
 
+    /// A candidate deposit: a labelled component (`id` its label, `pixels` empty: the label plane
+    /// holds them) or a region split from a large one (`id` 0, its own `pixels`); `first` is its
+    /// first pixel in raster order, which orders the reported ids.
+    struct Candidate {
+        var id: Int
+        var first: Int
+        var deposit: Deposit
+        var elongation: Double
+        var pixels: [Int]
+    }
+
+    /// The deposit classifier's decision: candidates scoring at least the operating point (every
+    /// candidate without a classifier), less split regions inside a reported component (they
+    /// repeat it; without a classifier they are all kept, so that training sees them), numbered
+    /// 1…n in raster order of their first pixel. Returns the deposits, their features when kept,
+    /// each component label's new id (0: dropped) and which candidates were reported, in id order.
+    static func accept(_ candidates: [Candidate], mainCount: Int, features: [[Double]], components: Int,
+                       labels l: UnsafeBufferPointer<Int32>, parameters: DetectionParameters)
+        -> (deposits: [Deposit], features: [[Double]], newID: [Int32], accepted: [Int]) {
+        var candidates = candidates
+        let minScore = parameters.minScore ?? parameters.classifier?.threshold ?? 0
+        var accepted: [Int] = []
+        var acceptedMain = [Bool](repeating: false, count: components + 1)
+        for k in 0..<candidates.count {
+            if let classifier = parameters.classifier {
+                let score = classifier.score(features[k])
+                guard score >= minScore else { continue }
+                candidates[k].deposit.score = score
+            }
+            if k < mainCount { acceptedMain[candidates[k].id] = true }
+            accepted.append(k)
+        }
+        if parameters.classifier != nil {
+            accepted.removeAll { k in k >= mainCount && candidates[k].pixels.contains { l[$0] != 0 && acceptedMain[Int(l[$0])] } }
+        }
+        accepted.sort { candidates[$0].first < candidates[$1].first }
+        var newID = [Int32](repeating: 0, count: components + 1)
+        var deposits: [Deposit] = []
+        var kept: [[Double]] = []
+        for k in accepted {
+            var deposit = candidates[k].deposit
+            deposit.id = deposits.count + 1
+            deposits.append(deposit)
+            if parameters.keepsFeatures { kept.append(features[k]) }
+            if k < mainCount { newID[candidates[k].id] = Int32(deposit.id) }
+        }
+        return (deposits, kept, newID, accepted)
+    }
+
     /// What `segment` returns besides the label image it writes.
     struct Segmentation {
         var deposits: [Deposit]
@@ -292,7 +341,7 @@ public enum DepositDetector {
         // Candidates of plausible size, with their component ids and first pixels (ids follow them).
         var firstPixel = [Int](repeating: -1, count: found + 1)
         for i in index where l[i] != 0 && firstPixel[Int(l[i])] < 0 { firstPixel[Int(l[i])] = i }
-        var candidates: [(id: Int, first: Int, deposit: Deposit, elongation: Double, pixels: [Int])] = []
+        var candidates: [Candidate] = []
         for id in 1...max(1, found) where id <= found {
             let box = measures.box(id)
             let extent = (Double(box.width * box.width + box.height * box.height)).squareRoot()
@@ -300,54 +349,32 @@ public enum DepositDetector {
             guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(depositSeed[id]),
                   !shape.isBone[id] || shape.elongation(id) <= maxElongation else { continue }
             let n = Double(measures.area[id])
-            candidates.append((id, firstPixel[id], Deposit(
+            candidates.append(Candidate(id: id, first: firstPixel[id], deposit: Deposit(
                 id: 0, areaPx: measures.area[id], bbox: box,
                 centroidX: measures.sumX[id] / n, centroidY: measures.sumY[id] / n,
                 mean: measures.sumValue[id] / n, peak: Int(measures.peakValue[id]),
-                contrast: measures.sumContrast[id] / n, peakSNR: meanSNR), shape.elongation(id), []))
+                contrast: measures.sumContrast[id] / n, peakSNR: meanSNR), elongation: shape.elongation(id), pixels: []))
         }
         let mainCount = candidates.count
         if parameters.splitsLargeComponents {
-            let splitter = PeakSplitter(width: width, peakRadius: max(1, Int((0.5 / scales.spacingMM).rounded())),
+            let splitter = PeakSplitter(width: width, peakRadius: max(1, Int((parameters.splitPeakRadiusMM / scales.spacingMM).rounded())),
                                         floorRadius: max(3, Int((parameters.splitFloorRadiusMM / scales.spacingMM).rounded())),
                                         minimumExtent: parameters.splitMinimumExtentMM / scales.spacingMM, minimumArea: scales.minAreaPx)
             let regions = splitter.split(index: index, contrast: c, significance: z, componentOf: firstStage, components: components,
                                          seed: seed, pixels: pixels) { i in
                 max(noise.sigma[((i / width) / cell) * noise.columns + (i % width) / cell], NoiseMap.floor)
             }
-            for region in regions { candidates.append((0, region.pixels[0], region.deposit, region.elongation, region.pixels)) }
+            for region in regions {
+                candidates.append(Candidate(id: 0, first: region.pixels[0], deposit: region.deposit, elongation: region.elongation, pixels: region.pixels))
+            }
         }
         // The deposit classifier keeps what it scores at or above the operating point.
         let context = CandidateFeatures.Context(pixels: pixels, width: width, height: height, spacingMM: scales.spacingMM,
                                                 noise: noise, anatomy: anatomy, filmSigma: filmSigma)
         let needsFeatures = parameters.classifier != nil || parameters.keepsFeatures
         let features = needsFeatures ? CandidateFeatures.compute(candidates.map(\.deposit), elongations: candidates.map(\.elongation), context: context) : []
-        let minScore = parameters.minScore ?? parameters.classifier?.threshold ?? 0
-        var accepted: [Int] = []
-        var acceptedMain = [Bool](repeating: false, count: found + 1)
-        for k in 0..<candidates.count {
-            if let classifier = parameters.classifier {
-                let score = classifier.score(features[k])
-                guard score >= minScore else { continue }
-                candidates[k].deposit.score = score
-            }
-            if k < mainCount { acceptedMain[candidates[k].id] = true }
-            accepted.append(k)
-        }
-        // A split region inside a reported component repeats it (without a classifier every
-        // candidate is kept, split regions included, so that training sees them all).
-        if parameters.classifier != nil { accepted.removeAll { k in k >= mainCount && candidates[k].pixels.contains { l[$0] != 0 && acceptedMain[Int(l[$0])] } } }
-        accepted.sort { candidates[$0].first < candidates[$1].first }
-        var newID = [Int32](repeating: 0, count: found + 1)
-        var deposits: [Deposit] = []
-        var keptFeatures: [[Double]] = []
-        for k in accepted {
-            var deposit = candidates[k].deposit
-            deposit.id = deposits.count + 1
-            deposits.append(deposit)
-            if parameters.keepsFeatures { keptFeatures.append(features[k]) }
-            if k < mainCount { newID[candidates[k].id] = Int32(deposit.id) }
-        }
+        let (deposits, keptFeatures, newID, accepted) = accept(candidates, mainCount: mainCount, features: features, components: found,
+                                                               labels: UnsafeBufferPointer(l), parameters: parameters)
         // Only outline pixels carry a label: the mask (a byte a pixel) is read eight bytes at a
         // time and the label plane only where one is set.
         newID.withUnsafeBufferPointer { newID in
@@ -368,6 +395,7 @@ public enum DepositDetector {
         for (k, deposit) in zip(accepted, deposits) where k >= mainCount {
             for i in candidates[k].pixels { l[i] = Int32(deposit.id) }
         }
+
 
         clock.lap(.measure)
         return Segmentation(

@@ -90,6 +90,8 @@ public struct DetectionParameters: Sendable, Equatable {
     /// Split large components at their local contrast maxima (`PeakSplitter`): deposits merged
     /// with a bone's or a cortex's component become candidates of their own.
     public var splitsLargeComponents = true
+    /// … at maxima of the local contrast within this radius (mm) …
+    public var splitPeakRadiusMM: Double = 0.5
     /// … components whose bounding-box diagonal is at least this (mm) …
     public var splitMinimumExtentMM: Double = 4
     /// … each maximum measured against the component's floor this far away (mm), its region kept
