@@ -98,15 +98,23 @@ public struct DetectionParameters: Sendable, Equatable {
     /// within twice that distance.
     public var splitFloorRadiusMM: Double = 1
     /// The deposit classifier that tells deposits from anatomy among the candidates; nil reports
-    /// every candidate (and no score).
-    public var classifier: DepositClassifier? = DepositClassifier.standard
+    /// every candidate (and no score). `init()` takes the built-in model.
+    public var classifier: DepositClassifier?
     /// Deposits are reported when their score is at least this; nil: the model's own operating
     /// point (`DepositClassifier.threshold`).
     public var minScore: Double?
     /// Keep each reported deposit's feature vector in the result (`detect features`, training).
     public var keepsFeatures = false
 
-    public init() {}
+    public init() {
+        classifier = DepositClassifier.standard
+    }
+
+    /// Default parameters with this classifier (nil: none). `detect features` uses nil, so it
+    /// never loads the built-in model: it must run when a new feature list awaits its model.
+    public init(classifier: DepositClassifier?) {
+        self.classifier = classifier
+    }
 }
 
 /// The parameters converted to pixels for one film.

@@ -37,8 +37,7 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
-        var parameters = DetectionParameters()
-        parameters.classifier = nil
+        var parameters = DetectionParameters(classifier: nil)
         parameters.keepsFeatures = true
         for assignment in set {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
