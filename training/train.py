@@ -149,7 +149,10 @@ def main():
     print(f"{(y == -1).sum()} candidates larger than 4x the deposits they hold are left out of fitting", flush=True)
     w = balanced_weights(y, groups)
     oof = np.zeros(len(y))
-    group_ids = np.array([hash(g) for g in groups])
+    # Stable ids (Python's str hash changes from run to run), so the folds and the operating
+    # point are the same on every run.
+    names_sorted = sorted(set(groups))
+    group_ids = np.array([names_sorted.index(g) for g in groups])
     usable = y >= 0
     for fit, test in GroupKFold(n_splits=5).split(x, y, group_ids):
         fit = fit[usable[fit]]

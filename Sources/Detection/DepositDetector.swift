@@ -1,37 +1,30 @@
 import Dispatch
 import Radiography
 
-/// Finds radio-opaque deposits in the soft tissue of a film, and nodules projected over bone.
+/// Finds radio-opaque deposits on a film, in soft tissue and projected over bone: candidates
+/// first, for recall, then the deposit classifier, for precision.
 ///
 /// 1. Smooth with a 3×3 mean (S) and estimate the local noise σ of S (`NoiseMap`).
-/// 2. Map body and bone on ~1 mm cells (`AnatomyMap`); deposits are searched in soft tissue
-///    away from the skin line and from bone, and over bone at least `boneEdgeMarginMM` inside
-///    the bone map's edge (the cortex lines are left out).
+/// 2. Map body, collimation and bone on ~1 mm cells (`AnatomyMap`). Bone is searched like soft
+///    tissue (`searchesBoneAsSoftTissue`); the bone map is context for the classifier.
 /// 3. Local contrast at two scales: along each of four axes, S minus the mean of two box windows
 ///    on either side of the pixel, at a distance that clears the largest deposit of that scale;
 ///    the contrast is the smallest of the four. A blob is brighter than its surround on every
 ///    axis; an edge (bone, skin, collimation) is not brighter along the axis parallel to it, and a
 ///    linear soft-tissue gradient cancels in each pair. Thin streaks keep their contrast: they fill
 ///    only a sliver of a window beside them.
-///    Over bone only the small-scale blob counts, against the bone's own clutter σ (measured
-///    like the soft tissue's, over the searched bone cells): trabecular texture, the cortex and
-///    the bone's curved profile are what a deposit must stand out from there.
-/// 4. Hysteresis: components of C > `growSigmas`·σ that reach `seedSigmas`·σ somewhere
-///    (`boneSeedSigmas`·σ over bone); each deposit's outline is where C ≥ `outlineFraction` × its
-///    peak contrast.
-/// 5. 8-connected labelling with statistics gathered in the labelling pass; components
-///    smaller than `minDepositAreaMM2` or longer than `maxDepositExtentMM` are dropped, and
-///    over bone those more elongated than `boneMaxElongation` (`BoneDepositShape`: texture
-///    streaks along the bone).
-///
-/// Over bone the detector finds dense nodules and misses those at the level of the texture of
-/// an epiphysis: on the phantoms 3 of 36 nodules planted over bone (the 6–8 mm² ones with peak
-/// SNR 30–40), with no false deposit over bone on 54 films.
+/// 4. Hysteresis: components of C > `growSigmas`·σ that reach `seedSigmas`·σ somewhere; each
+///    component's outline is where C ≥ `outlineFraction` × its peak contrast.
+/// 5. 8-connected labelling with statistics gathered in the labelling pass; components smaller
+///    than `minDepositAreaMM2` or longer than `maxDepositExtentMM` are dropped. Components larger
+///    than `splitMinimumExtentMM` are also split at their contrast peaks (`PeakSplitter`).
+/// 6. Every candidate gets its `CandidateFeatures`; the `DepositClassifier` scores it, and the
+///    candidates at or above the operating point are the deposits (`accept`).
 ///
 /// Pure and deterministic: same film and parameters, same result, whatever the thread count.
 ///
-/// Cost (3000×3000 film, 2 cores): four film-sized planes of 4 bytes a pixel besides the film,
-/// one of them the returned label image (~190 MB resident with the film); every kernel runs over
+/// Cost (3000×3000 film, 2 cores): two film-sized planes of 4 bytes a pixel besides the film, one
+/// of them the returned label image (127 MB peak resident for the whole run); every kernel runs over
 /// row or column bands with `ParallelBands`, and each kernel adds in a fixed order, so the
 /// bands change the speed and never the bits. `DetectionResult.stageSeconds` says where the time went.
 public enum DepositDetector {

@@ -64,7 +64,7 @@ public struct DetectionParameters: Sendable, Equatable {
     /// film) and found 5 of 36, 4 mm none and 4, 5 mm none and 4.
     public var boneEdgeMarginMM: Double = 1
     /// Largest elongation of a deposit over bone (square root of the ratio of its principal second
-    /// moments, `BoneDepositShape`): trabecular texture makes streaks along the bone, nodules are
+    /// moments, `ComponentShape`): trabecular texture makes streaks along the bone, nodules are
     /// round to oval (the phantoms' are at most 1.7 : 1 before lobes). Phantoms (46 films as
     /// above): at a 6 σ seed, no limit gave 13 false deposits over bone (5 on deposit-free films),
     /// 3 and 2.5 none; at 7 σ no limit gave 5 (2), 2 none, with the same nodules found.
