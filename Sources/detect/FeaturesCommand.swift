@@ -41,7 +41,9 @@ struct FeaturesCommand: ParsableCommand {
         parameters.keepsFeatures = true
         for assignment in set {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let value = Double(parts[1]) else { throw ValidationError("--set takes name=value (got '\(assignment)')") }
+            guard parts.count == 2, let value = Double(parts[1]), value.isFinite, value >= 0, value <= 1000 else {
+                throw ValidationError("--set takes name=value with a value from 0 to 1000 (got '\(assignment)')")
+            }
             switch parts[0] {
             case "seed_sigmas": parameters.seedSigmas = value
             case "grow_sigmas": parameters.growSigmas = value

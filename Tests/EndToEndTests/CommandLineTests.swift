@@ -80,10 +80,34 @@ final class CommandLineTests: XCTestCase {
 
     func testUsageErrorsExitTwo() throws {
         let film = try samplePNG().path
-        for arguments in [[film, "--format", "xml"], [film, "--pixel-spacing", "-1"], [film, "--no-such-option"], []] {
+        let notAModel = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-model-\(getpid()).json")
+        try Data("{\"format\": \"something else\"}".utf8).write(to: notAModel)
+        defer { try? FileManager.default.removeItem(at: notAModel) }
+        for arguments in [[film, "--format", "xml"], [film, "--pixel-spacing", "-1"], [film, "--no-such-option"], [],
+                          [film, "--min-score", "1.5"], [film, "--min-score", "nan"], [film, "--model", "/no/such/model.json"],
+                          [film, "--model", notAModel.path], ["features", film, "--set", "seed_sigmas=nan"]] {
             let result = try DetectProcess.run(arguments)
             XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
             XCTAssertFalse(result.stderr.isEmpty)
+        }
+    }
+
+    /// `--min-score` filters by the classifier's score, and every deposit carries one.
+    func testMinScoreFiltersDepositsByScore() throws {
+        let film = try samplePNG().path
+        func deposits(_ extra: [String]) throws -> [[String: Any]] {
+            let result = try DetectProcess.run([film, "--format", "json"] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            XCTAssertNotNil(object["classifier_model"] as? String)
+            return try XCTUnwrap(object["deposits"] as? [[String: Any]])
+        }
+        let all = try deposits(["--min-score", "0"]), shipped = try deposits([]), none = try deposits(["--min-score", "1"])
+        XCTAssertGreaterThan(all.count, shipped.count, "the operating point rejects some candidates")
+        XCTAssertLessThanOrEqual(none.count, shipped.count)
+        for deposit in all {
+            let score = try XCTUnwrap(deposit["score"] as? Double)
+            XCTAssertTrue((0...1).contains(score))
         }
     }
 
