@@ -29,6 +29,10 @@ struct AnatomyMap {
     /// bone. Disjoint from `searchable` and at least the edge margin away from it, so no component
     /// of candidates spans both.
     var boneSearchable: [UInt8]
+    /// Cells the search region may reach (the skin margin is then measured per pixel): body cells
+    /// that are not bone, bone searched apart (`boneSearchable`), or any bone when bone is searched
+    /// like soft tissue.
+    var regionCells: [UInt8]
     /// Where the skin is, for the skin margin: a quarter of the way from the air mode to Otsu's
     /// air/tissue split. Scatter makes the air next to a limb glow above the body threshold, so
     /// the skin line is located at this higher level (a limb's thickness rises steeply at its
@@ -149,6 +153,9 @@ struct AnatomyMap {
         if parameters.searchesBoneAsSoftTissue { boneSearchable = [UInt8](repeating: 0, count: bone.count) }
         self.searchable = searchable
         self.boneSearchable = boneSearchable
+        regionCells = body.indices.map { k in
+            body[k] != 0 && (bone[k] == 0 || boneSearchable[k] != 0 || parameters.searchesBoneAsSoftTissue) ? 1 : 0
+        }
     }
 
     /// Mean sample per cell. Each row's run of a cell is summed in integers and added to the

@@ -9,7 +9,7 @@ import Foundation
 /// (each split sends a value ≤ its threshold left, a missing value where the tree says). Swift
 /// and the training side agree to 1e-6 on a committed feature table
 /// (`Tests/DetectionTests/Fixtures/classifier-agreement.csv`).
-public struct DepositClassifier: Sendable, Equatable {
+public struct DepositClassifier: Sendable, Equatable, Decodable {
     /// Format of the model file this code reads; a file of another format is refused.
     public static let format = "detect-deposit-classifier/1"
 
@@ -43,7 +43,7 @@ public struct DepositClassifier: Sendable, Equatable {
     public var thresholdReason: String
 
     enum CodingKeys: String, CodingKey {
-        case format, name, version, features, baseline, trees, threshold
+        case name, version, features, baseline, trees, threshold
         case trainedOn = "trained_on"
         case thresholdReason = "threshold_reason"
     }
@@ -68,49 +68,36 @@ public struct DepositClassifier: Sendable, Equatable {
     /// Reads and checks a model file's JSON: format, feature names in `CandidateFeatures` order,
     /// and every tree's shape (children in range and after their parent, so evaluation ends).
     public init(json: Data) throws {
-        struct File: Decodable {
-            var format: String
-            var name: String
-            var version: String
-            var trained_on: String
-            var features: [String]
-            var baseline: Double
-            var threshold: Double
-            var threshold_reason: String
-            var trees: [Tree]
-        }
-        let file: File
+        struct Header: Decodable { var format: String }
+        let format: String
         do {
-            file = try JSONDecoder().decode(File.self, from: json)
+            format = try JSONDecoder().decode(Header.self, from: json).format
         } catch {
             throw LoadError.unreadable("\(error)")
         }
-        guard file.format == Self.format else { throw LoadError.wrongFormat(file.format) }
-        guard file.features == CandidateFeatures.names else {
-            throw LoadError.featureMismatch(expected: CandidateFeatures.names, found: file.features)
+        guard format == Self.format else { throw LoadError.wrongFormat(format) }
+        do {
+            self = try JSONDecoder().decode(Self.self, from: json)
+        } catch {
+            throw LoadError.unreadable("\(error)")
         }
-        guard file.baseline.isFinite, file.threshold.isFinite, (0...1).contains(file.threshold) else {
+        guard features == CandidateFeatures.names else {
+            throw LoadError.featureMismatch(expected: CandidateFeatures.names, found: features)
+        }
+        guard baseline.isFinite, threshold.isFinite, (0...1).contains(threshold) else {
             throw LoadError.unreadable("baseline or threshold out of range")
         }
-        for (k, tree) in file.trees.enumerated() {
+        for (k, tree) in trees.enumerated() {
             let n = tree.feature.count
             guard n > 0, [tree.threshold.count, tree.left.count, tree.right.count, tree.missingLeft.count, tree.value.count].allSatisfy({ $0 == n })
             else { throw LoadError.malformedTree(k, "has arrays of different lengths") }
             for node in 0..<n where tree.feature[node] >= 0 {
-                guard tree.feature[node] < file.features.count, tree.left[node] > node, tree.left[node] < n,
+                guard tree.feature[node] < features.count, tree.left[node] > node, tree.left[node] < n,
                       tree.right[node] > node, tree.right[node] < n, !tree.threshold[node].isNaN
                 else { throw LoadError.malformedTree(k, "node \(node) points outside the tree") }
             }
             guard tree.value.allSatisfy(\.isFinite) else { throw LoadError.malformedTree(k, "has a value that is not finite") }
         }
-        name = file.name
-        version = file.version
-        trainedOn = file.trained_on
-        features = file.features
-        baseline = file.baseline
-        trees = file.trees
-        threshold = file.threshold
-        thresholdReason = file.threshold_reason
     }
 
     /// The model compiled into detect (`Sources/Detection/Model/DepositClassifierModel.swift`).

@@ -137,11 +137,8 @@ enum SearchRegion {
         let margin = margin(parameters, scales: scales, width: width, height: height)
         let border = scales.smallSurround.distance
         let needed = Int32(3 * margin)
-        let boneAsSoftTissue = parameters.searchesBoneAsSoftTissue
-        anatomy.body.withUnsafeBufferPointer { body in
-            anatomy.bone.withUnsafeBufferPointer { bone in
-            anatomy.boneSearchable.withUnsafeBufferPointer { boneSearchable in
-                nonisolated(unsafe) let body = body, bone = bone, boneSearchable = boneSearchable
+        anatomy.regionCells.withUnsafeBufferPointer { cells in
+                nonisolated(unsafe) let cells = cells
                 // Cell by cell, so the cell tests are made once per cell row and not per pixel;
                 // bits are set straight into the region's words (it starts empty, and each row
                 // starts on its own word, so bands never share one).
@@ -151,7 +148,7 @@ enum SearchRegion {
                         let words = region.words.baseAddress! + y * region.wordsPerRow
                         for cx in 0..<columns {
                             let k = cellRow + cx
-                            guard body[k] != 0 && (bone[k] == 0 || boneSearchable[k] != 0 || boneAsSoftTissue) else { continue }
+                            guard cells[k] != 0 else { continue }
                             let x0 = max(border, cx * cell), x1 = min(width - border, (cx + 1) * cell)
                             guard x0 < x1 else { continue }
                             for x in x0..<x1 where distance[row + x] >= needed {
@@ -160,8 +157,6 @@ enum SearchRegion {
                         }
                     }
                 }
-            }
-            }
         }
     }
 }
