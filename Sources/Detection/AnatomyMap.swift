@@ -52,11 +52,11 @@ struct AnatomyMap {
 
         // Body: neither collimation nor saturated nor air.
         var sigmas = noise.sigma
-        let filmSigma = NoiseMap.median(&sigmas, count: sigmas.count)
+        let filmSigma = RobustStatistics.median(&sigmas, count: sigmas.count)
         // The 5th and 95th percentiles of the cell means: two selections, not a sort.
         var order = mean
         let range = order.withUnsafeMutableBufferPointer { cells in
-            NoiseMap.select(cells, cells.count * 95 / 100) - NoiseMap.select(cells, cells.count * 5 / 100)
+            RobustStatistics.select(cells, cells.count * 95 / 100) - RobustStatistics.select(cells, cells.count * 5 / 100)
         }
         let blades = CollimationFinder.blades(
             cellMean: mean, columns: columns, rows: rows,
@@ -130,8 +130,8 @@ struct AnatomyMap {
             guard extentMM >= parameters.boneMinExtentMM else { continue }
             var coreValues = component.cells.map { mean[$0] }
             var sides = component.cells.map { sideLevel[$0] }
-            let coreLevel = NoiseMap.median(&coreValues, count: coreValues.count)
-            let sideLevelMedian = NoiseMap.median(&sides, count: sides.count)
+            let coreLevel = RobustStatistics.median(&coreValues, count: coreValues.count)
+            let sideLevelMedian = RobustStatistics.median(&sides, count: sides.count)
             let floor = sideLevelMedian + Float(parameters.boneGrowFraction) * (coreLevel - sideLevelMedian)
             Self.grow(from: component.cells, into: &bone, columns: columns, rows: rows, limit: growLimit) {
                 body[$0] != 0 && mean[$0] >= floor
@@ -195,11 +195,11 @@ struct AnatomyMap {
     /// near the skin, where deposits are. Also returns the skin level (see `skinLevel`).
     static func airLevels(_ values: [Float]) -> (body: Float, skin: Float) {
         var lower = values
-        var split = otsu(lower)
+        var split = RobustStatistics.otsu(lower)
         while true {
             let below = lower.filter { $0 <= split.threshold }
             guard below.count * 50 >= values.count, below.count < lower.count else { break }
-            let next = otsu(below)
+            let next = RobustStatistics.otsu(below)
             let belowNext = below.filter { $0 <= next.threshold }
             guard next.effectiveness >= 0.85, belowNext.count * 50 >= values.count else {
                 lower = below
@@ -210,40 +210,10 @@ struct AnatomyMap {
         }
         var air = lower.filter { $0 <= split.threshold }
         guard air.count >= 16 else { return (split.threshold, split.threshold) }
-        let airMedian = NoiseMap.median(&air, count: air.count)
-        for i in air.indices { air[i] = abs(air[i] - airMedian) }
-        let airSigma = 1.4826 * NoiseMap.median(&air, count: air.count)
+        let (airMedian, airSigma) = RobustStatistics.medianAndSigma(&air)
         let gap = split.threshold - airMedian
         let body = min(split.threshold, airMedian + max(10 * airSigma, 0.05 * gap))
         return (body, max(body, airMedian + 0.25 * gap))
-    }
-
-    /// Otsu's threshold over 256 bins between the smallest and largest value, with its
-    /// effectiveness η (between-class variance over total variance, 0…1).
-    static func otsu(_ values: [Float]) -> (threshold: Float, effectiveness: Double) {
-        guard let lo = values.min(), let hi = values.max(), hi > lo else { return (values.first ?? 0, 0) }
-        var histogram = [Double](repeating: 0, count: 256)
-        let scale = 255 / (hi - lo)
-        for v in values { histogram[Int((v - lo) * scale)] += 1 }
-        let total = Double(values.count)
-        let sumAll = histogram.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element }
-        let meanAll = sumAll / total
-        let varianceAll = histogram.enumerated().reduce(0) { $0 + $1.element * (Double($1.offset) - meanAll) * (Double($1.offset) - meanAll) } / total
-        var weightBelow = 0.0, sumBelow = 0.0, best = -1.0, bestBin = 0
-        for bin in 0..<255 {
-            weightBelow += histogram[bin]
-            sumBelow += Double(bin) * histogram[bin]
-            let weightAbove = total - weightBelow
-            guard weightBelow > 0, weightAbove > 0 else { continue }
-            let difference = sumBelow / weightBelow - (sumAll - sumBelow) / weightAbove
-            let between = weightBelow * weightAbove * difference * difference
-            if between > best {
-                best = between
-                bestBin = bin
-            }
-        }
-        let effectiveness = varianceAll > 0 ? best / (total * total) / varianceAll : 0
-        return (lo + (Float(bestBin) + 1) / scale, effectiveness)
     }
 
     static func keepLargeComponents(_ mask: inout [UInt8], columns: Int, rows: Int, minimumCells: Int, fractionOfLargest: Double) {

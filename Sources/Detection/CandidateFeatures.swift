@@ -110,7 +110,7 @@ public enum CandidateFeatures {
                     f[22] = min(50, Double(border) * c.spacingMM)
                     f[23] = Double(neighbours[0][i])
                     f[24] = Double(neighbours[1][i])
-                    f[25] = rank(of: Float(shape.surroundLevel), in: sortedMeans)
+                    f[25] = RobustStatistics.rank(of: Float(shape.surroundLevel), in: sortedMeans)
                     f[26] = sigma / Double(max(c.filmSigma, NoiseMap.floor))
                     out[i] = f
                 }
@@ -129,17 +129,6 @@ public enum CandidateFeatures {
             }
         }
         return total == 0 ? 0 : Double(set) / Double(total)
-    }
-
-    /// Share of `sorted` below `value`.
-    static func rank(of value: Float, in sorted: [Float]) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        var low = 0, high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sorted[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return Double(low) / Double(sorted.count)
     }
 
     /// For each radius, how many other candidates have their centroid within it (a grid of

@@ -24,82 +24,95 @@ import Radiography
 /// Pure and deterministic: same film and parameters, same result, whatever the thread count.
 ///
 /// Cost (3000×3000 film, 2 cores): two film-sized planes of 4 bytes a pixel besides the film, one
-/// of them the returned label image (127 MB peak resident for the whole run); every kernel runs over
+/// of them the returned label image (`DetectionWorkspace` names what each holds at each step;
+/// 127 MB peak resident for the whole run); every kernel runs over
 /// row or column bands with `ParallelBands`, and each kernel adds in a fixed order, so the
 /// bands change the speed and never the bits. `DetectionResult.stageSeconds` says where the time went.
 public enum DepositDetector {
     public static func detect(_ film: Radiograph, parameters: DetectionParameters = DetectionParameters()) -> DetectionResult {
-        let width = film.width, height = film.height, count = width * height
+        let width = film.width, height = film.height
         let spacingMM = film.spacing.map(\.mean) ?? parameters.assumedSpacingMM
         let scales = PixelScales(parameters, spacingMM: spacingMM)
         var clock = DetectionClock()
-
-        // Two film-sized planes of 4 bytes a pixel, allocated uninitialised (every kernel writes
-        // all of its output): S (then the large scale's window means, then the candidate and
-        // outline masks, a byte a pixel) and the label image, which until labelling holds the
-        // skin distances and then the small scale's window means. The search region and the
-        // candidates are a bit a pixel (`RowBits`); contrast and significance are kept only at
-        // the candidates (`Candidates`).
-        let s = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-        HugePages.advise(s)
-        let region = RowBits(width: width, height: height)
-        defer {
-            s.deallocate()
-            region.words.deallocate()
-        }
         var found: Segmentation?
-        let labels = [Int32](unsafeUninitializedCapacity: count) { labelBuffer, initialised in
-            HugePages.advise(labelBuffer)
+        let labels = DetectionWorkspace.withPlanes(width: width, height: height) { workspace in
             film.pixels.withUnsafeBufferPointer { pixels in
-                BoxFilter.mean3x3(pixels, width: width, height: height, into: s)
-                let sView = UnsafeBufferPointer(s)
-                let noise = NoiseMap(smoothed: sView, width: width, height: height, cellSize: scales.cellSize)
-                let anatomy = AnatomyMap(pixels: pixels, width: width, height: height, maximumValue: film.maximumValue,
-                                         noise: noise, scales: scales, parameters: parameters)
+                let (noise, anatomy) = background(pixels: pixels, maximumValue: film.maximumValue, workspace: workspace,
+                                                  scales: scales, parameters: parameters)
                 clock.lap(.background)
-                SearchRegion.distances(smoothed: sView, width: width, height: height, anatomy: anatomy,
-                                       scales: scales, parameters: parameters, into: labelBuffer)
-                SearchRegion.region(distances: UnsafeBufferPointer(labelBuffer), width: width, height: height,
-                                    anatomy: anatomy, scales: scales, parameters: parameters, into: region)
+                let region = searchRegion(workspace: &workspace, anatomy: anatomy, scales: scales, parameters: parameters)
+                defer { region.words.deallocate() }
                 clock.lap(.threshold)
-                let candidates = labelBuffer.withMemoryRebound(to: Float.self) { smallMeans -> Candidates in
-                    let small = scales.smallSurround, large = scales.largeSurround
-                    BoxFilter.mean(sView, width: width, height: height, radius: small.radius, into: smallMeans)
-                    // The large scale's means replace S in its own plane; S is recomputed from the
-                    // samples, a row at a time, where it is still needed.
-                    BoxFilter.mean(sView, width: width, height: height, radius: large.radius, into: s)
-                    clock.lap(.background)
-                    let smallView = UnsafeBufferPointer(smallMeans), largeView = sView
-                    let smallClutterWeight = Float(parameters.smallClutterWeight), largeClutterWeight = Float(parameters.largeClutterWeight)
-                    let clutter = clutterSigmas(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
-                                                smallDistance: small.distance, largeDistance: large.distance, anatomy: anatomy)
-                    return anatomy.boneSearchable.withUnsafeBufferPointer { boneCells in
-                        Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
-                                        smallDistance: small.distance, largeDistance: large.distance,
-                                        clutter: (clutter.smallBlob * smallClutterWeight, clutter.smallRidge * smallClutterWeight, clutter.largeBlob * largeClutterWeight), boneClutter: clutter.bone,
-                                        boneCells: boneCells, noise: noise, grow: Float(parameters.growSigmas), region: region)
-                    }
-                }
-                // S's plane is free again: its bytes become the candidate mask for labelling.
-                // The other three quarters go back to the system (peak memory is in this stage).
-                let maskBytes = UnsafeMutableRawBufferPointer(s).bindMemory(to: UInt8.self)
-                let mask = UnsafeMutableBufferPointer(rebasing: maskBytes[0..<count])
-                HugePages.release(UnsafeMutableRawPointer(s.baseAddress!) + count, byteCount: 3 * count)
-                nonisolated(unsafe) let maskPlane = mask
+                let candidates = scan(pixels: pixels, workspace: &workspace, region: region, noise: noise, anatomy: anatomy,
+                                      scales: scales, parameters: parameters, clock: &clock)
+                workspace.advance(to: .segmentation)
+                nonisolated(unsafe) let mask = workspace.mask
                 ParallelBands.run(height, minimumBand: 16) { rows in
-                    for y in rows { region.unpack(row: y, width: width, into: maskPlane.baseAddress! + y * width) }
+                    for y in rows { region.unpack(row: y, width: width, into: mask.baseAddress! + y * width) }
                 }
                 clock.lap(.threshold)
-                found = segment(pixels: pixels, candidates: candidates, mask: mask, labels: labelBuffer,
+                found = segment(pixels: pixels, candidates: candidates, mask: mask, labels: workspace.labels,
                                 width: width, height: height, noise: noise, anatomy: anatomy, scales: scales,
                                 parameters: parameters, clock: &clock)
             }
-            initialised = count
         }
         let result = found!
         return DetectionResult(
             deposits: result.deposits, features: result.features, labels: LabelImage(width: width, height: height, labels: labels),
             body: result.body, noiseSigma: result.noiseSigma, stageSeconds: clock.stages)
+    }
+
+    /// Steps 1–2: S (the 3×3 mean) into the workspace, the local noise σ and the anatomy map.
+    static func background(pixels: UnsafeBufferPointer<UInt16>, maximumValue: Int, workspace: DetectionWorkspace,
+                           scales: PixelScales, parameters: DetectionParameters) -> (NoiseMap, AnatomyMap) {
+        let width = workspace.width, height = workspace.height
+        BoxFilter.mean3x3(pixels, width: width, height: height, into: workspace.smoothed)
+        let noise = NoiseMap(smoothed: UnsafeBufferPointer(workspace.smoothed), width: width, height: height, cellSize: scales.cellSize)
+        let anatomy = AnatomyMap(pixels: pixels, width: width, height: height, maximumValue: maximumValue,
+                                 noise: noise, scales: scales, parameters: parameters)
+        return (noise, anatomy)
+    }
+
+    /// Where candidates are searched (a bit a pixel; the caller deallocates its words): the body
+    /// within the skin and collimation margins, from the skin distances in the label plane.
+    static func searchRegion(workspace: inout DetectionWorkspace, anatomy: AnatomyMap, scales: PixelScales,
+                             parameters: DetectionParameters) -> RowBits {
+        let width = workspace.width, height = workspace.height
+        workspace.advance(to: .searchRegion)
+        SearchRegion.distances(smoothed: UnsafeBufferPointer(workspace.smoothed), width: width, height: height, anatomy: anatomy,
+                               scales: scales, parameters: parameters, into: workspace.skinDistances)
+        let region = RowBits(width: width, height: height)
+        SearchRegion.region(distances: UnsafeBufferPointer(workspace.skinDistances), width: width, height: height,
+                            anatomy: anatomy, scales: scales, parameters: parameters, into: region)
+        return region
+    }
+
+    /// Step 3 and the first half of 4: the window means of both scales, the clutter σ of each
+    /// contrast measure, and the candidates (pixels above the grow threshold in the region).
+    static func scan(pixels: UnsafeBufferPointer<UInt16>, workspace: inout DetectionWorkspace, region: RowBits,
+                     noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales, parameters: DetectionParameters,
+                     clock: inout DetectionClock) -> Candidates {
+        let width = workspace.width, height = workspace.height
+        let small = scales.smallSurround, large = scales.largeSurround
+        workspace.advance(to: .smallScale)
+        let smoothed = UnsafeBufferPointer(workspace.smoothed), smallMeans = workspace.smallMeans
+        BoxFilter.mean(smoothed, width: width, height: height, radius: small.radius, into: smallMeans)
+        // The large scale's means replace S in its own plane; S is recomputed from the samples, a
+        // row at a time, where it is still needed.
+        BoxFilter.mean(smoothed, width: width, height: height, radius: large.radius, into: workspace.smoothed)
+        workspace.advance(to: .largeScale)
+        clock.lap(.background)
+        let smallView = UnsafeBufferPointer(smallMeans), largeView = UnsafeBufferPointer(workspace.largeMeans)
+        let smallWeight = Float(parameters.smallClutterWeight), largeWeight = Float(parameters.largeClutterWeight)
+        let clutter = clutterSigmas(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
+                                    smallDistance: small.distance, largeDistance: large.distance, anatomy: anatomy)
+        return anatomy.boneSearchable.withUnsafeBufferPointer { boneCells in
+            Candidates.scan(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
+                            smallDistance: small.distance, largeDistance: large.distance,
+                            clutter: (clutter.smallBlob * smallWeight, clutter.smallRidge * smallWeight, clutter.largeBlob * largeWeight),
+                            boneClutter: clutter.bone, boneCells: boneCells, noise: noise, grow: Float(parameters.growSigmas),
+                            region: region)
+        }
     }
 
     /// A candidate deposit: a labelled component (`id` its label, `pixels` empty: the label plane
@@ -161,8 +174,7 @@ public enum DepositDetector {
 
     /// Robust σ of each contrast measure where it is searched: the small-scale blob, the small-
     /// scale ridge and the large-scale blob over the searchable soft tissue, and the small-scale
-    /// blob over the searched bone (`AnatomyMap.boneSearchable`): 1.4826 × the median absolute
-    /// deviation from the median, from every third pixel of every third row (0 with fewer than
+    /// blob over the searched bone (`AnatomyMap.boneSearchable`): `RobustStatistics.medianAndSigma`, from every third pixel of every third row (0 with fewer than
     /// 16 samples; for bone that turns the bone search off).
     ///
     /// At the small scale this is about the pixel noise; at the large scale it is the anatomy's
@@ -256,9 +268,7 @@ public enum DepositDetector {
                 let total = totals[measure]
                 guard total >= 16 else { return }
                 let values = UnsafeMutableBufferPointer(start: samples.baseAddress! + measure * capacity, count: total)
-                let median = NoiseMap.median(values)
-                for i in 0..<total { values[i] = abs(values[i] - median) }
-                sigmas[measure] = 1.4826 * NoiseMap.median(values)
+                sigmas[measure] = RobustStatistics.medianAndSigma(values).sigma
             }
         }
         return (sigmas[0], sigmas[1], sigmas[2], sigmas[3])
@@ -283,64 +293,120 @@ public enum DepositDetector {
     // positives) and a quadratic fit from windows at d and 2d (far windows land on bone).
     // Window positions are clamped to the film (`ContrastGeometry`).
 
-    /// Hysteresis, outlines and measures. `mask` holds the candidates on entry and the outlines
-    /// after; `labels` receives the final deposit ids.
+    /// What the segmentation steps share: the film's geometry, its maps and the candidates'
+    /// pixels (`index`, raster order) with their contrast `c` and significance `z`.
+    struct SegmentContext {
+        let pixels: UnsafeBufferPointer<UInt16>
+        let index: UnsafeBufferPointer<Int>
+        let c: UnsafeBufferPointer<Float>
+        let z: UnsafeBufferPointer<Float>
+        let width: Int
+        let height: Int
+        let noise: NoiseMap
+        let anatomy: AnatomyMap
+        let scales: PixelScales
+        let parameters: DetectionParameters
+
+        /// Whether pixel `i` lies in the searched bone. The search regions of bone and soft tissue
+        /// are apart (`AnatomyMap.boneSearchable`), so each component lies in one of them, and any
+        /// of its pixels tells which.
+        func overBone(_ i: Int) -> Bool {
+            anatomy.boneSearchable[((i / width) / scales.cellSize) * anatomy.columns + (i % width) / scales.cellSize] != 0
+        }
+
+        /// The seed threshold (in σ) of each of `components` labelled components: `boneSeedSigmas`
+        /// over bone (of the bone's clutter σ), else `seedSigmas`.
+        func seeds(components: Int, labels l: UnsafeMutableBufferPointer<Int32>) -> [Float] {
+            var threshold = [Float](repeating: Float(parameters.seedSigmas), count: components + 1)
+            for i in index where l[i] != 0 && overBone(i) { threshold[Int(l[i])] = Float(parameters.boneSeedSigmas) }
+            return threshold
+        }
+    }
+
+    /// Steps 4 (second half) to 6, on the candidates of `scan`: hysteresis, outlines, measures,
+    /// splitting, classification. `mask` holds the candidates on entry and the outlines after;
+    /// `labels` receives the final deposit ids.
     static func segment(pixels: UnsafeBufferPointer<UInt16>, candidates: Candidates, mask: UnsafeMutableBufferPointer<UInt8>,
                         labels l: UnsafeMutableBufferPointer<Int32>, width: Int, height: Int,
                         noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
                         parameters: DetectionParameters, clock: inout DetectionClock) -> Segmentation {
-        let count = width * height, cell = scales.cellSize
-        let seed = Float(parameters.seedSigmas), boneSeed = Float(parameters.boneSeedSigmas)
-        nonisolated(unsafe) let l = l
-        // Over bone a component must reach `boneSeedSigmas` (of the bone's clutter σ): the search
-        // regions of bone and soft tissue are apart (`AnatomyMap.boneSearchable`), so each
-        // component lies in one of them, and any of its pixels tells which.
-        let overBone: (Int) -> Bool = { i in anatomy.boneSearchable[((i / width) / cell) * anatomy.columns + (i % width) / cell] != 0 }
-        func seeds(components: Int, index: UnsafeBufferPointer<Int>) -> [Float] {
-            var threshold = [Float](repeating: seed, count: components + 1)
-            for i in index where l[i] != 0 && overBone(i) { threshold[Int(l[i])] = boneSeed }
-            return threshold
-        }
-
-        return candidates.index.withUnsafeBufferPointer { index in
+        candidates.index.withUnsafeBufferPointer { index in
         candidates.contrast.withUnsafeBufferPointer { c in
         candidates.significance.withUnsafeBufferPointer { z in
-        var peaks = PeakContrast(index: index, contrast: c, significance: z)
-        // Only the candidates' labels are read before the outlines are labelled over the whole plane.
-        let components = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l,
-                                                   statistics: &peaks, clearsBackground: false)
-        let componentSeed = seeds(components: components, index: index)
-        // The hysteresis components, kept for `PeakSplitter` before the outlines relabel the plane.
-        let firstStage = parameters.splitsLargeComponents ? index.map { l[$0] } : []
-        // Outline of every seeded component: only candidates can be in one.
-        let fraction = Float(parameters.outlineFraction)
-        peaks.peak.withUnsafeBufferPointer { peak in
-            peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
-                for k in 0..<index.count {
-                    let i = index[k], id = Int(l[i])
-                    mask[i] = id != 0 && peakSNR[id] >= componentSeed[id] && c[k] >= fraction * peak[id] ? 1 : 0
-                }
+            let context = SegmentContext(pixels: pixels, index: index, c: c, z: z, width: width, height: height, noise: noise,
+                                         anatomy: anatomy, scales: scales, parameters: parameters)
+            let hysteresis = outlineSeededComponents(context, mask: mask, labels: l)
+            clock.lap(.label)
+            var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z)
+            let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
+            var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
+            let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : RobustStatistics.median(&bodySigmas, count: bodySigmas.count)
+            var list = plausibleComponents(context, measures: measures, found: found, labels: l)
+            let mainCount = list.count
+            if parameters.splitsLargeComponents {
+                list += splitRegions(context, componentOf: hysteresis.componentOf, components: hysteresis.components)
             }
-        }
-        clock.lap(.label)
-        var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z)
-        let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
-        let depositSeed = seeds(components: found, index: index)
-        let shape = ComponentShape(labels: UnsafeBufferPointer(l), index: index, width: width, count: found, overBone: overBone)
-        let maxElongation = parameters.boneMaxElongation
-        var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
-        let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : NoiseMap.median(&bodySigmas, count: bodySigmas.count)
+            // The deposit classifier keeps what it scores at or above the operating point.
+            let featureContext = CandidateFeatures.Context(pixels: pixels, width: width, height: height, spacingMM: scales.spacingMM,
+                                                           noise: noise, anatomy: anatomy, filmSigma: filmSigma)
+            let needsFeatures = parameters.classifier != nil || parameters.keepsFeatures
+            let features = needsFeatures
+                ? CandidateFeatures.compute(list.map(\.deposit), elongations: list.map(\.elongation), context: featureContext) : []
+            let (deposits, keptFeatures, newID, accepted) = accept(list, mainCount: mainCount, features: features, components: found,
+                                                                   labels: UnsafeBufferPointer(l), parameters: parameters)
+            relabel(mask: mask, labels: l, newID: newID)
+            for (k, deposit) in zip(accepted, deposits) where k >= mainCount {
+                for i in list[k].pixels { l[i] = Int32(deposit.id) }
+            }
+            clock.lap(.measure)
+            return Segmentation(
+                deposits: deposits, features: keptFeatures,
+                body: BodyMap(cellSize: scales.cellSize, columns: anatomy.columns, rows: anatomy.rows, cells: anatomy.body, bone: anatomy.bone),
+                noiseSigma: Double(filmSigma))
+        }}}
+    }
 
-        // Candidates of plausible size, with their component ids and first pixels (ids follow them).
+    /// Step 4, hysteresis: labels the candidates' components, keeps those whose peak reaches
+    /// their seed threshold, and outlines each where C ≥ `outlineFraction` × its peak contrast
+    /// (`mask` becomes the outline mask; only candidates can be in one). Returns the component
+    /// count and, when components are to be split, each candidate pixel's component (the outlines
+    /// relabel the plane after this).
+    static func outlineSeededComponents(_ context: SegmentContext, mask: UnsafeMutableBufferPointer<UInt8>,
+                                        labels l: UnsafeMutableBufferPointer<Int32>) -> (components: Int, componentOf: [Int32]) {
+        let index = context.index, c = context.c
+        var peaks = PeakContrast(index: index, contrast: c, significance: context.z)
+        // Only the candidates' labels are read before the outlines are labelled over the whole plane.
+        let components = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: context.width, height: context.height,
+                                                   labels: l, statistics: &peaks, clearsBackground: false)
+        let seed = context.seeds(components: components, labels: l)
+        let componentOf = context.parameters.splitsLargeComponents ? index.map { l[$0] } : []
+        let fraction = Float(context.parameters.outlineFraction)
+        for k in 0..<index.count {
+            let i = index[k], id = Int(l[i])
+            mask[i] = id != 0 && peaks.peakSNR[id] >= seed[id] && c[k] >= fraction * peaks.peak[id] ? 1 : 0
+        }
+        return (components, componentOf)
+    }
+
+    /// Step 5: the outlined components of plausible size (at least `minDepositAreaMM2`, at most
+    /// `maxDepositExtentMM` long, reaching their seed; over bone no longer than
+    /// `boneMaxElongation`), with their measures; in label order, which is raster order of their
+    /// first pixels.
+    static func plausibleComponents(_ context: SegmentContext, measures: DepositMeasures, found: Int,
+                                    labels l: UnsafeMutableBufferPointer<Int32>) -> [Candidate] {
+        let scales = context.scales
+        let seed = context.seeds(components: found, labels: l)
+        let shape = ComponentShape(labels: UnsafeBufferPointer(l), index: context.index, width: context.width, count: found,
+                                   overBone: context.overBone)
         var firstPixel = [Int](repeating: -1, count: found + 1)
-        for i in index where l[i] != 0 && firstPixel[Int(l[i])] < 0 { firstPixel[Int(l[i])] = i }
+        for i in context.index where l[i] != 0 && firstPixel[Int(l[i])] < 0 { firstPixel[Int(l[i])] = i }
         var candidates: [Candidate] = []
         for id in 1...max(1, found) where id <= found {
             let box = measures.box(id)
             let extent = (Double(box.width * box.width + box.height * box.height)).squareRoot()
             let meanSNR = measures.peakSNR[id]
-            guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(depositSeed[id]),
-                  !shape.isBone[id] || shape.elongation(id) <= maxElongation else { continue }
+            guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(seed[id]),
+                  !shape.isBone[id] || shape.elongation(id) <= context.parameters.boneMaxElongation else { continue }
             let n = Double(measures.area[id])
             candidates.append(Candidate(id: id, first: firstPixel[id], deposit: Deposit(
                 id: 0, areaPx: measures.area[id], bbox: box,
@@ -348,32 +414,32 @@ public enum DepositDetector {
                 mean: measures.sumValue[id] / n, peak: Int(measures.peakValue[id]),
                 contrast: measures.sumContrast[id] / n, peakSNR: meanSNR), elongation: shape.elongation(id), pixels: []))
         }
-        let mainCount = candidates.count
-        if parameters.splitsLargeComponents {
-            let splitter = PeakSplitter(width: width, peakRadius: max(1, Int((parameters.splitPeakRadiusMM / scales.spacingMM).rounded())),
-                                        floorRadius: max(3, Int((parameters.splitFloorRadiusMM / scales.spacingMM).rounded())),
-                                        minimumExtent: parameters.splitMinimumExtentMM / scales.spacingMM, minimumArea: scales.minAreaPx)
-            let regions = splitter.split(index: index, contrast: c, significance: z, componentOf: firstStage, components: components,
-                                         seed: seed, pixels: pixels) { i in
-                max(noise.sigma[((i / width) / cell) * noise.columns + (i % width) / cell], NoiseMap.floor)
-            }
-            for region in regions {
-                candidates.append(Candidate(id: 0, first: region.pixels[0], deposit: region.deposit, elongation: region.elongation, pixels: region.pixels))
-            }
+        return candidates
+    }
+
+    /// Step 5, for large components: regions split at their contrast peaks (`PeakSplitter`),
+    /// extra candidates beside the components they come from.
+    static func splitRegions(_ context: SegmentContext, componentOf: [Int32], components: Int) -> [Candidate] {
+        let parameters = context.parameters, spacingMM = context.scales.spacingMM
+        let noise = context.noise, width = context.width, cell = context.scales.cellSize
+        let splitter = PeakSplitter(width: width, peakRadius: max(1, Int((parameters.splitPeakRadiusMM / spacingMM).rounded())),
+                                    floorRadius: max(3, Int((parameters.splitFloorRadiusMM / spacingMM).rounded())),
+                                    minimumExtent: parameters.splitMinimumExtentMM / spacingMM, minimumArea: context.scales.minAreaPx)
+        let regions = splitter.split(index: context.index, contrast: context.c, significance: context.z, componentOf: componentOf,
+                                     components: components, seed: Float(parameters.seedSigmas), pixels: context.pixels) { i in
+            max(noise.sigma[((i / width) / cell) * noise.columns + (i % width) / cell], NoiseMap.floor)
         }
-        // The deposit classifier keeps what it scores at or above the operating point.
-        let context = CandidateFeatures.Context(pixels: pixels, width: width, height: height, spacingMM: scales.spacingMM,
-                                                noise: noise, anatomy: anatomy, filmSigma: filmSigma)
-        let needsFeatures = parameters.classifier != nil || parameters.keepsFeatures
-        let features = needsFeatures ? CandidateFeatures.compute(candidates.map(\.deposit), elongations: candidates.map(\.elongation), context: context) : []
-        let (deposits, keptFeatures, newID, accepted) = accept(candidates, mainCount: mainCount, features: features, components: found,
-                                                               labels: UnsafeBufferPointer(l), parameters: parameters)
-        // Only outline pixels carry a label: the mask (a byte a pixel) is read eight bytes at a
-        // time and the label plane only where one is set.
+        return regions.map { Candidate(id: 0, first: $0.pixels[0], deposit: $0.deposit, elongation: $0.elongation, pixels: $0.pixels) }
+    }
+
+    /// Step 6, the label image: each outline pixel gets its deposit's id (0 where the classifier
+    /// dropped the component). Only outline pixels carry a label: the mask (a byte a pixel) is
+    /// read eight bytes at a time and the label plane only where one is set.
+    static func relabel(mask: UnsafeMutableBufferPointer<UInt8>, labels: UnsafeMutableBufferPointer<Int32>, newID: [Int32]) {
         newID.withUnsafeBufferPointer { newID in
-            nonisolated(unsafe) let newID = newID
+            nonisolated(unsafe) let newID = newID, l = labels
             let maskBase = UnsafeRawPointer(mask.baseAddress!)
-            ParallelBands.run(count, minimumBand: 1 << 16) { pixels in
+            ParallelBands.run(labels.count, minimumBand: 1 << 16) { pixels in
                 var i = pixels.lowerBound
                 while i < pixels.upperBound {
                     if i + 8 <= pixels.upperBound && maskBase.loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0 {
@@ -385,16 +451,5 @@ public enum DepositDetector {
                 }
             }
         }
-        for (k, deposit) in zip(accepted, deposits) where k >= mainCount {
-            for i in candidates[k].pixels { l[i] = Int32(deposit.id) }
-        }
-
-
-        clock.lap(.measure)
-        return Segmentation(
-            deposits: deposits, features: keptFeatures,
-            body: BodyMap(cellSize: cell, columns: anatomy.columns, rows: anatomy.rows, cells: anatomy.body, bone: anatomy.bone),
-            noiseSigma: Double(filmSigma))
-        }}}
     }
 }

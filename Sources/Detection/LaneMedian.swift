@@ -9,7 +9,7 @@
 /// merge sort for the next power of two, with the padding filled with +∞, and pruned backwards
 /// to the compare-exchanges that can move a value into the middle position(s).
 ///
-/// The result has the same bits as `NoiseMap.smallMedian` on each lane's values: a median is one
+/// The result has the same bits as `RobustStatistics.smallMedian` on each lane's values: a median is one
 /// of the values (or the same `0.5 * (lower + upper)` of the two middle ones for an even count),
 /// and a sorting network only moves values. Values must not be NaN (the noise residuals and
 /// their cell estimates are finite).

@@ -27,7 +27,7 @@ struct NoiseMap {
         var raw = [Float](repeating: -1, count: columns * rows)
         let step = cellSize > 8 ? 2 : 1
         let columns = columns, rows = rows
-        let scale: Float = 1.4826 / 1.1180
+        let scale: Float = RobustStatistics.gaussianSigmaPerMAD / 1.1180
         // Interior cells all have the same number of residuals: eight of them at a time go through
         // one sorting network (`LaneMedian`); cells at the film's border one at a time.
         let cellMedian = LaneMedian(count: ((cellSize + step - 1) / step) * ((cellSize + step - 1) / step))
@@ -113,7 +113,7 @@ struct NoiseMap {
                             continue
                         }
                         let n = residuals(cx, cy, into: values, stride: 1)
-                        if n >= 8 { out[cy * columns + cx] = Self.smallMedian(values, count: n) * scale }
+                        if n >= 8 { out[cy * columns + cx] = RobustStatistics.smallMedian(values, count: n) * scale }
                         cx += 1
                     }
                 }
@@ -123,7 +123,7 @@ struct NoiseMap {
         // each one's neighbours have one, else one at a time.
         var smoothed = [Float](repeating: Self.floor, count: columns * rows)
         var global: [Float] = raw.filter { $0 >= 0 }
-        let fallback = global.isEmpty ? Self.floor : max(Self.floor, Self.median(&global, count: global.count))
+        let fallback = global.isEmpty ? Self.floor : max(Self.floor, RobustStatistics.median(&global, count: global.count))
         let windowMedian = LaneMedian(count: 25)
         raw.withUnsafeBufferPointer { rawBuffer in
             smoothed.withUnsafeMutableBufferPointer { out in
@@ -168,7 +168,7 @@ struct NoiseMap {
                                     }
                                 }
                             }
-                            out[cy * columns + cx] = n == 0 ? fallback : max(Self.floor, Self.smallMedian(window, count: n))
+                            out[cy * columns + cx] = n == 0 ? fallback : max(Self.floor, RobustStatistics.smallMedian(window, count: n))
                             cx += 1
                         }
                     }
@@ -176,119 +176,5 @@ struct NoiseMap {
             }
         }
         sigma = smoothed
-    }
-
-    /// Median of the first `count` values (reorders them).
-    static func median(_ values: inout [Float], count: Int) -> Float {
-        values.withUnsafeMutableBufferPointer { median(UnsafeMutableBufferPointer(rebasing: $0[0..<count])) }
-    }
-
-    /// Median of a buffer (reorders it); the mean of the two middle values for an even count.
-    ///
-    /// Selection, not a sort: the median is a value, so any method that finds the k-th smallest
-    /// gives the same bits as sorting, at a fraction of the cost (the clutter σ takes two medians
-    /// of ~10⁶ values). Small buffers use an insertion
-    /// sort; large ones quickselect with a median-of-three pivot that falls back to a full sort
-    /// after 2·log₂(n) rounds, so crafted values cannot make it quadratic.
-    static func median(_ buffer: UnsafeMutableBufferPointer<Float>) -> Float {
-        let count = buffer.count
-        precondition(count > 0)
-        let k = count / 2
-        let upper = select(buffer, k)
-        guard count % 2 == 0 else { return upper }
-        // Everything before k is ≤ the k-th value after selection: the (k−1)-th is their maximum.
-        var lower = buffer[0]
-        for i in 1..<k { lower = max(lower, buffer[i]) }
-        return 0.5 * (lower + upper)
-    }
-
-    /// Median of a few values (the noise map's cells and 5×5 windows at the film's border, where
-    /// `LaneMedian` cannot take eight alike), without reordering them.
-    ///
-    /// Each value's rank is counted against all the others with branch-free comparisons, which
-    /// vectorise; a sort or a selection over ~50 values is dominated by mispredicted branches.
-    /// The k-th smallest is the value with (number smaller) ≤ k < (number smaller or equal), so
-    /// the result has the same bits as sorting and taking the middle (and the mean of the two
-    /// middle values for an even count). Quadratic: for small counts only.
-    static func smallMedian(_ v: UnsafeMutablePointer<Float>, count n: Int) -> Float {
-        precondition(n > 0)
-        guard n <= 64 else { return median(UnsafeMutableBufferPointer(start: v, count: n)) }
-        let vectors = (n + 7) / 8
-        return withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: vectors) { lanes in
-            // Padding lanes hold +∞: never smaller than, nor equal to, a finite value.
-            for c in 0..<vectors {
-                var chunk = SIMD8<Float>(repeating: .infinity)
-                for l in 0..<min(8, n - c * 8) { chunk[l] = v[c * 8 + l] }
-                lanes[c] = chunk
-            }
-            // Ranks of eight candidates at once: each value is compared with all eight.
-            func kth(_ k: Int) -> Float {
-                let target = SIMD8<Int32>(repeating: Int32(k))
-                for c in 0..<vectors {
-                    let candidates = lanes[c]
-                    var less = SIMD8<Int32>(), lessOrEqual = SIMD8<Int32>()
-                    for j in 0..<n {
-                        let value = SIMD8<Float>(repeating: v[j])
-                        less &+= SIMD8<Int32>().replacing(with: 1, where: value .< candidates)
-                        lessOrEqual &+= SIMD8<Int32>().replacing(with: 1, where: value .<= candidates)
-                    }
-                    let hit = (less .<= target) .& (target .< lessOrEqual)
-                    if any(hit) {
-                        for l in 0..<8 where hit[l] { return candidates[l] }
-                    }
-                }
-                return v[0]    // unreachable for values without NaN
-            }
-            let upper = kth(n / 2)
-            return n % 2 == 1 ? upper : 0.5 * (kth(n / 2 - 1) + upper)
-        }
-    }
-
-    /// Rearranges `b` so that `b[k]` is its k-th smallest value, with everything before it ≤ it
-    /// and everything after it ≥ it; returns `b[k]`.
-    static func select(_ b: UnsafeMutableBufferPointer<Float>, _ k: Int) -> Float {
-        var lo = 0, hi = b.count - 1
-        var rounds = 0, limit = 2 * (Int.bitWidth - b.count.leadingZeroBitCount) + 4
-        while hi - lo >= 24 {
-            rounds += 1
-            if rounds > limit {
-                var rest = UnsafeMutableBufferPointer(rebasing: b[lo...hi])
-                rest.sort()
-                return b[k]
-            }
-            // Median of three as pivot, moved to lo.
-            let mid = lo + (hi - lo) / 2
-            if b[mid] < b[lo] { b.swapAt(mid, lo) }
-            if b[hi] < b[lo] { b.swapAt(hi, lo) }
-            if b[hi] < b[mid] { b.swapAt(hi, mid) }
-            b.swapAt(lo, mid)
-            let pivot = b[lo]
-            // Hoare partition of lo+1...hi around the pivot.
-            var i = lo + 1, j = hi
-            while true {
-                while i <= j && b[i] < pivot { i += 1 }
-                while i <= j && b[j] > pivot { j -= 1 }
-                if i >= j { break }
-                b.swapAt(i, j)
-                i += 1
-                j -= 1
-            }
-            b.swapAt(lo, j)
-            if j == k { return pivot }
-            if k < j { hi = j - 1 } else { lo = j + 1 }
-        }
-        // Insertion sort of the small remaining range.
-        if hi > lo {
-            for i in (lo + 1)...hi {
-                let v = b[i]
-                var j = i - 1
-                while j >= lo && b[j] > v {
-                    b[j + 1] = b[j]
-                    j -= 1
-                }
-                b[j + 1] = v
-            }
-        }
-        return b[k]
     }
 }

@@ -83,10 +83,10 @@ final class KernelTests: XCTestCase {
                 let sorted = values.sorted()
                 let expected = count % 2 == 1 ? sorted[count / 2] : 0.5 * (sorted[count / 2 - 1] + sorted[count / 2])
                 var copy = values
-                XCTAssertEqual(NoiseMap.median(&copy, count: count), expected, "median of \(count)")
+                XCTAssertEqual(RobustStatistics.median(&copy, count: count), expected, "median of \(count)")
                 if count <= 64 {
                     var small = values
-                    let got = small.withUnsafeMutableBufferPointer { NoiseMap.smallMedian($0.baseAddress!, count: count) }
+                    let got = small.withUnsafeMutableBufferPointer { RobustStatistics.smallMedian($0.baseAddress!, count: count) }
                     XCTAssertEqual(got, expected, "small median of \(count)")
                     XCTAssertEqual(small, values, "small median leaves the values in place")
                 }
@@ -94,8 +94,8 @@ final class KernelTests: XCTestCase {
         }
         // Already sorted and reversed input must not degrade (the selection falls back to a sort).
         var ascending = (0..<100_001).map(Float.init)
-        XCTAssertEqual(NoiseMap.median(&ascending, count: ascending.count), 50_000)
+        XCTAssertEqual(RobustStatistics.median(&ascending, count: ascending.count), 50_000)
         var descending = (0..<100_000).reversed().map(Float.init)
-        XCTAssertEqual(NoiseMap.median(&descending, count: descending.count), 49_999.5)
+        XCTAssertEqual(RobustStatistics.median(&descending, count: descending.count), 49_999.5)
     }
 }

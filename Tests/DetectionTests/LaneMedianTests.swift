@@ -26,7 +26,7 @@ final class LaneMedianTests: XCTestCase {
                     let expected = count % 2 == 1 ? sorted[count / 2] : 0.5 * (sorted[count / 2 - 1] + sorted[count / 2])
                     XCTAssertEqual(medians[l].bitPattern, expected.bitPattern, "count \(count), lane \(l)")
                     var copy = lanes[l]
-                    XCTAssertEqual(NoiseMap.smallMedian(&copy, count: count).bitPattern, expected.bitPattern)
+                    XCTAssertEqual(RobustStatistics.smallMedian(&copy, count: count).bitPattern, expected.bitPattern)
                 }
             }
         }
