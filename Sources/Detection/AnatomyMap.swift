@@ -39,6 +39,37 @@ struct AnatomyMap {
     /// edge, so the level is reached within about 1 mm of the true skin line).
     var skinLevel: Float
 
+    // The map's fixed constants. Each was set once on the phantoms and the WG04 CR films and
+    // then checked on the real films of ../shared/eval (body and bone maps drawn on the overlays
+    // with `detect --overlay`); none is fitted per film.
+
+    /// Cells whose mean is at least this fraction of the largest sample value are saturated
+    /// (burnt-out direct exposure, detector clipping) and never body.
+    static let saturatedFraction: Float = 0.98
+    /// Body components smaller than this (mm²) are not anatomy: a lead marker (≤ 15 × 15 mm) or a
+    /// label in the air is a small bright island and drops out; the smallest real body part on a
+    /// film, a fingertip cut by the collimator, is larger.
+    static let minimumBodyAreaMM2 = 300.0
+    /// … and so are components smaller than this fraction of the largest (dust, text, markers
+    /// beside a large body part).
+    static let minimumBodyFractionOfLargest = 0.1
+    /// Half-widths (mm) of the bones the ridge test looks for, finger phalanx (≈ 5 mm) to femur
+    /// shaft (≈ 25 mm): the ridge's sides are sampled this far from the cell.
+    static let boneHalfWidthsMM = [5.0, 9, 13, 18, 25]
+    /// `airLevels`: the lower class of an Otsu split is itself split again while its two modes
+    /// are this well separated (Otsu's effectiveness η) …
+    static let airSplitEffectiveness = 0.85
+    /// … and each part keeps at least 1/this of the cells (2 %: a sliver of air beside a limb).
+    static let airMinimumShareDivisor = 50
+    /// The body threshold: air's median plus the larger of this many robust σ of the air cells …
+    static let airNoiseSigmas: Float = 10
+    /// … and this fraction of the gap from air's median to the split (thin subcutaneous tissue
+    /// near the skin lies just above air: Otsu's own split would cut it off).
+    static let airGapFraction: Float = 0.05
+    /// The skin line's level: this fraction of the gap from air's median to the split (scatter
+    /// makes the air next to a limb glow above the body threshold).
+    static let skinGapFraction: Float = 0.25
+
     init(pixels: UnsafeBufferPointer<UInt16>, width: Int, height: Int, maximumValue: Int,
          noise: NoiseMap, scales: PixelScales, parameters: DetectionParameters) {
         let cell = scales.cellSize
@@ -61,21 +92,21 @@ struct AnatomyMap {
         let blades = CollimationFinder.blades(
             cellMean: mean, columns: columns, rows: rows,
             jump: max(Float(parameters.collimationStepSigmas) * filmSigma, Float(parameters.collimationStepFraction) * range))
-        let saturated = Float(maximumValue) * 0.98
+        let saturated = Float(maximumValue) * Self.saturatedFraction
         let exposed = mean.indices.map { mean[$0] < saturated && blades[$0] == 0 }
         let levels = Self.airLevels(mean.indices.compactMap { exposed[$0] ? mean[$0] : nil })
         let threshold = levels.body
         skinLevel = levels.skin
         var body = mean.indices.map { exposed[$0] && mean[$0] > threshold ? UInt8(1) : 0 }
-        let minBodyCells = Int(300 / (cellMM * cellMM))
-        Self.keepLargeComponents(&body, columns: columns, rows: rows, minimumCells: minBodyCells, fractionOfLargest: 0.1)
+        let minBodyCells = Int(Self.minimumBodyAreaMM2 / (cellMM * cellMM))
+        Self.keepLargeComponents(&body, columns: columns, rows: rows, minimumCells: minBodyCells, fractionOfLargest: Self.minimumBodyFractionOfLargest)
         self.body = body
 
         // Bone cores from the ridge contrast.
         let ridgeThreshold = Float(parameters.boneRidgeSigmas) * filmSigma
         var ridge = [Float](repeating: -.infinity, count: columns * rows)
         var sideLevel = [Float](repeating: 0, count: columns * rows)
-        let distances = [5.0, 9, 13, 18, 25].map { max(2, Int(($0 / cellMM).rounded())) }
+        let distances = Self.boneHalfWidthsMM.map { max(2, Int(($0 / cellMM).rounded())) }
         // The mean over the body cells of each body cell's 3×3 neighbourhood, computed once
         // (the ridge test below asks for each cell's side ~40 times); NaN marks non-body cells.
         var sideMean = [Float](repeating: .nan, count: columns * rows)
@@ -188,7 +219,7 @@ struct AnatomyMap {
 
     /// Just above air. Air is the darkest well-separated mode of the cell means: Otsu splits the
     /// values in two, and while the lower class is itself clearly two modes (Otsu's effectiveness
-    /// η = between-class / total variance ≥ 0.85, lower part ≥ 2 % of the cells) it is split again,
+    /// η = between-class / total variance ≥ `airSplitEffectiveness`, lower part ≥ 2 % of the cells) it is split again,
     /// so that bone + tissue + air resolves to air even when the film holds more bone than air.
     /// The threshold is then the air mode's median plus the larger of 10 robust σ of its cells and
     /// 5 % of the gap to the split: Otsu's own split would cut off the thin subcutaneous tissue
@@ -198,10 +229,10 @@ struct AnatomyMap {
         var split = RobustStatistics.otsu(lower)
         while true {
             let below = lower.filter { $0 <= split.threshold }
-            guard below.count * 50 >= values.count, below.count < lower.count else { break }
+            guard below.count * airMinimumShareDivisor >= values.count, below.count < lower.count else { break }
             let next = RobustStatistics.otsu(below)
             let belowNext = below.filter { $0 <= next.threshold }
-            guard next.effectiveness >= 0.85, belowNext.count * 50 >= values.count else {
+            guard next.effectiveness >= airSplitEffectiveness, belowNext.count * airMinimumShareDivisor >= values.count else {
                 lower = below
                 break
             }
@@ -212,8 +243,8 @@ struct AnatomyMap {
         guard air.count >= 16 else { return (split.threshold, split.threshold) }
         let (airMedian, airSigma) = RobustStatistics.medianAndSigma(&air)
         let gap = split.threshold - airMedian
-        let body = min(split.threshold, airMedian + max(10 * airSigma, 0.05 * gap))
-        return (body, max(body, airMedian + 0.25 * gap))
+        let body = min(split.threshold, airMedian + max(airNoiseSigmas * airSigma, airGapFraction * gap))
+        return (body, max(body, airMedian + skinGapFraction * gap))
     }
 
     static func keepLargeComponents(_ mask: inout [UInt8], columns: Int, rows: Int, minimumCells: Int, fractionOfLargest: Double) {

@@ -12,6 +12,18 @@
 /// and 67 % of the lines, the second a double edge with a fifth of its steps off the line; at the
 /// earlier 80 % / 90 % both were taken for body and their dust specks for deposits.)
 enum CollimationFinder {
+    /// A blade covers at most this percentage of the film from its edge (the WG04 hip's deepest: 20 %).
+    static let maximumDepthPercent = 35
+    /// The step is measured across this many cells (~3 mm: a blade's penumbra and scatter edge).
+    static let stepCells = 3
+    /// A blade needs a step on at least this share of the lines along its edge …
+    static let minimumStepShare = 0.6
+    /// … and this share of those steps within `lineToleranceCells` of one straight line.
+    static let minimumOnLineShare = 0.8
+    static let lineToleranceCells = 2.0
+    /// Edges shorter than this many cells (or blades shallower than 4 cells) are not searched.
+    static let minimumLines = 8
+
     /// 1 for blade cells, 0 elsewhere, on the `columns × rows` cell grid.
     static func blades(cellMean: [Float], columns: Int, rows: Int, jump: Float) -> [UInt8] {
         var mask = [UInt8](repeating: 0, count: columns * rows)
@@ -23,15 +35,15 @@ enum CollimationFinder {
             (rows, columns, { l, k in l * columns + (columns - 1 - k) }),    // right
         ]
         for edge in edges {
-            let maxDepth = edge.depth * 35 / 100
-            guard edge.lines >= 8, maxDepth >= 4 else { continue }
+            let maxDepth = edge.depth * maximumDepthPercent / 100
+            guard edge.lines >= minimumLines, maxDepth >= 4 else { continue }
             var positions: [(line: Double, depth: Double)] = []
             for l in 0..<edge.lines {
                 var best: Float = jump, depth = -1
                 var bandMinimum = Float.infinity
                 for k in 0..<maxDepth {
                     bandMinimum = min(bandMinimum, cellMean[edge.index(l, k)])
-                    let inside = cellMean[edge.index(l, k + 3)]
+                    let inside = cellMean[edge.index(l, k + stepCells)]
                     let drop = cellMean[edge.index(l, k)] - inside
                     // The whole band from the film edge to the step is blocked beam, brighter than
                     // the inside: a bone parallel to the film edge has air or tissue beside it.
@@ -42,7 +54,7 @@ enum CollimationFinder {
                 }
                 if depth >= 0 { positions.append((Double(l), Double(depth))) }
             }
-            guard positions.count * 5 >= edge.lines * 3, let line = straightLine(positions) else { continue }
+            guard Double(positions.count) >= minimumStepShare * Double(edge.lines), let line = straightLine(positions) else { continue }
             for l in 0..<edge.lines {
                 let boundary = Int((line.intercept + line.slope * Double(l)).rounded()) + 1
                 for k in 0...min(edge.depth - 1, max(0, boundary)) { mask[edge.index(l, k)] = 1 }
@@ -64,8 +76,8 @@ enum CollimationFinder {
             return (my - slope * mx, slope)
         }
         guard let first = fit(points) else { return nil }
-        let close = points.filter { abs($0.depth - (first.intercept + first.slope * $0.line)) <= 2 }
-        guard close.count * 10 >= points.count * 8, let refit = fit(close) else { return nil }
+        let close = points.filter { abs($0.depth - (first.intercept + first.slope * $0.line)) <= lineToleranceCells }
+        guard Double(close.count) >= minimumOnLineShare * Double(points.count), let refit = fit(close) else { return nil }
         return refit
     }
 }
