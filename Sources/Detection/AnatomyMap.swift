@@ -11,7 +11,7 @@
 ///   inside the body (a finger's edges border air, which says nothing about bone). Cells whose
 ///   best ridge contrast exceeds `boneRidgeSigmas` noise σ form cores; cores longer than
 ///   `boneMinExtentMM` are bone. Each bone grows from its core over cells brighter than
-///   30 % of the way from its soft-tissue sides to its core level (the cortex and the bone
+///   `boneGrowFraction` of the way from its soft-tissue sides to its core level (the cortex and the bone
 ///   ends the core does not reach), and is finally dilated by `boneMarginMM`.
 /// - **Searched bone**: bone cells at least `boneEdgeMarginMM` inside the bone map's edge (and
 ///   the skin margin inside the body), where deposits projected over bone are searched against

@@ -18,7 +18,8 @@ public struct Deposit: Sendable, Equatable {
     public var peak: Int
     /// Mean of (sample − local soft-tissue background) over the deposit, in sample units.
     public var contrast: Double
-    /// Peak local contrast divided by the film's noise σ: how clearly it stands out.
+    /// How clearly it stands out: the largest significance over its pixels, each pixel's local
+    /// contrast over max(local noise σ, the contrast measure's clutter σ) (`Candidates.scan`).
     public var peakSNR: Double
     /// The deposit classifier's confidence (0–1) that this is a deposit and not anatomy; nil when
     /// the detector ran without a classifier.

@@ -404,15 +404,15 @@ public enum DepositDetector {
         for id in 1...max(1, found) where id <= found {
             let box = measures.box(id)
             let extent = (Double(box.width * box.width + box.height * box.height)).squareRoot()
-            let meanSNR = measures.peakSNR[id]
-            guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, meanSNR >= Double(seed[id]),
+            let peakSNR = measures.peakSNR[id]
+            guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, peakSNR >= Double(seed[id]),
                   !shape.isBone[id] || shape.elongation(id) <= context.parameters.boneMaxElongation else { continue }
             let n = Double(measures.area[id])
             candidates.append(Candidate(id: id, first: firstPixel[id], deposit: Deposit(
                 id: 0, areaPx: measures.area[id], bbox: box,
                 centroidX: measures.sumX[id] / n, centroidY: measures.sumY[id] / n,
                 mean: measures.sumValue[id] / n, peak: Int(measures.peakValue[id]),
-                contrast: measures.sumContrast[id] / n, peakSNR: meanSNR), elongation: shape.elongation(id), pixels: []))
+                contrast: measures.sumContrast[id] / n, peakSNR: peakSNR), elongation: shape.elongation(id), pixels: []))
         }
         return candidates
     }
