@@ -9,11 +9,11 @@ import Foundation
 /// (each split sends a value ≤ its threshold left, a missing value where the tree says). Swift
 /// and the training side agree to 1e-6 on a committed feature table
 /// (`Tests/DetectionTests/Fixtures/classifier-agreement.csv`).
-public struct DepositClassifier: Sendable, Equatable, Decodable {
+public struct DepositClassifier: Sendable, Equatable {
     /// Format of the model file this code reads; a file of another format is refused.
     public static let format = "detect-deposit-classifier/1"
 
-    public struct Tree: Sendable, Equatable, Codable {
+    public struct Tree: Sendable, Equatable {
         /// Per node: the feature tested (−1 at a leaf), its threshold, the children, whether a
         /// missing (NaN) value goes left, and the leaf's value.
         public var feature: [Int]
@@ -22,11 +22,6 @@ public struct DepositClassifier: Sendable, Equatable, Decodable {
         public var right: [Int]
         public var missingLeft: [Bool]
         public var value: [Double]
-
-        enum CodingKeys: String, CodingKey {
-            case feature, threshold, left, right, value
-            case missingLeft = "missing_left"
-        }
     }
 
     /// Model identity for reports: `name` and `version` as the model file states them.
@@ -41,12 +36,6 @@ public struct DepositClassifier: Sendable, Equatable, Decodable {
     /// is at least this), with the measurement that chose it.
     public var threshold: Double
     public var thresholdReason: String
-
-    enum CodingKeys: String, CodingKey {
-        case name, version, features, baseline, trees, threshold
-        case trainedOn = "trained_on"
-        case thresholdReason = "threshold_reason"
-    }
 
     public enum LoadError: Error, CustomStringConvertible {
         case unreadable(String)
@@ -68,16 +57,28 @@ public struct DepositClassifier: Sendable, Equatable, Decodable {
     /// Reads and checks a model file's JSON: format, feature names in `CandidateFeatures` order,
     /// and every tree's shape (children in range and after their parent, so evaluation ends).
     public init(json: Data) throws {
-        struct Header: Decodable { var format: String }
-        let format: String
+        let root: ModelJSON
         do {
-            format = try JSONDecoder().decode(Header.self, from: json).format
+            root = try ModelJSON.parse(json)
         } catch {
             throw LoadError.unreadable("\(error)")
         }
-        guard format == Self.format else { throw LoadError.wrongFormat(format) }
         do {
-            self = try JSONDecoder().decode(Self.self, from: json)
+            let format = try root.string("format")
+            guard format == Self.format else { throw LoadError.wrongFormat(format) }
+            name = try root.string("name")
+            version = try root.string("version")
+            trainedOn = try root.string("trained_on")
+            features = try root.strings("features")
+            baseline = try root.double("baseline")
+            threshold = try root.double("threshold")
+            thresholdReason = try root.string("threshold_reason")
+            trees = try root.array("trees").map { tree in
+                Tree(feature: try tree.integers("feature"), threshold: try tree.doubles("threshold"), left: try tree.integers("left"),
+                     right: try tree.integers("right"), missingLeft: try tree.bools("missing_left"), value: try tree.doubles("value"))
+            }
+        } catch let error as LoadError {
+            throw error
         } catch {
             throw LoadError.unreadable("\(error)")
         }

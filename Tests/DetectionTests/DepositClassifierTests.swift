@@ -59,4 +59,67 @@ final class DepositClassifierTests: XCTestCase {
         })
         XCTAssertThrowsError(try DepositClassifier(json: Data("not json".utf8)))
     }
+
+    /// The model reader is our own (`ModelJSON`, for start-up speed): Foundation's JSONDecoder,
+    /// an independent reader, must find the same model in the built-in file, to the bit.
+    func testTheModelReaderAgreesWithFoundationsDecoder() throws {
+        struct Tree: Decodable {
+            var feature: [Int], threshold: [Double], left: [Int], right: [Int], value: [Double]
+            var missing_left: [Bool]
+        }
+        struct Model: Decodable {
+            var format: String, name: String, version: String, trained_on: String, features: [String]
+            var baseline: Double, threshold: Double, threshold_reason: String, trees: [Tree]
+        }
+        let theirs = try JSONDecoder().decode(Model.self, from: Data(builtInDepositClassifierJSON.utf8))
+        let ours = DepositClassifier.standard
+        XCTAssertEqual(ours.name, theirs.name)
+        XCTAssertEqual(ours.version, theirs.version)
+        XCTAssertEqual(ours.trainedOn, theirs.trained_on)
+        XCTAssertEqual(ours.thresholdReason, theirs.threshold_reason)
+        XCTAssertEqual(ours.features, theirs.features)
+        XCTAssertEqual(ours.baseline.bitPattern, theirs.baseline.bitPattern)
+        XCTAssertEqual(ours.threshold.bitPattern, theirs.threshold.bitPattern)
+        XCTAssertEqual(ours.trees.count, theirs.trees.count)
+        for (a, b) in zip(ours.trees, theirs.trees) {
+            XCTAssertEqual(a.feature, b.feature)
+            XCTAssertEqual(a.left, b.left)
+            XCTAssertEqual(a.right, b.right)
+            XCTAssertEqual(a.missingLeft, b.missing_left)
+            XCTAssertEqual(a.threshold.map(\.bitPattern), b.threshold.map(\.bitPattern))
+            XCTAssertEqual(a.value.map(\.bitPattern), b.value.map(\.bitPattern))
+        }
+    }
+
+    /// JSON's grammar, strictly: what JSONSerialization reads, ModelJSON reads the same; what is
+    /// not JSON is refused with the byte where it went wrong, never a crash.
+    func testTheModelReaderIsStrictJSON() throws {
+        let good = [#"{"a": [1, -0.5, 2e3, 1E-2, 0], "b": "x\"\u00e9\ud83d\ude00\n", "c": [true, false, null], "d": {}}"#,
+                    "[]", "  -0.0 ", #""\/""#, "[1.7976931348623157e308, 5e-324, 0.1, 123456789012345678901234567890]"]
+        for text in good {
+            let ours = try ModelJSON.parse(Array(text.utf8))
+            let theirs = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+            func same(_ a: ModelJSON, _ b: Any) -> Bool {
+                switch a {
+                case .object(let o):
+                    guard let d = b as? [String: Any], d.count == o.count else { return false }
+                    return o.allSatisfy { key, value in d[key].map { same(value, $0) } ?? false }
+                case .array(let v):
+                    guard let w = b as? [Any], w.count == v.count else { return false }
+                    return zip(v, w).allSatisfy { same($0, $1) }
+                case .number(let x): return (b as? NSNumber).map { $0.doubleValue.bitPattern == x.bitPattern || $0.doubleValue == x } ?? false
+                case .string(let s): return b as? String == s
+                case .bool(let v): return (b as? NSNumber).map { $0.boolValue == v } ?? false
+                case .null: return b is NSNull
+                }
+            }
+            XCTAssertTrue(same(ours, theirs), text)
+        }
+        let bad = ["", "{", "[1,]", "[01]", "[1.]", "[.5]", "[1e]", "[+1]", "{\"a\" 1}", "{\"a\":1,\"a\":2}", "\"\\x\"",
+                   "\"\\ud83d\"", "\"\u{01}\"", "[1] 2", "tru", "nul", "[1e999]", "\"\\u12\"",
+                   String(repeating: "[", count: 100) + String(repeating: "]", count: 100)]
+        for text in bad {
+            XCTAssertThrowsError(try ModelJSON.parse(Array(text.utf8)), text)
+        }
+    }
 }
