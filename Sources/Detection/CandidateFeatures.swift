@@ -215,6 +215,8 @@ struct CandidatePatch {
     static let maximumHalf = 24
     static let side = 2 * maximumHalf + 1
     var values = [Double](repeating: 0, count: side * side)
+    /// Row sums for `boxMeansUnclamped`: up to side + 4 rows of side sums.
+    var rowSums = [Int](repeating: 0, count: (side + 4) * side)
 
     mutating func measure(_ c: CandidateFeatures.Context, x: Int, y: Int, radiusPx r: Double, sigma: Double) -> PatchShape {
         let ring1 = (inner: max(1.5 * r, r + 1), outer: max(2.5 * r, r + 3))
@@ -223,37 +225,97 @@ struct CandidatePatch {
         let step = max(1, Int((reach / Double(Self.maximumHalf)).rounded(.up)))
         let half = min(Self.maximumHalf, Int((reach / Double(step)).rounded(.up)) + 1)
         let box = max(1, min(step / 2, 2))
+        let inside = x - half * step - box >= 0 && x + half * step + box < c.width
+            && y - half * step - box >= 0 && y + half * step + box < c.height
+        if step == 1 && inside {
+            boxMeansUnclamped(c, x: x, y: y, half: half, box: box)
+        } else {
+            boxMeansClamped(c, x: x, y: y, half: half, step: step, box: box, within: ring2.outer + 1.5 * Double(step))
+        }
+        return values.withUnsafeBufferPointer { values in
+            summarise(values, half: half, step: step, radiusPx: r, ring1: ring1, ring2: ring2, sigma: sigma)
+        }
+    }
+
+    /// Box means at the grid points (clamped to the film), where they are read: within `within`
+    /// pixels of the centre (the second ring and one step beyond it: the gradients' neighbours;
+    /// the Hessian's points lie well inside). The corners of the square are never read.
+    private mutating func boxMeansClamped(_ c: CandidateFeatures.Context, x: Int, y: Int, half: Int, step: Int, box: Int, within: Double) {
         let side = Self.side, centre = Self.maximumHalf
-        // Box means at the grid points (clamped to the film).
-        for j in -half...half {
-            for i in -half...half {
-                let px = min(max(x + i * step, 0), c.width - 1), py = min(max(y + j * step, 0), c.height - 1)
-                var sum = 0, count = 0
-                for yy in max(0, py - box)...min(c.height - 1, py + box) {
-                    let rowBase = yy * c.width
-                    for xx in max(0, px - box)...min(c.width - 1, px + box) {
-                        sum += Int(c.pixels[rowBase + xx])
-                        count += 1
+        let readSquared = within * within / Double(step * step)
+        values.withUnsafeMutableBufferPointer { values in
+            for j in -half...half {
+                for i in -half...half where Double(i * i + j * j) <= readSquared {
+                    let px = min(max(x + i * step, 0), c.width - 1), py = min(max(y + j * step, 0), c.height - 1)
+                    var sum = 0, count = 0
+                    for yy in max(0, py - box)...min(c.height - 1, py + box) {
+                        let rowBase = yy * c.width
+                        for xx in max(0, px - box)...min(c.width - 1, px + box) {
+                            sum += Int(c.pixels[rowBase + xx])
+                            count += 1
+                        }
                     }
+                    values[(centre + j) * side + centre + i] = count > 0 ? Double(sum) / Double(count) : 0
                 }
-                values[(centre + j) * side + centre + i] = count > 0 ? Double(sum) / Double(count) : 0
             }
         }
+    }
+
+    /// The same box means for a grid one pixel apart that stays inside the film with its boxes
+    /// (most candidates: specks and small nodules): each row's sums over 2·box + 1 columns once,
+    /// then 2·box + 1 of them down each column. Integer sums, so the means have the same bits as
+    /// summing every box on its own.
+    private mutating func boxMeansUnclamped(_ c: CandidateFeatures.Context, x: Int, y: Int, half: Int, box: Int) {
+        let side = Self.side, centre = Self.maximumHalf, width = 2 * half + 1
+        let count = Double((2 * box + 1) * (2 * box + 1))
+        let rows = 2 * half + 1 + 2 * box
+        values.withUnsafeMutableBufferPointer { values in
+            rowSums.withUnsafeMutableBufferPointer { sums in
+                for r in 0..<rows {
+                    let base = (y - half - box + r) * c.width + x - half
+                    for i in 0..<width {
+                        var sum = 0
+                        for dx in -box...box { sum += Int(c.pixels[base + i + dx]) }
+                        sums[r * width + i] = sum
+                    }
+                }
+                for j in 0..<width {
+                    for i in 0..<width {
+                        var sum = 0
+                        for dy in 0...(2 * box) { sum += sums[(j + dy) * width + i] }
+                        values[(centre - half + j) * side + centre - half + i] = Double(sum) / count
+                    }
+                }
+            }
+        }
+    }
+
+    /// The features from the grid of box means (`values`, `half` points each side of the centre,
+    /// `step` pixels apart).
+    private func summarise(_ values: UnsafeBufferPointer<Double>, half: Int, step: Int, radiusPx r: Double,
+                           ring1: (inner: Double, outer: Double), ring2: (inner: Double, outer: Double),
+                           sigma: Double) -> PatchShape {
+        let side = Self.side, centre = Self.maximumHalf
         func value(_ i: Int, _ j: Int) -> Double { values[(centre + j) * side + centre + i] }
 
         var centreSum = 0.0, centreCount = 0.0
         var ring1Sum = 0.0, ring1Count = 0.0
-        var sectorSum = [Double](repeating: 0, count: 8), sectorCount = [Double](repeating: 0, count: 8)
+        var sectorSum = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), sectorCount = sectorSum
         // Ring 2: sums for the plane fit (v = a + b·dx + c·dy; dx, dy symmetric so the normal
         // equations decouple).
         var r2n = 0.0, r2v = 0.0, r2vv = 0.0, r2xv = 0.0, r2yv = 0.0, r2xx = 0.0, r2yy = 0.0
         var jxx = 0.0, jyy = 0.0, jxy = 0.0, rxx = 0.0, ryy = 0.0, rxy = 0.0
         var ringGradient = 0.0, ringGradientCount = 0.0
         let s = Double(step)
+        // Points beyond the second ring add to nothing (every region below lies within it); the
+        // test on squares, with a margin, skips them before the square root.
+        let beyond = ring2.outer * ring2.outer * (1 + 1e-9) + 1e-9
         for j in -half...half {
             for i in -half...half {
                 let dx = Double(i) * s, dy = Double(j) * s
-                let d = (dx * dx + dy * dy).squareRoot()
+                let squared = dx * dx + dy * dy
+                guard squared <= beyond else { continue }
+                let d = squared.squareRoot()
                 let v = value(i, j)
                 if d <= max(r, 0.5 * s) || (i == 0 && j == 0) {
                     centreSum += v
@@ -265,8 +327,8 @@ struct CandidatePatch {
                     var angle = atan2(dy, dx) + Double.pi
                     if angle >= 2 * Double.pi { angle = 0 }
                     let k = min(7, Int(angle / (2 * Double.pi) * 8))
-                    sectorSum[k] += v
-                    sectorCount[k] += 1
+                    withUnsafeMutableBytes(of: &sectorSum) { $0.bindMemory(to: Double.self)[k] += v }
+                    withUnsafeMutableBytes(of: &sectorCount) { $0.bindMemory(to: Double.self)[k] += 1 }
                 }
                 if d >= ring2.inner && d <= ring2.outer {
                     r2n += 1; r2v += v; r2vv += v * v
@@ -284,6 +346,8 @@ struct CandidatePatch {
                 }
             }
         }
+        let sectorSums = withUnsafeBytes(of: sectorSum) { Array($0.bindMemory(to: Double.self)) }
+        let sectorCounts = withUnsafeBytes(of: sectorCount) { Array($0.bindMemory(to: Double.self)) }
         var shape = PatchShape()
         let centreMean = centreSum / max(1, centreCount)
         let ring1Mean = ring1Count > 0 ? ring1Sum / ring1Count : centreMean
@@ -294,7 +358,7 @@ struct CandidatePatch {
         shape.ring2 = (centreMean - ring2Mean) / sigma
         var brightest = -Double.infinity, darkest = Double.infinity, imbalance = 0.0
         var sectors = [Double](repeating: ring1Mean, count: 8)
-        for k in 0..<8 where sectorCount[k] > 0 { sectors[k] = sectorSum[k] / sectorCount[k] }
+        for k in 0..<8 where sectorCounts[k] > 0 { sectors[k] = sectorSums[k] / sectorCounts[k] }
         for k in 0..<8 {
             brightest = max(brightest, sectors[k])
             darkest = min(darkest, sectors[k])
