@@ -38,12 +38,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // Internal C shim over libpng and libjpeg: every setjmp/longjmp stays in C.
+        // Internal C shim over libpng, libjpeg, OpenJPEG and CharLS: every setjmp/longjmp stays
+        // in C, every library error comes back as a status and a message.
         .target(
             name: "_CCodecs",
+            dependencies: ["COpenJPEG", "CCharLS"],
             exclude: ["README.md"],
             linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
         ),
+        // System libraries found through pkg-config (scripts/system-packages installs them).
+        // JPEG 2000 and HTJ2K decoding.
+        .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
+        // JPEG-LS decoding.
+        .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
         // The value every decoder produces and everything downstream consumes.
         .target(name: "Radiography", exclude: ["README.md"]),
         // Format sniffing, PNG and JPEG decoding into Radiograph, PNG/JPEG encoding.

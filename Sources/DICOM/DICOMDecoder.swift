@@ -26,7 +26,8 @@ public enum DICOMDecoder {
         guard (1...module.numberOfFrames).contains(frame) else {
             throw FilmError("DICOM: frame \(frame) was asked for but the file has \(module.numberOfFrames) frame\(module.numberOfFrames == 1 ? "" : "s")")
         }
-        let mapping = SampleMapping(module)
+        var mapping = SampleMapping(module)
+        var bitsStored = module.bitsStored
         let bytes = file.bytes
         let pixels: [UInt16]
         switch syntax.pixelCodec {
@@ -49,13 +50,16 @@ public enum DICOMDecoder {
                                                         components: module.samplesPerPixel)
             pixels = mapping.apply(toPlanes: planes, module: module)
         default:
-            // Subsampled YBR and JPEG Baseline: through the general stored-word path.
+            // Subsampled YBR, JPEG Baseline, JPEG 2000 and JPEG-LS: through the general stored-word
+            // path, whose module may take Bits Stored from the codestream.
             let decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
-            pixels = samples(decoded, module: module, mapping: mapping)
+            mapping = SampleMapping(decoded.module)
+            bitsStored = decoded.module.bitsStored
+            pixels = samples(decoded, module: decoded.module, mapping: mapping)
         }
         let spacing = module.chosenSpacing
         return Radiograph(
-            width: module.columns, height: module.rows, pixels: pixels, bitsStored: module.bitsStored,
+            width: module.columns, height: module.rows, pixels: pixels, bitsStored: bitsStored,
             spacing: spacing?.0, spacingSource: spacing?.1 ?? .unknown, format: .dicom,
             modalityRescale: mapping.rescale, displayWindow: mapping.window,
             patientID: file.dataSet.text(.patientID))
@@ -71,7 +75,7 @@ public enum DICOMDecoder {
         _ = try file.pixelData()
         let module = try PixelModule(file.dataSet, limits: limits, purpose: .storedValues)
         let decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
-        return DICOMStoredFrame(words: decoded.words, module: module)
+        return DICOMStoredFrame(words: decoded.words, module: decoded.module)
     }
 
     /// Film samples from interleaved stored words: grayscale mapped, colour reduced to its

@@ -11,7 +11,7 @@ struct TransferSyntax: Sendable, Equatable {
     enum VREncoding: Sendable { case explicit, implicit }
     /// How the pixel data is stored. `decodable` lists the ones with a decoder.
     enum PixelCodec: Sendable, Hashable {
-        case native, rle, jpegLossless, jpegBaseline, jpeg, jpegLS, jpeg2000, htj2k, video, referenced, encapsulatedNative
+        case native, rle, jpegLossless, jpegBaseline, jpeg, jpegLS, jpeg2000, jpeg2000Part2, htj2k, video, referenced, encapsulatedNative
     }
 
     let uid: String
@@ -28,7 +28,7 @@ struct TransferSyntax: Sendable, Equatable {
     }
 
     /// Pixel codecs with a decoder in `Pixels/`.
-    static let decodable: Set<PixelCodec> = [.native, .rle, .jpegLossless, .jpegBaseline]
+    static let decodable: Set<PixelCodec> = [.native, .rle, .jpegLossless, .jpegBaseline, .jpegLS, .jpeg2000, .htj2k]
 
     static let implicitVRLittleEndian = TransferSyntax(
         uid: "1.2.840.10008.1.2", name: "Implicit VR Little Endian",
@@ -84,8 +84,8 @@ struct TransferSyntax: Sendable, Equatable {
         add("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", .jpegLS)
         add("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", .jpeg2000)
         add("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", .jpeg2000)
-        add("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)", .jpeg2000)
-        add("1.2.840.10008.1.2.4.93", "JPEG 2000 Part 2 Multi-component Image Compression", .jpeg2000)
+        add("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)", .jpeg2000Part2)
+        add("1.2.840.10008.1.2.4.93", "JPEG 2000 Part 2 Multi-component Image Compression", .jpeg2000Part2)
         add("1.2.840.10008.1.2.4.94", "JPIP Referenced", .referenced)
         add("1.2.840.10008.1.2.4.95", "JPIP Referenced Deflate", .referenced, deflated: true)
         add("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Image Compression (Lossless Only)", .htj2k)

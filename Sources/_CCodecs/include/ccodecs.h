@@ -142,4 +142,51 @@ int ccodecs_inflate_raw(const uint8_t *bytes, size_t count, size_t max_output,
 int ccodecs_jpeg_read_components(ccodecs_jpeg_reader *reader, uint8_t *samples, size_t sample_count,
                                  ccodecs_message *error);
 
+/* ---------------------------------------------------------------- JPEG 2000, HTJ2K and JPEG-LS */
+
+/* What a JPEG 2000 / HTJ2K or JPEG-LS codestream says about its image, read before any sample
+ * memory exists. Every component has the same size, precision and signedness (anything else is
+ * refused in `*_open`), so one set of fields describes them all. */
+typedef struct ccodecs_coded_header {
+    uint32_t width;
+    uint32_t height;
+    int components;
+    int precision;      /* bits per sample, 1…16 */
+    int is_signed;      /* JPEG 2000 only (SIZ Ssiz bit 7); JPEG-LS has no sign, always 0 */
+    int near_lossless;  /* JPEG-LS only: NEAR of the first component, 0 when lossless */
+} ccodecs_coded_header;
+
+typedef struct ccodecs_j2k_reader ccodecs_j2k_reader;
+
+/* Reads a JPEG 2000 Part 1 or HTJ2K (Part 15) codestream, bare or in a JP2 file, from memory
+ * through OpenJPEG. Before OpenJPEG sees the bytes, the SIZ marker is parsed here and images
+ * over `max_pixels` pixels, more than 4 components or more than 65535 tiles are refused, so no
+ * decoder allocation is sized from an unchecked header. `threads` 1 decodes on the calling
+ * thread, 0 on one OpenJPEG worker per CPU (opj_codec_set_threads), for large films.
+ * `bytes` must stay valid until ccodecs_j2k_close. Returns NULL and fills `error` on failure
+ * (nothing to close then). */
+ccodecs_j2k_reader *ccodecs_j2k_open(const uint8_t *bytes, size_t count, size_t max_pixels, int threads,
+                                     ccodecs_coded_header *header, ccodecs_message *error);
+
+/* Decodes every component into `words` (width*height*components values, interleaved pixel by
+ * pixel, colour transform already undone by OpenJPEG): each the decoded integer's two's
+ * complement bits. A truncated or corrupt codestream is an error (OpenJPEG's strict mode), not
+ * a partial image. Returns 0 on success. Call at most once. */
+int ccodecs_j2k_read(ccodecs_j2k_reader *reader, uint32_t *words, size_t word_count, ccodecs_message *error);
+
+void ccodecs_j2k_close(ccodecs_j2k_reader *reader);
+
+typedef struct ccodecs_jpegls_reader ccodecs_jpegls_reader;
+
+/* Reads a JPEG-LS (ISO/IEC 14495-1) header from memory through CharLS's C API. Images over
+ * `max_pixels` pixels or with more than 4 components are refused here. */
+ccodecs_jpegls_reader *ccodecs_jpegls_open(const uint8_t *bytes, size_t count, size_t max_pixels,
+                                           ccodecs_coded_header *header, ccodecs_message *error);
+
+/* Decodes into `words` (width*height*components values, interleaved pixel by pixel whatever the
+ * codestream's interleave mode). Returns 0 on success. Call at most once. */
+int ccodecs_jpegls_read(ccodecs_jpegls_reader *reader, uint32_t *words, size_t word_count, ccodecs_message *error);
+
+void ccodecs_jpegls_close(ccodecs_jpegls_reader *reader);
+
 #endif
