@@ -22,7 +22,7 @@ public enum DICOMDecoder {
         let syntax = file.syntax
         guard syntax.isReadable else { throw syntax.refusal }
         let pixelData = try file.pixelData()
-        let module = try PixelModule(file.dataSet, limits: limits)
+        let module = try PixelModule(file.dataSet, limits: limits, codec: syntax.pixelCodec)
         guard (1...module.numberOfFrames).contains(frame) else {
             throw FilmError("DICOM: frame \(frame) was asked for but the file has \(module.numberOfFrames) frame\(module.numberOfFrames == 1 ? "" : "s")")
         }
@@ -73,7 +73,7 @@ public enum DICOMDecoder {
         let file = try ParsedFile(bytes, limits: limits)
         guard file.syntax.isReadable else { throw file.syntax.refusal }
         _ = try file.pixelData()
-        let module = try PixelModule(file.dataSet, limits: limits, purpose: .storedValues)
+        let module = try PixelModule(file.dataSet, limits: limits, purpose: .storedValues, codec: file.syntax.pixelCodec)
         let decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
         return DICOMStoredFrame(words: decoded.words, module: decoded.module)
     }

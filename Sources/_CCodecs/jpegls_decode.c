@@ -19,6 +19,15 @@ static void describe(charls_jpegls_errc code, ccodecs_message *error) {
 
 ccodecs_jpegls_reader *ccodecs_jpegls_open(const uint8_t *bytes, size_t count, size_t max_pixels,
                                            ccodecs_coded_header *header, ccodecs_message *error) {
+    /* A codestream must end with EOI (FF D9), before any zero padding to an even length. One that
+     * does not is truncated, and is refused here: Debian's CharLS 2.4.1 was seen to loop forever
+     * on a scan whose data runs out without a marker (tests cut our fixtures at every length). */
+    size_t end = count;
+    while (end > 0 && bytes[end - 1] == 0) end--;
+    if (end < 4 || bytes[end - 2] != 0xFF || bytes[end - 1] != 0xD9) {
+        ccodecs_set_message(error, "the codestream does not end with an EOI marker (it is truncated)");
+        return NULL;
+    }
     ccodecs_jpegls_reader *reader = calloc(1, sizeof *reader);
     if (reader == NULL || (reader->decoder = charls_jpegls_decoder_create()) == NULL) {
         free(reader);

@@ -40,7 +40,8 @@ struct PixelModule: Sendable {
     var bytesPerSample: Int { bitsAllocated / 8 }
     var bytesPerPixel: Int { samplesPerPixel * bytesPerSample }
 
-    init(_ ds: DataSet, limits: DecodeLimits, purpose: Purpose = .radiograph) throws {
+    /// `codec` decides whether JPEG 2000's YBR_ICT and YBR_RCT are valid (they are nowhere else).
+    init(_ ds: DataSet, limits: DecodeLimits, purpose: Purpose = .radiograph, codec: TransferSyntax.PixelCodec = .native) throws {
         guard let rows = try ds.unsigned16(.rows) else { throw Self.missing(.rows) }
         guard let columns = try ds.unsigned16(.columns) else { throw Self.missing(.columns) }
         do {
@@ -62,7 +63,9 @@ struct PixelModule: Sendable {
         case (3, "YBR_FULL_422"): photometric = .ybrFull422
         // JPEG 2000's colour transforms: OpenJPEG undoes them, so the decoded samples are RGB
         // (pydicom 3 reads them as RGB too).
-        case (3, "YBR_ICT"), (3, "YBR_RCT"): photometric = .rgb
+        case (3, "YBR_ICT") where codec == .jpeg2000 || codec == .htj2k,
+             (3, "YBR_RCT") where codec == .jpeg2000 || codec == .htj2k:
+            photometric = .rgb
         case (1, "PALETTE COLOR") where purpose == .storedValues: photometric = .palette
         case (1, _) where purpose == .storedValues, (3, _) where purpose == .storedValues: photometric = .other
         case (1, _), (3, _):

@@ -179,7 +179,9 @@ void ccodecs_j2k_close(ccodecs_j2k_reader *reader);
 typedef struct ccodecs_jpegls_reader ccodecs_jpegls_reader;
 
 /* Reads a JPEG-LS (ISO/IEC 14495-1) header from memory through CharLS's C API. Images over
- * `max_pixels` pixels or with more than 4 components are refused here. */
+ * `max_pixels` pixels or with more than 4 components are refused here, and so is a codestream
+ * that does not end with EOI (truncated), before CharLS 2.4.1, which can loop forever on a
+ * scan that runs out of data, sees it. */
 ccodecs_jpegls_reader *ccodecs_jpegls_open(const uint8_t *bytes, size_t count, size_t max_pixels,
                                            ccodecs_coded_header *header, ccodecs_message *error);
 
