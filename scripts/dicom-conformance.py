@@ -4,7 +4,8 @@
     dicom-conformance.py DETECT WORKDIR [MORE_FOLDERS...]
 
 Files: pydicom's data/test_files (recursively), every folder given after WORKDIR (the
-pydicom-data wheel's files, which scripts/dicom-conformance downloads), and, when OpenJPH's
+pydicom-data wheel's files, which scripts/dicom-conformance downloads, then the real JPEG 2000
+films of ../shared/eval/films/compressed when present), and, when OpenJPH's
 `ojph_compress` (Debian openjph-tools) is installed, HTJ2K films made here from pydicom-data's
 uncompressed ones (neither pydicom nor pydicom-data ships an HTJ2K file): lossless LRCP (…4.201),
 lossless RPCL (…4.202) and lossy (…4.203), encapsulated by pydicom.
@@ -270,12 +271,12 @@ def main():
     detect, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
     root = os.path.join(os.path.dirname(pydicom.__file__), "data", "test_files")
-    sources = [("pydicom", root)] + [("pydicom-data", folder) for folder in sys.argv[3:]]
+    sources = [("pydicom", root)] + [("pydicom-data" if k == 0 else "eval", folder) for k, folder in enumerate(sys.argv[3:])]
     paths = []
     for label, folder in sources:
         for d, _, files in sorted(os.walk(folder)):
             paths += [(label + "/" + os.path.relpath(os.path.join(d, f), folder), os.path.join(d, f)) for f in sorted(files)]
-    paths += [("made/" + os.path.basename(p), p) for p in make_htj2k(sys.argv[3:], os.path.join(work, "htj2k"))]
+    paths += [("made/" + os.path.basename(p), p) for p in make_htj2k(sys.argv[3:4], os.path.join(work, "htj2k"))]
     results = []
     for name, path in paths:
         if not looks_like_dicom(path):

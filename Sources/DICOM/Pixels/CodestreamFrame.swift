@@ -4,12 +4,13 @@ import Radiography
 /// One frame decoded from a JPEG 2000 / HTJ2K or JPEG-LS codestream, and the codestream's own
 /// word on sample size and sign, which may disagree with the pixel module.
 ///
-/// Who wins, as pydicom 3 decides it (`pixels/decoders/base.py`, `_process_frame`): the
-/// codestream's precision is the number of meaningful bits (it is what the encoder actually
-/// coded), and Pixel Representation decides the sign. So a codestream that coded signed
+/// Who wins, as pydicom 3 decides it (`pixels/decoders/base.py`, `_process_frame`): Pixel
+/// Representation decides the sign, and a codestream precision below Bits Stored is the number
+/// of meaningful bits (the bits above it were never coded). So a codestream that coded signed
 /// 13-bit data as unsigned still gives the signed values a file with Pixel Representation 1
-/// means, and bits above the codestream's precision never leak in. `module(for:)` gives the
-/// pixel module with Bits Stored and High Bit replaced accordingly.
+/// means. A precision above Bits Stored (a 16-bit codestream of 14-bit data) leaves Bits Stored
+/// as the file says, the values being expected to fit; samples always sit at bit 0, whatever
+/// High Bit says. `module(for:)` gives the pixel module to read the words with.
 struct CodestreamFrame {
     /// `rows × columns × samplesPerPixel` words, samples of a pixel adjacent: each decoded
     /// integer's two's-complement bits (masked and sign-extended later, like stored words).
@@ -19,9 +20,10 @@ struct CodestreamFrame {
     /// The codestream's sign (JPEG 2000 SIZ); JPEG-LS has none and says false.
     let isSigned: Bool
 
-    /// The pixel module to read `words` with: Bits Stored = precision, High Bit = precision − 1.
+    /// The pixel module to read `words` with: Bits Stored = min(precision, the file's Bits
+    /// Stored), High Bit one below it.
     func module(for m: PixelModule) -> PixelModule {
-        m.adopting(bitsStored: precision)
+        m.adopting(bitsStored: min(precision, m.bitsStored))
     }
 
     /// Checks the codestream header against the pixel module before any sample memory exists.
