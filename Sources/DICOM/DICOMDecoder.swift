@@ -39,11 +39,15 @@ public enum DICOMDecoder {
             pixels = NativePixelDecoder.decode(bytes, range: range, module: module, mapping: mapping,
                                                layout: .init(bigEndian: syntax.byteOrder == .big, vr: pixelData.vr, element: pixelData.value))
         case .rle:
+            // PS3.5 A.4.2 wants one fragment per RLE frame, but writers split frames too; like
+            // pydicom, the frame's fragments are joined.
             let fragments = try encapsulatedFragments(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
-            guard fragments.count == 1 else {
-                throw FilmError("DICOM: RLE frame \(frame) spans \(fragments.count) fragments; RLE Lossless allows one per frame")
+            if fragments.count == 1 {
+                pixels = try RLEPixelDecoder.decode(bytes, fragment: fragments[0], module: module, mapping: mapping)
+            } else {
+                let joined = fragments.flatMap { bytes[$0] }
+                pixels = try RLEPixelDecoder.decode(joined, fragment: 0..<joined.count, module: module, mapping: mapping)
             }
-            pixels = try RLEPixelDecoder.decode(bytes, fragment: fragments[0], module: module, mapping: mapping)
         case .jpegLossless:
             let data = try codestream(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
             let planes = try JPEGLosslessDecoder.decode(data, rows: module.rows, columns: module.columns,

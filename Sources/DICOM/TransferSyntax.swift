@@ -21,7 +21,7 @@ struct TransferSyntax: Sendable, Equatable {
         var decoder: (name: String, reads: String)? {
             switch self {
             case .native: ("detect", "8 and 16 bits allocated (also 1 and 32 for `convert`); grey, RGB, YBR_FULL, YBR_FULL_422, interleaved or planar; multi-frame")
-            case .rle: ("detect", "8 and 16 bits allocated; grey and colour; one fragment per frame")
+            case .rle: ("detect", "8 and 16 bits allocated; grey and colour; a frame split over several fragments is joined")
             case .jpegLossless: ("detect", "2–16 bits; all seven predictors, point transform, restart intervals; grey and colour")
             case .jpegBaseline: ("libjpeg-turbo", "8-bit; grey, YCbCr (as coded, chroma upsampled) and RGB")
             case .jpeg2000, .htj2k: ("OpenJPEG", "1–16 bits, signed or not, bare codestream or JP2; grey and 3-component colour (YBR_ICT/YBR_RCT undone to RGB); no subsampled components")

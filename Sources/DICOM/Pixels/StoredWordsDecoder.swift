@@ -34,11 +34,11 @@ enum StoredWordsDecoder {
             let words = try native(file.bytes, module: m, element: pixelData, index: frame - 1, bigEndian: syntax.byteOrder == .big)
             return Frame(words: words, firstComponentIsLuma: ybrLuma, module: m)
         case .rle:
+            // Several fragments per frame are joined, as in `DICOMDecoder.decode`.
             let fragments = try DICOMDecoder.encapsulatedFragments(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
-            guard fragments.count == 1 else {
-                throw FilmError("DICOM: RLE frame \(frame) spans \(fragments.count) fragments; RLE Lossless allows one per frame")
-            }
-            let planes = try RLEPixelDecoder.planes(file.bytes, fragment: fragments[0], module: m, as: UInt32.self)
+            let joined = fragments.count == 1 ? nil : fragments.flatMap { file.bytes[$0] }
+            let planes = try RLEPixelDecoder.planes(joined ?? file.bytes, fragment: joined.map { 0..<$0.count } ?? fragments[0],
+                                                    module: m, as: UInt32.self)
             return Frame(words: interleave(planes, m), firstComponentIsLuma: ybrLuma, module: m)
         case .jpegLossless:
             guard m.bitsAllocated <= 16 else {
