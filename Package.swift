@@ -42,7 +42,7 @@ let package = Package(
         // in C, every library error comes back as a status and a message.
         .target(
             name: "_CCodecs",
-            dependencies: ["COpenJPEG", "CCharLS"],
+            dependencies: ["COpenJPEG", "CCharLS", "CLibdeflate"],
             exclude: ["README.md"],
             linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
         ),
@@ -51,6 +51,8 @@ let package = Package(
         .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
         // JPEG-LS decoding.
         .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
+        // Whole-buffer inflate and CRC-32 for the fast PNG path.
+        .systemLibrary(name: "CLibdeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // The value every decoder produces and everything downstream consumes.
         .target(name: "Radiography", exclude: ["README.md"]),
         // Format sniffing, PNG and JPEG decoding into Radiograph, PNG/JPEG encoding.

@@ -70,6 +70,24 @@ int ccodecs_png_read(ccodecs_png_reader *reader, uint16_t *samples, size_t sampl
 
 void ccodecs_png_close(ccodecs_png_reader *reader);
 
+/* ---------------------------------------------------------------- PNG decode on libdeflate */
+
+typedef struct ccodecs_png_fast_reader ccodecs_png_fast_reader;
+
+/* The fast path for the PNGs detect reads (non-interlaced, 8 or 16 bits, gray, gray+alpha, RGB,
+ * RGBA, every CRC right): parses every chunk through IEND and fills `header` (as
+ * ccodecs_png_open does). Returns NULL for anything else, which the caller then decodes with
+ * ccodecs_png_open/read: this path never reports an error of its own. `bytes` must stay valid
+ * until ccodecs_png_fast_close. */
+ccodecs_png_fast_reader *ccodecs_png_fast_open(const uint8_t *bytes, size_t count, ccodecs_png_header *header);
+
+/* Inflates with libdeflate, unfilters and converts into `samples` (width*height values, the
+ * same values ccodecs_png_read gives). Returns 0, or 2 when libpng must decide (image data
+ * short, long or corrupt, a bad filter type, no memory): the caller then decodes with libpng. */
+int ccodecs_png_fast_read(ccodecs_png_fast_reader *reader, uint16_t *samples, size_t sample_count);
+
+void ccodecs_png_fast_close(ccodecs_png_fast_reader *reader);
+
 /* ---------------------------------------------------------------- JPEG decode */
 
 enum {
