@@ -17,14 +17,19 @@ typedef struct memory_source {
 } memory_source;
 
 struct ccodecs_j2k_reader {
-    memory_source source;
-    opj_codec_t *codec;
-    opj_stream_t *stream;
-    opj_image_t *image;
+    const uint8_t *bytes;
+    size_t count;
+    OPJ_CODEC_FORMAT format;
+    int threads;
     ccodecs_coded_header header;
-    ccodecs_message *error;   /* where OpenJPEG's first error goes; the caller's, per call */
-    int has_error;
 };
+
+/* OpenJPEG's state for one decode, inside the child process of ccodecs_j2k_read. */
+typedef struct decode_state {
+    memory_source source;
+    ccodecs_message *error;   /* where OpenJPEG's first error goes */
+    int has_error;
+} decode_state;
 
 static uint32_t big16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
 static uint32_t big32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
@@ -33,12 +38,12 @@ static uint32_t big32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_
  * ones say "failed to decode tile"). Warnings and information are dropped: strict mode turns
  * the warnings that mean lost data into errors. */
 static void on_error(const char *text, void *user) {
-    ccodecs_j2k_reader *reader = user;
-    if (reader->has_error || reader->error == NULL) return;
-    reader->has_error = 1;
+    decode_state *state = user;
+    if (state->has_error) return;
+    state->has_error = 1;
     size_t length = strlen(text);
     while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == ' ')) length--;
-    ccodecs_set_message(reader->error, "%.*s", (int)length, text);
+    ccodecs_set_message(state->error, "%.*s", (int)length, text);
 }
 
 static void on_quiet(const char *text, void *user) { (void)text; (void)user; }
@@ -156,7 +161,7 @@ static int read_siz(const uint8_t *bytes, size_t count, size_t max_pixels, ccode
     h->components = (int)components;
     h->precision = precision;
     h->is_signed = (ssiz & 0x80) != 0;
-    h->near_lossless = 0;
+
     return 0;
 truncated:
     ccodecs_set_message(error, "the codestream ends inside its SIZ marker (truncated)");
@@ -175,57 +180,84 @@ ccodecs_j2k_reader *ccodecs_j2k_open(const uint8_t *bytes, size_t count, size_t 
     ccodecs_coded_header h;
     memset(&h, 0, sizeof h);
     if (read_siz(bytes + start, count - start, max_pixels, &h, error) != 0) return NULL;
-
     ccodecs_j2k_reader *reader = calloc(1, sizeof *reader);
     if (reader == NULL) {
         ccodecs_set_message(error, "out of memory");
         return NULL;
     }
-    reader->source = (memory_source){bytes, count, 0};
+    reader->bytes = bytes;
+    reader->count = count;
+    reader->format = format;
+    reader->threads = threads;
     reader->header = h;
-    reader->error = error;
-    reader->codec = opj_create_decompress(format);
-    reader->stream = opj_stream_create(1 << 16, OPJ_TRUE);
-    if (reader->codec == NULL || reader->stream == NULL) {
-        ccodecs_set_message(error, "out of memory");
-        goto fail;
-    }
-    opj_set_error_handler(reader->codec, on_error, reader);
-    opj_set_warning_handler(reader->codec, on_quiet, reader);
-    opj_set_info_handler(reader->codec, on_quiet, reader);
-    opj_stream_set_user_data(reader->stream, &reader->source, NULL);
-    opj_stream_set_user_data_length(reader->stream, count);
-    opj_stream_set_read_function(reader->stream, source_read);
-    opj_stream_set_skip_function(reader->stream, source_skip);
-    opj_stream_set_seek_function(reader->stream, source_seek);
+    *header = h;
+    return reader;
+}
 
+/* Everything OpenJPEG does for one frame, in the child process: header, decode, copy out. */
+static int decode_isolated(void *context, void *output, size_t output_bytes, ccodecs_message *error) {
+    ccodecs_j2k_reader *reader = context;
+    const ccodecs_coded_header *h = &reader->header;
+    decode_state state = {{reader->bytes, reader->count, 0}, error, 0};
+    opj_codec_t *codec = opj_create_decompress(reader->format);
+    opj_stream_t *stream = opj_stream_create(1 << 16, OPJ_TRUE);
+    opj_image_t *image = NULL;
+    int status = 1;
+    if (codec == NULL || stream == NULL) {
+        ccodecs_set_message(error, "out of memory");
+        goto done;
+    }
+    opj_set_error_handler(codec, on_error, &state);
+    opj_set_warning_handler(codec, on_quiet, &state);
+    opj_set_info_handler(codec, on_quiet, &state);
+    opj_stream_set_user_data(stream, &state.source, NULL);
+    opj_stream_set_user_data_length(stream, reader->count);
+    opj_stream_set_read_function(stream, source_read);
+    opj_stream_set_skip_function(stream, source_skip);
+    opj_stream_set_seek_function(stream, source_seek);
     opj_dparameters_t parameters;
     opj_set_default_decoder_parameters(&parameters);
-    if (!opj_setup_decoder(reader->codec, &parameters) || !opj_decoder_set_strict_mode(reader->codec, OPJ_TRUE)) {
-        if (!reader->has_error) ccodecs_set_message(error, "OpenJPEG could not set up its decoder");
-        goto fail;
+    if (!opj_setup_decoder(codec, &parameters) || !opj_decoder_set_strict_mode(codec, OPJ_TRUE)) {
+        if (!state.has_error) ccodecs_set_message(error, "OpenJPEG could not set up its decoder");
+        goto done;
     }
-    if (threads == 0 && opj_has_thread_support()) {
+    if (reader->threads == 0 && opj_has_thread_support()) {
         int cpus = opj_get_num_cpus();
-        if (cpus > 1) opj_codec_set_threads(reader->codec, cpus);
+        if (cpus > 1) opj_codec_set_threads(codec, cpus);
     }
-    if (!opj_read_header(reader->stream, reader->codec, &reader->image) || reader->image == NULL) {
-        if (!reader->has_error) ccodecs_set_message(error, "OpenJPEG could not read the codestream header");
-        goto fail;
+    if (!opj_read_header(stream, codec, &image) || image == NULL) {
+        if (!state.has_error) ccodecs_set_message(error, "OpenJPEG could not read the codestream header");
+        goto done;
     }
     /* OpenJPEG read the same SIZ; a JP2 header could still disagree with it. */
-    if (reader->image->numcomps != (OPJ_UINT32)h.components ||
-        reader->image->x1 - reader->image->x0 != h.width || reader->image->y1 - reader->image->y0 != h.height) {
+    if (image->numcomps != (OPJ_UINT32)h->components || image->x1 - image->x0 != h->width || image->y1 - image->y0 != h->height) {
         ccodecs_set_message(error, "the JP2 header disagrees with the codestream's size or components");
-        goto fail;
+        goto done;
     }
-    *header = h;
-    reader->error = NULL;
-    return reader;
-fail:
-    reader->error = NULL;
-    ccodecs_j2k_close(reader);
-    return NULL;
+    if (!opj_decode(codec, stream, image) || !opj_end_decompress(codec, stream)) {
+        if (!state.has_error) ccodecs_set_message(error, "OpenJPEG could not decode the codestream");
+        goto done;
+    }
+    size_t pixels = (size_t)h->width * h->height, components = (size_t)h->components;
+    for (size_t c = 0; c < components; c++) {
+        const opj_image_comp_t *comp = &image->comps[c];
+        if (comp->data == NULL || comp->w != h->width || comp->h != h->height || comp->factor != 0) {
+            ccodecs_set_message(error, "OpenJPEG decoded component %zu at a size other than the image's", c);
+            goto done;
+        }
+    }
+    if (output_bytes != pixels * components * sizeof(uint32_t)) goto done;
+    uint32_t *words = output;
+    for (size_t c = 0; c < components; c++) {
+        const OPJ_INT32 *data = image->comps[c].data;
+        for (size_t i = 0; i < pixels; i++) words[i * components + c] = (uint32_t)data[i];
+    }
+    status = 0;
+done:
+    if (image != NULL) opj_image_destroy(image);
+    if (codec != NULL) opj_destroy_codec(codec);
+    if (stream != NULL) opj_stream_destroy(stream);
+    return status;
 }
 
 int ccodecs_j2k_read(ccodecs_j2k_reader *reader, uint32_t *words, size_t word_count, ccodecs_message *error) {
@@ -235,35 +267,9 @@ int ccodecs_j2k_read(ccodecs_j2k_reader *reader, uint32_t *words, size_t word_co
         ccodecs_set_message(error, "internal error: the sample buffer does not fit the image");
         return 1;
     }
-    reader->error = error;
-    reader->has_error = 0;
-    int ok = opj_decode(reader->codec, reader->stream, reader->image) &&
-             opj_end_decompress(reader->codec, reader->stream);
-    reader->error = NULL;
-    if (!ok) {
-        if (!reader->has_error) ccodecs_set_message(error, "OpenJPEG could not decode the codestream");
-        return 1;
-    }
-    opj_image_t *image = reader->image;
-    int components = h->components;
-    for (int c = 0; c < components; c++) {
-        const opj_image_comp_t *comp = &image->comps[c];
-        if (comp->data == NULL || comp->w != h->width || comp->h != h->height || comp->factor != 0) {
-            ccodecs_set_message(error, "OpenJPEG decoded component %d at a size other than the image's", c);
-            return 1;
-        }
-    }
-    for (int c = 0; c < components; c++) {
-        const OPJ_INT32 *data = image->comps[c].data;
-        for (size_t i = 0; i < pixels; i++) words[i * (size_t)components + (size_t)c] = (uint32_t)data[i];
-    }
-    return 0;
+    /* OpenJPEG decodes a 3000² film in about a second: 30 s plus 1 s per megapixel is ample. */
+    double seconds = 30.0 + (double)pixels / 1e6;
+    return ccodecs_run_isolated(decode_isolated, reader, words, word_count * sizeof(uint32_t), seconds, "OpenJPEG", error);
 }
 
-void ccodecs_j2k_close(ccodecs_j2k_reader *reader) {
-    if (reader == NULL) return;
-    if (reader->image != NULL) opj_image_destroy(reader->image);
-    if (reader->codec != NULL) opj_destroy_codec(reader->codec);
-    if (reader->stream != NULL) opj_stream_destroy(reader->stream);
-    free(reader);
-}
+void ccodecs_j2k_close(ccodecs_j2k_reader *reader) { free(reader); }

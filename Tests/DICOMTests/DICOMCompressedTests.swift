@@ -133,6 +133,16 @@ final class DICOMCompressedTests: XCTestCase {
         }
     }
 
+    /// A mutation of our HTJ2K fixture on which Debian's OpenJPEG 2.5.0 fails an assertion and
+    /// aborts (found by FuzzDICOM): OpenJPEG runs in a child process, so it is an error value.
+    func testALibraryAbortIsAnErrorValue() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../MalformedInputTests/Regressions/FuzzDICOM-htj2k-openjpeg-assert.bin")
+        let bytes = Array(try Data(contentsOf: url))
+        XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) },
+                       "DICOM: High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only): OpenJPEG stopped on this codestream (signal 6: a failed check inside the library; the codestream is corrupt)")
+    }
+
     func testNotACodestreamIsAnErrorNamingTheCodec() throws {
         XCTAssertEqual(filmError { try DICOMDecoder.decode(try fixture("jpeg2000.dcm")) },
                        "DICOM: JPEG 2000 Image Compression (Lossless Only): the codestream has 0 components; at most 4 are read")

@@ -171,7 +171,6 @@ typedef struct ccodecs_coded_header {
     int components;
     int precision;      /* bits per sample, 1…16 */
     int is_signed;      /* JPEG 2000 only (SIZ Ssiz bit 7); JPEG-LS has no sign, always 0 */
-    int near_lossless;  /* JPEG-LS only: NEAR of the first component, 0 when lossless */
 } ccodecs_coded_header;
 
 typedef struct ccodecs_j2k_reader ccodecs_j2k_reader;
@@ -189,22 +188,25 @@ ccodecs_j2k_reader *ccodecs_j2k_open(const uint8_t *bytes, size_t count, size_t 
 /* Decodes every component into `words` (width*height*components values, interleaved pixel by
  * pixel, colour transform already undone by OpenJPEG): each the decoded integer's two's
  * complement bits. A truncated or corrupt codestream is an error (OpenJPEG's strict mode), not
- * a partial image. Returns 0 on success. Call at most once. */
+ * a partial image. OpenJPEG runs in a child process (isolate.c): Debian's build aborts on
+ * failed assertions in its HTJ2K decoder, which hostile data reaches; that, a crash or a run
+ * past 30 s + 1 s per megapixel is an error here. Returns 0 on success. Call at most once. */
 int ccodecs_j2k_read(ccodecs_j2k_reader *reader, uint32_t *words, size_t word_count, ccodecs_message *error);
 
 void ccodecs_j2k_close(ccodecs_j2k_reader *reader);
 
 typedef struct ccodecs_jpegls_reader ccodecs_jpegls_reader;
 
-/* Reads a JPEG-LS (ISO/IEC 14495-1) header from memory through CharLS's C API. Images over
+/* Reads a JPEG-LS (ISO/IEC 14495-1) frame header (SOF55) from memory. Images over
  * `max_pixels` pixels or with more than 4 components are refused here, and so is a codestream
- * that does not end with EOI (truncated), before CharLS 2.4.1, which can loop forever on a
- * scan that runs out of data, sees it. */
+ * that does not end with EOI (truncated). */
 ccodecs_jpegls_reader *ccodecs_jpegls_open(const uint8_t *bytes, size_t count, size_t max_pixels,
                                            ccodecs_coded_header *header, ccodecs_message *error);
 
-/* Decodes into `words` (width*height*components values, interleaved pixel by pixel whatever the
- * codestream's interleave mode). Returns 0 on success. Call at most once. */
+/* Decodes with CharLS's C API into `words` (width*height*components values, interleaved pixel by
+ * pixel whatever the codestream's interleave mode), in a child process (isolate.c): Debian's
+ * CharLS 2.4.1 can loop forever on a corrupt scan, and a run past 30 s + 1 s per megapixel is
+ * an error here. Returns 0 on success. Call at most once. */
 int ccodecs_jpegls_read(ccodecs_jpegls_reader *reader, uint32_t *words, size_t word_count, ccodecs_message *error);
 
 void ccodecs_jpegls_close(ccodecs_jpegls_reader *reader);
