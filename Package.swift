@@ -44,14 +44,14 @@ let package = Package(
             name: "_CCodecs",
             dependencies: ["COpenJPEG", "CCharLS", "CLibdeflate"],
             exclude: ["README.md"],
-            linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
+            linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
         ),
         // System libraries found through pkg-config (scripts/system-packages installs them).
         // JPEG 2000 and HTJ2K decoding.
         .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
         // JPEG-LS decoding.
         .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
-        // Whole-buffer inflate and CRC-32 for the fast PNG path.
+        // Whole-buffer inflate and CRC-32: the fast PNG path and deflated DICOM data sets.
         .systemLibrary(name: "CLibdeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // The value every decoder produces and everything downstream consumes.
         .target(name: "Radiography", exclude: ["README.md"]),

@@ -42,9 +42,9 @@ struct TransferSyntax: Sendable, Equatable {
     /// the deflated data set with native pixels (JPIP Referenced Deflate has no pixels).
     var isReadable: Bool { pixelCodec.decoder != nil }
 
-    /// The decoder column of the table: a deflated data set is inflated by zlib first.
+    /// The decoder column of the table: a deflated data set is inflated by libdeflate first.
     var decoderName: String? {
-        pixelCodec.decoder.map { isDeflated ? "zlib, then " + $0.name : $0.name }
+        pixelCodec.decoder.map { isDeflated ? "libdeflate, then " + $0.name : $0.name }
     }
 
     static let implicitVRLittleEndian = TransferSyntax(

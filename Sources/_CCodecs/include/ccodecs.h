@@ -140,7 +140,7 @@ int ccodecs_png_encode_rgb(const uint8_t *rgb, uint32_t width, uint32_t height,
 int ccodecs_jpeg_encode_gray(const uint8_t *samples, uint32_t width, uint32_t height, int quality,
                              ccodecs_buffer *out, ccodecs_message *error);
 
-/* ---------------------------------------------------------------- Deflate (zlib) */
+/* ---------------------------------------------------------------- Deflate (libdeflate) */
 
 /* Inflates a raw deflate stream (no zlib or gzip header, as DICOM's Deflated Explicit VR Little
  * Endian stores its data set, PS3.5 A.5) into `out`, which must be zeroed on entry. Output
