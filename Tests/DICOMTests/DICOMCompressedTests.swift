@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Radiography
+import _CCodecs
 @testable import DICOM
 
 /// JPEG 2000 and HTJ2K (OpenJPEG) and JPEG-LS (CharLS) on fixtures that pydicom's encoders
@@ -141,6 +142,21 @@ final class DICOMCompressedTests: XCTestCase {
         let bytes = Array(try Data(contentsOf: url))
         XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) },
                        "DICOM: High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only): OpenJPEG stopped on this codestream (signal 6: a failed check inside the library; the codestream is corrupt)")
+    }
+
+    /// The child-process isolation itself: output copied back on success; an abort and an
+    /// endless loop (stopped after its CPU-time allowance) are error values.
+    func testIsolationTurnsAbortsAndEndlessLoopsIntoErrors() {
+        var output = [UInt8](repeating: 0, count: 1000)
+        var message = ccodecs_message()
+        XCTAssertEqual(ccodecs_isolation_selftest(0, 5, &output, output.count, &message), 0)
+        XCTAssertEqual(output, [UInt8](repeating: 0x5A, count: 1000))
+        XCTAssertEqual(ccodecs_isolation_selftest(1, 5, &output, output.count, &message), 1)
+        XCTAssertEqual(message.text(), "the self-test stopped on this codestream (signal 6: a failed check inside the library; the codestream is corrupt)")
+        let start = Date()
+        XCTAssertEqual(ccodecs_isolation_selftest(2, 0.5, &output, output.count, &message), 1)
+        XCTAssertEqual(message.text(), "the self-test did not finish within 0.5 s of CPU time on this codestream (it is corrupt)")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30)
     }
 
     func testNotACodestreamIsAnErrorNamingTheCodec() throws {

@@ -190,7 +190,7 @@ ccodecs_j2k_reader *ccodecs_j2k_open(const uint8_t *bytes, size_t count, size_t 
  * complement bits. A truncated or corrupt codestream is an error (OpenJPEG's strict mode), not
  * a partial image. OpenJPEG runs in a child process (isolate.c): Debian's build aborts on
  * failed assertions in its HTJ2K decoder, which hostile data reaches; that, a crash or a run
- * past 30 s + 1 s per megapixel is an error here. Returns 0 on success. Call at most once. */
+ * past 5 s + 1 s per megapixel is an error here. Returns 0 on success. Call at most once. */
 int ccodecs_j2k_read(ccodecs_j2k_reader *reader, uint32_t *words, size_t word_count, ccodecs_message *error);
 
 void ccodecs_j2k_close(ccodecs_j2k_reader *reader);
@@ -205,10 +205,17 @@ ccodecs_jpegls_reader *ccodecs_jpegls_open(const uint8_t *bytes, size_t count, s
 
 /* Decodes with CharLS's C API into `words` (width*height*components values, interleaved pixel by
  * pixel whatever the codestream's interleave mode), in a child process (isolate.c): Debian's
- * CharLS 2.4.1 can loop forever on a corrupt scan, and a run past 30 s + 1 s per megapixel is
+ * CharLS 2.4.1 can loop forever on a corrupt scan, and a run past 5 s + 1 s per megapixel of CPU time is
  * an error here. Returns 0 on success. Call at most once. */
 int ccodecs_jpegls_read(ccodecs_jpegls_reader *reader, uint32_t *words, size_t word_count, ccodecs_message *error);
 
 void ccodecs_jpegls_close(ccodecs_jpegls_reader *reader);
+
+/* ---------------------------------------------------------------- Isolation self-test */
+
+/* Runs test work through the child-process isolation of the OpenJPEG and CharLS decoders:
+ * mode 0 fills `output` with 0x5A and succeeds, 1 aborts, 2 spins until `seconds` of CPU time
+ * are used. Returns 0 or 1 with `error` filled, as the decoders do. For the tests. */
+int ccodecs_isolation_selftest(int mode, double seconds, uint8_t *output, size_t output_bytes, ccodecs_message *error);
 
 #endif
