@@ -159,6 +159,19 @@ final class DICOMCompressedTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 30)
     }
 
+    /// Float Pixel Data (7FE0,0008) and Double Float Pixel Data (7FE0,0009): parametric maps,
+    /// not radiographs; refused by name for films and stored values alike.
+    func testFloatPixelDataIsRefusedByName() throws {
+        for (element, vr) in [(UInt8(0x08), "OF"), (UInt8(0x09), "OD")] {
+            var bytes = try fixture("explicit_le.dcm")
+            let at = try XCTUnwrap(offsetOf(0x7FE0, 0x0010, vr: "OW", in: bytes))
+            bytes[at + 2] = element
+            bytes.replaceSubrange((at + 4)..<(at + 6), with: Array(vr.utf8))
+            XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) }, "DICOM: float pixel data (7FE0,0008/0009) is not supported", vr)
+            XCTAssertEqual(filmError { try DICOMDecoder.storedValues(bytes) }, "DICOM: float pixel data (7FE0,0008/0009) is not supported", vr)
+        }
+    }
+
     func testNotACodestreamIsAnErrorNamingTheCodec() throws {
         XCTAssertEqual(filmError { try DICOMDecoder.decode(try fixture("jpeg2000.dcm")) },
                        "DICOM: JPEG 2000 Image Compression (Lossless Only): the codestream has 0 components; at most 4 are read")
