@@ -38,12 +38,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // Internal C shim over libpng and libjpeg: every setjmp/longjmp stays in C.
+        // Internal C shim over libpng, libjpeg, OpenJPEG and CharLS: every setjmp/longjmp stays
+        // in C, every library error comes back as a status and a message.
         .target(
             name: "_CCodecs",
+            dependencies: ["COpenJPEG", "CCharLS", "CLibdeflate"],
             exclude: ["README.md"],
-            linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
+            linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
         ),
+        // System libraries found through pkg-config (scripts/system-packages installs them).
+        // JPEG 2000 and HTJ2K decoding.
+        .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
+        // JPEG-LS decoding.
+        .systemLibrary(name: "CCharLS", pkgConfig: "charls", providers: [.apt(["libcharls-dev"])]),
+        // Whole-buffer inflate and CRC-32: the fast PNG path and deflated DICOM data sets.
+        .systemLibrary(name: "CLibdeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // The value every decoder produces and everything downstream consumes.
         .target(name: "Radiography", exclude: ["README.md"]),
         // Format sniffing, PNG and JPEG decoding into Radiograph, PNG/JPEG encoding.

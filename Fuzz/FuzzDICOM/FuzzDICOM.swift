@@ -4,7 +4,8 @@ import Radiography
 
 /// libFuzzer target for the DICOM reader: the header summary, the film decoder and the
 /// stored-value reader, on frame 1 and 2, so every transfer syntax and pixel codec the corpus
-/// reaches (native, deflate, RLE, JPEG Lossless, JPEG Baseline) is exercised.
+/// reaches (native, deflate, RLE, JPEG Lossless, JPEG Baseline, JPEG 2000, HTJ2K, JPEG-LS) is
+/// exercised.
 ///
 /// Limits are small so each input is fast; what is checked besides "no crash" is that every
 /// successful result is consistent with its own dimensions.

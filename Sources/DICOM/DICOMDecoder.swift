@@ -1,8 +1,9 @@
 import Radiography
 
 /// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian,
-/// and deflated), RLE Lossless, JPEG Baseline 8-bit and JPEG Lossless (process 14), 8 or 16 bits
-/// allocated, grayscale (colour films as their luminance). Everything else is refused with a
+/// and deflated), RLE Lossless, JPEG Baseline 8-bit, JPEG Lossless (process 14), JPEG-LS,
+/// JPEG 2000 and HTJ2K (the codec table in `TransferSyntax.swift`), 8 or 16 bits allocated,
+/// grayscale (colour films as their luminance). Everything else is refused with a
 /// message naming what the file uses (see README.md).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)
@@ -22,11 +23,12 @@ public enum DICOMDecoder {
         let syntax = file.syntax
         guard syntax.isReadable else { throw syntax.refusal }
         let pixelData = try file.pixelData()
-        let module = try PixelModule(file.dataSet, limits: limits)
+        let module = try PixelModule(file.dataSet, limits: limits, codec: syntax.pixelCodec)
         guard (1...module.numberOfFrames).contains(frame) else {
             throw FilmError("DICOM: frame \(frame) was asked for but the file has \(module.numberOfFrames) frame\(module.numberOfFrames == 1 ? "" : "s")")
         }
-        let mapping = SampleMapping(module)
+        var mapping = SampleMapping(module)
+        var bitsStored = module.bitsStored
         let bytes = file.bytes
         let pixels: [UInt16]
         switch syntax.pixelCodec {
@@ -38,24 +40,31 @@ public enum DICOMDecoder {
             pixels = NativePixelDecoder.decode(bytes, range: range, module: module, mapping: mapping,
                                                layout: .init(bigEndian: syntax.byteOrder == .big, vr: pixelData.vr, element: pixelData.value))
         case .rle:
+            // PS3.5 A.4.2 wants one fragment per RLE frame, but writers split frames too; like
+            // pydicom, the frame's fragments are joined.
             let fragments = try encapsulatedFragments(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
-            guard fragments.count == 1 else {
-                throw FilmError("DICOM: RLE frame \(frame) spans \(fragments.count) fragments; RLE Lossless allows one per frame")
+            if fragments.count == 1 {
+                pixels = try RLEPixelDecoder.decode(bytes, fragment: fragments[0], module: module, mapping: mapping)
+            } else {
+                let joined = fragments.flatMap { bytes[$0] }
+                pixels = try RLEPixelDecoder.decode(joined, fragment: 0..<joined.count, module: module, mapping: mapping)
             }
-            pixels = try RLEPixelDecoder.decode(bytes, fragment: fragments[0], module: module, mapping: mapping)
         case .jpegLossless:
             let data = try codestream(pixelData, frame: frame, module: module, syntax: syntax, bytes: bytes)
             let planes = try JPEGLosslessDecoder.decode(data, rows: module.rows, columns: module.columns,
                                                         components: module.samplesPerPixel)
             pixels = mapping.apply(toPlanes: planes, module: module)
         default:
-            // Subsampled YBR and JPEG Baseline: through the general stored-word path.
+            // Subsampled YBR, JPEG Baseline, JPEG 2000 and JPEG-LS: through the general stored-word
+            // path, whose module may take Bits Stored from the codestream.
             let decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
-            pixels = samples(decoded, module: module, mapping: mapping)
+            mapping = SampleMapping(decoded.module)
+            bitsStored = decoded.module.bitsStored
+            pixels = samples(decoded, module: decoded.module, mapping: mapping)
         }
         let spacing = module.chosenSpacing
         return Radiograph(
-            width: module.columns, height: module.rows, pixels: pixels, bitsStored: module.bitsStored,
+            width: module.columns, height: module.rows, pixels: pixels, bitsStored: bitsStored,
             spacing: spacing?.0, spacingSource: spacing?.1 ?? .unknown, format: .dicom,
             modalityRescale: mapping.rescale, displayWindow: mapping.window,
             patientID: file.dataSet.text(.patientID))
@@ -69,9 +78,9 @@ public enum DICOMDecoder {
         let file = try ParsedFile(bytes, limits: limits)
         guard file.syntax.isReadable else { throw file.syntax.refusal }
         _ = try file.pixelData()
-        let module = try PixelModule(file.dataSet, limits: limits, purpose: .storedValues)
+        let module = try PixelModule(file.dataSet, limits: limits, purpose: .storedValues, codec: file.syntax.pixelCodec)
         let decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
-        return DICOMStoredFrame(words: decoded.words, module: module)
+        return DICOMStoredFrame(words: decoded.words, module: decoded.module)
     }
 
     /// Film samples from interleaved stored words: grayscale mapped, colour reduced to its

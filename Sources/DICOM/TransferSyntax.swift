@@ -1,17 +1,34 @@
 import Radiography
 
 /// What a Transfer Syntax UID (0002,0010) means for reading: byte order, whether VRs are
-/// written, whether the data set is deflated, and which pixel codec holds the pixels.
+/// written, whether the data set is deflated, which pixel codec holds the pixels, and which
+/// decoder reads them (and what it reads).
 ///
-/// The reader consults one table keyed by UID, in the spirit of pydicom's decoder registry:
-/// supporting a new syntax means one entry here plus one pixel decoder file. A syntax is
-/// *readable* only when every part it needs exists; the others are refused by name.
+/// The reader consults one table keyed by UID, in the spirit of pydicom's decoder registry: both
+/// decoding paths (`DICOMDecoder.decode` for films, `storedValues` for `detect convert`) dispatch
+/// on `pixelCodec`, the refusal message lists the syntaxes it marks readable, and the README's
+/// list of supported syntaxes is generated from it (`markdownTable`, checked by a test).
+/// Supporting a new syntax means one entry here plus one pixel decoder file; a syntax is
+/// *readable* only when its codec has a decoder, the others are refused by name.
 struct TransferSyntax: Sendable, Equatable {
     enum ByteOrder: Sendable { case little, big }
     enum VREncoding: Sendable { case explicit, implicit }
-    /// How the pixel data is stored. `decodable` lists the ones with a decoder.
+    /// How the pixel data is stored. `decoder` says which of them are read, and by what.
     enum PixelCodec: Sendable, Hashable {
-        case native, rle, jpegLossless, jpegBaseline, jpeg, jpegLS, jpeg2000, htj2k, video, referenced, encapsulatedNative
+        case native, rle, jpegLossless, jpegBaseline, jpeg, jpegLS, jpeg2000, jpeg2000Part2, htj2k, video, referenced, encapsulatedNative
+
+        /// The decoder and what it reads, or nil when this codec is refused.
+        var decoder: (name: String, reads: String)? {
+            switch self {
+            case .native: ("detect", "8 and 16 bits allocated (also 1 and 32 for `convert`); grey, RGB, YBR_FULL, YBR_FULL_422, interleaved or planar; multi-frame")
+            case .rle: ("detect", "8 and 16 bits allocated; grey and colour; a frame split over several fragments is joined")
+            case .jpegLossless: ("detect", "2–16 bits; all seven predictors, point transform, restart intervals; grey and colour")
+            case .jpegBaseline: ("libjpeg-turbo", "8-bit; grey, YCbCr (as coded, chroma upsampled) and RGB")
+            case .jpeg2000, .htj2k: ("OpenJPEG", "1–16 bits, signed or not, bare codestream or JP2; grey and 3-component colour (YBR_ICT/YBR_RCT undone to RGB); no subsampled components")
+            case .jpegLS: ("CharLS", "2–16 bits, lossless and near-lossless, any interleave mode; grey and colour")
+            case .jpeg, .jpeg2000Part2, .video, .referenced, .encapsulatedNative: nil
+            }
+        }
     }
 
     let uid: String
@@ -23,12 +40,12 @@ struct TransferSyntax: Sendable, Equatable {
 
     /// True when this reader can parse the data set and decode the pixels. Deflate is read for
     /// the deflated data set with native pixels (JPIP Referenced Deflate has no pixels).
-    var isReadable: Bool {
-        Self.decodable.contains(pixelCodec)
-    }
+    var isReadable: Bool { pixelCodec.decoder != nil }
 
-    /// Pixel codecs with a decoder in `Pixels/`.
-    static let decodable: Set<PixelCodec> = [.native, .rle, .jpegLossless, .jpegBaseline]
+    /// The decoder column of the table: a deflated data set is inflated by libdeflate first.
+    var decoderName: String? {
+        pixelCodec.decoder.map { isDeflated ? "libdeflate, then " + $0.name : $0.name }
+    }
 
     static let implicitVRLittleEndian = TransferSyntax(
         uid: "1.2.840.10008.1.2", name: "Implicit VR Little Endian",
@@ -43,14 +60,16 @@ struct TransferSyntax: Sendable, Equatable {
     /// Looks up a UID (trailing NUL/space padding already removed).
     static func named(_ uid: String) -> TransferSyntax? { table[uid] }
 
-    /// Every transfer syntax of PS3.6 that carries images, so a refusal can name it.
-    static let table: [String: TransferSyntax] = {
-        var t: [String: TransferSyntax] = [:]
+    static let table: [String: TransferSyntax] = Dictionary(uniqueKeysWithValues: all.map { ($0.uid, $0) })
+
+    /// Every transfer syntax of PS3.6 that carries images, in PS3.6 order, so that a refusal can
+    /// name it: the codec table.
+    static let all: [TransferSyntax] = {
+        var t: [TransferSyntax] = [implicitVRLittleEndian, explicitVRLittleEndian, explicitVRBigEndian]
         func add(_ uid: String, _ name: String, _ codec: PixelCodec, deflated: Bool = false) {
-            t[uid] = TransferSyntax(uid: uid, name: name, byteOrder: .little, vrEncoding: .explicit,
-                                    isDeflated: deflated, pixelCodec: codec)
+            t.append(TransferSyntax(uid: uid, name: name, byteOrder: .little, vrEncoding: .explicit,
+                                    isDeflated: deflated, pixelCodec: codec))
         }
-        for s in [implicitVRLittleEndian, explicitVRLittleEndian, explicitVRBigEndian] { t[s.uid] = s }
         add("1.2.840.10008.1.2.1.98", "Encapsulated Uncompressed Explicit VR Little Endian", .encapsulatedNative)
         add("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", .native, deflated: true)
         add("1.2.840.10008.1.2.5", "RLE Lossless", .rle)
@@ -76,7 +95,8 @@ struct TransferSyntax: Sendable, Equatable {
         ]
         for (suffix, name) in jpeg {
             // Process 14 (non-hierarchical lossless) has our own decoder, baseline (process 1)
-            // goes to libjpeg; the rest (12-bit, progressive, hierarchical, process 15) are refused.
+            // goes to libjpeg; the rest (12-bit, progressive, hierarchical, process 15) are refused:
+            // Debian's libjpeg-turbo 2.1 is built for 8-bit samples only.
             let codec: PixelCodec = suffix == "57" || suffix == "70" ? .jpegLossless : suffix == "50" ? .jpegBaseline : .jpeg
             add("1.2.840.10008.1.2.4." + suffix, name, codec)
         }
@@ -84,8 +104,8 @@ struct TransferSyntax: Sendable, Equatable {
         add("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", .jpegLS)
         add("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", .jpeg2000)
         add("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", .jpeg2000)
-        add("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)", .jpeg2000)
-        add("1.2.840.10008.1.2.4.93", "JPEG 2000 Part 2 Multi-component Image Compression", .jpeg2000)
+        add("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)", .jpeg2000Part2)
+        add("1.2.840.10008.1.2.4.93", "JPEG 2000 Part 2 Multi-component Image Compression", .jpeg2000Part2)
         add("1.2.840.10008.1.2.4.94", "JPIP Referenced", .referenced)
         add("1.2.840.10008.1.2.4.95", "JPIP Referenced Deflate", .referenced, deflated: true)
         add("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Image Compression (Lossless Only)", .htj2k)
@@ -111,9 +131,28 @@ struct TransferSyntax: Sendable, Equatable {
         return t
     }()
 
-    /// The refusal for a syntax this reader cannot read (yet), naming UID and syntax.
+    /// The refusal for a syntax this reader cannot read (yet), naming UID and syntax, and the
+    /// ones that are read (from the table).
     var refusal: FilmError {
-        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: implicit and explicit VR little endian, explicit VR big endian, deflated explicit VR little endian, RLE Lossless, JPEG Baseline 8-bit, JPEG Lossless process 14)")
+        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: \(Self.readableList))")
+    }
+
+    /// The names of the readable syntaxes, in table order.
+    static var readableList: String {
+        all.filter(\.isReadable).map(\.name).joined(separator: "; ")
+    }
+
+    /// The README's table of transfer syntaxes (generated; `TransferSyntaxTableTests` checks that
+    /// README.md holds exactly this between its markers).
+    static var markdownTable: String {
+        var lines = ["| UID | transfer syntax | decoder | what is read |", "|---|---|---|---|"]
+        for s in all where s.isReadable {
+            lines.append("| \(s.uid) | \(s.name) | \(s.decoderName ?? "") | \(s.pixelCodec.decoder?.reads ?? "") |")
+        }
+        let refused = all.filter { !$0.isReadable }
+        lines.append("")
+        lines.append("Refused by name (\(refused.count)): " + refused.map { "\($0.name) (\($0.uid))" }.joined(separator: ", ") + ".")
+        return lines.joined(separator: "\n")
     }
 
     static func refusal(unknownUID uid: String) -> FilmError {

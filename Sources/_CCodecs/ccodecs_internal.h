@@ -27,4 +27,14 @@ static inline int ccodecs_host_is_little_endian(void) {
     return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 }
 
+/* Work done in a child process by ccodecs_run_isolated: writes `output_bytes` bytes of output
+ * (shared with the parent), returns 0, or non-zero with `message` filled. */
+typedef int (*ccodecs_isolated_work)(void *context, void *output, size_t output_bytes, ccodecs_message *message);
+
+/* Runs `work` in a forked child and copies its output into `output` when it succeeds. A child
+ * that dies (abort, crash) or runs past `seconds` is an error naming `library`; nothing the
+ * library does can end or hang the calling process. Returns 0 or 1 with `error` filled. */
+int ccodecs_run_isolated(ccodecs_isolated_work work, void *context, void *output, size_t output_bytes,
+                         double seconds, const char *library, ccodecs_message *error);
+
 #endif

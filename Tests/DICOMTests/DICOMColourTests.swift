@@ -51,6 +51,7 @@ final class DICOMColourTests: XCTestCase {
         var bytes = try fixture("ybr_full.dcm")
         let at = try XCTUnwrap(offsetOf(0x0028, 0x0004, vr: "CS", in: bytes)) + 8
         XCTAssertEqual(Array(bytes[at..<at + 8]), Array("YBR_FULL".utf8))
+        // YBR_ICT belongs to JPEG 2000 (whose decoder undoes it), not to uncompressed pixels.
         bytes.replaceSubrange(at..<at + 8, with: Array("YBR_ICT ".utf8))
         XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) },
                        "DICOM: Photometric Interpretation YBR_ICT with 3 samples per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB, YBR_FULL and YBR_FULL_422")

@@ -36,6 +36,28 @@ final class DICOMRLETests: XCTestCase {
         for k in 0..<3 { XCTAssertEqual(try DICOMDecoder.decode(noTable, frame: k + 1).pixels, frame8(k)) }
     }
 
+    func testAFrameSplitOverSeveralFragmentsIsJoined() throws {
+        // rle_16bit.dcm holds its frame in one fragment after the offset table; split it into
+        // three items (at even offsets, as writers do), as pydicom reads such files.
+        let bytes = try fixture("rle_16bit.dcm")
+        let expected = try DICOMDecoder.decode(bytes).pixels
+        let expectedStored = try DICOMDecoder.storedValues(bytes).bytes
+        let header = [UInt8]([0xFE, 0xFF, 0x00, 0xE0])
+        let table = try XCTUnwrap(DICOMCompressedTests.find(header, in: bytes))
+        let item = table + 8 + Int(bytes[table + 4]) + Int(bytes[table + 5]) << 8
+        XCTAssertEqual(Array(bytes[item..<item + 4]), header)
+        let length = Int(bytes[item + 4]) | Int(bytes[item + 5]) << 8 | Int(bytes[item + 6]) << 16
+        let fragment = Array(bytes[(item + 8)..<(item + 8 + length)])
+        var split = Array(bytes[..<item])
+        for piece in [fragment[..<64], fragment[64..<200], fragment[200...]] {
+            let n = UInt32(piece.count)
+            split += header + [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)] + piece
+        }
+        split += bytes[(item + 8 + length)...]
+        XCTAssertEqual(try DICOMDecoder.decode(split).pixels, expected)
+        XCTAssertEqual(try DICOMDecoder.storedValues(split).bytes, expectedStored)
+    }
+
     func testEveryTruncationIsAnError() throws {
         for name in ["rle_8bit_3frames.dcm", "rle_dcmtk_signed16.dcm", "rle_rgb16.dcm"] {
             let bytes = try fixture(name)

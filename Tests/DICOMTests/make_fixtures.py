@@ -3,7 +3,8 @@
 dcmcjpeg: `apt-get install dcmtk`; without it the committed dcmtk_* files are kept), and checks
 that pydicom and DCMTK read the files our own DICOMEncoder wrote.
 
-    python3 -m venv /tmp/venv-dicom && /tmp/venv-dicom/bin/pip install pydicom numpy
+    python3 -m venv /tmp/venv-dicom && /tmp/venv-dicom/bin/pip install pydicom numpy \
+        pylibjpeg==2.1.0 pylibjpeg-openjpeg==2.6.0 pyjpegls==1.5.1   # JPEG 2000 and JPEG-LS encoders
     /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py            # write fixtures
     DICOM_WRITE_ENCODER_SAMPLES=1 swift test --filter DICOMTests            # write encoder samples
     /tmp/venv-dicom/bin/python Tests/DICOMTests/make_fixtures.py --check-encoder [FOLDER]
@@ -31,6 +32,7 @@ from pydicom import uid as U
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "Fixtures")
 W, H = 40, 30
+CW, CH = 64, 48  # the JPEG 2000, HTJ2K and JPEG-LS fixtures
 YY, XX = np.mgrid[0:H, 0:W].astype(np.int64)
 
 
@@ -332,7 +334,51 @@ def make():
     ds.PixelData = (((XX // 8) * 1000 + (YY // 8) * 7)).astype(np.uint16).tobytes()
     save(ds, "deflated_steps.dcm", U.DeflatedExplicitVRLittleEndian)
 
-    # JPEG 2000 (the fragments are not a real codestream: the syntax alone must be refused).
+    # JPEG 2000 (OpenJPEG through pylibjpeg-openjpeg) and JPEG-LS (CharLS through pyjpegls):
+    # lossless 12-bit and signed 16-bit, lossy, near-lossless, and RGB; the truth is the formulas,
+    # on a 64×48 grid (OpenJPEG's default 6 resolution levels need at least 32 pixels a side).
+    yy, xx = np.mgrid[0:CH, 0:CW].astype(np.int64)
+    c12 = ((xx * 97 + yy * 61 + 5) % 4096).astype(np.uint16)
+    signed16 = (((xx * 1031 + yy * 517 + 123) % 65536) - 32768).astype(np.int16)
+    rgb8 = np.stack([(xx * 5 + yy * 11) % 256, (xx * 3 + 7) % 256, (yy * 9 + 50) % 256], axis=-1).astype(np.uint8)
+    for name, syntax, image, bits, signed, options in [
+            ("j2k_lossless_12bit.dcm", U.JPEG2000Lossless, c12, 12, False, {}),
+            ("j2k_lossless_signed16.dcm", U.JPEG2000Lossless, signed16, 16, True, {}),
+            ("j2k_lossy_12bit.dcm", U.JPEG2000, c12, 12, False, {"j2k_cr": [4]}),
+            ("jls_lossless_12bit.dcm", U.JPEGLSLossless, c12, 12, False, {}),
+            ("jls_near2_12bit.dcm", U.JPEGLSNearLossless, c12, 12, False, {"jls_error": 2}),
+            ("jls_lossless_signed16.dcm", U.JPEGLSLossless, signed16, 16, True, {})]:
+        ds = base(bits_stored=bits, signed=signed, w=CW, h=CH)
+        ds.compress(syntax, image, generate_instance_uid=False, **options)
+        save(ds, name, syntax)
+    for name, syntax in [("j2k_rgb.dcm", U.JPEG2000Lossless), ("jls_rgb.dcm", U.JPEGLSLossless)]:
+        ds = base("RGB", 8, 8, w=CW, h=CH)
+        ds.SamplesPerPixel = 3
+        ds.PlanarConfiguration = 0
+        ds.compress(syntax, rgb8, generate_instance_uid=False)
+        save(ds, name, syntax)
+    # The codestream says 12-bit unsigned, the file says 16-bit signed (as in pydicom's
+    # J2K_pixelrep_mismatch.dcm): the codestream's precision and the file's sign win.
+    ds = base(bits_stored=12, w=CW, h=CH)
+    ds.compress(U.JPEG2000Lossless, c12, generate_instance_uid=False)
+    ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 15, 1
+    save(ds, "j2k_precision_mismatch.dcm", U.JPEG2000Lossless)
+    # HTJ2K from OpenJPH's ojph_compress (Debian openjph-tools; kept as committed without it).
+    if shutil.which("ojph_compress"):
+        with open("/tmp/_f12.pgm", "wb") as f:
+            f.write(f"P5 {CW} {CH} 4095\n".encode() + c12.astype(">u2").tobytes())
+        subprocess.run(["ojph_compress", "-i", "/tmp/_f12.pgm", "-o", "/tmp/_f12.j2c", "-reversible", "true"],
+                       check=True, capture_output=True)
+        ds = base(bits_stored=12, w=CW, h=CH)
+        with open("/tmp/_f12.j2c", "rb") as f:
+            ds.PixelData = encapsulate([f.read()])
+        ds["PixelData"].VR = "OB"
+        ds["PixelData"].is_undefined_length = True
+        save(ds, "htj2k_lossless_12bit.dcm", U.HTJ2KLosslessRPCL)
+    else:
+        print("OpenJPH not installed: htj2k_lossless_12bit.dcm was not regenerated")
+
+    # JPEG 2000 whose fragment is not a real codestream (SOC and SIZ, then zeros): an error.
     ds = base()
     ds.PixelData = encapsulate([b"\xff\x4f\xff\x51" + bytes(60)])
     ds["PixelData"].VR = "OB"
@@ -370,7 +416,7 @@ def make():
             p = os.path.join(OUT, f)
             total += os.path.getsize(p)
             ds = pydicom.dcmread(p, force=True)  # each one readable by pydicom
-            assert ds.Rows in (H, 31), f
+            assert ds.Rows in (H, 31, CH), f
             if not f.startswith("raw_") and f != "jpeg2000.dcm" and "jpegll" not in f and "jpegbase" not in f:
                 ds.pixel_array
     print(f"wrote fixtures, {total} bytes in total")

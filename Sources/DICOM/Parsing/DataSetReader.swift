@@ -180,7 +180,7 @@ struct DataSetReader {
     private mutating func skipFragments(owner: Tag) throws -> Int {
         while true {
             let itemStart = cursor.offset
-            let item = try readItemHeader(in: owner)
+            let item = try readItemHeader(in: owner, oddLengthAllowed: true)
             switch item.tag {
             case .sequenceDelimiter:
                 return itemStart
@@ -198,15 +198,18 @@ struct DataSetReader {
         }
     }
 
-    /// Items and delimiters are a tag and a 32-bit length in every transfer syntax.
-    private mutating func readItemHeader(in owner: Tag) throws -> Header {
+    /// Items and delimiters are a tag and a 32-bit length in every transfer syntax. A fragment
+    /// of encapsulated pixel data may have an odd length (`oddLengthAllowed`): some writers (a
+    /// Kodak CR's JPEG 2000 films, for one) store the codestream unpadded, and pydicom and
+    /// DCMTK read it; the length is unambiguous and the next item header follows directly.
+    private mutating func readItemHeader(in owner: Tag, oddLengthAllowed: Bool = false) throws -> Header {
         let start = cursor.offset
         try countElement(at: start)
         try cursor.require(8, for: "an item header of \(owner)")
         let tag = Tag(try cursor.readUInt16(for: "a tag"), try cursor.readUInt16(for: "a tag"))
         let raw = try cursor.readUInt32(for: "an item length")
         if raw == 0xFFFF_FFFF { return Header(tag: tag, vr: nil, length: nil, offset: start) }
-        guard raw % 2 == 0 else {
+        guard raw % 2 == 0 || oddLengthAllowed else {
             throw FilmError("DICOM: item \(tag) of \(owner) at byte \(start) has odd length \(raw) (DICOM lengths are even)")
         }
         return Header(tag: tag, vr: nil, length: Int(raw), offset: start)

@@ -4,7 +4,7 @@ import Radiography
 /// Deflated Explicit VR Little Endian (PS3.5 A.5): everything after the File Meta Information
 /// is one raw deflate stream (no zlib header) of an explicit VR little endian data set.
 ///
-/// Inflated with zlib through `_CCodecs`, which returns errors as values. The output is capped
+/// Inflated with libdeflate through `_CCodecs`, which returns errors as values. The output is capped
 /// at `limits.maxFileBytes`, the same ceiling as an uncompressed file, so a few kilobytes of
 /// crafted deflate cannot expand into gigabytes (deflate reaches about 1000:1).
 enum DeflatedDataSet {

@@ -18,8 +18,9 @@ struct PixelModule: Sendable {
     let rows: Int
     let columns: Int
     let bitsAllocated: Int
-    let bitsStored: Int
-    let highBit: Int
+    /// Replaced by a JPEG 2000 / JPEG-LS codestream's precision (`adopting(bitsStored:)`).
+    private(set) var bitsStored: Int
+    private(set) var highBit: Int
     let isSigned: Bool
     let photometric: Photometric
     /// As written (padding removed), or the default the reader assumed.
@@ -39,7 +40,8 @@ struct PixelModule: Sendable {
     var bytesPerSample: Int { bitsAllocated / 8 }
     var bytesPerPixel: Int { samplesPerPixel * bytesPerSample }
 
-    init(_ ds: DataSet, limits: DecodeLimits, purpose: Purpose = .radiograph) throws {
+    /// `codec` decides whether JPEG 2000's YBR_ICT and YBR_RCT are valid (they are nowhere else).
+    init(_ ds: DataSet, limits: DecodeLimits, purpose: Purpose = .radiograph, codec: TransferSyntax.PixelCodec = .native) throws {
         guard let rows = try ds.unsigned16(.rows) else { throw Self.missing(.rows) }
         guard let columns = try ds.unsigned16(.columns) else { throw Self.missing(.columns) }
         do {
@@ -59,6 +61,11 @@ struct PixelModule: Sendable {
         case (3, "RGB"): photometric = .rgb
         case (3, "YBR_FULL"): photometric = .ybrFull
         case (3, "YBR_FULL_422"): photometric = .ybrFull422
+        // JPEG 2000's colour transforms: OpenJPEG undoes them, so the decoded samples are RGB
+        // (pydicom 3 reads them as RGB too).
+        case (3, "YBR_ICT") where codec == .jpeg2000 || codec == .htj2k,
+             (3, "YBR_RCT") where codec == .jpeg2000 || codec == .htj2k:
+            photometric = .rgb
         case (1, "PALETTE COLOR") where purpose == .storedValues: photometric = .palette
         case (1, _) where purpose == .storedValues, (3, _) where purpose == .storedValues: photometric = .other
         case (1, _), (3, _):
@@ -127,6 +134,15 @@ struct PixelModule: Sendable {
         }
         pixelSpacing = Self.spacing(ds, .pixelSpacing)
         imagerPixelSpacing = Self.spacing(ds, .imagerPixelSpacing)
+    }
+
+    /// The same module with Bits Stored `bits` and High Bit `bits − 1` (samples aligned at bit 0),
+    /// for frames whose codestream states its own precision (see `CodestreamFrame`).
+    func adopting(bitsStored bits: Int) -> PixelModule {
+        var copy = self
+        copy.bitsStored = bits
+        copy.highBit = bits - 1
+        return copy
     }
 
     /// The spacing to use and where it came from: Pixel Spacing when plausible, else Imager

@@ -13,6 +13,9 @@ enum StoredWordsDecoder {
         let words: [UInt32]
         /// True when the first of three components is luma (YBR, or a JPEG coded in YCbCr).
         let firstComponentIsLuma: Bool
+        /// The pixel module to read `words` with: the file's, or for JPEG 2000 and JPEG-LS the
+        /// file's with the codestream's precision as Bits Stored (`CodestreamFrame`).
+        let module: PixelModule
     }
 
     static func decode(_ file: ParsedFile, module m: PixelModule, frame: Int, limits: DecodeLimits) throws -> Frame {
@@ -29,25 +32,34 @@ enum StoredWordsDecoder {
                 throw FilmError("DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
             }
             let words = try native(file.bytes, module: m, element: pixelData, index: frame - 1, bigEndian: syntax.byteOrder == .big)
-            return Frame(words: words, firstComponentIsLuma: ybrLuma)
+            return Frame(words: words, firstComponentIsLuma: ybrLuma, module: m)
         case .rle:
+            // Several fragments per frame are joined, as in `DICOMDecoder.decode`.
             let fragments = try DICOMDecoder.encapsulatedFragments(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
-            guard fragments.count == 1 else {
-                throw FilmError("DICOM: RLE frame \(frame) spans \(fragments.count) fragments; RLE Lossless allows one per frame")
-            }
-            let planes = try RLEPixelDecoder.planes(file.bytes, fragment: fragments[0], module: m, as: UInt32.self)
-            return Frame(words: interleave(planes, m), firstComponentIsLuma: ybrLuma)
+            let joined = fragments.count == 1 ? nil : fragments.flatMap { file.bytes[$0] }
+            let planes = try RLEPixelDecoder.planes(joined ?? file.bytes, fragment: joined.map { 0..<$0.count } ?? fragments[0],
+                                                    module: m, as: UInt32.self)
+            return Frame(words: interleave(planes, m), firstComponentIsLuma: ybrLuma, module: m)
         case .jpegLossless:
             guard m.bitsAllocated <= 16 else {
                 throw FilmError("DICOM: JPEG Lossless with Bits Allocated \(m.bitsAllocated) is not supported")
             }
             let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let planes = try JPEGLosslessDecoder.decode(codestream, rows: m.rows, columns: m.columns, components: m.samplesPerPixel)
-            return Frame(words: interleave(planes.map(UInt32.init), m), firstComponentIsLuma: ybrLuma)
+            return Frame(words: interleave(planes.map(UInt32.init), m), firstComponentIsLuma: ybrLuma, module: m)
         case .jpegBaseline:
             let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let decoded = try JPEGBaselineDecoder.decode(codestream, module: m, limits: limits)
-            return Frame(words: decoded.samples.map(UInt32.init), firstComponentIsLuma: decoded.isYCbCr)
+            return Frame(words: decoded.samples.map(UInt32.init), firstComponentIsLuma: decoded.isYCbCr, module: m)
+        case .jpeg2000, .htj2k:
+            let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
+            let decoded = try JPEG2000Decoder.decode(codestream, module: m, limits: limits, codec: syntax.name)
+            // OpenJPEG has undone any colour transform: three components are RGB or as stored.
+            return Frame(words: decoded.words, firstComponentIsLuma: ybrLuma, module: decoded.module(for: m))
+        case .jpegLS:
+            let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
+            let decoded = try JPEGLSDecoder.decode(codestream, module: m, limits: limits, codec: syntax.name)
+            return Frame(words: decoded.words, firstComponentIsLuma: ybrLuma, module: decoded.module(for: m))
         default:
             throw syntax.refusal
         }

@@ -70,6 +70,24 @@ int ccodecs_png_read(ccodecs_png_reader *reader, uint16_t *samples, size_t sampl
 
 void ccodecs_png_close(ccodecs_png_reader *reader);
 
+/* ---------------------------------------------------------------- PNG decode on libdeflate */
+
+typedef struct ccodecs_png_fast_reader ccodecs_png_fast_reader;
+
+/* The fast path for the PNGs detect reads (non-interlaced, 8 or 16 bits, gray, gray+alpha, RGB,
+ * RGBA, every CRC right): parses every chunk through IEND and fills `header` (as
+ * ccodecs_png_open does). Returns NULL for anything else, which the caller then decodes with
+ * ccodecs_png_open/read: this path never reports an error of its own. `bytes` must stay valid
+ * until ccodecs_png_fast_close. */
+ccodecs_png_fast_reader *ccodecs_png_fast_open(const uint8_t *bytes, size_t count, ccodecs_png_header *header);
+
+/* Inflates with libdeflate, unfilters and converts into `samples` (width*height values, the
+ * same values ccodecs_png_read gives). Returns 0, or 2 when libpng must decide (image data
+ * short, long or corrupt, a bad filter type, no memory): the caller then decodes with libpng. */
+int ccodecs_png_fast_read(ccodecs_png_fast_reader *reader, uint16_t *samples, size_t sample_count);
+
+void ccodecs_png_fast_close(ccodecs_png_fast_reader *reader);
+
 /* ---------------------------------------------------------------- JPEG decode */
 
 enum {
@@ -122,7 +140,7 @@ int ccodecs_png_encode_rgb(const uint8_t *rgb, uint32_t width, uint32_t height,
 int ccodecs_jpeg_encode_gray(const uint8_t *samples, uint32_t width, uint32_t height, int quality,
                              ccodecs_buffer *out, ccodecs_message *error);
 
-/* ---------------------------------------------------------------- Deflate (zlib) */
+/* ---------------------------------------------------------------- Deflate (libdeflate) */
 
 /* Inflates a raw deflate stream (no zlib or gzip header, as DICOM's Deflated Explicit VR Little
  * Endian stores its data set, PS3.5 A.5) into `out`, which must be zeroed on entry. Output
@@ -141,5 +159,63 @@ int ccodecs_inflate_raw(const uint8_t *bytes, size_t count, size_t max_output,
  * ccodecs_jpeg_read. */
 int ccodecs_jpeg_read_components(ccodecs_jpeg_reader *reader, uint8_t *samples, size_t sample_count,
                                  ccodecs_message *error);
+
+/* ---------------------------------------------------------------- JPEG 2000, HTJ2K and JPEG-LS */
+
+/* What a JPEG 2000 / HTJ2K or JPEG-LS codestream says about its image, read before any sample
+ * memory exists. Every component has the same size, precision and signedness (anything else is
+ * refused in `*_open`), so one set of fields describes them all. */
+typedef struct ccodecs_coded_header {
+    uint32_t width;
+    uint32_t height;
+    int components;
+    int precision;      /* bits per sample, 1…16 */
+    int is_signed;      /* JPEG 2000 only (SIZ Ssiz bit 7); JPEG-LS has no sign, always 0 */
+} ccodecs_coded_header;
+
+typedef struct ccodecs_j2k_reader ccodecs_j2k_reader;
+
+/* Reads a JPEG 2000 Part 1 or HTJ2K (Part 15) codestream, bare or in a JP2 file, from memory
+ * through OpenJPEG. Before OpenJPEG sees the bytes, the SIZ marker is parsed here and images
+ * over `max_pixels` pixels, more than 4 components or more than 65535 tiles are refused, so no
+ * decoder allocation is sized from an unchecked header. `threads` 1 decodes on the calling
+ * thread, 0 on one OpenJPEG worker per CPU (opj_codec_set_threads), for large films.
+ * `bytes` must stay valid until ccodecs_j2k_close. Returns NULL and fills `error` on failure
+ * (nothing to close then). */
+ccodecs_j2k_reader *ccodecs_j2k_open(const uint8_t *bytes, size_t count, size_t max_pixels, int threads,
+                                     ccodecs_coded_header *header, ccodecs_message *error);
+
+/* Decodes every component into `words` (width*height*components values, interleaved pixel by
+ * pixel, colour transform already undone by OpenJPEG): each the decoded integer's two's
+ * complement bits. A truncated or corrupt codestream is an error (OpenJPEG's strict mode), not
+ * a partial image. OpenJPEG runs in a child process (isolate.c): Debian's build aborts on
+ * failed assertions in its HTJ2K decoder, which hostile data reaches; that, a crash or a run
+ * past 5 s + 1 s per megapixel is an error here. Returns 0 on success. Call at most once. */
+int ccodecs_j2k_read(ccodecs_j2k_reader *reader, uint32_t *words, size_t word_count, ccodecs_message *error);
+
+void ccodecs_j2k_close(ccodecs_j2k_reader *reader);
+
+typedef struct ccodecs_jpegls_reader ccodecs_jpegls_reader;
+
+/* Reads a JPEG-LS (ISO/IEC 14495-1) frame header (SOF55) from memory. Images over
+ * `max_pixels` pixels or with more than 4 components are refused here, and so is a codestream
+ * that does not end with EOI (truncated). */
+ccodecs_jpegls_reader *ccodecs_jpegls_open(const uint8_t *bytes, size_t count, size_t max_pixels,
+                                           ccodecs_coded_header *header, ccodecs_message *error);
+
+/* Decodes with CharLS's C API into `words` (width*height*components values, interleaved pixel by
+ * pixel whatever the codestream's interleave mode), in a child process (isolate.c): Debian's
+ * CharLS 2.4.1 can loop forever on a corrupt scan, and a run past 5 s + 1 s per megapixel of CPU time is
+ * an error here. Returns 0 on success. Call at most once. */
+int ccodecs_jpegls_read(ccodecs_jpegls_reader *reader, uint32_t *words, size_t word_count, ccodecs_message *error);
+
+void ccodecs_jpegls_close(ccodecs_jpegls_reader *reader);
+
+/* ---------------------------------------------------------------- Isolation self-test */
+
+/* Runs test work through the child-process isolation of the OpenJPEG and CharLS decoders:
+ * mode 0 fills `output` with 0x5A and succeeds, 1 aborts, 2 spins until `seconds` of CPU time
+ * are used. Returns 0 or 1 with `error` filled, as the decoders do. For the tests. */
+int ccodecs_isolation_selftest(int mode, double seconds, uint8_t *output, size_t output_bytes, ccodecs_message *error);
 
 #endif

@@ -3,6 +3,7 @@ import Benchmark
 import Detection
 import FilmAnalysis
 import Foundation
+import ImageIO
 import Radiography
 
 /// ordo-one/benchmark suite: `cd benchmarks && swift package benchmark`.
@@ -55,6 +56,17 @@ let benchmarks: @Sendable () -> Void = {
             let paths = try BenchFilms.ensure(side: 3000)
             return format == "dicom" ? paths.dicom : paths.png
         }
+    }
+    // The same PNG from memory through libpng alone: the reference for the libdeflate path.
+    Benchmark("decode png 3000² libpng", configuration: configuration([.wallClock, .peakMemoryResident], iterations: 20)) { benchmark, bytes in
+        for _ in benchmark.scaledIterations { blackHole(try PNGDecoder.decode(bytes, path: .libpng)) }
+    } setup: {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: try BenchFilms.ensure(side: 3000).png)))
+    }
+    Benchmark("decode png 3000² libdeflate", configuration: configuration([.wallClock, .peakMemoryResident], iterations: 20)) { benchmark, bytes in
+        for _ in benchmark.scaledIterations { blackHole(try PNGDecoder.decode(bytes)) }
+    } setup: {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: try BenchFilms.ensure(side: 3000).png)))
     }
     for jobs in [1, 2] {
         Benchmark("batch 3000² jobs \(jobs)",
