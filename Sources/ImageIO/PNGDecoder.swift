@@ -40,19 +40,8 @@ public enum PNGDecoder {
                 throw FilmError(codec: "PNG", message.string)
             }
             defer { ccodecs_png_close(reader) }
-            let width = Int(header.width)
-            let height = Int(header.height)
-            try checkLimits(limits, width: width, height: height, codec: "PNG")
-            try checkCompressedSize(bytes.count, header: header)
-
-            var status: Int32 = 0
-            let pixels = [UInt16](unsafeUninitializedCapacity: width * height) { samples, initialized in
-                HugePages.advise(samples)
-                status = ccodecs_png_read(reader, samples.baseAddress, samples.count, &message)
-                initialized = status == 0 ? samples.count : 0
-            }
-            guard status == 0 else { throw FilmError(codec: "PNG", message.string) }
-
+            let pixels = try samples(header, fileBytes: bytes.count, limits: limits) { ccodecs_png_read(reader, $0, $1, &message) }
+            guard let pixels else { throw FilmError(codec: "PNG", message.string) }
             return film(header, pixels: pixels)
         }
     }
@@ -65,18 +54,25 @@ public enum PNGDecoder {
             var header = ccodecs_png_header()
             guard let reader = ccodecs_png_fast_open(buffer.baseAddress, buffer.count, &header) else { return nil }
             defer { ccodecs_png_fast_close(reader) }
-            let width = Int(header.width)
-            let height = Int(header.height)
-            try checkLimits(limits, width: width, height: height, codec: "PNG")
-            try checkCompressedSize(bytes.count, header: header)
-            var status: Int32 = 0
-            let pixels = [UInt16](unsafeUninitializedCapacity: width * height) { samples, initialized in
-                HugePages.advise(samples)
-                status = ccodecs_png_fast_read(reader, samples.baseAddress, samples.count)
-                initialized = status == 0 ? samples.count : 0
-            }
-            return status == 0 ? film(header, pixels: pixels) : nil
+            let pixels = try samples(header, fileBytes: bytes.count, limits: limits) { ccodecs_png_fast_read(reader, $0, $1) }
+            return pixels.map { film(header, pixels: $0) }
         }
+    }
+
+    /// The film's samples, read by `read(destination, count)` (0: success) into an array
+    /// allocated only after the header passed the limits; nil when the read failed.
+    private static func samples(_ header: ccodecs_png_header, fileBytes: Int, limits: DecodeLimits,
+                                read: (UnsafeMutablePointer<UInt16>?, Int) -> Int32) throws -> [UInt16]? {
+        let width = Int(header.width), height = Int(header.height)
+        try checkLimits(limits, width: width, height: height, codec: "PNG")
+        try checkCompressedSize(fileBytes, header: header)
+        var status: Int32 = 0
+        let pixels = [UInt16](unsafeUninitializedCapacity: width * height) { samples, initialized in
+            HugePages.advise(samples)
+            status = read(samples.baseAddress, samples.count)
+            initialized = status == 0 ? samples.count : 0
+        }
+        return status == 0 ? pixels : nil
     }
 
     private static func film(_ header: ccodecs_png_header, pixels: [UInt16]) -> Radiograph {
