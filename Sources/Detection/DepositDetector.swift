@@ -30,8 +30,9 @@ import Radiography
 public enum DepositDetector {
     public static func detect(_ film: Radiograph, parameters: DetectionParameters = DetectionParameters()) -> DetectionResult {
         let width = film.width, height = film.height, count = width * height
-        let spacingMM = film.spacing.map(\.mean) ?? parameters.assumedSpacingMM
-        let scales = PixelScales(parameters, spacingMM: spacingMM)
+        // Whatever the caller set: out-of-range parameters and spacings are clamped, never trusted.
+        let parameters = parameters.clampedToRanges
+        let scales = PixelScales(parameters, spacingMM: parameters.spacingMM(for: film))
         var clock = DetectionClock()
 
         // Two film-sized planes of 4 bytes a pixel, allocated uninitialised (every kernel writes
@@ -350,8 +351,8 @@ public enum DepositDetector {
         }
         let mainCount = candidates.count
         if parameters.splitsLargeComponents {
-            let splitter = PeakSplitter(width: width, peakRadius: max(1, Int((parameters.splitPeakRadiusMM / scales.spacingMM).rounded())),
-                                        floorRadius: max(3, Int((parameters.splitFloorRadiusMM / scales.spacingMM).rounded())),
+            let splitter = PeakSplitter(width: width, peakRadius: CheckedConversion.pixels(mm: parameters.splitPeakRadiusMM, spacingMM: scales.spacingMM),
+                                        floorRadius: CheckedConversion.pixels(mm: parameters.splitFloorRadiusMM, spacingMM: scales.spacingMM, minimum: 3),
                                         minimumExtent: parameters.splitMinimumExtentMM / scales.spacingMM, minimumArea: scales.minAreaPx)
             let regions = splitter.split(index: index, contrast: c, significance: z, componentOf: firstStage, components: components,
                                          seed: seed, pixels: pixels) { i in

@@ -102,13 +102,17 @@ struct Analyze: ParsableCommand {
             throw ValidationError("give --overlay or --overlay-dir, not both")
         }
         if let pixelSpacing, Self.parseSpacing(pixelSpacing) == nil {
-            throw ValidationError("--pixel-spacing takes a positive number of mm, or row,column (got '\(pixelSpacing)')")
+            throw ValidationError(Self.spacingProblem("--pixel-spacing", pixelSpacing))
         }
         if frame < 1 { throw ValidationError("--frame counts from 1") }
         if let minScore, !(0...1).contains(minScore) { throw ValidationError("--min-score takes a number from 0 to 1 (got \(minScore))") }
         if inputs.isEmpty && selection.fromList == nil { throw ValidationError("give films or folders to analyse (or --from-list FILE)") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout takes a positive number of seconds") }
+        if let jobs, !Self.jobsRange.contains(jobs) {
+            throw ValidationError("--jobs takes a whole number from \(Self.jobsRange.lowerBound) to \(Self.jobsRange.upperBound) (got \(jobs))")
+        }
+        if let timeout, !Self.timeoutRange.contains(timeout) {
+            throw ValidationError("--timeout takes a number of seconds from 0.001 to 1000000 (got \(timeout))")
+        }
         if resume && (output == nil || resolvedFormat != .jsonl) {
             throw ValidationError("--resume continues a JSON Lines file: give --output FILE.jsonl (or --format jsonl)")
         }
@@ -269,6 +273,9 @@ struct Analyze: ParsableCommand {
             }
             if !streamed { reports.append(report) }
             if report.status == .ok { ok += 1 } else { failed += 1 }
+            if !report.warnings.isEmpty && !beQuiet {
+                progress.note("detect: \(report.file): warning: \(report.warnings.joined(separator: "; "))\n")
+            }
             if report.status == .error && !errorsGoToReport {
                 progress.note("detect: \(report.file): \(report.error ?? "failed")\n")
             }
@@ -341,7 +348,21 @@ struct Analyze: ParsableCommand {
         }
     }
 
-    /// "0.1" → 0.1 × 0.1 mm; "0.1,0.12" → row 0.1, column 0.12.
+    /// Films analysed at once: each is a worker process in a batch, so a typo such as
+    /// `--jobs 1000000` must not fork a million processes.
+    static let jobsRange = 1...256
+    /// `--timeout` seconds: from 1 ms to about 11.5 days (beyond, a deadline in nanoseconds
+    /// would overflow, and 1e300 s is "never", which is what leaving the option out means).
+    static let timeoutRange: ClosedRange<Double> = 0.001...1_000_000
+
+    /// The one line a bad `--pixel-spacing` / `--default-spacing` gets.
+    static func spacingProblem(_ option: String, _ text: String) -> String {
+        let range = PixelSpacing.plausibleRangeMM
+        return "\(option) takes mm from \(String(format: "%g", range.lowerBound)) to \(String(format: "%g", range.upperBound)) (projection radiographs), one value or row,column (got '\(text)')"
+    }
+
+    /// "0.1" → 0.1 × 0.1 mm; "0.1,0.12" → row 0.1, column 0.12. Nil unless both values are in
+    /// `PixelSpacing.plausibleRangeMM`.
     static func parseSpacing(_ text: String) -> PixelSpacing? {
         let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         let spacing: PixelSpacing
@@ -350,7 +371,7 @@ struct Analyze: ParsableCommand {
         case 2: guard let r = parts[0], let c = parts[1] else { return nil }; spacing = PixelSpacing(row: r, column: c)
         default: return nil
         }
-        return spacing.isPlausible ? spacing : nil
+        return spacing.isInPlausibleRange ? spacing : nil
     }
 }
 

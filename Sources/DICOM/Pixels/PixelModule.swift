@@ -107,35 +107,59 @@ struct PixelModule: Sendable {
         }
         numberOfFrames = frames
 
+        var warnings: [String] = []
         let slope = try ds.decimals(.rescaleSlope)?.first
         let intercept = try ds.decimals(.rescaleIntercept)?.first
         if slope != nil || intercept != nil {
-            let s = slope ?? 1
+            let s = slope ?? 1, i = intercept ?? 0
             guard s != 0 else {
                 throw FilmError("DICOM: Rescale Slope is 0, which maps every pixel to the same value")
             }
-            rescale = LinearRescale(slope: s, intercept: intercept ?? 0)
+            if Self.plausibleSlopeMagnitude.contains(abs(s)), abs(i) <= Self.plausibleInterceptMagnitude {
+                rescale = LinearRescale(slope: s, intercept: i)
+            } else {
+                warnings.append("Rescale Slope \(s) / Intercept \(i) is outside the plausible |slope| 1e-6–1e6, |intercept| ≤ 1e9: ignored (no rescale, no inversion from its sign)")
+                rescale = nil
+            }
         } else {
             rescale = nil
         }
 
-        // A window is a display hint: an unreadable one is dropped rather than failing the film.
+        // A window is a display hint: an unreadable or absurd one is dropped rather than failing the film.
         if let c = (try? ds.decimals(.windowCenter))??.first, let w = (try? ds.decimals(.windowWidth))??.first, w > 0 {
-            window = DisplayWindow(center: c, width: w)
+            if abs(c) <= Self.plausibleWindowMagnitude, w <= Self.plausibleWindowMagnitude {
+                window = DisplayWindow(center: c, width: w)
+            } else {
+                warnings.append("Window Center \(c) / Width \(w) is outside the plausible ±1e9: ignored")
+                window = nil
+            }
         } else {
             window = nil
         }
         pixelSpacing = Self.spacing(ds, .pixelSpacing)
         imagerPixelSpacing = Self.spacing(ds, .imagerPixelSpacing)
+        self.warnings = warnings
     }
 
-    /// The spacing to use and where it came from: Pixel Spacing when plausible, else Imager
-    /// Pixel Spacing (detector plane). Never mixed: if both are present, Pixel Spacing wins
+    /// Rescale Slope magnitudes taken at their word. Radiographs store 1 (or a detector gain near
+    /// it); a slope beyond 1e6 or below 1e-6 makes modality values of 1e10 or steps of 1e-6 from
+    /// 16-bit samples, which no modality produces: it is a writer's error, not a calibration.
+    static let plausibleSlopeMagnitude: ClosedRange<Double> = 1e-6...1e6
+    /// Largest Rescale Intercept magnitude taken at its word (CT uses −1024, PET 0).
+    static let plausibleInterceptMagnitude = 1e9
+    /// Largest Window Center / Width magnitude kept (in modality units).
+    static let plausibleWindowMagnitude = 1e9
+
+    /// Header values found implausible and ignored (rescale, window), one line each.
+    let warnings: [String]
+
+    /// The spacing to use, where it came from and the warnings for the implausible values
+    /// ignored: Pixel Spacing when in `PixelSpacing.plausibleRangeMM`, else Imager Pixel Spacing
+    /// (detector plane). Never mixed: if both are present and plausible, Pixel Spacing wins
     /// because a CR/DX writer that fills it has calibrated (or copied) it deliberately.
-    var chosenSpacing: (PixelSpacing, SpacingSource)? {
-        if let s = pixelSpacing { return (s, .pixelSpacing) }
-        if let s = imagerPixelSpacing { return (s, .imagerPixelSpacing) }
-        return nil
+    var chosenSpacing: SpacingChoice {
+        PixelSpacing.choose([pixelSpacing.map { ("Pixel Spacing", $0, .pixelSpacing) },
+                             imagerPixelSpacing.map { ("Imager Pixel Spacing", $0, .imagerPixelSpacing) }].compactMap { $0 })
     }
 
     /// `row\column` in mm (row spacing first, PS3.3 10.7.1.3); one value means isotropic.
