@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Worker processes that analyse films for a batch, so that a crash, a trap, an out-of-memory
+/// kill or a hang in a decoder or a kernel costs one film, not the batch.
+///
+/// `analyze(index:request:)` is called from `BatchRunner`'s threads (at most `jobs` at once, so
+/// at most `jobs` workers): it takes an idle worker or starts one, sends the film, and waits for
+/// the answer. A worker that dies (the answer never comes) is reaped and its death becomes the
+/// film's error ("worker killed by signal 11 (SIGSEGV)"); the next film starts a new worker.
+/// `terminate(index:)` kills the worker of a film that ran over `--timeout`.
+public final class WorkerPool: @unchecked Sendable {
+    private let executable: String
+    private let arguments: [String]
+    private let environment: [String: String]
+    private let setup: [UInt8]
+    private let lock = NSLock()
+    private var idle: [WorkerProcess] = []
+    private var busy: [Int: WorkerProcess] = [:]
+    /// Workers started so far (replacements included), for tests and the summary.
+    public private(set) var started = 0
+
+    /// - Parameters:
+    ///   - executable: the `detect` binary (`WorkerPool.currentExecutable`).
+    ///   - arguments: the hidden worker command, e.g. `["_worker"]`.
+    ///   - setup: sent to each worker first.
+    public init(executable: String, arguments: [String], setup: WorkerSetup,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.executable = executable
+        self.arguments = arguments
+        var environment = environment
+        // A worker that traps should die at once, not spend seconds symbolicating a backtrace
+        // nobody reads (its last stderr line, the runtime's message, is kept).
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        self.environment = environment
+        self.setup = WorkerCoding.encode(setup)
+        // A worker that dies while we write to it must be an error on that film, not SIGPIPE
+        // ending the batch.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// This process's executable, to start workers from.
+    public static var currentExecutable: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if n > 0 { return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        return CommandLine.arguments[0]
+    }
+
+    /// Film `index` analysed by a worker: its outcome, or an error outcome naming how the worker died.
+    public func analyze(index: Int, request: WorkerRequest) -> FilmJob.Outcome {
+        let worker: WorkerProcess
+        do {
+            worker = try checkOut(index: index)
+        } catch {
+            return .failure(file: request.path, error: "\(error)")
+        }
+        if worker.send(WorkerCoding.encode(request)), let answer = worker.receive(),
+           let outcome = WorkerCoding.decode(FilmJob.Outcome.self, answer) {
+            checkIn(worker, index: index)
+            return outcome
+        }
+        // No answer: the worker died (or was killed for the timeout). Reap it; the next film
+        // starts a new one.
+        worker.terminate()
+        let how = worker.reap()
+        lock.lock(); busy[index] = nil; lock.unlock()
+        return .failure(file: request.path, error: "worker \(how); the batch went on without this film")
+    }
+
+    /// Kills the worker analysing film `index`, if any (the film ran over `--timeout`).
+    public func terminate(index: Int) {
+        lock.lock(); defer { lock.unlock() }
+        busy[index]?.terminate()
+    }
+
+    /// Ends the idle workers (closing their input ends their loop) and waits for them.
+    public func finish() {
+        lock.lock()
+        let workers = idle
+        idle = []
+        lock.unlock()
+        for worker in workers { worker.finish() }
+    }
+
+    private func checkOut(index: Int) throws -> WorkerProcess {
+        lock.lock()
+        if let worker = idle.popLast() {
+            busy[index] = worker
+            lock.unlock()
+            return worker
+        }
+        started += 1
+        lock.unlock()
+        let worker = try WorkerProcess(executable: executable, arguments: arguments, environment: environment)
+        // The setup goes down the pipe before the first film; a worker that cannot load the
+        // model exits, and the film's read below reports it.
+        _ = worker.send(setup)
+        lock.lock(); busy[index] = worker; lock.unlock()
+        return worker
+    }
+
+    private func checkIn(_ worker: WorkerProcess, index: Int) {
+        lock.lock(); defer { lock.unlock() }
+        busy[index] = nil
+        idle.append(worker)
+    }
+}
+
+/// The loop a worker process runs: the setup, then one film per message until its input closes.
+public enum WorkerLoop {
+    /// Test-only switches, honoured here and nowhere else (never in an in-process run): a film
+    /// whose path contains `DETECT_TEST_CRASH_ON` makes the worker raise SIGSEGV, as a decoder
+    /// crash would; one containing `DETECT_TEST_HANG_ON` makes it sleep for ever.
+    public static let crashSwitch = "DETECT_TEST_CRASH_ON"
+    public static let hangSwitch = "DETECT_TEST_HANG_ON"
+
+    /// Returns the process's exit status: 0 when its input closed, 3 when the setup failed.
+    public static func serve(input: Int32 = 0, output: Int32 = 1) -> Int32 {
+        guard let setupBytes = PipeFrames.read(from: input) else { return 0 }
+        guard let setup = WorkerCoding.decode(WorkerSetup.self, setupBytes) else {
+            FileHandle.standardError.write(Data("detect worker: unreadable setup message\n".utf8))
+            return 3
+        }
+        let job: FilmJob
+        do {
+            job = try setup.job()
+        } catch {
+            FileHandle.standardError.write(Data("detect worker: \(error)\n".utf8))
+            return 3
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let crashOn = environment[crashSwitch].flatMap { $0.isEmpty ? nil : $0 }
+        let hangOn = environment[hangSwitch].flatMap { $0.isEmpty ? nil : $0 }
+        while let bytes = PipeFrames.read(from: input) {
+            guard let request = WorkerCoding.decode(WorkerRequest.self, bytes) else {
+                FileHandle.standardError.write(Data("detect worker: unreadable request\n".utf8))
+                return 3
+            }
+            if let crashOn, request.path.contains(crashOn) {
+                FileHandle.standardError.write(Data("detect worker: \(crashSwitch) matches \(request.path): raising SIGSEGV\n".utf8))
+                raise(SIGSEGV)
+            }
+            if let hangOn, request.path.contains(hangOn) {
+                while true { sleep(1000) }
+            }
+            let outcome = job.run(path: request.path, overlay: request.overlay)
+            guard PipeFrames.write(WorkerCoding.encode(outcome), to: output) else { return 0 }
+        }
+        return 0
+    }
+}
