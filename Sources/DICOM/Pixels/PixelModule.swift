@@ -108,8 +108,8 @@ struct PixelModule: Sendable {
         numberOfFrames = frames
 
         var warnings: [String] = []
-        let slope = try ds.decimals(.rescaleSlope)?.first
-        let intercept = try ds.decimals(.rescaleIntercept)?.first
+        // Unreadable (not a number, or beyond ±1.8e308) reads as NaN: present, and implausible.
+        let slope = Self.firstDecimal(ds, .rescaleSlope), intercept = Self.firstDecimal(ds, .rescaleIntercept)
         if slope != nil || intercept != nil {
             let s = slope ?? 1, i = intercept ?? 0
             guard s != 0 else {
@@ -163,11 +163,20 @@ struct PixelModule: Sendable {
     }
 
     /// `row\column` in mm (row spacing first, PS3.3 10.7.1.3); one value means isotropic.
-    /// Unreadable or non-positive spacing counts as absent.
+    /// As the file states it, plausible or not (`chosenSpacing` decides); an unreadable value
+    /// is NaN, so that it is reported as ignored rather than silently absent.
     private static func spacing(_ ds: DataSet, _ tag: Tag) -> PixelSpacing? {
-        guard let values = (try? ds.decimals(tag)) ?? nil, !values.isEmpty else { return nil }
-        let s = values.count >= 2 ? PixelSpacing(row: values[0], column: values[1]) : PixelSpacing(isotropic: values[0])
-        return s.isPlausible ? s : nil
+        guard ds[tag] != nil else { return nil }
+        guard let values = (try? ds.decimals(tag)) ?? nil else { return PixelSpacing(isotropic: .nan) }
+        guard let first = values.first else { return nil }
+        return values.count >= 2 ? PixelSpacing(row: first, column: values[1]) : PixelSpacing(isotropic: first)
+    }
+
+    /// The first Decimal String value; NaN when present but unreadable, nil when absent or empty.
+    private static func firstDecimal(_ ds: DataSet, _ tag: Tag) -> Double? {
+        guard ds[tag] != nil else { return nil }
+        guard let values = (try? ds.decimals(tag)) ?? nil else { return .nan }
+        return values.first
     }
 
     private static func missing(_ tag: Tag) -> FilmError {
