@@ -21,7 +21,7 @@ enum FuzzHeaders {
     static let limits = DecodeLimits(maxPixels: 96 * 96, maxFileBytes: 1 << 20, maxSequenceDepth: 32, maxElements: 10_000)
 
     static let extremes: [Double] = [
-        0, -0.0, 5e-324, 2.2250738585072014e-308, 1e-300, 1e-9, 1e-6, 0.0099, 0.01, 0.1, 0.15, 1, 5, 5.0001,
+        0, -0.0, .leastNonzeroMagnitude, 2.2250738585072014e-308, 1e-300, 1e-9, 1e-6, 0.0099, 0.01, 0.1, 0.15, 1, 5, 5.0001,
         1000, 1e6, 1e9, 1e12, 1e300, .greatestFiniteMagnitude, -1, -1e300, .nan, .infinity, -.infinity, 65535,
     ]
 

@@ -13,7 +13,7 @@ import XCTest
 /// Double to Int). Every field is tried with the extremes: 0, denormals, 1e-300, 1e300, NaN,
 /// ±infinity, negative values and values just outside the plausible ranges.
 final class LyingNumberTests: XCTestCase {
-    static let extremes: [Double] = [0, -0.0, 5e-324, 2.2250738585072014e-308, 1e-300, 1e-9, 1e-6, 0.0099,
+    static let extremes: [Double] = [0, -0.0, .leastNonzeroMagnitude, 2.2250738585072014e-308, 1e-300, 1e-9, 1e-6, 0.0099,
                                      5.0001, 1e6, 1e300, .greatestFiniteMagnitude, -1, -1e300, .nan, .infinity, -.infinity]
 
     /// A 96×96 film: a ramp with a few bright specks, so the detector has candidates to measure.
