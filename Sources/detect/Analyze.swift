@@ -224,6 +224,7 @@ struct Analyze: ParsableCommand {
             ? WorkerPool(executable: WorkerPool.currentExecutable, arguments: [WorkerCommand.configuration.commandName!],
                          setup: WorkerSetup(analyzer: analyzer, modelPath: model, clinicalPath: clinical, keepsTimings: keepTimings))
             : nil
+        pool?.prestart(min(runner.jobs, todo.count))
         let work: @Sendable (Int) -> FilmResult = { index in
             let film = todo[index]
             let identity = FilmIdentity.of(path: film.path)

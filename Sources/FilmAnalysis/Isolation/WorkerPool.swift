@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import Foundation
+import Radiography
 
 /// Worker processes that analyse films for a batch, so that a crash, a trap, an out-of-memory
 /// kill or a hang in a decoder or a kernel costs one film, not the batch.
@@ -62,12 +64,34 @@ public final class WorkerPool: @unchecked Sendable {
             checkIn(worker, index: index)
             return outcome
         }
-        // No answer: the worker died (or was killed for the timeout). Reap it; the next film
-        // starts a new one.
+        // No answer: the worker died (or was killed for the timeout). Reap it, and start its
+        // replacement now, so that the next film's --timeout does not count a worker's start.
         worker.terminate()
         let how = worker.reap()
         lock.lock(); busy[index] = nil; lock.unlock()
+        if let replacement = try? launch() {
+            lock.lock(); idle.append(replacement); lock.unlock()
+        }
         return .failure(file: request.path, error: "worker \(how); the batch went on without this film")
+    }
+
+    /// Starts `count` workers at once and waits until each has loaded its setup, so that no
+    /// film's --timeout counts a worker's start (~70 ms: the process, the runtime, the model).
+    /// A worker that fails to start here is started again, or its error reported, by the film
+    /// that needs it.
+    public func prestart(_ count: Int) {
+        let started = ManagedWorkers()
+        DispatchQueue.concurrentPerform(iterations: max(0, count)) { _ in
+            if let worker = try? launch() { started.add(worker) }
+        }
+        lock.lock(); idle.append(contentsOf: started.all); lock.unlock()
+    }
+
+    private final class ManagedWorkers: @unchecked Sendable {
+        private let lock = NSLock()
+        private var workers: [WorkerProcess] = []
+        func add(_ w: WorkerProcess) { lock.lock(); workers.append(w); lock.unlock() }
+        var all: [WorkerProcess] { lock.lock(); defer { lock.unlock() }; return workers }
     }
 
     /// Kills the worker analysing film `index`, if any (the film ran over `--timeout`).
@@ -92,13 +116,21 @@ public final class WorkerPool: @unchecked Sendable {
             lock.unlock()
             return worker
         }
-        started += 1
         lock.unlock()
-        let worker = try WorkerProcess(executable: executable, arguments: arguments, environment: environment)
-        // The setup goes down the pipe before the first film; a worker that cannot load the
-        // model exits, and the film's read below reports it.
-        _ = worker.send(setup)
+        let worker = try launch()
         lock.lock(); busy[index] = worker; lock.unlock()
+        return worker
+    }
+
+    /// A new worker that has read its setup and said it is ready; throws how it died otherwise
+    /// (a model file that no longer loads, say).
+    private func launch() throws -> WorkerProcess {
+        lock.lock(); started += 1; lock.unlock()
+        let worker = try WorkerProcess(executable: executable, arguments: arguments, environment: environment)
+        guard worker.send(setup), worker.receive() != nil else {
+            worker.terminate()
+            throw FilmError("worker \(worker.reap())")
+        }
         return worker
     }
 
@@ -131,6 +163,8 @@ public enum WorkerLoop {
             FileHandle.standardError.write(Data("detect worker: \(error)\n".utf8))
             return 3
         }
+        // Ready: the pool starts a film's clock only after this.
+        guard PipeFrames.write([], to: output) else { return 0 }
         let environment = ProcessInfo.processInfo.environment
         let crashOn = environment[crashSwitch].flatMap { $0.isEmpty ? nil : $0 }
         let hangOn = environment[hangSwitch].flatMap { $0.isEmpty ? nil : $0 }
