@@ -175,6 +175,8 @@ public enum WorkerLoop {
             }
             if let crashOn, request.path.contains(crashOn) {
                 FileHandle.standardError.write(Data("detect worker: \(crashSwitch) matches \(request.path): raising SIGSEGV\n".utf8))
+                // The default action, whatever handler a sanitizer installed: die by the signal.
+                signal(SIGSEGV, SIG_DFL)
                 raise(SIGSEGV)
             }
             if let hangOn, request.path.contains(hangOn) {
