@@ -69,7 +69,7 @@ struct AnatomyMap {
         let threshold = levels.body
         skinLevel = levels.skin
         var body = mean.indices.map { exposed[$0] && mean[$0] > threshold ? UInt8(1) : 0 }
-        let minBodyCells = Int(300 / (cellMM * cellMM))
+        let minBodyCells = CheckedConversion.clampedInt(300 / (cellMM * cellMM), in: 0...Int.max, rounding: .towardZero)
         Self.keepLargeComponents(&body, columns: columns, rows: rows, minimumCells: minBodyCells, fractionOfLargest: 0.1)
         self.body = body
 
