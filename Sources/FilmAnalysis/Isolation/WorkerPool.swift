@@ -145,8 +145,10 @@ public final class WorkerPool: @unchecked Sendable {
 public enum WorkerLoop {
     /// Test-only switches, honoured here and nowhere else (never in an in-process run): a film
     /// whose path contains `DETECT_TEST_CRASH_ON` makes the worker raise SIGSEGV, as a decoder
-    /// crash would; one containing `DETECT_TEST_HANG_ON` makes it sleep for ever.
+    /// crash would; `DETECT_TEST_TRAP_ON`, a Swift runtime trap (as a Double→Int conversion of
+    /// infinity would); `DETECT_TEST_HANG_ON`, sleep for ever.
     public static let crashSwitch = "DETECT_TEST_CRASH_ON"
+    public static let trapSwitch = "DETECT_TEST_TRAP_ON"
     public static let hangSwitch = "DETECT_TEST_HANG_ON"
 
     /// Returns the process's exit status: 0 when its input closed, 3 when the setup failed.
@@ -168,6 +170,7 @@ public enum WorkerLoop {
         let environment = ProcessInfo.processInfo.environment
         let crashOn = environment[crashSwitch].flatMap { $0.isEmpty ? nil : $0 }
         let hangOn = environment[hangSwitch].flatMap { $0.isEmpty ? nil : $0 }
+        let trapOn = environment[trapSwitch].flatMap { $0.isEmpty ? nil : $0 }
         while let bytes = PipeFrames.read(from: input) {
             guard let request = WorkerCoding.decode(WorkerRequest.self, bytes) else {
                 FileHandle.standardError.write(Data("detect worker: unreadable request\n".utf8))
@@ -178,6 +181,9 @@ public enum WorkerLoop {
                 // The default action, whatever handler a sanitizer installed: die by the signal.
                 signal(SIGSEGV, SIG_DFL)
                 raise(SIGSEGV)
+            }
+            if let trapOn, request.path.contains(trapOn) {
+                preconditionFailure("\(trapSwitch) matches \(request.path)")
             }
             if let hangOn, request.path.contains(hangOn) {
                 while true { sleep(1000) }

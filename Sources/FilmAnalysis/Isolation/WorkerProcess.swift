@@ -100,7 +100,8 @@ final class WorkerProcess: @unchecked Sendable {
         return text
     }
 
-    /// The last non-empty line the worker wrote on standard error (at most 300 characters).
+    /// The last line the worker wrote on standard error (at most 300 characters): the Swift
+    /// runtime's "Fatal error" line when there is one.
     private func lastErrorLine() -> String? {
         guard errors >= 0 else { return nil }
         let size = lseek(errors, 0, SEEK_END)
@@ -110,7 +111,9 @@ final class WorkerProcess: @unchecked Sendable {
         let got = pread(errors, &buffer, count, size - off_t(count))
         guard got > 0 else { return nil }
         let text = String(decoding: buffer[0..<got], as: UTF8.self)
-        guard let line = text.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }) else { return nil }
+        let lines = text.split(whereSeparator: \.isNewline).filter { !$0.allSatisfy(\.isWhitespace) }
+        // The Swift runtime prints its message, then a stack trace: the message says more.
+        guard let line = lines.last(where: { $0.contains("Fatal error") }) ?? lines.last else { return nil }
         return String(line.trimmingCharacters(in: .whitespaces).prefix(300))
     }
 
