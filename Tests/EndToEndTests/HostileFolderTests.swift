@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 
 /// Issue 12: one bad film costs one result, never the batch. A folder of good films and one film
-/// per crash class (a lying Pixel Spacing, a huge Rescale Slope, a decoder crash and a Swift trap
-/// simulated with the workers' test-only `DETECT_TEST_CRASH_ON` / `DETECT_TEST_TRAP_ON`), in
+/// per crash class (a lying Pixel Spacing, a huge Rescale Slope; a decoder crash, a Swift trap and
+/// an out-of-memory kill simulated with the workers' test-only `DETECT_TEST_CRASH_ON`,
+/// `DETECT_TEST_TRAP_ON`, `DETECT_TEST_KILL_ON`), in
 /// several orders: every good film reported, exit code 1, one JSON Lines line per film; then
 /// `--resume` keeps every film exactly once.
 final class HostileFolderTests: XCTestCase {
@@ -18,7 +19,8 @@ final class HostileFolderTests: XCTestCase {
     }
 
     /// The crash classes a worker simulates, by file name (the folder names never contain them).
-    static let switches = ["DETECT_TEST_CRASH_ON": "decoder-crash", "DETECT_TEST_TRAP_ON": "kernel-trap"]
+    static let switches = ["DETECT_TEST_CRASH_ON": "decoder-crash", "DETECT_TEST_TRAP_ON": "kernel-trap",
+                           "DETECT_TEST_KILL_ON": "out-of-memory"]
 
     /// Replaces (or inserts, in tag order) one element of an explicit VR little endian data set:
     /// written here, apart from the reader, so the test does not trust the code it tests.
@@ -60,19 +62,22 @@ final class HostileFolderTests: XCTestCase {
         let slope = Self.patch(Self.patch(source, group: 0x0028, element: 0x1052, vr: "DS", text: "0"),
                                group: 0x0028, element: 0x1053, vr: "DS", text: "1e300")
         let hostile = ["\(name)/\(prefixes[2])spacing.dcm": "ok", "\(name)/\(prefixes[3])slope.dcm": "ok",
-                       "\(name)/\(prefixes[4])decoder-crash.png": "error", "\(name)/\(prefixes[5])kernel-trap.dcm": "error"]
+                       "\(name)/\(prefixes[4])decoder-crash.png": "error", "\(name)/\(prefixes[5])kernel-trap.dcm": "error",
+                       "\(name)/\(prefixes[6])out-of-memory.png": "error"]
         try Data(spacing).write(to: films.appendingPathComponent("\(prefixes[2])spacing.dcm"))
         try Data(slope).write(to: films.appendingPathComponent("\(prefixes[3])slope.dcm"))
         try Data(contentsOf: films.appendingPathComponent("\(prefixes[0])good1.png"))
             .write(to: films.appendingPathComponent("\(prefixes[4])decoder-crash.png"))
         try Data(source).write(to: films.appendingPathComponent("\(prefixes[5])kernel-trap.dcm"))
+        try Data(contentsOf: films.appendingPathComponent("\(prefixes[0])good2.png"))
+            .write(to: films.appendingPathComponent("\(prefixes[6])out-of-memory.png"))
         let good = ["\(prefixes[0])good1.png", "\(prefixes[0])good2.png", "\(prefixes[1])good3.dcm", "\(prefixes[1])good4.dcm"]
             .map { "\(name)/\($0)" }
         return (good, hostile)
     }
 
     func testEveryGoodFilmIsReportedWhateverTheOrder() throws {
-        let orders = [["a", "b", "c", "d", "e", "f"], ["f", "e", "d", "c", "b", "a"], ["c", "e", "a", "f", "d", "b"]]
+        let orders = [["a", "b", "c", "d", "e", "f", "g"], ["g", "f", "e", "d", "c", "b", "a"], ["c", "g", "e", "a", "f", "d", "b"]]
         for (n, prefixes) in orders.enumerated() {
             let name = "order\(n)"
             let (good, hostile) = try makeFolder(name, prefixes: prefixes)
@@ -96,6 +101,7 @@ final class HostileFolderTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains("\(prefixes[3])slope.dcm: warning: DICOM: Rescale Slope 1e+300"), result.stderr)
             XCTAssertTrue(result.stderr.contains("decoder-crash.png: worker killed by signal 11 (SIGSEGV)"), result.stderr)
             XCTAssertTrue(result.stderr.contains("kernel-trap.dcm: worker killed by signal 4 (SIGILL"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("out-of-memory.png: worker killed by signal 9 (SIGKILL: out of memory, or killed)"), result.stderr)
             XCTAssertTrue(result.stderr.contains("Fatal error: DETECT_TEST_TRAP_ON matches"), "the runtime's message is kept: \(result.stderr)")
         }
     }
@@ -104,7 +110,7 @@ final class HostileFolderTests: XCTestCase {
     /// still has one line per film; with --retry-failed only that film runs again (and, without
     /// the switch, succeeds).
     func testResumeAfterACrashIsExactlyOnce() throws {
-        let (good, hostile) = try makeFolder("films", prefixes: ["a", "b", "c", "d", "e", "f"])
+        let (good, hostile) = try makeFolder("films", prefixes: ["a", "b", "c", "d", "e", "f", "g"])
         let crash = Self.switches
         let first = try BatchProcess.run(["films", "--output", "out.jsonl", "--jobs", "2"], environment: crash, in: folder)
         XCTAssertEqual(first.status, 1, first.stderr)
@@ -138,9 +144,10 @@ final class HostileFolderTests: XCTestCase {
 
     /// Worker processes write the same bytes as analysis in this process, in every format.
     func testWorkersWriteWhatThreadsWrite() throws {
-        _ = try makeFolder("films", prefixes: ["a", "b", "c", "d", "x", "y"])
-        try FileManager.default.removeItem(at: folder.appendingPathComponent("films/xdecoder-crash.png"))
-        try FileManager.default.removeItem(at: folder.appendingPathComponent("films/ykernel-trap.dcm"))
+        _ = try makeFolder("films", prefixes: ["a", "b", "c", "d", "x", "y", "z"])
+        for name in ["xdecoder-crash.png", "ykernel-trap.dcm", "zout-of-memory.png"] {
+            try FileManager.default.removeItem(at: folder.appendingPathComponent("films/\(name)"))
+        }
         for format in ["jsonl", "json", "csv", "text"] {
             let process = try BatchProcess.run(["films", "--format", format, "--jobs", "2", "-q", "--isolation", "process"], in: folder)
             let thread = try BatchProcess.run(["films", "--format", format, "--jobs", "2", "-q", "--isolation", "thread"], in: folder)

@@ -146,8 +146,10 @@ public enum WorkerLoop {
     /// Test-only switches, honoured here and nowhere else (never in an in-process run): a film
     /// whose path contains `DETECT_TEST_CRASH_ON` makes the worker raise SIGSEGV, as a decoder
     /// crash would; `DETECT_TEST_TRAP_ON`, a Swift runtime trap (as a Double→Int conversion of
-    /// infinity would); `DETECT_TEST_HANG_ON`, sleep for ever.
+    /// infinity would); `DETECT_TEST_KILL_ON`, SIGKILL (what the kernel's out-of-memory killer
+    /// sends); `DETECT_TEST_HANG_ON`, sleep for ever.
     public static let crashSwitch = "DETECT_TEST_CRASH_ON"
+    public static let killSwitch = "DETECT_TEST_KILL_ON"
     public static let trapSwitch = "DETECT_TEST_TRAP_ON"
     public static let hangSwitch = "DETECT_TEST_HANG_ON"
 
@@ -171,6 +173,7 @@ public enum WorkerLoop {
         let crashOn = environment[crashSwitch].flatMap { $0.isEmpty ? nil : $0 }
         let hangOn = environment[hangSwitch].flatMap { $0.isEmpty ? nil : $0 }
         let trapOn = environment[trapSwitch].flatMap { $0.isEmpty ? nil : $0 }
+        let killOn = environment[killSwitch].flatMap { $0.isEmpty ? nil : $0 }
         while let bytes = PipeFrames.read(from: input) {
             guard let request = WorkerCoding.decode(WorkerRequest.self, bytes) else {
                 FileHandle.standardError.write(Data("detect worker: unreadable request\n".utf8))
@@ -181,6 +184,9 @@ public enum WorkerLoop {
                 // The default action, whatever handler a sanitizer installed: die by the signal.
                 signal(SIGSEGV, SIG_DFL)
                 raise(SIGSEGV)
+            }
+            if let killOn, request.path.contains(killOn) {
+                raise(SIGKILL)
             }
             if let trapOn, request.path.contains(trapOn) {
                 preconditionFailure("\(trapSwitch) matches \(request.path)")
