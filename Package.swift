@@ -97,6 +97,12 @@ let package = Package(
             dependencies: ["FuzzSupport", "FilmAnalysis", "Detection", "Classification", "Reporting", "Radiography"],
             path: "Fuzz/FuzzPipeline"
         ),
+        // Whole pipeline on well-formed films whose header numbers and parameters lie (issue 12).
+        .executableTarget(
+            name: "FuzzHeaders",
+            dependencies: ["FuzzSupport", "FilmAnalysis", "DICOM", "Detection", "Classification", "Reporting", "Radiography"],
+            path: "Fuzz/FuzzHeaders"
+        ),
 
         .testTarget(
             name: "ImageIOTests", dependencies: ["ImageIO", "Radiography", "Phantom"],

@@ -1,4 +1,5 @@
 import Detection
+import Radiography
 
 /// Where the deposits lie relative to the imaged body, in mm and fractions, from the detector's
 /// body map (~1 mm cells) and deposit boxes only: no pixels.
@@ -95,8 +96,8 @@ public struct SpreadMetrics: Sendable, Equatable {
         var near = [Bool](repeating: false, count: cellCount)
         let r = max(0, neighbourhoodRadiusMM)
         for b in boxes where cellMM > 0 {
-            let cx0 = max(0, Int(((b.x0 - r) / cellMM).rounded(.down))), cx1 = min(body.columns - 1, Int(((b.x1 + r) / cellMM).rounded(.up)))
-            let cy0 = max(0, Int(((b.y0 - r) / cellMM).rounded(.down))), cy1 = min(body.rows - 1, Int(((b.y1 + r) / cellMM).rounded(.up)))
+            let cx0 = Self.cell((b.x0 - r) / cellMM, .down, in: 0...Int.max), cx1 = Self.cell((b.x1 + r) / cellMM, .up, in: Int.min...(body.columns - 1))
+            let cy0 = Self.cell((b.y0 - r) / cellMM, .down, in: 0...Int.max), cy1 = Self.cell((b.y1 + r) / cellMM, .up, in: Int.min...(body.rows - 1))
             guard cx0 <= cx1, cy0 <= cy1 else { continue }
             for cy in cy0...cy1 {
                 let y = cellCentre(cy), dy = max(0, b.y0 - y, y - b.y1)
@@ -121,8 +122,8 @@ public struct SpreadMetrics: Sendable, Equatable {
         if hull.count > 2, cellMM > 0 {
             let hx0 = hull.map(\.x).min()!, hx1 = hull.map(\.x).max()!
             let hy0 = hull.map(\.y).min()!, hy1 = hull.map(\.y).max()!
-            let cx0 = max(0, Int((hx0 / cellMM).rounded(.down))), cx1 = min(body.columns - 1, Int((hx1 / cellMM).rounded(.up)))
-            let cy0 = max(0, Int((hy0 / cellMM).rounded(.down))), cy1 = min(body.rows - 1, Int((hy1 / cellMM).rounded(.up)))
+            let cx0 = Self.cell(hx0 / cellMM, .down, in: 0...Int.max), cx1 = Self.cell(hx1 / cellMM, .up, in: Int.min...(body.columns - 1))
+            let cy0 = Self.cell(hy0 / cellMM, .down, in: 0...Int.max), cy1 = Self.cell(hy1 / cellMM, .up, in: Int.min...(body.rows - 1))
             if cx0 <= cx1, cy0 <= cy1 {
                 for cy in cy0...cy1 {
                     for cx in cx0...cx1 where body.cells[cy * body.columns + cx] != 0 {
@@ -193,5 +194,11 @@ public struct SpreadMetrics: Sendable, Equatable {
             ("largest_cluster_extent_mm", largestClusterExtentMM),
             ("largest_cluster_area_share", largestClusterAreaShare),
         ]
+    }
+
+    /// A cell index from a position in cells, clamped by `CheckedConversion` (a radius of
+    /// infinity or a NaN position gives a bound, not a trap).
+    private static func cell(_ x: Double, _ rule: FloatingPointRoundingRule, in range: ClosedRange<Int>) -> Int {
+        CheckedConversion.clampedInt(x, in: range, rounding: rule)
     }
 }

@@ -63,11 +63,13 @@ public enum DICOMDecoder {
             pixels = samples(decoded, module: decoded.module, mapping: mapping)
         }
         let spacing = module.chosenSpacing
-        return Radiograph(
+        var film = Radiograph(
             width: module.columns, height: module.rows, pixels: pixels, bitsStored: bitsStored,
-            spacing: spacing?.0, spacingSource: spacing?.1 ?? .unknown, format: .dicom,
+            spacing: spacing.spacing, spacingSource: spacing.source, format: .dicom,
             modalityRescale: mapping.rescale, displayWindow: mapping.window,
             patientID: file.dataSet.text(.patientID))
+        film.warnings = (spacing.warnings + module.warnings).map { "DICOM: " + $0 }
+        return film
     }
 
     /// Frame `frame` (1-based) as stored values: see `DICOMStoredFrame`. Reads 1, 8, 16 and

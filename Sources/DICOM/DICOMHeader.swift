@@ -42,13 +42,18 @@ public struct DICOMHeader: Sendable, Equatable {
     public var imagerPixelSpacing: [Double]?
     public var hasPixelData: Bool
 
-    /// Where the pixel spacing used for measurement comes from: Pixel Spacing when present and
-    /// positive, else Imager Pixel Spacing, as `DICOMDecoder.decode` chooses.
+    /// Where the pixel spacing used for measurement comes from, as `DICOMDecoder.decode`
+    /// chooses: Pixel Spacing when in `PixelSpacing.plausibleRangeMM`, else Imager Pixel
+    /// Spacing; `.ignoredImplausible` when one is present but neither is plausible.
     public var spacingSource: SpacingSource {
-        func usable(_ v: [Double]?) -> Bool { (v?.first ?? 0) > 0 && (v?.last ?? 0) > 0 }
-        if usable(pixelSpacing) { return .pixelSpacing }
-        if usable(imagerPixelSpacing) { return .imagerPixelSpacing }
-        return .unknown
+        func spacing(_ v: [Double]?) -> PixelSpacing? {
+            guard let v, let first = v.first else { return nil }
+            let s = PixelSpacing(row: first, column: v.count >= 2 ? v[1] : first)
+            return s.isPlausible ? s : nil
+        }
+        return PixelSpacing.choose([spacing(pixelSpacing).map { ("Pixel Spacing", $0, .pixelSpacing) },
+                                    spacing(imagerPixelSpacing).map { ("Imager Pixel Spacing", $0, .imagerPixelSpacing) }]
+            .compactMap { $0 }).source
     }
 
     public static func read(_ bytes: [UInt8], limits: DecodeLimits = .standard) throws -> DICOMHeader {

@@ -1,3 +1,5 @@
+import Radiography
+
 /// Body (soft tissue and bone, as opposed to air, collimation and markers) and bone, on a grid of
 /// cells about 1 mm wide.
 ///
@@ -98,7 +100,7 @@ struct AnatomyMap {
         let threshold = levels.body
         skinLevel = levels.skin
         var body = mean.indices.map { exposed[$0] && mean[$0] > threshold ? UInt8(1) : 0 }
-        let minBodyCells = Int(Self.minimumBodyAreaMM2 / (cellMM * cellMM))
+        let minBodyCells = CheckedConversion.clampedInt(Self.minimumBodyAreaMM2 / (cellMM * cellMM), in: 0...Int.max, rounding: .towardZero)
         Self.keepLargeComponents(&body, columns: columns, rows: rows, minimumCells: minBodyCells, fractionOfLargest: Self.minimumBodyFractionOfLargest)
         self.body = body
 
@@ -106,7 +108,7 @@ struct AnatomyMap {
         let ridgeThreshold = Float(parameters.boneRidgeSigmas) * filmSigma
         var ridge = [Float](repeating: -.infinity, count: columns * rows)
         var sideLevel = [Float](repeating: 0, count: columns * rows)
-        let distances = Self.boneHalfWidthsMM.map { max(2, Int(($0 / cellMM).rounded())) }
+        let distances = Self.boneHalfWidthsMM.map { CheckedConversion.pixels(mm: $0, spacingMM: cellMM, minimum: 2) }
         // The mean over the body cells of each body cell's 3×3 neighbourhood, computed once
         // (the ridge test below asks for each cell's side ~40 times); NaN marks non-body cells.
         var sideMean = [Float](repeating: .nan, count: columns * rows)
@@ -155,7 +157,7 @@ struct AnatomyMap {
         }
         var bone = [UInt8](repeating: 0, count: columns * rows)
         let cores = CellComponents(ridge.map { $0 > ridgeThreshold ? 1 : 0 }, columns: columns, rows: rows)
-        let growLimit = max(1, Int((parameters.boneGrowMM / cellMM).rounded()))
+        let growLimit = CheckedConversion.pixels(mm: parameters.boneGrowMM, spacingMM: cellMM)
         for component in cores.components {
             let extentMM = Double(component.extentCells) * cellMM
             guard extentMM >= parameters.boneMinExtentMM else { continue }
@@ -168,7 +170,7 @@ struct AnatomyMap {
                 body[$0] != 0 && mean[$0] >= floor
             }
         }
-        let marginCells = Int((parameters.boneMarginMM / cellMM).rounded(.up))
+        let marginCells = CheckedConversion.pixels(mm: parameters.boneMarginMM, spacingMM: cellMM, minimum: 0, rounding: .up)
         Self.dilate(&bone, columns: columns, rows: rows, by: marginCells)
         self.bone = bone
 

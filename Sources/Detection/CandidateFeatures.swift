@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Radiography
 
 /// The feature vector of each candidate component: what the deposit classifier sees, and all it
 /// sees (never pixels). Every feature is a ratio, a count or a length in mm, so that it means the
@@ -102,9 +103,9 @@ public enum CandidateFeatures {
                     f[16] = shape.gradientRatio
                     f[17] = Double(c.anatomy.bone[cellIndex])
                     let ccx = cellIndex % columns, ccy = cellIndex / columns
-                    f[18] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: Int((3 / cellMM).rounded(.up)))
-                    f[19] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: Int((10 / cellMM).rounded(.up)))
-                    f[20] = fraction(c.anatomy.body, columns: columns, rows: rows, x: ccx, y: ccy, radius: Int((5 / cellMM).rounded(.up)))
+                    f[18] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: CheckedConversion.pixels(mm: 3, spacingMM: cellMM, minimum: 0, rounding: .up))
+                    f[19] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: CheckedConversion.pixels(mm: 10, spacingMM: cellMM, minimum: 0, rounding: .up))
+                    f[20] = fraction(c.anatomy.body, columns: columns, rows: rows, x: ccx, y: ccy, radius: CheckedConversion.pixels(mm: 5, spacingMM: cellMM, minimum: 0, rounding: .up))
                     f[21] = min(50, Double(skin[cellIndex]) * cellMM)
                     let border = min(min(cx, c.width - 1 - cx), min(cy, c.height - 1 - cy))
                     f[22] = min(50, Double(border) * c.spacingMM)

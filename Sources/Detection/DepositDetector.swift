@@ -31,8 +31,9 @@ import Radiography
 public enum DepositDetector {
     public static func detect(_ film: Radiograph, parameters: DetectionParameters = DetectionParameters()) -> DetectionResult {
         let width = film.width, height = film.height
-        let spacingMM = film.spacing.map(\.mean) ?? parameters.assumedSpacingMM
-        let scales = PixelScales(parameters, spacingMM: spacingMM)
+        // Whatever the caller set: out-of-range parameters and spacings are clamped, never trusted.
+        let parameters = parameters.clampedToRanges
+        let scales = PixelScales(parameters, spacingMM: parameters.spacingMM(for: film))
         var clock = DetectionClock()
         var found: Segmentation?
         let labels = DetectionWorkspace.withPlanes(width: width, height: height) { workspace in
@@ -422,8 +423,8 @@ public enum DepositDetector {
     static func splitRegions(_ context: SegmentContext, componentOf: [Int32], components: Int) -> [Candidate] {
         let parameters = context.parameters, spacingMM = context.scales.spacingMM
         let noise = context.noise, width = context.width, cell = context.scales.cellSize
-        let splitter = PeakSplitter(width: width, peakRadius: max(1, Int((parameters.splitPeakRadiusMM / spacingMM).rounded())),
-                                    floorRadius: max(3, Int((parameters.splitFloorRadiusMM / spacingMM).rounded())),
+        let splitter = PeakSplitter(width: width, peakRadius: CheckedConversion.pixels(mm: parameters.splitPeakRadiusMM, spacingMM: spacingMM),
+                                    floorRadius: CheckedConversion.pixels(mm: parameters.splitFloorRadiusMM, spacingMM: spacingMM, minimum: 3),
                                     minimumExtent: parameters.splitMinimumExtentMM / spacingMM, minimumArea: context.scales.minAreaPx)
         let regions = splitter.split(index: context.index, contrast: context.c, significance: context.z, componentOf: componentOf,
                                      components: components, seed: Float(parameters.seedSigmas), pixels: context.pixels) { i in

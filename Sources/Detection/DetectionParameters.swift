@@ -1,3 +1,5 @@
+import Radiography
+
 /// Every tunable of the detector, in physical units. Pixel sizes are derived per film from its
 /// spacing (or `assumedSpacingMM` when the film has none), so the same parameters work on a
 /// 0.05 mm mammogram and a 0.2 mm CR film.
@@ -131,7 +133,7 @@ struct PixelScales {
 
     init(_ p: DetectionParameters, spacingMM: Double) {
         self.spacingMM = spacingMM
-        func px(_ mm: Double) -> Int { max(1, Int((mm / spacingMM).rounded())) }
+        func px(_ mm: Double) -> Int { CheckedConversion.pixels(mm: mm, spacingMM: spacingMM) }
         // About 1 mm cells for the body and bone map and the local noise map.
         cellSize = max(4, px(1.0))
         // Small scale: specks and nodules up to ~4 mm; windows 1.5 mm wide, 3 mm away.
@@ -140,12 +142,13 @@ struct PixelScales {
         // Large scale: nodules up to maxDepositDiameter; windows 4 mm wide beyond the blob's edge.
         let largeRadius = max(2, px(2.0))
         largeSurround = (largeRadius, px(p.maxDepositDiameterMM / 2) + largeRadius + 1)
-        minAreaPx = max(3, Int((p.minDepositAreaMM2 / (spacingMM * spacingMM)).rounded()))
+        minAreaPx = CheckedConversion.pixels(mm: p.minDepositAreaMM2, spacingMM: spacingMM * spacingMM, minimum: 3,
+                                             maximum: CheckedConversion.maximumPixelLength * CheckedConversion.maximumPixelLength)
         maxExtentPx = p.maxDepositExtentMM / spacingMM
-        skinMarginCells = Int((p.skinMarginMM / (Double(cellSize) * spacingMM)).rounded(.up))
+        skinMarginCells = CheckedConversion.pixels(mm: p.skinMarginMM, spacingMM: Double(cellSize) * spacingMM, minimum: 0, rounding: .up)
         boneMarginPx = px(p.boneMarginMM)
         // Bounded (a margin wider than any film leaves no bone to search), so that no value traps.
-        let edgeCells = p.boneEdgeMarginMM / (Double(cellSize) * spacingMM)
-        boneEdgeMarginCells = edgeCells.isNaN ? 1 << 20 : Int(min(Double(1 << 20), max(0, edgeCells)).rounded(.up))
+        boneEdgeMarginCells = CheckedConversion.pixels(mm: p.boneEdgeMarginMM, spacingMM: Double(cellSize) * spacingMM,
+                                                       minimum: 0, rounding: .up)
     }
 }

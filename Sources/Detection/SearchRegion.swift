@@ -1,3 +1,5 @@
+import Radiography
+
 /// The pixels where deposits are searched: soft tissue at least `skinMarginMM` inside the skin,
 /// away from bone, collimation and the film's border; and bone at least `boneEdgeMarginMM`
 /// inside the bone map's edge (`AnatomyMap.boneSearchable`), where `Candidates.scan` measures
@@ -16,7 +18,7 @@ enum SearchRegion {
     /// A margin wider than the film leaves nothing whatever its size; bounding it keeps the
     /// capped distances (and the +3/+4 steps) far from Int32's limit.
     static func margin(_ parameters: DetectionParameters, scales: PixelScales, width: Int, height: Int) -> Int {
-        min(2 * (width + height) + 1, max(1, Int((parameters.skinMarginMM / scales.spacingMM).rounded())))
+        CheckedConversion.pixels(mm: parameters.skinMarginMM, spacingMM: scales.spacingMM, maximum: 2 * (width + height) + 1)
     }
 
     /// Chamfer distance to the skin (thirds of a pixel, capped a little above the margin).

@@ -38,11 +38,12 @@ public struct FilmAnalyzer: Sendable {
         let found = DepositDetector.detect(film, parameters: detection)
         // The detector's own stages (background, threshold, label, measure) replace one "detect" lap.
         clock.record(found.stageSeconds)
-        let spacingMM = film.spacing.map(\.mean) ?? detection.assumedSpacingMM
+        let spacingMM = detection.spacingMM(for: film)
         let assessment = distribution.assess(found, spacingMM: spacingMM)
         clock.lap("classify")
         var report = FilmReport(file: path, radiograph: film, detection: found, distribution: assessment)
         report.timings = clock.laps
+        report.warnings = film.warnings
         report.classifierModel = detection.classifier.map { "\($0.name) \($0.version)" }
         return Outcome(report: report, radiograph: film, labels: found.labels)
     }

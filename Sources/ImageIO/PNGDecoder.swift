@@ -77,14 +77,16 @@ public enum PNGDecoder {
 
     private static func film(_ header: ccodecs_png_header, pixels: [UInt16]) -> Radiograph {
         let bitsStored = header.color_type == Int32(CCODECS_PNG_PALETTE) ? 8 : Int(header.bit_depth)
-        var spacing: PixelSpacing?
+        var spacing = SpacingChoice(spacing: nil, source: .unknown, warnings: [])
         if header.pixels_per_metre_x > 0, header.pixels_per_metre_y > 0 {
             let candidate = PixelSpacing(row: 1000 / Double(header.pixels_per_metre_y),
                                          column: 1000 / Double(header.pixels_per_metre_x))
-            spacing = candidate.isPlausible ? candidate : nil
+            spacing = PixelSpacing.choose([("PNG pHYs spacing", candidate, .pngPhysicalUnits)])
         }
-        return Radiograph(width: Int(header.width), height: Int(header.height), pixels: pixels, bitsStored: bitsStored,
-                          spacing: spacing, spacingSource: .pngPhysicalUnits, format: .png)
+        var film = Radiograph(width: Int(header.width), height: Int(header.height), pixels: pixels, bitsStored: bitsStored,
+                              spacing: spacing.spacing, spacingSource: spacing.source, format: .png)
+        film.warnings = spacing.warnings
+        return film
     }
 
     /// Deflate expands at most 1032:1 (a 258-byte match in two bits), and the image data holds

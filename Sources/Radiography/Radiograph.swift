@@ -21,6 +21,10 @@ public struct Radiograph: Sendable {
     public var displayWindow: DisplayWindow?
     /// DICOM Patient ID (0010,0020), used to match clinical facts to films; nil for PNG/JPEG.
     public var patientID: String?
+    /// Header values the decoder found implausible and ignored (a spacing of 1e-9 mm, a
+    /// rescale slope of 1e300), one line each without the file name: the film is still analysed,
+    /// and `detect` prints each line on standard error.
+    public var warnings: [String] = []
 
     public init(
         width: Int, height: Int, pixels: [UInt16], bitsStored: Int,
@@ -36,7 +40,7 @@ public struct Radiograph: Sendable {
         self.pixels = pixels
         self.bitsStored = bitsStored
         self.spacing = spacing
-        self.spacingSource = spacing == nil ? .unknown : spacingSource
+        self.spacingSource = spacing == nil && spacingSource != .ignoredImplausible ? .unknown : spacingSource
         self.format = format
         self.modalityRescale = modalityRescale
         self.displayWindow = displayWindow

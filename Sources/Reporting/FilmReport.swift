@@ -32,6 +32,9 @@ public struct FilmReport: Sendable {
     public var clinical: ClinicalAssessment?
     /// The deposit classifier that accepted the deposits (name and version), nil without one.
     public var classifierModel: String?
+    /// Header values the decoder ignored as implausible (`Radiograph.warnings`): printed on
+    /// standard error by `detect`, not part of the JSON, JSONL or CSV.
+    public var warnings: [String] = []
 
     public init(file: String, status: Status, error: String? = nil, format: ImageFormat? = nil,
                 width: Int? = nil, height: Int? = nil, spacing: PixelSpacing? = nil,

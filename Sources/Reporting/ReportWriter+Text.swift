@@ -85,6 +85,8 @@ extension ReportWriter {
            let row = NumberText.readable(spacing.row), let column = NumberText.readable(spacing.column) {
             line += ", pixel spacing \(row) × \(column) mm (row × column, "
                 + sourceText(report.spacingSource ?? .unknown) + ")"
+        } else if report.spacingSource == .ignoredImplausible {
+            line += ", pixel spacing in the file implausible, ignored: areas in pixels only (use --pixel-spacing MM)"
         } else {
             line += ", pixel spacing unknown: areas in pixels only (use --pixel-spacing MM)"
         }
@@ -98,6 +100,7 @@ extension ReportWriter {
         case .pngPhysicalUnits: return "from the PNG pHYs chunk"
         case .user: return "given with --pixel-spacing"
         case .unknown: return "source unknown"
+        case .ignoredImplausible: return "the file's own was implausible"
         }
     }
 

@@ -18,21 +18,6 @@ public enum ReportWriter {
     /// - csv: the header, then one row per film.
     /// - text: each film's summary, then the caveat once (when at least one film was analysed).
     public static func render(_ reports: [FilmReport], as format: ReportFormat) -> String {
-        switch format {
-        case .json:
-            if reports.count == 1 { return jsonObject(reports[0]) + "\n" }
-            if reports.isEmpty { return "[]\n" }
-            return "[\n" + reports.map(jsonObject).joined(separator: ",\n") + "\n]\n"
-        case .jsonl:
-            return reports.map { jsonObject($0) + "\n" }.joined()
-        case .csv:
-            return ([csvHeader()] + reports.map(csvRow)).joined(separator: "\n") + "\n"
-        case .text:
-            var out = reports.map { textBlock($0) }.joined(separator: "\n")
-            if reports.contains(where: { $0.status == .ok }) {
-                out += "\n" + caveat + "\n"
-            }
-            return out
-        }
+        RenderedReport.document(reports.map(RenderedReport.init), as: format)
     }
 }

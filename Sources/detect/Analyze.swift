@@ -59,8 +59,11 @@ struct Analyze: ParsableCommand {
     @Option(name: .shortAndLong, help: "Films analysed at once (default: the number of cores).")
     var jobs: Int?
 
-    @Option(help: "Abandon a film whose decoding and analysis take longer than this many seconds, and report it as failed.")
+    @Option(help: "Abandon a film whose decoding and analysis take longer than this many seconds (0.001 to 1000000), kill its worker and report it as failed.")
     var timeout: Double?
+
+    @Option(help: "Where films are analysed: process (each job a worker process, so a crash or hang costs one film, not the batch) or thread (in this process). Default: process for several films, thread for one.")
+    var isolation: Isolation?
 
     @Option(help: "Clinical facts (JSON or CSV) for the clinical subtype ranking, matched to films by file path, file name or DICOM Patient ID.")
     var clinical: String?
@@ -102,13 +105,17 @@ struct Analyze: ParsableCommand {
             throw ValidationError("give --overlay or --overlay-dir, not both")
         }
         if let pixelSpacing, Self.parseSpacing(pixelSpacing) == nil {
-            throw ValidationError("--pixel-spacing takes a positive number of mm, or row,column (got '\(pixelSpacing)')")
+            throw ValidationError(Self.spacingProblem("--pixel-spacing", pixelSpacing))
         }
         if frame < 1 { throw ValidationError("--frame counts from 1") }
         if let minScore, !(0...1).contains(minScore) { throw ValidationError("--min-score takes a number from 0 to 1 (got \(minScore))") }
         if inputs.isEmpty && selection.fromList == nil { throw ValidationError("give films or folders to analyse (or --from-list FILE)") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout takes a positive number of seconds") }
+        if let jobs, !Self.jobsRange.contains(jobs) {
+            throw ValidationError("--jobs takes a whole number from \(Self.jobsRange.lowerBound) to \(Self.jobsRange.upperBound) (got \(jobs))")
+        }
+        if let timeout, !Self.timeoutRange.contains(timeout) {
+            throw ValidationError("--timeout takes a number of seconds from 0.001 to 1000000 (got \(timeout))")
+        }
         if resume && (output == nil || resolvedFormat != .jsonl) {
             throw ValidationError("--resume continues a JSON Lines file: give --output FILE.jsonl (or --format jsonl)")
         }
@@ -211,68 +218,64 @@ struct Analyze: ParsableCommand {
         }
         let keepTimings = timings
         let runner = BatchRunner<FilmResult>(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout)
-        let beQuiet = quiet
-        let work: @Sendable (Int) -> FilmResult = { [analyzer, records] index in
+        let job = FilmJob(analyzer: analyzer, records: records, keepsTimings: keepTimings)
+        // Worker processes (as many as jobs) unless one film, or asked otherwise.
+        let pool: WorkerPool? = (isolation ?? (todo.count > 1 ? .process : .thread)) == .process
+            ? WorkerPool(executable: WorkerPool.currentExecutable, arguments: [WorkerCommand.configuration.commandName!],
+                         setup: WorkerSetup(analyzer: analyzer, modelPath: model, clinicalPath: clinical, keepsTimings: keepTimings))
+            : nil
+        pool?.prestart(min(runner.jobs, todo.count))
+        let work: @Sendable (Int) -> FilmResult = { index in
             let film = todo[index]
             let identity = FilmIdentity.of(path: film.path)
-            let outcome = analyzer.analyze(path: film.path)
-            var result = FilmResult(report: outcome.report, identity: identity)
-            // Before the overlay, so its legend shows the top subtype.
-            if let records, result.report.status == .ok,
-               !result.report.attachClinical(records, patientID: outcome.radiograph?.patientID), !beQuiet {
-                FileHandleStandardError.write("detect: \(film.path): no clinical record matches its path, file name or patient ID\n")
-            }
-            if let path = overlayPaths[film.path], let radiograph = outcome.radiograph, let labels = outcome.labels,
-               !runner.isAbandoned(index) {
-                var clock = StageClock()
-                do {
-                    let folder = (path as NSString).deletingLastPathComponent
-                    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                    try OverlayRenderer.write(radiograph: radiograph, report: result.report, labels: labels, to: path)
-                    clock.lap("overlay")
-                    result.report.timings += clock.laps
-                } catch {
-                    result.overlayError = "\(path): overlay not written: \(error)"
-                }
-            }
-            if !keepTimings { result.report.timings = [] }
-            return result
+            let overlay = overlayPaths[film.path]
+            let outcome = pool?.analyze(index: index, request: WorkerRequest(path: film.path, overlay: overlay))
+                ?? job.run(path: film.path, overlay: overlay, shouldWriteOverlay: { !runner.isAbandoned(index) })
+            return FilmResult(outcome: outcome, identity: identity)
         }
         let timeoutText = timeout.map { String(format: "%g", $0) } ?? ""
         let abandoned: (Int) -> FilmResult = { index in
             let film = todo[index]
+            pool?.terminate(index: index)
+            let killed = pool == nil ? "" : "; its worker was killed"
             return FilmResult(
-                report: .failure(file: film.path, error: "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish"),
+                outcome: .failure(file: film.path, error: "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish\(killed)"),
                 identity: FilmIdentity.of(path: film.path))
         }
 
         let progress = ProgressLine(total: todo.count, quiet: quiet)
-        var reports: [FilmReport] = []
+        var reports: [RenderedReport] = []
         var ok = 0, failed = 0, overlayFailures = 0
         var lastSync = DispatchTime.now().uptimeNanoseconds
         let errorsGoToReport = format == .text && output == nil
         runner.run(count: todo.count, work: work, abandoned: abandoned, deliver: { index, result in
-            let report = result.report
+            let report = result.outcome.report
             do {
                 // The JSONL line last: it is what --resume trusts, so the side files never lack
                 // the rows of a film it counts as done.
-                try depositsFile?.append(ReportWriter.depositsCSVRows(report))
-                try csvFile?.append(ReportWriter.csvRow(report) + "\n")
+                try depositsFile?.append(report.depositsCSVRows)
+                try csvFile?.append(report.csvRow + "\n")
                 if format == .jsonl {
-                    try mainFile?.append(ResultLine.json(report, identity: result.identity))
+                    try mainFile?.append(ResultLine.json(object: report.json, identity: result.identity))
                 } else if format == .csv {
-                    try mainFile?.append(ReportWriter.csvRow(report) + "\n")
+                    try mainFile?.append(report.csvRow + "\n")
                 }
             } catch {
                 progress.note("detect: cannot write the results: \(error); stopping (what was written is complete; --resume continues)\n")
                 Foundation.exit(1)
             }
             if !streamed { reports.append(report) }
-            if report.status == .ok { ok += 1 } else { failed += 1 }
-            if report.status == .error && !errorsGoToReport {
+            if report.isOK { ok += 1 } else { failed += 1 }
+            if !report.isOK && !errorsGoToReport {
                 progress.note("detect: \(report.file): \(report.error ?? "failed")\n")
             }
-            if let overlayError = result.overlayError {
+            if !report.warnings.isEmpty && !quiet {
+                progress.note("detect: \(report.file): warning: \(report.warnings.joined(separator: "; "))\n")
+            }
+            if !quiet {
+                for note in result.outcome.notes { progress.note("detect: \(note)\n") }
+            }
+            if let overlayError = result.outcome.overlayError {
                 overlayFailures += 1
                 progress.note("detect: \(overlayError)\n")
             }
@@ -288,11 +291,12 @@ struct Analyze: ParsableCommand {
             _ = index
         }, tick: progress.enabled ? { progress.draw(done: ok + failed, failed: failed) } : nil)
         progress.clear()
+        pool?.finish()
         for file in [mainFile, csvFile, depositsFile] { file?.sync() }
 
         // 4. Whole documents, then the summary.
         if !streamed {
-            let rendered = ReportWriter.render(reports, as: format)
+            let rendered = RenderedReport.document(reports, as: format)
             if let output {
                 do {
                     try AtomicFile.write(rendered, to: output)
@@ -341,7 +345,21 @@ struct Analyze: ParsableCommand {
         }
     }
 
-    /// "0.1" → 0.1 × 0.1 mm; "0.1,0.12" → row 0.1, column 0.12.
+    /// Films analysed at once: each is a worker process in a batch, so a typo such as
+    /// `--jobs 1000000` must not fork a million processes.
+    static let jobsRange = 1...256
+    /// `--timeout` seconds: from 1 ms to about 11.5 days (beyond, a deadline in nanoseconds
+    /// would overflow, and 1e300 s is "never", which is what leaving the option out means).
+    static let timeoutRange: ClosedRange<Double> = 0.001...1_000_000
+
+    /// The one line a bad `--pixel-spacing` / `--default-spacing` gets.
+    static func spacingProblem(_ option: String, _ text: String) -> String {
+        let range = PixelSpacing.plausibleRangeMM
+        return "\(option) takes mm from \(String(format: "%g", range.lowerBound)) to \(String(format: "%g", range.upperBound)) (projection radiographs), one value or row,column (got '\(text)')"
+    }
+
+    /// "0.1" → 0.1 × 0.1 mm; "0.1,0.12" → row 0.1, column 0.12. Nil unless both values are in
+    /// `PixelSpacing.plausibleRangeMM`.
     static func parseSpacing(_ text: String) -> PixelSpacing? {
         let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         let spacing: PixelSpacing
@@ -350,15 +368,19 @@ struct Analyze: ParsableCommand {
         case 2: guard let r = parts[0], let c = parts[1] else { return nil }; spacing = PixelSpacing(row: r, column: c)
         default: return nil
         }
-        return spacing.isPlausible ? spacing : nil
+        return spacing.isInPlausibleRange ? spacing : nil
     }
 }
 
 /// One film's result as the batch hands it to the writers.
 struct FilmResult: Sendable {
-    var report: FilmReport
+    var outcome: FilmJob.Outcome
     /// Size and mtime taken before the film was read, so a file replaced during the run is
     /// analysed again by a resume.
     var identity: FilmIdentity?
-    var overlayError: String?
+}
+
+/// `--isolation`: where a batch's films are analysed.
+enum Isolation: String, ExpressibleByArgument, CaseIterable {
+    case process, thread
 }

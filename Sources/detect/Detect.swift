@@ -13,7 +13,7 @@ struct Detect: ParsableCommand {
         \(ReportWriter.caveat)
         """,
         version: "0.1.0",
-        subcommands: [Analyze.self, PhantomCommand.self, FeaturesCommand.self, InfoCommand.self, ConvertCommand.self, MergeCommand.self],
+        subcommands: [Analyze.self, PhantomCommand.self, FeaturesCommand.self, InfoCommand.self, ConvertCommand.self, MergeCommand.self, WorkerCommand.self],
         defaultSubcommand: Analyze.self
     )
 }

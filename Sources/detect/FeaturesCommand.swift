@@ -25,14 +25,14 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Pixel spacing in mm for films that state none: MM or ROW,COL (a film's own spacing wins).")
     var defaultSpacing: String?
 
-    @Option(help: ArgumentHelp("Candidate stage: parameter=value overrides (seed_sigmas, grow_sigmas, bone_seed_sigmas, bone_edge_margin_mm, bone_margin_mm, skin_margin_mm, bone_max_elongation), for experiments.", visibility: .hidden))
+    @Option(help: ArgumentHelp("Candidate stage: parameter=value overrides (the names and ranges of DetectionParameters.fields, e.g. seed_sigmas, skin_margin_mm; and bone_as_soft_tissue=0|1), for experiments.", visibility: .hidden))
     var set: [String] = []
 
     @OptionGroup var limitOptions: LimitOptions
 
     func validate() throws {
         if let defaultSpacing, Analyze.parseSpacing(defaultSpacing) == nil {
-            throw ValidationError("--default-spacing takes a positive number of mm, or row,column (got '\(defaultSpacing)')")
+            throw ValidationError(Analyze.spacingProblem("--default-spacing", defaultSpacing))
         }
     }
 
@@ -41,28 +41,19 @@ struct FeaturesCommand: ParsableCommand {
         parameters.keepsFeatures = true
         for assignment in set {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let value = Double(parts[1]), value.isFinite, value >= 0, value <= 1000 else {
-                throw ValidationError("--set takes name=value with a value from 0 to 1000 (got '\(assignment)')")
+            guard parts.count == 2, let value = Double(parts[1]), !value.isNaN else {
+                throw ValidationError("--set takes name=value with a number (got '\(assignment)')")
             }
-            switch parts[0] {
-            case "seed_sigmas": parameters.seedSigmas = value
-            case "grow_sigmas": parameters.growSigmas = value
-            case "bone_seed_sigmas": parameters.boneSeedSigmas = value
-            case "bone_edge_margin_mm": parameters.boneEdgeMarginMM = value
-            case "bone_margin_mm": parameters.boneMarginMM = value
-            case "skin_margin_mm": parameters.skinMarginMM = value
-            case "bone_max_elongation": parameters.boneMaxElongation = value
-            case "split_floor_mm": parameters.splitFloorRadiusMM = value
-            case "split_extent_mm": parameters.splitMinimumExtentMM = value
-            case "outline_fraction": parameters.outlineFraction = value
-            case "max_extent_mm": parameters.maxDepositExtentMM = value
-            case "min_area_mm2": parameters.minDepositAreaMM2 = value
-            case "large_clutter_weight": parameters.largeClutterWeight = value
-            case "small_clutter_weight": parameters.smallClutterWeight = value
-            case "bone_as_soft_tissue": parameters.searchesBoneAsSoftTissue = value != 0
-            default: throw ValidationError("--set: unknown parameter '\(parts[0])'")
+            if parts[0] == "bone_as_soft_tissue" {
+                parameters.searchesBoneAsSoftTissue = value != 0
+            } else if let field = DetectionParameters.fields.first(where: { $0.name == parts[0] }) {
+                parameters[keyPath: field.keyPath] = value
+            } else {
+                throw ValidationError("--set: unknown parameter '\(parts[0])'")
             }
         }
+        // The ranges live with the parameters (DetectionParameters.fields), checked in one place.
+        if let problem = parameters.problems.first { throw ValidationError("--set: " + problem) }
         var text = "file,candidate,x,y,area_px,bbox_x,bbox_y,bbox_w,bbox_h,spacing_mm," + CandidateFeatures.names.joined(separator: ",") + "\n"
         var failed = false
         for input in InputWalker().walk(inputs).films {
@@ -70,6 +61,7 @@ struct FeaturesCommand: ParsableCommand {
             var film: Radiograph
             do {
                 film = try FilmLoader.load(path: path, limits: limitOptions.limits)
+                for warning in film.warnings { FileHandle.standardError.write(Data("detect: \(path): warning: \(warning)\n".utf8)) }
             } catch {
                 FileHandle.standardError.write(Data("detect: \(path): \(error)\n".utf8))
                 failed = true
@@ -79,7 +71,7 @@ struct FeaturesCommand: ParsableCommand {
                 film = film.withSpacing(spacing, source: .user)
             }
             let result = DepositDetector.detect(film, parameters: parameters)
-            let spacing = film.spacing.map(\.mean) ?? parameters.assumedSpacingMM
+            let spacing = parameters.spacingMM(for: film)
             let name = path.contains(",") || path.contains("\"") ? "\"" + path.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : path
             for (deposit, features) in zip(result.deposits, result.features) {
                 let head: [String] = [name, "\(deposit.id)", "\(deposit.centroidX)", "\(deposit.centroidY)", "\(deposit.areaPx)",

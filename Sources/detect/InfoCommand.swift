@@ -86,7 +86,9 @@ struct InfoCommand: ParsableCommand {
         if let process = i.jpegProcess { f.append(("jpeg_process", .text(process))) }
         f.append((i.format == .png ? "interlaced" : "progressive", .bool(i.isInterlaced)))
         if let s = i.spacing { f.append(("pixel_spacing", .numbers([s.row, s.column]))) }
-        f.append(("spacing_source", .text(i.spacing == nil ? SpacingSource.unknown.rawValue : SpacingSource.pngPhysicalUnits.rawValue)))
+        // As decoding chooses: a pHYs spacing outside the plausible range is shown but ignored.
+        let source = i.spacing.map { PixelSpacing.choose([("PNG pHYs spacing", $0, .pngPhysicalUnits)]).source } ?? .unknown
+        f.append(("spacing_source", .text(source.rawValue)))
         return f
     }
 

@@ -15,9 +15,17 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Most DICOM data elements (including items and fragments) accepted in one file.")
     var maxElements: Int = DecodeLimits.standard.maxElements
 
+    /// Upper bounds far above any film (16 Gpx, 1 TiB, 1000 levels, 2⁴⁰ elements) that keep
+    /// products of the limits inside Int and the recursive sequence walk inside its 8 MiB stack.
+    static let ranges: [(option: String, range: ClosedRange<Int>)] = [
+        ("--max-pixels", 1...(1 << 34)), ("--max-file-bytes", 1...(1 << 40)),
+        ("--max-sequence-depth", 1...1000), ("--max-elements", 1...(1 << 40)),
+    ]
+
     func validate() throws {
-        guard maxPixels > 0, maxFileBytes > 0, maxSequenceDepth > 0, maxElements > 0 else {
-            throw ValidationError("--max-pixels, --max-file-bytes, --max-sequence-depth and --max-elements must be positive")
+        for ((option, range), value) in zip(Self.ranges, [maxPixels, maxFileBytes, maxSequenceDepth, maxElements])
+        where !range.contains(value) {
+            throw ValidationError("\(option) takes a whole number from \(range.lowerBound) to \(range.upperBound) (got \(value))")
         }
     }
 

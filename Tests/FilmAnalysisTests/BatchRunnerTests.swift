@@ -74,4 +74,17 @@ final class BatchRunnerTests: XCTestCase {
         runner.run(count: 0, work: { $0 }, abandoned: { $0 }, deliver: { _, _ in called = true })
         XCTAssertFalse(called)
     }
+
+    /// A library caller's absurd timeout or tick interval means "never" (or as often as possible),
+    /// not a trap converting seconds to nanoseconds (issue 12: `--timeout 1e300`).
+    func testAbsurdTimeoutsAndTickIntervalsDoNotTrap() {
+        for seconds in [1e300, .greatestFiniteMagnitude, .infinity, .nan, -1, 0, 1e-300] {
+            let runner = BatchRunner<Int>(jobs: 2, timeout: seconds)
+            var results: [Int] = []
+            runner.run(count: 4, work: { $0 }, abandoned: { _ in -1 }, deliver: { _, r in results.append(r) },
+                       tickInterval: seconds, tick: {})
+            XCTAssertEqual(results.count, 4, "timeout \(seconds)")
+            if seconds.isNaN || seconds > 1 { XCTAssertEqual(results, [0, 1, 2, 3], "timeout \(seconds)") }
+        }
+    }
 }

@@ -114,26 +114,38 @@ struct PixelModule: Sendable {
         }
         numberOfFrames = frames
 
-        let slope = try ds.decimals(.rescaleSlope)?.first
-        let intercept = try ds.decimals(.rescaleIntercept)?.first
+        var warnings: [String] = []
+        // Unreadable (not a number, or beyond ±1.8e308) reads as NaN: present, and implausible.
+        let slope = Self.firstDecimal(ds, .rescaleSlope), intercept = Self.firstDecimal(ds, .rescaleIntercept)
         if slope != nil || intercept != nil {
-            let s = slope ?? 1
+            let s = slope ?? 1, i = intercept ?? 0
             guard s != 0 else {
                 throw FilmError("DICOM: Rescale Slope is 0, which maps every pixel to the same value")
             }
-            rescale = LinearRescale(slope: s, intercept: intercept ?? 0)
+            if Self.plausibleSlopeMagnitude.contains(abs(s)), abs(i) <= Self.plausibleInterceptMagnitude {
+                rescale = LinearRescale(slope: s, intercept: i)
+            } else {
+                warnings.append("Rescale Slope \(s) / Intercept \(i) is outside the plausible |slope| 1e-6–1e6, |intercept| ≤ 1e9: ignored (no rescale, no inversion from its sign)")
+                rescale = nil
+            }
         } else {
             rescale = nil
         }
 
-        // A window is a display hint: an unreadable one is dropped rather than failing the film.
+        // A window is a display hint: an unreadable or absurd one is dropped rather than failing the film.
         if let c = (try? ds.decimals(.windowCenter))??.first, let w = (try? ds.decimals(.windowWidth))??.first, w > 0 {
-            window = DisplayWindow(center: c, width: w)
+            if abs(c) <= Self.plausibleWindowMagnitude, w <= Self.plausibleWindowMagnitude {
+                window = DisplayWindow(center: c, width: w)
+            } else {
+                warnings.append("Window Center \(c) / Width \(w) is outside the plausible ±1e9: ignored")
+                window = nil
+            }
         } else {
             window = nil
         }
         pixelSpacing = Self.spacing(ds, .pixelSpacing)
         imagerPixelSpacing = Self.spacing(ds, .imagerPixelSpacing)
+        self.warnings = warnings
     }
 
     /// The same module with Bits Stored `bits` and High Bit `bits − 1` (samples aligned at bit 0),
@@ -145,21 +157,42 @@ struct PixelModule: Sendable {
         return copy
     }
 
-    /// The spacing to use and where it came from: Pixel Spacing when plausible, else Imager
-    /// Pixel Spacing (detector plane). Never mixed: if both are present, Pixel Spacing wins
+    /// Rescale Slope magnitudes taken at their word. Radiographs store 1 (or a detector gain near
+    /// it); a slope beyond 1e6 or below 1e-6 makes modality values of 1e10 or steps of 1e-6 from
+    /// 16-bit samples, which no modality produces: it is a writer's error, not a calibration.
+    static let plausibleSlopeMagnitude: ClosedRange<Double> = 1e-6...1e6
+    /// Largest Rescale Intercept magnitude taken at its word (CT uses −1024, PET 0).
+    static let plausibleInterceptMagnitude = 1e9
+    /// Largest Window Center / Width magnitude kept (in modality units).
+    static let plausibleWindowMagnitude = 1e9
+
+    /// Header values found implausible and ignored (rescale, window), one line each.
+    let warnings: [String]
+
+    /// The spacing to use, where it came from and the warnings for the implausible values
+    /// ignored: Pixel Spacing when in `PixelSpacing.plausibleRangeMM`, else Imager Pixel Spacing
+    /// (detector plane). Never mixed: if both are present and plausible, Pixel Spacing wins
     /// because a CR/DX writer that fills it has calibrated (or copied) it deliberately.
-    var chosenSpacing: (PixelSpacing, SpacingSource)? {
-        if let s = pixelSpacing { return (s, .pixelSpacing) }
-        if let s = imagerPixelSpacing { return (s, .imagerPixelSpacing) }
-        return nil
+    var chosenSpacing: SpacingChoice {
+        PixelSpacing.choose([pixelSpacing.map { ("Pixel Spacing", $0, .pixelSpacing) },
+                             imagerPixelSpacing.map { ("Imager Pixel Spacing", $0, .imagerPixelSpacing) }].compactMap { $0 })
     }
 
     /// `row\column` in mm (row spacing first, PS3.3 10.7.1.3); one value means isotropic.
-    /// Unreadable or non-positive spacing counts as absent.
+    /// As the file states it, plausible or not (`chosenSpacing` decides); an unreadable value
+    /// is NaN, so that it is reported as ignored rather than silently absent.
     private static func spacing(_ ds: DataSet, _ tag: Tag) -> PixelSpacing? {
-        guard let values = (try? ds.decimals(tag)) ?? nil, !values.isEmpty else { return nil }
-        let s = values.count >= 2 ? PixelSpacing(row: values[0], column: values[1]) : PixelSpacing(isotropic: values[0])
-        return s.isPlausible ? s : nil
+        guard ds[tag] != nil else { return nil }
+        guard let values = (try? ds.decimals(tag)) ?? nil else { return PixelSpacing(isotropic: .nan) }
+        guard let first = values.first else { return nil }
+        return values.count >= 2 ? PixelSpacing(row: first, column: values[1]) : PixelSpacing(isotropic: first)
+    }
+
+    /// The first Decimal String value; NaN when present but unreadable, nil when absent or empty.
+    private static func firstDecimal(_ ds: DataSet, _ tag: Tag) -> Double? {
+        guard ds[tag] != nil else { return nil }
+        guard let values = (try? ds.decimals(tag)) ?? nil else { return .nan }
+        return values.first
     }
 
     private static func missing(_ tag: Tag) -> FilmError {

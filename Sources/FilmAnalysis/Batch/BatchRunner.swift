@@ -1,4 +1,5 @@
 import Foundation
+import Radiography
 
 /// Runs one piece of work per film on its own thread, at most `jobs` at a time, and hands the
 /// results back on the calling thread in input order.
@@ -62,7 +63,11 @@ public final class BatchRunner<Result: Sendable>: @unchecked Sendable {
                     tickInterval: Double = 0.25,
                     tick: (() -> Void)? = nil) {
         var next = 0, nextToDeliver = 0
-        var nextTick = DispatchTime.now().uptimeNanoseconds + UInt64(tickInterval * 1e9)
+        // Checked: a timeout of 1e300 s (or NaN) from a library caller is "never", not a trap.
+        func nanoseconds(_ seconds: Double) -> UInt64 {
+            UInt64(CheckedConversion.clampedInt(seconds * 1e9, in: 0...(1 << 62), nanValue: 1 << 62))
+        }
+        var nextTick = DispatchTime.now().uptimeNanoseconds + nanoseconds(tickInterval)
         condition.lock()
         while nextToDeliver < count {
             while running.count < jobs && next < count && next < nextToDeliver + window {
@@ -79,7 +84,7 @@ public final class BatchRunner<Result: Sendable>: @unchecked Sendable {
             let now = DispatchTime.now().uptimeNanoseconds
             var deadline = tick == nil ? UInt64.max : nextTick
             if let timeout {
-                let limit = UInt64(timeout * 1e9)
+                let limit = nanoseconds(timeout)
                 for (index, started) in running where now &- started >= limit {
                     running[index] = nil
                     abandonedIndices.insert(index)
@@ -92,7 +97,7 @@ public final class BatchRunner<Result: Sendable>: @unchecked Sendable {
                 condition.unlock()
                 tick()
                 condition.lock()
-                nextTick = DispatchTime.now().uptimeNanoseconds + UInt64(tickInterval * 1e9)
+                nextTick = DispatchTime.now().uptimeNanoseconds + nanoseconds(tickInterval)
                 continue
             }
             if deadline == UInt64.max {

@@ -6,7 +6,12 @@ import Reporting
 public enum ResultLine {
     /// One line, ending with a newline.
     public static func json(_ report: FilmReport, identity: FilmIdentity?) -> String {
-        var object = ReportWriter.jsonObject(report)
+        json(object: ReportWriter.jsonObject(report), identity: identity)
+    }
+
+    /// The same from the object `ReportWriter.jsonObject` made (in a worker process, say).
+    public static func json(object: String, identity: FilmIdentity?) -> String {
+        var object = object
         // jsonObject always ends with the object's closing brace; splice the keys before it.
         guard object.last == "}" else { return object + "\n" }
         object.removeLast()

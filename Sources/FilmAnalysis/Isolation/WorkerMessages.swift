@@ -1,0 +1,74 @@
+import Classification
+import Detection
+import Foundation
+import Radiography
+
+/// What every worker needs to analyse films as the batch asks: sent once, as the first message,
+/// so that the model and the clinical facts are loaded once per worker, not per film.
+public struct WorkerSetup: Sendable, Codable, Equatable {
+    public var maxPixels: Int
+    public var maxFileBytes: Int
+    public var maxSequenceDepth: Int
+    public var maxElements: Int
+    public var frame: Int
+    /// `--pixel-spacing`, row and column (mm).
+    public var spacingOverride: [Double]?
+    public var minScore: Double?
+    /// `--model`: a classifier file instead of the built-in model.
+    public var modelPath: String?
+    /// `--clinical`: facts matched to films.
+    public var clinicalPath: String?
+    public var keepsTimings: Bool
+
+    public init(analyzer: FilmAnalyzer, modelPath: String?, clinicalPath: String?, keepsTimings: Bool) {
+        maxPixels = analyzer.limits.maxPixels
+        maxFileBytes = analyzer.limits.maxFileBytes
+        maxSequenceDepth = analyzer.limits.maxSequenceDepth
+        maxElements = analyzer.limits.maxElements
+        frame = analyzer.frame
+        spacingOverride = analyzer.spacingOverride.map { [$0.row, $0.column] }
+        minScore = analyzer.detection.minScore
+        self.modelPath = modelPath
+        self.clinicalPath = clinicalPath
+        self.keepsTimings = keepsTimings
+    }
+
+    /// The job the worker runs for each film; throws when the model or the facts cannot be
+    /// loaded (the parent loaded them first, so only a file changed since then fails here).
+    public func job() throws -> FilmJob {
+        var analyzer = FilmAnalyzer()
+        analyzer.limits = DecodeLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes,
+                                       maxSequenceDepth: maxSequenceDepth, maxElements: maxElements)
+        analyzer.frame = frame
+        if let s = spacingOverride, s.count == 2 { analyzer.spacingOverride = PixelSpacing(row: s[0], column: s[1]) }
+        analyzer.detection.minScore = minScore
+        if let modelPath {
+            analyzer.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: modelPath, limits: .standard)))
+        }
+        let records = try clinicalPath.map { try ClinicalRecords.load(path: $0) }
+        return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings)
+    }
+}
+
+/// One film for a worker.
+public struct WorkerRequest: Sendable, Codable, Equatable {
+    public var path: String
+    public var overlay: String?
+
+    public init(path: String, overlay: String?) {
+        self.path = path
+        self.overlay = overlay
+    }
+}
+
+/// JSON in both directions (the messages are small next to a film's analysis).
+enum WorkerCoding {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        // Encoding these plain structs cannot fail; an empty message reads as a broken pipe.
+        (try? [UInt8](JSONEncoder().encode(value))) ?? []
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
+        try? JSONDecoder().decode(type, from: Data(bytes))
+    }
+}
