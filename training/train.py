@@ -7,13 +7,21 @@ Every CSV comes from `detect features` (so the features are exactly the ones det
 run time). Candidates are labelled against truth masks (`dataset.py`); films without truth are
 real normal films whose every candidate is anatomy.
 
-The operating point is chosen from out-of-fold scores (grouped 5-fold by base film: hybrids of one
-base film, and the base film itself, never sit on both sides), as the highest sensitivity whose
-false candidates per film stay within --max-false-per-film on the normal films and hybrids of
-the fitting set. The model shipped is then fitted on all of the fitting set.
+Two stages. The first scores each candidate from its own features. The second (unless
+--no-context) scores it again from its features, its first-stage score and the first-stage scores
+of the candidates around it (CONTEXT_FEATURES: how many convincing neighbours within 5 and 15 mm,
+the best of them): a calcification cluster is several fairly convincing candidates together, a
+stray false candidate mostly stands alone. The second stage is fitted on out-of-fold first-stage
+scores, so that it learns from scores like those of films the first stage never saw.
 
-The agreement table holds rows of features with this model's log-odds and probability, to 1e-9:
-the Swift test reads the shipped model and must reproduce them to 1e-6.
+The operating point is chosen from the last stage's out-of-fold scores (grouped 5-fold by base
+film: hybrids of one base film, and the base film itself, never sit on both sides), as the highest
+sensitivity whose false candidates per film stay within --max-false-per-film on the normal films
+and hybrids of the fitting set. The model shipped is then fitted on all of the fitting set.
+
+The agreement table holds rows of features (with context) with both stages' log-odds and
+probabilities, to 1e-9; the context table holds three films' candidates with their context
+features. The Swift tests read the shipped model and must reproduce both.
 """
 from __future__ import annotations
 
@@ -67,7 +75,74 @@ def balanced_weights(y, groups):
     return w
 
 
-def export(model, names, threshold, reason, trained_on, version):
+# The second stage: each candidate's first-stage score and those of the candidates around it.
+# A calcification cluster is several moderately convincing candidates close together; a stray
+# false candidate usually stands alone. Distances between centroids in mm; "within r" is
+# dx² + dy² <= r², computed as the Swift side does (DepositClassifier.contextFeatures).
+CONTEXT_FEATURES = ["stage1_score", "strong_neighbours_5mm", "best_neighbour_5mm", "top3_neighbours_5mm",
+                    "strong_neighbours_15mm", "some_neighbours_15mm", "best_neighbour_15mm"]
+STRONG, SOME = 0.5, 0.2
+
+
+def context_features(xs_mm, ys_mm, s1):
+    """Context features of the candidates of one film (arrays of equal length)."""
+    n = len(s1)
+    out = np.zeros((n, len(CONTEXT_FEATURES)))
+    out[:, 0] = s1
+    for start in range(0, n, 2000):
+        rows = np.arange(start, min(n, start + 2000))
+        dx = xs_mm[rows, None] - xs_mm[None, :]
+        dy = ys_mm[rows, None] - ys_mm[None, :]
+        d2 = dx * dx + dy * dy
+        other = np.ones_like(d2, dtype=bool)
+        other[np.arange(len(rows)), rows] = False
+        for r in (5.0, 15.0):
+            near = other & (d2 <= r * r)
+            scores = np.where(near, s1[None, :], -np.inf)
+            best = scores.max(axis=1)
+            if r == 5.0:
+                out[rows, 1] = (near & (s1[None, :] >= STRONG)).sum(axis=1)
+                out[rows, 2] = np.where(np.isfinite(best), best, 0.0)
+                k = min(3, n)
+                top = -np.sort(-scores, axis=1)[:, :k] if k else np.zeros((len(rows), 0))
+                finite = np.isfinite(top)
+                count = finite.sum(axis=1)
+                total = np.where(finite, top, 0.0).sum(axis=1)
+                out[rows, 3] = np.where(count > 0, total / np.maximum(count, 1), 0.0)
+            else:
+                out[rows, 4] = (near & (s1[None, :] >= STRONG)).sum(axis=1)
+                out[rows, 5] = (near & (s1[None, :] >= SOME)).sum(axis=1)
+                out[rows, 6] = np.where(np.isfinite(best), best, 0.0)
+    return out
+
+
+def with_context(meta, x, s1):
+    """The features with the context features appended, film by film."""
+    files = np.array([m["file"] for m in meta])
+    sp = np.array([float(m["spacing_mm"]) for m in meta])
+    xs = np.array([float(m["x"]) for m in meta]) * sp
+    ys = np.array([float(m["y"]) for m in meta]) * sp
+    ctx = np.zeros((len(meta), len(CONTEXT_FEATURES)))
+    for f in np.unique(files):
+        idx = np.where(files == f)[0]
+        ctx[idx] = context_features(xs[idx], ys[idx], s1[idx])
+    return np.hstack([x, ctx]), xs, ys
+
+
+def out_of_fold(x, y, w, group_ids):
+    """Out-of-fold probabilities, 5 folds grouped by base film; candidates labelled -1 are
+    scored but never fitted on."""
+    usable = y >= 0
+    oof = np.zeros(len(y))
+    for fit, test in GroupKFold(n_splits=5).split(x, y, group_ids):
+        fit = fit[usable[fit]]
+        m = HistGradientBoostingClassifier(**PARAMS).fit(x[fit], y[fit], sample_weight=w[fit])
+        oof[test] = m.predict_proba(x[test])[:, 1]
+    return oof
+
+
+def trees_of(model):
+    """The fitted trees as the model file stores them, and the baseline log-odds."""
     trees = []
     for iteration in model._predictors:
         (predictor,) = iteration
@@ -82,10 +157,19 @@ def export(model, names, threshold, reason, trained_on, version):
             missing.append(bool(nd["missing_go_to_left"]))
             value.append(float(nd["value"]) if leaf else 0.0)
         trees.append(dict(feature=feature, threshold=thr, left=left, right=right, missing_left=missing, value=value))
-    baseline = float(np.asarray(model._baseline_prediction).ravel()[0])
-    return dict(format=FORMAT, name="deposit-classifier", version=version, trained_on=trained_on,
-                features=list(names), baseline=baseline, threshold=float(threshold),
-                threshold_reason=reason, trees=trees)
+    return trees, float(np.asarray(model._baseline_prediction).ravel()[0])
+
+
+def export(model, names, threshold, reason, trained_on, version, context=None):
+    trees, baseline = trees_of(model)
+    out = dict(format=FORMAT, name="deposit-classifier", version=version, trained_on=trained_on,
+               features=list(names), baseline=baseline, threshold=float(threshold),
+               threshold_reason=reason, trees=trees)
+    if context is not None:
+        context_trees, context_baseline = trees_of(context)
+        out["context"] = dict(features=list(CONTEXT_FEATURES), strong=STRONG, some=SOME,
+                              baseline=context_baseline, trees=context_trees)
+    return out
 
 
 def decision(model_json, x):
@@ -129,6 +213,8 @@ def main():
     ap.add_argument("--trained-on", default="")
     ap.add_argument("--version", default=datetime.date.today().isoformat())
     ap.add_argument("--oof", help="also write the out-of-fold scores here (npz), for analysis")
+    ap.add_argument("--no-context", action="store_true", help="the first stage only (no second, context stage)")
+    ap.add_argument("--context-fixture", help="with --agreement: also write context features of three films' candidates here")
     args = ap.parse_args()
 
     meta, names, x = load(args.features)
@@ -148,37 +234,50 @@ def main():
           f"{len(strong)} true deposits with CNR >= 3", flush=True)
     print(f"{(y == -1).sum()} candidates larger than 4x the deposits they hold are left out of fitting", flush=True)
     w = balanced_weights(y, groups)
-    oof = np.zeros(len(y))
     # Stable ids (Python's str hash changes from run to run), so the folds and the operating
     # point are the same on every run.
     names_sorted = sorted(set(groups))
     group_ids = np.array([names_sorted.index(g) for g in groups])
     usable = y >= 0
-    for fit, test in GroupKFold(n_splits=5).split(x, y, group_ids):
-        fit = fit[usable[fit]]
-        m = HistGradientBoostingClassifier(**PARAMS).fit(x[fit], y[fit], sample_weight=w[fit])
-        oof[test] = m.predict_proba(x[test])[:, 1]
     candidate_files = [m["file"] for m in meta]
-    if args.oof:
-        np.savez(args.oof, scores=oof, y=y, files=np.array(candidate_files), groups=np.array(groups),
-                 matched=np.array([sorted(m) for m in matched], dtype=object), names=np.array(names), x=x,
-                 strong=np.array(sorted(strong), dtype=object), films=np.array(files))
+    oof1 = out_of_fold(x, y, w, group_ids)
     for limit in (0.5, 1, 2, 5, 10):
-        _, r, fa = operating_point(oof, y, matched, candidate_files, len(files), strong, limit)
-        print(f"  out-of-fold: {r:.3f} of CNR >= 3 deposits at {fa:.2f} false per film (limit {limit})", flush=True)
-    t, recall, false = operating_point(oof, y, matched, candidate_files, len(files), strong, args.max_false_per_film)
-    reason = (f"out-of-fold (5 folds grouped by base film) on the fitting set: {false:.2f} false candidates per film "
+        _, r, fa = operating_point(oof1, y, matched, candidate_files, len(files), strong, limit)
+        print(f"  first stage, out-of-fold: {r:.3f} of CNR >= 3 deposits at {fa:.2f} false per film (limit {limit})", flush=True)
+    model1 = HistGradientBoostingClassifier(**PARAMS).fit(x[usable], y[usable], sample_weight=w[usable])
+    model2 = None
+    final_x, final_names, scores = x, list(names), oof1
+    if not args.no_context:
+        # The second stage is fitted on out-of-fold first-stage scores (what it will see on films
+        # the first stage never saw), and its own out-of-fold scores choose the operating point.
+        x2, xs_mm, ys_mm = with_context(meta, x, oof1)
+        oof2 = out_of_fold(x2, y, w, group_ids)
+        for limit in (0.5, 1, 2, 5, 10):
+            _, r, fa = operating_point(oof2, y, matched, candidate_files, len(files), strong, limit)
+            print(f"  with context, out-of-fold: {r:.3f} of CNR >= 3 deposits at {fa:.2f} false per film (limit {limit})", flush=True)
+        model2 = HistGradientBoostingClassifier(**PARAMS).fit(x2[usable], y[usable], sample_weight=w[usable])
+        final_x, final_names, scores = x2, list(names) + CONTEXT_FEATURES, oof2
+    if args.oof:
+        np.savez(args.oof, scores=scores, first=oof1, y=y, files=np.array(candidate_files), groups=np.array(groups),
+                 matched=np.array([sorted(m) for m in matched], dtype=object), names=np.array(final_names), x=final_x,
+                 strong=np.array(sorted(strong), dtype=object), films=np.array(files))
+    t, recall, false = operating_point(scores, y, matched, candidate_files, len(files), strong, args.max_false_per_film)
+    stages = "both stages" if model2 is not None else "the first stage"
+    reason = (f"out-of-fold (5 folds grouped by base film, {stages}) on the fitting set: {false:.2f} false candidates per film "
               f"(limit {args.max_false_per_film}), {recall:.3f} of CNR >= 3 deposits found")
     print("operating point", t, reason, flush=True)
-    model = HistGradientBoostingClassifier(**PARAMS).fit(x[usable], y[usable], sample_weight=w[usable])
-    out = export(model, names, t, reason, args.trained_on, args.version)
-    # Self-check: the exported trees give sklearn's own log-odds.
+    out = export(model1, names, t, reason, args.trained_on, args.version, context=model2)
+    # Self-check: the exported trees give scikit-learn's own log-odds, for both stages.
     sample = np.random.default_rng(0).choice(len(x), size=min(300, len(x)), replace=False)
     sample.sort()
-    ours = decision(out, x[sample])
-    theirs = model.decision_function(x[sample])
-    if not np.allclose(ours, theirs, atol=1e-9, rtol=0):
-        sys.exit(f"exported trees disagree with scikit-learn: max difference {np.abs(ours - theirs).max()}")
+    ours1, theirs1 = decision(out, x[sample]), model1.decision_function(x[sample])
+    checks = [(ours1, theirs1)]
+    if model2 is not None:
+        ours2, theirs2 = decision(out["context"], final_x[sample]), model2.decision_function(final_x[sample])
+        checks.append((ours2, theirs2))
+    for ours, theirs in checks:
+        if not np.allclose(ours, theirs, atol=1e-9, rtol=0):
+            sys.exit(f"exported trees disagree with scikit-learn: max difference {np.abs(ours - theirs).max()}")
     text = json.dumps(out, separators=(",", ":"))
     with open(args.model, "w") as fh:
         fh.write(text + "\n")
@@ -192,12 +291,32 @@ def main():
     if not args.agreement:
         print(f"wrote {args.model} ({len(out['trees'])} trees)")
         return
+    # The agreement table: per sampled candidate, its features (with context when there is a
+    # second stage), then each stage's log-odds and probability.
     with open(args.agreement, "w", newline="") as fh:
         wr = csv.writer(fh, lineterminator="\n")
-        wr.writerow(list(names) + ["decision", "probability"])
+        wr.writerow(final_names + ["decision1", "probability1", "decision", "probability"])
         for r, k in enumerate(sample):
-            p = float(model.predict_proba(x[k:k + 1])[0, 1])
-            wr.writerow([repr(float(v)) for v in x[k]] + [repr(float(theirs[r])), repr(p)])
+            p1 = float(model1.predict_proba(x[k:k + 1])[0, 1])
+            if model2 is not None:
+                d2, p2 = float(checks[1][1][r]), float(model2.predict_proba(final_x[k:k + 1])[0, 1])
+            else:
+                d2, p2 = float(theirs1[r]), p1
+            wr.writerow([repr(float(v)) for v in final_x[k]] + [repr(float(theirs1[r])), repr(p1), repr(d2), repr(p2)])
+    if model2 is not None and args.context_fixture:
+        # Context features of a few films' candidates, for the Swift side's own computation.
+        by_file = {}
+        for k, f in enumerate(candidate_files):
+            by_file.setdefault(f, []).append(k)
+        chosen = sorted(by_file, key=lambda f: (-len(by_file[f]), f))[:3]
+        with open(args.context_fixture, "w", newline="") as fh:
+            wr = csv.writer(fh, lineterminator="\n")
+            wr.writerow(["film", "x_mm", "y_mm"] + CONTEXT_FEATURES)
+            for n, f in enumerate(chosen):
+                idx = np.array(by_file[f][:400])
+                ctx = context_features(xs_mm[idx], ys_mm[idx], oof1[idx])
+                for row, k in enumerate(idx):
+                    wr.writerow([n, repr(float(xs_mm[k])), repr(float(ys_mm[k]))] + [repr(float(v)) for v in ctx[row]])
     print(f"wrote {args.model} ({len(out['trees'])} trees) and {args.agreement} ({len(sample)} rows)")
 
 

@@ -18,7 +18,8 @@ import Radiography
 /// 5. 8-connected labelling with statistics gathered in the labelling pass; components smaller
 ///    than `minDepositAreaMM2` or longer than `maxDepositExtentMM` are dropped. Components larger
 ///    than `splitMinimumExtentMM` are also split at their contrast peaks (`PeakSplitter`).
-/// 6. Every candidate gets its `CandidateFeatures`; the `DepositClassifier` scores it, and the
+/// 6. Every candidate gets its `CandidateFeatures`; the `DepositClassifier` scores it (with a
+///    second stage, again from its first score and its neighbours' within 5 and 15 mm), and the
 ///    candidates at or above the operating point are the deposits (`accept`).
 ///
 /// Pure and deterministic: same film and parameters, same result, whatever the thread count.
@@ -133,17 +134,18 @@ public enum DepositDetector {
     /// 1…n in raster order of their first pixel. Returns the deposits, their features when kept,
     /// each component label's new id (0: dropped) and which candidates were reported, in id order.
     static func accept(_ candidates: [Candidate], mainCount: Int, features: [[Double]], components: Int,
-                       labels l: UnsafeBufferPointer<Int32>, parameters: DetectionParameters)
+                       labels l: UnsafeBufferPointer<Int32>, spacingMM: Double, parameters: DetectionParameters)
         -> (deposits: [Deposit], features: [[Double]], newID: [Int32], accepted: [Int]) {
         var candidates = candidates
         let minScore = parameters.minScore ?? parameters.classifier?.threshold ?? 0
         var accepted: [Int] = []
         var acceptedMain = [Bool](repeating: false, count: components + 1)
+        let scores = parameters.classifier?.scores(
+            features, positionsMM: candidates.map { ($0.deposit.centroidX * spacingMM, $0.deposit.centroidY * spacingMM) })
         for k in 0..<candidates.count {
-            if let classifier = parameters.classifier {
-                let score = classifier.score(features[k])
-                guard score >= minScore else { continue }
-                candidates[k].deposit.score = score
+            if let scores {
+                guard scores[k] >= minScore else { continue }
+                candidates[k].deposit.score = scores[k]
             }
             if k < mainCount { acceptedMain[candidates[k].id] = true }
             accepted.append(k)
@@ -354,7 +356,7 @@ public enum DepositDetector {
             let features = needsFeatures
                 ? CandidateFeatures.compute(list.map(\.deposit), elongations: list.map(\.elongation), context: featureContext) : []
             let (deposits, keptFeatures, newID, accepted) = accept(list, mainCount: mainCount, features: features, components: found,
-                                                                   labels: UnsafeBufferPointer(l), parameters: parameters)
+                                                                   labels: UnsafeBufferPointer(l), spacingMM: scales.spacingMM, parameters: parameters)
             relabel(mask: mask, labels: l, newID: newID)
             for (k, deposit) in zip(accepted, deposits) where k >= mainCount {
                 for i in list[k].pixels { l[i] = Int32(deposit.id) }

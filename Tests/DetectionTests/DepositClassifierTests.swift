@@ -7,29 +7,65 @@ final class DepositClassifierTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     /// `training/train.py` wrote this table with scikit-learn's own log-odds and probabilities
-    /// for the model it shipped; the built-in model must reproduce them to 1e-6.
+    /// for the model it shipped, for each stage; the built-in model must reproduce them to 1e-6.
     func testSwiftInferenceEqualsTheTrainingSide() throws {
         let text = try String(contentsOf: Self.fixtures.appendingPathComponent("classifier-agreement.csv"), encoding: .utf8)
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         let header = lines.removeFirst().split(separator: ",").map(String.init)
-        XCTAssertEqual(Array(header.prefix(CandidateFeatures.names.count)), CandidateFeatures.names)
-        XCTAssertEqual(Array(header.suffix(2)), ["decision", "probability"])
-        XCTAssertGreaterThanOrEqual(lines.count, 100, "the agreement table is too short to mean much")
         let model = DepositClassifier.standard
+        let inputs = CandidateFeatures.names + (model.context == nil ? [] : DepositClassifier.contextFeatureNames)
+        XCTAssertEqual(Array(header.dropLast(4)), inputs)
+        XCTAssertEqual(Array(header.suffix(4)), ["decision1", "probability1", "decision", "probability"])
+        XCTAssertGreaterThanOrEqual(lines.count, 100, "the agreement table is too short to mean much")
         XCTAssertGreaterThan(model.trees.count, 0, "the built-in model has no trees")
         var accepted = 0
         for line in lines {
             let values = line.split(separator: ",").map { Double($0)! }
-            let x = Array(values.prefix(CandidateFeatures.names.count))
-            let decision = values[values.count - 2], probability = values[values.count - 1]
-            XCTAssertEqual(model.decision(x), decision, accuracy: 1e-6)
-            XCTAssertEqual(model.score(x), probability, accuracy: 1e-6)
-            if model.score(x) >= model.threshold { accepted += 1 }
+            let extended = Array(values.prefix(inputs.count))
+            let x = Array(extended.prefix(CandidateFeatures.names.count))
+            let n = values.count
+            XCTAssertEqual(model.decision(x), values[n - 4], accuracy: 1e-6)
+            XCTAssertEqual(model.score(x), values[n - 3], accuracy: 1e-6)
+            let decision = model.contextDecision(extended)
+            XCTAssertEqual(decision, values[n - 2], accuracy: 1e-6)
+            XCTAssertEqual(DepositClassifier.probability(decision), values[n - 1], accuracy: 1e-6)
+            if DepositClassifier.probability(decision) >= model.threshold { accepted += 1 }
         }
         // The table samples candidates of the fitting set, most of them anatomy: a model that
         // accepts everything or nothing is not the one trained.
         XCTAssertGreaterThan(accepted, 0)
         XCTAssertLessThan(accepted, lines.count)
+    }
+
+    /// The second stage's context features, computed by the training side (numpy, all pairs) for
+    /// the candidates of three films of the fitting set, and here (buckets): the same numbers.
+    func testContextFeaturesEqualTheTrainingSide() throws {
+        let model = DepositClassifier.standard
+        guard let context = model.context else {
+            throw XCTSkip("the built-in model has no context stage")
+        }
+        let text = try String(contentsOf: Self.fixtures.appendingPathComponent("classifier-context.csv"), encoding: .utf8)
+        var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        XCTAssertEqual(lines.removeFirst(), (["film", "x_mm", "y_mm"] + DepositClassifier.contextFeatureNames).joined(separator: ","))
+        var films: [Int: [[Double]]] = [:]
+        for line in lines {
+            let values = line.split(separator: ",").map { Double($0)! }
+            films[Int(values[0]), default: []].append(Array(values.dropFirst()))
+        }
+        XCTAssertEqual(films.count, 3)
+        var withNeighbours = 0
+        for (_, rows) in films.sorted(by: { $0.key < $1.key }) {
+            let got = DepositClassifier.contextFeatures(positionsMM: rows.map { ($0[0], $0[1]) }, scores: rows.map { $0[2] },
+                                                        strong: context.strong, some: context.some)
+            for (row, mine) in zip(rows, got) {
+                let theirs = Array(row.dropFirst(2))
+                for (k, (a, b)) in zip(mine, theirs).enumerated() {
+                    XCTAssertEqual(a, b, accuracy: 1e-12, DepositClassifier.contextFeatureNames[k])
+                }
+                if theirs[5] > 0 { withNeighbours += 1 }
+            }
+        }
+        XCTAssertGreaterThan(withNeighbours, 10, "the fixture must hold candidates with neighbours")
     }
 
     func testTheModelFileIsCheckedWhenLoaded() throws {
@@ -58,6 +94,29 @@ final class DepositClassifierTests: XCTestCase {
             object["trees"] = trees
         })
         XCTAssertThrowsError(try DepositClassifier(json: Data("not json".utf8)))
+        // The second stage is checked the same way (when the model has one; without it the
+        // model is a first stage alone, which must load too).
+        XCTAssertNil(load { $0["context"] = nil })
+        if good["context"] != nil {
+            func changeContext(_ change: @escaping (inout [String: Any]) -> Void) -> Error? {
+                load { object in
+                    var context = object["context"] as! [String: Any]
+                    change(&context)
+                    object["context"] = context
+                }
+            }
+            XCTAssertNotNil(changeContext { $0["features"] = Array(DepositClassifier.contextFeatureNames.dropLast()) })
+            XCTAssertNotNil(changeContext { $0["strong"] = 2.0 })
+            XCTAssertNotNil(changeContext { context in
+                var trees = context["trees"] as! [[String: Any]]
+                var tree = trees[0]
+                var feature = tree["feature"] as! [Int]
+                if let split = feature.firstIndex(where: { $0 >= 0 }) { feature[split] = CandidateFeatures.names.count + 7 }   // past the context features
+                tree["feature"] = feature
+                trees[0] = tree
+                context["trees"] = trees
+            })
+        }
     }
 
     /// The model reader is our own (`ModelJSON`, for start-up speed): Foundation's JSONDecoder,

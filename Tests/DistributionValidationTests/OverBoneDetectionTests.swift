@@ -75,15 +75,18 @@ final class OverBoneDetectionTests: XCTestCase {
         return scores.reduce(Score(), +)
     }
 
-    func testDepositsOverBoneAreFoundWithoutFalseOnes() {
+    func testDepositsOverBoneAreFoundWithFewFalseOnes() {
         let score = Self.total(Self.overBoneFilms)
         print("over bone: \(score.overBoneFound) of \(score.overBoneTruth) found, \(score.falseOverBone) false over bone "
               + "(\(score.reportedOverBone) reported over bone)")
         XCTAssertGreaterThan(score.overBoneTruth, 20, "the scenario plants deposits over bone")
-        // Measured with the candidate stage and the deposit classifier: 9 of 36, 0 false (the
-        // phantom-fitted bone search before it found 3). The guard keeps a margin below that.
-        XCTAssertGreaterThanOrEqual(score.overBoneFound, 7)
-        XCTAssertEqual(score.falseOverBone, 0)
+        // Measured with the candidate stage and the two-stage deposit classifier: 14 of 36, 3
+        // false over bone, all on these films with deposits (the first stage alone: 9 and 0; the
+        // phantom-fitted bone search before it found 3). The second stage trusts candidates with
+        // convincing neighbours, so a mark beside a true deposit passes more easily; the
+        // deposit-free films below still give none. The guard keeps a margin of 2 on each.
+        XCTAssertGreaterThanOrEqual(score.overBoneFound, 12)
+        XCTAssertLessThanOrEqual(score.falseOverBone, 5)
     }
 
     func testDepositFreeFilmsGiveNothingOverBone() {
