@@ -26,6 +26,24 @@ struct CodestreamFrame {
         m.adopting(bitsStored: min(precision, m.bitsStored))
     }
 
+    /// The frame's samples: the header checked against the module, then `read(destination,
+    /// count, message)` (0: success) into words allocated only after the check.
+    static func read(_ header: ccodecs_coded_header, module m: PixelModule, codec: String, isSigned: Bool,
+                     message: inout ccodecs_message,
+                     read: (UnsafeMutablePointer<UInt32>?, Int, inout ccodecs_message) -> Int32) throws -> CodestreamFrame {
+        try check(header, module: m, codec: codec)
+        let count = m.rows * m.columns * m.samplesPerPixel
+        var status: Int32 = 0
+        var failure = message
+        let words = [UInt32](unsafeUninitializedCapacity: count) { out, initialised in
+            status = read(out.baseAddress, count, &failure)
+            initialised = status == 0 ? count : 0
+        }
+        message = failure
+        guard status == 0 else { throw FilmError("DICOM: \(codec): " + message.text()) }
+        return CodestreamFrame(words: words, precision: Int(header.precision), isSigned: isSigned)
+    }
+
     /// Checks the codestream header against the pixel module before any sample memory exists.
     static func check(_ h: ccodecs_coded_header, module m: PixelModule, codec: String) throws {
         guard Int(h.width) == m.columns, Int(h.height) == m.rows, Int(h.components) == m.samplesPerPixel else {
@@ -49,15 +67,9 @@ enum JPEG2000Decoder {
                 throw FilmError("DICOM: \(codec): " + message.text())
             }
             defer { ccodecs_j2k_close(reader) }
-            try CodestreamFrame.check(header, module: m, codec: codec)
-            let count = m.rows * m.columns * m.samplesPerPixel
-            var status: Int32 = 0
-            let words = [UInt32](unsafeUninitializedCapacity: count) { out, initialised in
-                status = ccodecs_j2k_read(reader, out.baseAddress, count, &message)
-                initialised = status == 0 ? count : 0
+            return try CodestreamFrame.read(header, module: m, codec: codec, isSigned: header.is_signed != 0, message: &message) {
+                ccodecs_j2k_read(reader, $0, $1, &$2)
             }
-            guard status == 0 else { throw FilmError("DICOM: \(codec): " + message.text()) }
-            return CodestreamFrame(words: words, precision: Int(header.precision), isSigned: header.is_signed != 0)
         }
     }
 }
@@ -73,15 +85,9 @@ enum JPEGLSDecoder {
                 throw FilmError("DICOM: \(codec): " + message.text())
             }
             defer { ccodecs_jpegls_close(reader) }
-            try CodestreamFrame.check(header, module: m, codec: codec)
-            let count = m.rows * m.columns * m.samplesPerPixel
-            var status: Int32 = 0
-            let words = [UInt32](unsafeUninitializedCapacity: count) { out, initialised in
-                status = ccodecs_jpegls_read(reader, out.baseAddress, count, &message)
-                initialised = status == 0 ? count : 0
+            return try CodestreamFrame.read(header, module: m, codec: codec, isSigned: false, message: &message) {
+                ccodecs_jpegls_read(reader, $0, $1, &$2)
             }
-            guard status == 0 else { throw FilmError("DICOM: \(codec): " + message.text()) }
-            return CodestreamFrame(words: words, precision: Int(header.precision), isSigned: false)
         }
     }
 }
