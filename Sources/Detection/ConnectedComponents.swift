@@ -23,8 +23,10 @@ protocol ComponentStatistics {
 ///
 /// 1. Bands of `bandRows` rows are labelled concurrently, run by run: a run of set pixels takes
 ///    the provisional id of the runs it touches in the row above (unions in the band's own flat
-///    union–find, the smaller id as root) or a new one. Runs of empty pixels are skipped 32, then
-///    8 pixels at a time (a deposit mask is mostly empty), and only set pixels are written.
+///    union–find, the smaller id as root) or a new one (two-pass labelling with equivalences:
+///    Rosenfeld and Pfaltz, "Sequential operations in digital picture processing", JACM 1966).
+///    Runs of empty pixels are skipped 32, then 8 pixels at a time (a deposit mask is mostly
+///    empty), and only set pixels are written.
 /// 2. Serially: each band's provisional ids become band components numbered in raster order of
 ///    their first pixel; the last row of band k is joined to the first row of band k + 1; the
 ///    components of all bands, in band order, are numbered into final ids 1…count.

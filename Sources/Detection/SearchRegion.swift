@@ -9,8 +9,9 @@ import Radiography
 /// fat under it), so it looks like a streak. A margin on the ~1 mm cell grid would be up to a cell
 /// too wide and hide subcutaneous deposits 3–4 mm from the skin, so the margin is measured per
 /// pixel: body pixels are those of body cells (and their neighbours) brighter than the skin
-/// level (`AnatomyMap.skinLevel`), and a chamfer distance transform (3–4 weights, exact to a few % ) from the air gives
-/// each pixel its distance to the skin.
+/// level (`AnatomyMap.skinLevel`), and a chamfer distance transform from the air gives each
+/// pixel its distance to the skin (3–4 weights, exact to a few %: Borgefors, "Distance
+/// transformations in digital images", CVGIP 1986).
 ///
 /// Memory: the distances go into a caller's plane (the label image, before labelling) and the
 /// region into a caller's bit mask (`RowBits`), so no film-sized allocation happens here.
