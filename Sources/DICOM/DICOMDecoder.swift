@@ -68,7 +68,7 @@ public enum DICOMDecoder {
             spacing: spacing.spacing, spacingSource: spacing.source, format: .dicom,
             modalityRescale: mapping.rescale, displayWindow: mapping.window,
             patientID: file.dataSet.text(.patientID))
-        film.warnings = (spacing.warnings + module.warnings).map { "DICOM: " + $0 }
+        film.warnings = (file.warnings + spacing.warnings + module.warnings).map { "DICOM: " + $0 }
         return film
     }
 

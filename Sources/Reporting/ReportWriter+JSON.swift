@@ -6,7 +6,7 @@ import Classification
 /// height, pixel_spacing_mm, spacing_source, deposit_count, total_area_px, total_area_mm2,
 /// largest_area_px, largest_area_mm2, body_area_px, body_area_mm2, noise_sigma, distribution,
 /// distribution_score, distribution_reason, distribution_metrics, distribution_clusters,
-/// clinical_match, clinical_subtypes, timings_s, deposits.
+/// clinical_match, clinical_subtypes, timings_s, warnings, deposits.
 extension ReportWriter {
     /// Decimals per kind of quantity, shared by JSON, CSV and text.
     enum Decimals {
@@ -36,6 +36,7 @@ extension ReportWriter {
                         "timings_s"] {
                 json.raw(key, "null")
             }
+            json.raw("warnings", warningsArray(report.warnings))
             json.raw("deposits", "[]")
             return json.result
         }
@@ -91,8 +92,14 @@ extension ReportWriter {
             }
             json.raw("timings_s", object.result)
         }
+        json.raw("warnings", warningsArray(report.warnings))
         json.raw("deposits", "[" + report.deposits.map(depositObject).joined(separator: ",") + "]")
         return json.result
+    }
+
+    /// What the decoder read leniently or ignored as implausible, as a JSON list of strings.
+    static func warningsArray(_ warnings: [String]) -> String {
+        "[" + warnings.map(JSONObjectText.quoted).joined(separator: ",") + "]"
     }
 
     /// `{"deposit_ids": [...], "area_mm2", "extent_mm", "centre": [x, y] px}`.

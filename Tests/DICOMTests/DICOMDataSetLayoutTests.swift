@@ -70,11 +70,28 @@ final class DICOMDataSetLayoutTests: XCTestCase {
                        "DICOM: file has no Pixel Data (7FE0,0010): it is not an image")
     }
 
-    func testStrayDelimiterAtTopLevel() {
-        var bytes = explicitFilm
-        let at = offsetOf(0x0010, 0x0010, vr: "PN", in: bytes)!
-        bytes.insert(contentsOf: element(0xFFFE, 0xE0DD, length: 0), at: at)
-        XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) },
-                       "DICOM: item or delimiter (FFFE,E0DD) at byte \(at) outside any sequence")
+    /// Stray items and delimiters at the top level, as pydicom 3 reads them (checked with pydicom
+    /// 3.0 on the same bytes): a Sequence Delimitation Item or an Item of defined length is
+    /// skipped, with a warning on the film; an Item Delimitation Item ends pydicom's data set
+    /// (its pixels are lost), so it is refused by name, as is an Item of undefined length.
+    func testStrayItemsAndDelimitersAtTopLevel() throws {
+        let values = try DICOMDecoder.decode(explicitFilm).pixels
+        let at = offsetOf(0x0010, 0x0010, vr: "PN", in: explicitFilm)!
+        for (tag, value, name) in [(UInt16(0xE0DD), [UInt8](), "Sequence Delimitation Item"), (0xE000, [], "Item"),
+                                   (0xE000, [0x08, 0x00, 0x10, 0x00], "Item")] {
+            var bytes = explicitFilm
+            bytes.insert(contentsOf: element(0xFFFE, tag, length: UInt32(value.count)) + value, at: at)
+            let film = try DICOMDecoder.decode(bytes)
+            XCTAssertEqual(film.pixels, values)
+            XCTAssertEqual(film.warnings, ["DICOM: stray \(name) (FFFE,\(String(format: "%04X", tag))) at byte \(at) outside any sequence: skipped"])
+        }
+        var ended = explicitFilm
+        ended.insert(contentsOf: element(0xFFFE, 0xE00D, length: 0), at: at)
+        XCTAssertEqual(filmError { try DICOMDecoder.decode(ended) },
+                       "DICOM: Item Delimitation Item (FFFE,E00D) at byte \(at) outside any sequence: it would end the data set before the pixel data")
+        var undefined = explicitFilm
+        undefined.insert(contentsOf: element(0xFFFE, 0xE000, length: 0xFFFF_FFFF), at: at)
+        XCTAssertEqual(filmError { try DICOMDecoder.decode(undefined) },
+                       "DICOM: item or delimiter (FFFE,E000) at byte \(at) outside any sequence")
     }
 }

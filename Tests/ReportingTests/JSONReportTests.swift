@@ -9,7 +9,7 @@ final class JSONReportTests: XCTestCase {
         "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px", "largest_area_mm2",
         "body_area_px", "body_area_mm2", "noise_sigma", "classifier_model", "distribution", "distribution_score",
         "distribution_reason", "distribution_metrics", "distribution_clusters", "clinical_match",
-        "clinical_subtypes", "timings_s", "deposits",
+        "clinical_subtypes", "timings_s", "warnings", "deposits",
     ]
 
     /// Python prints, for each key in file order, the key and the type its value parsed to.
@@ -106,7 +106,7 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(top.map { $0[1] }, [
             "str", "str", "NoneType", "str", "int", "int", "list", "str",
             "int", "int", "float", "int", "float", "int", "float", "float", "str", "str", "float",
-            "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list",
+            "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list", "list",
         ])
         let deposit = try XCTUnwrap(result["deposit"] as? [[String]])
         XCTAssertEqual(deposit.map { $0[0] },
@@ -134,10 +134,10 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(films[0].map { $0[1] }, [
             "str", "str", "NoneType", "str", "int", "int", "NoneType", "str",
             "int", "int", "NoneType", "int", "NoneType", "int", "NoneType", "float", "str", "str", "float",
-            "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list",
+            "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list", "list",
         ])
         XCTAssertEqual(films[1].map { $0[0] }, Self.keyOrder)
-        XCTAssertEqual(films[1].map { $0[1] }, ["str", "str", "str"] + Array(repeating: "NoneType", count: 22) + ["list"])
+        XCTAssertEqual(films[1].map { $0[1] }, ["str", "str", "str"] + Array(repeating: "NoneType", count: 22) + ["list", "list"])
     }
 
     func testUnknownSpacingGivesNullsNotZeros() throws {
@@ -169,7 +169,8 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(json["status"] as? String, "error")
         XCTAssertEqual(json["error"] as? String, "DICOM: pixel data is 10 bytes, expected 2000")
         XCTAssertEqual((json["deposits"] as? [Any])?.count, 0)
-        for key in Self.keyOrder where !["file", "status", "error", "deposits"].contains(key) {
+        XCTAssertEqual((json["warnings"] as? [Any])?.count, 0)
+        for key in Self.keyOrder where !["file", "status", "error", "warnings", "deposits"].contains(key) {
             XCTAssertTrue(json[key] is NSNull, "\(key) should be null for an error film")
         }
     }

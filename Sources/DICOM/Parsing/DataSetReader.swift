@@ -18,6 +18,8 @@ struct DataSetReader {
     let limits: DecodeLimits
     /// Element, item and delimiter headers read so far, at every depth.
     private(set) var elementCount = 0
+    /// What was read leniently (stray items and delimiters at the top level), one line each.
+    private(set) var warnings: [String] = []
 
     init(_ bytes: [UInt8], offset: Int, explicitVR: Bool, bigEndian: Bool = false, limits: DecodeLimits) {
         cursor = ByteCursor(bytes, offset: offset, bigEndian: bigEndian)
@@ -50,7 +52,24 @@ struct DataSetReader {
             let start = cursor.offset
             let header = try readHeader(explicit: explicitVR)
             if header.tag.isItemOrDelimiter {
-                throw FilmError("DICOM: item or delimiter \(header.tag) at byte \(start) outside any sequence")
+                // Lenient as pydicom 3 and DCMTK are with what some writers leave behind: a
+                // stray Sequence Delimitation Item, or an Item of defined length, is skipped with
+                // a warning. An Item Delimitation Item ends the data set for pydicom (the pixels
+                // after it are lost), and an Item of undefined length cannot be skipped safely:
+                // both stay refused.
+                if header.tag == .itemDelimiter {
+                    throw FilmError("DICOM: Item Delimitation Item \(header.tag) at byte \(start) outside any sequence: it would end the data set before the pixel data")
+                }
+                guard header.tag == .sequenceDelimiter || header.tag == .item, let length = header.length else {
+                    throw FilmError("DICOM: item or delimiter \(header.tag) at byte \(start) outside any sequence")
+                }
+                guard length <= cursor.remaining else {
+                    throw FilmError("DICOM: stray \(header.tag) at byte \(start) has length \(length), past the end of the file")
+                }
+                _ = try cursor.take(length, for: "the value of a stray \(header.tag)")
+                warnings.append("stray \(header.tag == .item ? "Item" : "Sequence Delimitation Item") \(header.tag) "
+                    + "at byte \(start) outside any sequence: skipped")
+                continue
             }
             let value = try skipValue(of: header, explicit: explicitVR, depth: 0)
             if keep.contains(header.tag), kept[header.tag] == nil {

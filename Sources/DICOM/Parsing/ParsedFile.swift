@@ -16,6 +16,8 @@ struct ParsedFile {
     /// True when the meta group says explicit VR but the data set is written in implicit VR,
     /// which some writers do; read as implicit, as pydicom and DCMTK do.
     let implicitDespiteSyntax: Bool
+    /// What the data set reader skipped leniently (stray items and delimiters), one line each.
+    let warnings: [String]
 
     /// The tags read from every file: the pixel module, spacing and identification.
     static let keptTags = Set(ElementDictionary.entries.keys)
@@ -47,6 +49,7 @@ struct ParsedFile {
                                    limits: limits)
         let elements = try reader.readElements(keep: Self.keptTags, stopAfter: .pixelData)
         dataSet = DataSet(bytes: bytes, elements: elements, bigEndian: bigEndian)
+        warnings = reader.warnings
     }
 
     /// The Pixel Data element, or the error saying why there is none.
