@@ -301,7 +301,7 @@ struct CandidatePatch {
 
         var centreSum = 0.0, centreCount = 0.0
         var ring1Sum = 0.0, ring1Count = 0.0
-        var sectorSum = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), sectorCount = sectorSum
+        var sectorSum = SIMD8<Double>(), sectorCount = SIMD8<Double>()
         // Ring 2: sums for the plane fit (v = a + b·dx + c·dy; dx, dy symmetric so the normal
         // equations decouple).
         var r2n = 0.0, r2v = 0.0, r2vv = 0.0, r2xv = 0.0, r2yv = 0.0, r2xx = 0.0, r2yy = 0.0
@@ -328,8 +328,8 @@ struct CandidatePatch {
                     var angle = atan2(dy, dx) + Double.pi
                     if angle >= 2 * Double.pi { angle = 0 }
                     let k = min(7, Int(angle / (2 * Double.pi) * 8))
-                    withUnsafeMutableBytes(of: &sectorSum) { $0.bindMemory(to: Double.self)[k] += v }
-                    withUnsafeMutableBytes(of: &sectorCount) { $0.bindMemory(to: Double.self)[k] += 1 }
+                    sectorSum[k] += v
+                    sectorCount[k] += 1
                 }
                 if d >= ring2.inner && d <= ring2.outer {
                     r2n += 1; r2v += v; r2vv += v * v
@@ -347,8 +347,6 @@ struct CandidatePatch {
                 }
             }
         }
-        let sectorSums = withUnsafeBytes(of: sectorSum) { Array($0.bindMemory(to: Double.self)) }
-        let sectorCounts = withUnsafeBytes(of: sectorCount) { Array($0.bindMemory(to: Double.self)) }
         var shape = PatchShape()
         let centreMean = centreSum / max(1, centreCount)
         let ring1Mean = ring1Count > 0 ? ring1Sum / ring1Count : centreMean
@@ -359,7 +357,7 @@ struct CandidatePatch {
         shape.ring2 = (centreMean - ring2Mean) / sigma
         var brightest = -Double.infinity, darkest = Double.infinity, imbalance = 0.0
         var sectors = [Double](repeating: ring1Mean, count: 8)
-        for k in 0..<8 where sectorCounts[k] > 0 { sectors[k] = sectorSums[k] / sectorCounts[k] }
+        for k in 0..<8 where sectorCount[k] > 0 { sectors[k] = sectorSum[k] / sectorCount[k] }
         for k in 0..<8 {
             brightest = max(brightest, sectors[k])
             darkest = min(darkest, sectors[k])

@@ -141,7 +141,7 @@ enum ModelJSON: Equatable {
             var pendingHigh: UInt32?
             func append(_ scalar: UInt32) throws {
                 guard let u = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
-                bytes.append(contentsOf: Array(String(Character(u)).utf8))
+                bytes.append(contentsOf: String(Character(u)).utf8)
             }
             while true {
                 guard i < b.count else { throw fail("unterminated string") }
@@ -218,32 +218,30 @@ extension ModelJSON {
         return a
     }
 
-    func doubles(_ key: String) throws -> [Double] {
+    /// The array `key` with every element converted by `take` (nil: the element is not `what`).
+    private func elements<T>(_ key: String, _ what: String, _ take: (ModelJSON) -> T?) throws -> [T] {
         try array(key).map {
-            guard case .number(let v) = $0 else { throw FieldError(description: "\"\(key)\" holds a value that is not a number") }
-            return v
+            guard let value = take($0) else { throw FieldError(description: "\"\(key)\" holds a value that is not \(what)") }
+            return value
         }
+    }
+
+    func doubles(_ key: String) throws -> [Double] {
+        try elements(key, "a number") { if case .number(let v) = $0 { v } else { nil } }
     }
 
     /// Whole numbers that fit an `Int` (node indices, feature numbers).
     func integers(_ key: String) throws -> [Int] {
-        try doubles(key).map {
-            guard $0 == $0.rounded(), abs($0) < 1e15 else { throw FieldError(description: "\"\(key)\" holds a value that is not a whole number") }
-            return Int($0)
+        try elements(key, "a whole number") {
+            if case .number(let v) = $0, v == v.rounded(), abs(v) < 1e15 { Int(v) } else { nil }
         }
     }
 
     func bools(_ key: String) throws -> [Bool] {
-        try array(key).map {
-            guard case .bool(let v) = $0 else { throw FieldError(description: "\"\(key)\" holds a value that is not true or false") }
-            return v
-        }
+        try elements(key, "true or false") { if case .bool(let v) = $0 { v } else { nil } }
     }
 
     func strings(_ key: String) throws -> [String] {
-        try array(key).map {
-            guard case .string(let v) = $0 else { throw FieldError(description: "\"\(key)\" holds a value that is not a string") }
-            return v
-        }
+        try elements(key, "a string") { if case .string(let v) = $0 { v } else { nil } }
     }
 }
