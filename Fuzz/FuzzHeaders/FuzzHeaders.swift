@@ -92,7 +92,7 @@ enum FuzzHeaders {
                 precondition(spacing.isInPlausibleRange, "an implausible spacing reached the Radiograph: \(spacing)")
             }
             let found = DepositDetector.detect(radiograph, parameters: parameters)
-            let assessment = DistributionClassifier().assess(found, spacingMM: parameters.spacingMM(for: radiograph))
+            let assessment = DistributionClassifier().assess(found)
             var report = FilmReport(file: "fuzz", radiograph: radiograph, detection: found, distribution: assessment)
             report.warnings = radiograph.warnings
             let rendered = RenderedReport(report)

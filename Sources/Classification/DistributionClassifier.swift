@@ -54,10 +54,9 @@ public struct DistributionClassifier: Sendable {
 
     public init() {}
 
-    /// `spacingMM` is the film's mean pixel spacing, or the detector's assumed one.
-    public func assess(_ detection: DetectionResult, spacingMM: Double) -> DistributionAssessment {
-        let spread = SpreadMetrics(detection, spacingMM: spacingMM, neighbourhoodRadiusMM: neighbourhoodRadiusMM,
-                                   linkageMM: clusterLinkageMM)
+    /// Measured at the spacing the detector used (`detection.spacingMM`).
+    public func assess(_ detection: DetectionResult) -> DistributionAssessment {
+        let spread = SpreadMetrics(detection, neighbourhoodRadiusMM: neighbourhoodRadiusMM, linkageMM: clusterLinkageMM)
         return assess(spread)
     }
 

@@ -54,8 +54,10 @@ public struct SpreadMetrics: Sendable, Equatable {
 
     public var largestClusterExtentMM: Double { clusters.map(\.extentMM).max() ?? 0 }
 
-    /// Measures `detection` at `spacingMM` (the film's mean pixel spacing, or the assumed one).
-    public init(_ detection: DetectionResult, spacingMM: Double, neighbourhoodRadiusMM: Double, linkageMM: Double) {
+    /// Measures `detection` at the spacing the detector used (`detection.spacingMM`: the film's
+    /// mean pixel spacing, or the assumed one).
+    public init(_ detection: DetectionResult, neighbourhoodRadiusMM: Double, linkageMM: Double) {
+        let spacingMM = detection.spacingMM
         let body = detection.body
         let deposits = detection.deposits
         let mm = spacingMM.isFinite && spacingMM > 0 ? spacingMM : 1

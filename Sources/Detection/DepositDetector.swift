@@ -61,7 +61,7 @@ public enum DepositDetector {
         let result = found!
         return DetectionResult(
             deposits: result.deposits, features: result.features, labels: LabelImage(width: width, height: height, labels: labels),
-            body: result.body, noiseSigma: result.noiseSigma, stageSeconds: clock.stages)
+            body: result.body, noiseSigma: result.noiseSigma, spacingMM: scales.spacingMM, stageSeconds: clock.stages)
     }
 
     /// Steps 1–2: S (the 3×3 mean) into the workspace, the local noise σ and the anatomy map.

@@ -38,8 +38,7 @@ public struct FilmAnalyzer: Sendable {
         let found = DepositDetector.detect(film, parameters: detection)
         // The detector's own stages (background, threshold, label, measure) replace one "detect" lap.
         clock.record(found.stageSeconds)
-        let spacingMM = detection.spacingMM(for: film)
-        let assessment = distribution.assess(found, spacingMM: spacingMM)
+        let assessment = distribution.assess(found)
         clock.lap("classify")
         var report = FilmReport(file: path, radiograph: film, detection: found, distribution: assessment)
         report.timings = clock.laps

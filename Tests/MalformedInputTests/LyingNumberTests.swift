@@ -163,7 +163,12 @@ final class LyingNumberTests: XCTestCase {
             let found = DepositDetector.detect(film)
             let reference = DepositDetector.detect(Radiograph(width: 96, height: 96, pixels: Self.stored(), bitsStored: 12, format: .dicom))
             XCTAssertEqual(found.deposits.count, reference.deposits.count, "spacing \(value)")
-            _ = DistributionClassifier().assess(found, spacingMM: value)
+            // The result carries the spacing its scales used: the assumed one, not the lie.
+            XCTAssertEqual(found.spacingMM, DetectionParameters().assumedSpacingMM, "spacing \(value)")
+            // A result whose spacing was set to the lie by hand still classifies without trapping.
+            var lying = found
+            lying.spacingMM = value
+            _ = DistributionClassifier().assess(lying)
         }
     }
 

@@ -31,7 +31,7 @@ final class OverlayAtomicWriteTests: XCTestCase {
                               bitsStored: 12, spacing: PixelSpacing(isotropic: 0.15), spacingSource: .user, format: .png)
         let found = DepositDetector.detect(film)
         let report = FilmReport(file: "noise.png", radiograph: film, detection: found,
-                                distribution: DistributionClassifier().assess(found, spacingMM: 0.15))
+                                distribution: DistributionClassifier().assess(found))
         return (film, report, found.labels)
     }
 

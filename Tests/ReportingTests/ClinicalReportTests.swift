@@ -24,8 +24,8 @@ final class ClinicalReportTests: XCTestCase {
         let detection = DetectionResult(deposits: deposits, labels: LabelImage(width: 1, height: 1, labels: [0]),
                                         body: BodyMap(cellSize: 10, columns: columns, rows: rows, cells: cells,
                                                       bone: [UInt8](repeating: 0, count: columns * rows)),
-                                        noiseSigma: 3)
-        report.distribution = DistributionClassifier().assess(detection, spacingMM: 0.1)
+                                        noiseSigma: 3, spacingMM: 0.1)
+        report.distribution = DistributionClassifier().assess(detection)
         return report
     }
 

@@ -39,7 +39,7 @@ final class OverlayRendererTests: XCTestCase {
         let labelImage = LabelImage(width: width, height: height, labels: labels)
         let detection = DetectionResult(
             deposits: deposits, labels: labelImage,
-            body: BodyMap(cellSize: 1, columns: 0, rows: 0, cells: [], bone: []), noiseSigma: 10)
+            body: BodyMap(cellSize: 1, columns: 0, rows: 0, cells: [], bone: []), noiseSigma: 10, spacingMM: 0.15)
         let assessment = DistributionAssessment(label: deposits.isEmpty ? .none : .circumscripta,
                                                 score: 0.25, metrics: [], reason: "test")
         let report = FilmReport(file: "film.png", radiograph: radiograph, detection: detection,
