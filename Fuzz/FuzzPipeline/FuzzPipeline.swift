@@ -16,7 +16,6 @@ enum FuzzPipeline {
         FuzzEntry.run { bytes in
             guard let film = try? FilmLoader.decode(bytes, limits: limits) else { return }
             let found = DepositDetector.detect(film)
-            let parameters = DetectionParameters()
             let assessment = DistributionClassifier().assess(found)
             let report = FilmReport(file: "fuzz", radiograph: film, detection: found, distribution: assessment)
             _ = ReportWriter.jsonObject(report)

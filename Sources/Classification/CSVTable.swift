@@ -44,7 +44,7 @@ enum CSVTable {
                 fieldStarted = true
             }
         }
-        if quoted { throw FilmError("clinical facts CSV: a quoted field opened in row \(rows.count + 1) never closes") }
+        if quoted { throw FilmError(.malformed, "clinical facts CSV: a quoted field opened in row \(rows.count + 1) never closes") }
         if fieldStarted || !row.isEmpty {
             row.append(field)
             rows.append(row)

@@ -79,7 +79,7 @@ extension DetectionParameters {
     /// These parameters, or an error listing every field outside its range.
     public func validated() throws -> DetectionParameters {
         let problems = problems
-        guard problems.isEmpty else { throw FilmError("detection parameters: " + problems.joined(separator: "; ")) }
+        guard problems.isEmpty else { throw FilmError(.malformed, "detection parameters: " + problems.joined(separator: "; ")) }
         return self
     }
 

@@ -12,6 +12,10 @@ public struct FilmAnalyzer: Sendable {
     /// `--pixel-spacing`: replaces whatever the file says.
     public var spacingOverride: PixelSpacing?
     public var frame = 1
+    /// How the front end says to get past an error (the command line names its option for a
+    /// limit: "raise it with --max-pixels"); set on the error before it becomes the report's
+    /// text. The library's own messages name no option.
+    public var hint: @Sendable (FilmError) -> String? = { _ in nil }
 
     public init() {}
 
@@ -31,6 +35,9 @@ public struct FilmAnalyzer: Sendable {
             var decoded = try FilmLoader.load(path: path, frame: frame, limits: limits)
             if let spacingOverride { decoded = decoded.withSpacing(spacingOverride, source: .user) }
             film = decoded
+        } catch var error as FilmError {
+            error.hint = hint(error)
+            return Outcome(report: .failure(file: path, error: error.description), radiograph: nil, labels: nil)
         } catch {
             return Outcome(report: .failure(file: path, error: "\(error)"), radiograph: nil, labels: nil)
         }

@@ -172,14 +172,14 @@ struct Analyze: ParsableCommand {
             do {
                 return try AppendOnlyFile(path: path, truncate: !resume)
             } catch {
-                throw ValidationError("\(path): \(error)")
+                throw ValidationError("\(path): \(CommandLineHints.text(error))")
             }
         }
         func start(_ file: AppendOnlyFile?, _ header: String, _ path: String?) throws {
             do {
                 try file?.append(header + "\n")
             } catch {
-                throw ValidationError("\(path ?? "standard output"): \(error)")
+                throw ValidationError("\(path ?? "standard output"): \(CommandLineHints.text(error))")
             }
         }
         var mainFile: AppendOnlyFile?
@@ -199,12 +199,13 @@ struct Analyze: ParsableCommand {
             do {
                 records = try ClinicalRecords.load(path: clinical)
             } catch {
-                throw ValidationError("\(clinical): \(error)")
+                throw ValidationError("\(clinical): \(CommandLineHints.text(error))")
             }
         }
 
         // 3. Analyse, in parallel, and write each film as its turn comes.
         var analyzer = FilmAnalyzer()
+        analyzer.hint = CommandLineHints.hint(for:)
         analyzer.limits = limitOptions.limits
         analyzer.frame = frame
         analyzer.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
@@ -213,7 +214,7 @@ struct Analyze: ParsableCommand {
             do {
                 analyzer.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: model, limits: .standard)))
             } catch {
-                throw ValidationError("--model \(model): \(error)")
+                throw ValidationError("--model \(model): \(CommandLineHints.text(error))")
             }
         }
         let keepTimings = timings

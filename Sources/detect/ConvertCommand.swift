@@ -74,13 +74,13 @@ struct ConvertCommand: ParsableCommand {
                                                bitDepth: 8, spacing: film.spacing)
             }
         } catch {
-            FileHandle.standardError.write(Data("detect: \(file): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("detect: \(file): \(CommandLineHints.text(error))\n".utf8))
             throw ExitCode(1)
         }
         do {
             try AtomicFile.write(output, to: out)
         } catch {
-            FileHandle.standardError.write(Data("detect: \(out): not written: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("detect: \(out): not written: \(CommandLineHints.text(error))\n".utf8))
             throw ExitCode(1)
         }
     }
@@ -88,7 +88,7 @@ struct ConvertCommand: ParsableCommand {
     /// 16-bit PNG of stored values: only unsigned grayscale fits without changing a value.
     static func rawPNG(_ frame: DICOMStoredFrame) throws -> [UInt8] {
         guard frame.samplesPerPixel == 1, !frame.sampleType.isSigned, frame.sampleType.byteCount <= 2 else {
-            throw FilmError("--raw writes unsigned grayscale of up to 16 bits; this frame is \(frame.sampleType.rawValue) with \(frame.samplesPerPixel) sample\(frame.samplesPerPixel == 1 ? "" : "s") per pixel (write .npy instead)")
+            throw FilmError(.unsupported, "--raw writes unsigned grayscale of up to 16 bits; this frame is \(frame.sampleType.rawValue) with \(frame.samplesPerPixel) sample\(frame.samplesPerPixel == 1 ? "" : "s") per pixel (write .npy instead)")
         }
         let values = (0..<frame.count).map { UInt16(truncatingIfNeeded: frame.value(at: $0)) }
         return try PNGEncoder.encode(gray: values, width: frame.columns, height: frame.rows, bitDepth: 16, spacing: nil)

@@ -36,10 +36,10 @@ struct InfoCommand: ParsableCommand {
             switch FormatSniffer.format(of: bytes) {
             case .dicom?: fields = Self.fields(try DICOMHeader.read(bytes, limits: limits))
             case .png?, .jpeg?: fields = Self.fields(try ImageInfo.read(bytes))
-            case nil: throw FilmError("not a DICOM, PNG or JPEG file")
+            case nil: throw FilmError(.unsupported, "not a DICOM, PNG or JPEG file")
             }
         } catch {
-            FileHandle.standardError.write(Data("detect: \(file): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("detect: \(file): \(CommandLineHints.text(error))\n".utf8))
             throw ExitCode(1)
         }
         let text = json ? InfoValue.jsonObject(fields) + "\n" : Self.table(fields)

@@ -37,7 +37,7 @@ final class FilmFileReaderTests: XCTestCase {
         XCTAssertEqual(try FilmFileReader.read(path: path), bytes)
         XCTAssertEqual(try FilmFileReader.read(path: path, limits: DecodeLimits(maxFileBytes: bytes.count)), bytes)
         XCTAssertEqual(message(path, limits: DecodeLimits(maxFileBytes: bytes.count - 1)),
-                       "file is \(bytes.count) bytes, over the limit of \(bytes.count - 1) bytes (raise it with --max-file-bytes)")
+                       "file is \(bytes.count) bytes, over the limit of \(bytes.count - 1) bytes")
     }
 
     /// `/dev/zero` never ends: read "to the end" it would fill memory.

@@ -129,7 +129,7 @@ public final class WorkerPool: @unchecked Sendable {
         let worker = try WorkerProcess(executable: executable, arguments: arguments, environment: environment)
         guard worker.send(setup), worker.receive() != nil else {
             worker.terminate()
-            throw FilmError("worker \(worker.reap())")
+            throw FilmError(.malformed, "worker \(worker.reap())")
         }
         return worker
     }
