@@ -30,6 +30,8 @@ let package = Package(
     name: "detect",
     products: [
         .executable(name: "detect", targets: ["detect"]),
+        // For Swift programs: one import for the whole public API (Sources/DetectKit/README.md).
+        .library(name: "DetectKit", targets: ["DetectKit"]),
         // For benchmarks/ (a separate package, so the benchmark plugin never slows this build).
         .library(name: "DetectCore", targets: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting", "Phantom", "FilmAnalysis"]),
     ],
@@ -76,6 +78,12 @@ let package = Package(
         .target(
             name: "FilmAnalysis",
             dependencies: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting"],
+            exclude: ["README.md"]
+        ),
+        // The front door: re-exports every public module above (no code of its own).
+        .target(
+            name: "DetectKit",
+            dependencies: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting", "FilmAnalysis"],
             exclude: ["README.md"]
         ),
         .executableTarget(
@@ -126,6 +134,8 @@ let package = Package(
             dependencies: ["DICOM", "ImageIO", "FilmAnalysis", "Detection", "Classification", "Reporting", "Radiography", "Phantom"],
             exclude: ["Regressions"]
         ),
+        // The library as a Swift program sees it: only `import DetectKit` (and the README's example).
+        .testTarget(name: "DetectKitTests", dependencies: ["DetectKit"]),
         // Runs the built `detect` executable on sample-images/ and scores it against the truth.
         .testTarget(name: "EndToEndTests", dependencies: ["detect"], exclude: ["ConvertExpected"]),
     ]

@@ -1,23 +1,23 @@
 import Classification
 import Detection
 import Dispatch
+import Foundation
 import Radiography
 import Reporting
 
-/// One film end to end: read → decode → detect → classify → report (and overlay).
+/// One film end to end for a batch: read → decode → detect → classify → report (and overlay).
+/// A Swift program that wants one film's result calls `analyze(contentsOf:options:)`; this is
+/// the same with failures turned into reports.
 public struct FilmAnalyzer: Sendable {
-    public var detection = DetectionParameters()
-    public var distribution = DistributionClassifier()
-    public var limits = DecodeLimits.standard
-    /// `--pixel-spacing`: replaces whatever the file says.
-    public var spacingOverride: PixelSpacing?
-    public var frame = 1
+    public var options = AnalysisOptions()
     /// How the front end says to get past an error (the command line names its option for a
     /// limit: "raise it with --max-pixels"); set on the error before it becomes the report's
     /// text. The library's own messages name no option.
     public var hint: @Sendable (FilmError) -> String? = { _ in nil }
 
-    public init() {}
+    public init(options: AnalysisOptions = AnalysisOptions()) {
+        self.options = options
+    }
 
     /// Everything one film produced; the radiograph and labels are kept for the overlay.
     public struct Outcome: Sendable {
@@ -29,29 +29,15 @@ public struct FilmAnalyzer: Sendable {
     /// Never throws: a film that cannot be read or analysed becomes an error report, so a batch
     /// goes on past it.
     public func analyze(path: String) -> Outcome {
-        var clock = StageClock()
-        let film: Radiograph
-        do {
-            var decoded = try FilmLoader.load(path: path, frame: frame, limits: limits)
-            if let spacingOverride { decoded = decoded.withSpacing(spacingOverride, source: .user) }
-            film = decoded
-        } catch var error as FilmError {
+        do throws(FilmError) {
+            let analysis = try FilmAnalysis.analyze(contentsOf: URL(fileURLWithPath: path), options: options)
+            return Outcome(report: FilmReport(file: path, analysis: analysis), radiograph: analysis.film,
+                           labels: analysis.detection.labels)
+        } catch {
+            var error = error
             error.hint = hint(error)
             return Outcome(report: .failure(file: path, error: error.description), radiograph: nil, labels: nil)
-        } catch {
-            return Outcome(report: .failure(file: path, error: "\(error)"), radiograph: nil, labels: nil)
         }
-        clock.lap("decode")
-        let found = DepositDetector.detect(film, parameters: detection)
-        // The detector's own stages (background, threshold, label, measure) replace one "detect" lap.
-        clock.record(found.stageSeconds)
-        let assessment = distribution.assess(found)
-        clock.lap("classify")
-        var report = FilmReport(file: path, radiograph: film, detection: found, distribution: assessment)
-        report.timings = clock.laps
-        report.warnings = film.warnings
-        report.classifierModel = detection.classifier.map { "\($0.name) \($0.version)" }
-        return Outcome(report: report, radiograph: film, labels: found.labels)
     }
 }
 

@@ -76,6 +76,14 @@ public struct FilmReport: Sendable {
             noiseSigma: detection.noiseSigma)
     }
 
+    /// A film that was analysed, with the analysis's timings, warnings and classifier model.
+    public init(file: String, analysis: Analysis) {
+        self.init(file: file, radiograph: analysis.film, detection: analysis.detection, distribution: analysis.distribution)
+        timings = analysis.timings
+        warnings = analysis.warnings
+        classifierModel = analysis.classifierModel
+    }
+
     public var depositCount: Int { deposits.count }
     public var totalAreaPx: Int { deposits.reduce(0) { $0 + $1.areaPx } }
     /// nil when the spacing is unknown: an area in pixels is not an area in mm².

@@ -206,13 +206,13 @@ struct Analyze: ParsableCommand {
         // 3. Analyse, in parallel, and write each film as its turn comes.
         var analyzer = FilmAnalyzer()
         analyzer.hint = CommandLineHints.hint(for:)
-        analyzer.limits = limitOptions.limits
-        analyzer.frame = frame
-        analyzer.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
-        analyzer.detection.minScore = minScore
+        analyzer.options.limits = limitOptions.limits
+        analyzer.options.frame = frame
+        analyzer.options.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
+        analyzer.options.detection.minScore = minScore
         if let model {
             do {
-                analyzer.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: model, limits: .standard)))
+                analyzer.options.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: model, limits: .standard)))
             } catch {
                 throw ValidationError("--model \(model): \(CommandLineHints.text(error))")
             }
