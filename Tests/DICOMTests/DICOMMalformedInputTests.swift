@@ -2,6 +2,7 @@ import XCTest
 import Radiography
 @testable import DICOM
 import Phantom
+import TestSupport
 
 /// Bad input must give one FilmError, never a trap, a hang or an allocation sized by a lie.
 final class DICOMMalformedInputTests: XCTestCase {

@@ -1,5 +1,7 @@
 import ImageIO
+import Foundation
 import Radiography
+import TestSupport
 import XCTest
 
 /// The `.npy` writer: NumPy's format 1.0 header, the data 64-byte aligned, little-endian samples.
@@ -28,5 +30,17 @@ final class NumpyEncoderTests: XCTestCase {
         let bytes = NumpyEncoder.encode(descriptor: "<i4", shape: [1], body: [1, 0, 0, 0])
         XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains("'shape': (1,), }"))
         XCTAssertEqual(Array(bytes.suffix(4)), [1, 0, 0, 0])
+    }
+
+    /// Read back by the tests' own `.npy` reader (the one that compares `detect convert` with numpy).
+    func testReadsBackAsTheSameArray() throws {
+        let film = Radiograph(width: 5, height: 3, pixels: (0..<15).map { UInt16($0 * 250) }, bitsStored: 12, format: .png)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("npy-\(UUID().uuidString).npy")
+        try Data(NumpyEncoder.encode(film)).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let array = try NumpyArray(contentsOf: url.path)
+        XCTAssertEqual(array.descr, "<u2")
+        XCTAssertEqual(array.shape, [3, 5])
+        XCTAssertEqual(array.values, film.pixels.map(Int64.init))
     }
 }

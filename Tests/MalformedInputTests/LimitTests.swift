@@ -3,6 +3,7 @@ import FilmAnalysis
 import Foundation
 import Radiography
 import XCTest
+import TestSupport
 
 /// Each `DecodeLimits` field: its default, and the error naming it once exceeded: kind `.limit`,
 /// the bound in `limit`, and a message that names no command-line option (the command line adds
@@ -18,14 +19,14 @@ final class LimitTests: XCTestCase {
     }
 
     func testMaxPixels() throws {
-        let bytes = Corpus.dicom()  // 8 × 6
+        let bytes = TestFilms.dicom()  // 8 × 6
         XCTAssertNoThrow(try FilmLoader.decode(bytes, limits: DecodeLimits(maxPixels: 48)))
         let error = Readers.failure(bytes, "47", limits: DecodeLimits(maxPixels: 47))
         XCTAssertEqual(error?.message, "DICOM: image is 8×6 pixels, over the limit of 47 pixels per film")
         XCTAssertEqual(error?.kind, .limit)
         XCTAssertEqual(error?.limit, .pixels)
         XCTAssertNil(error?.hint)
-        for image in [try Corpus.png(), try Corpus.jpeg(width: 8, height: 6)] {
+        for image in [try TestFilms.png(), try TestFilms.jpeg(width: 8, height: 6)] {
             XCTAssertNoThrow(try FilmLoader.decode(image, limits: DecodeLimits(maxPixels: 48)))
             let error = Readers.failure(image, "47", limits: DecodeLimits(maxPixels: 47))
             XCTAssertTrue(error?.message.hasSuffix("image is 8×6 pixels, over the limit of 47 pixels per film") ?? false, "\(String(describing: error))")
@@ -34,7 +35,7 @@ final class LimitTests: XCTestCase {
     }
 
     func testMaxFileBytes() throws {
-        for bytes in [Corpus.dicom(), try Corpus.png(), try Corpus.jpeg()] {
+        for bytes in [TestFilms.dicom(), try TestFilms.png(), try TestFilms.jpeg()] {
             XCTAssertNoThrow(try FilmLoader.decode(bytes, limits: DecodeLimits(maxFileBytes: bytes.count)))
             let error = Readers.failure(bytes, "limit", limits: DecodeLimits(maxFileBytes: bytes.count - 1))
             let message = error?.message ?? ""
@@ -44,7 +45,7 @@ final class LimitTests: XCTestCase {
         }
         // From disk, before anything is read.
         let path = NSTemporaryDirectory() + "/limits-\(UUID().uuidString).dcm"
-        FileManager.default.createFile(atPath: path, contents: Data(Corpus.dicom()))
+        FileManager.default.createFile(atPath: path, contents: Data(TestFilms.dicom()))
         defer { try? FileManager.default.removeItem(atPath: path) }
         XCTAssertThrowsError(try FilmLoader.load(path: path, limits: DecodeLimits(maxFileBytes: 100))) {
             XCTAssertTrue(($0 as? FilmError)?.message.hasSuffix("over the limit of 100 bytes") ?? false, "\($0)")
@@ -80,7 +81,7 @@ final class LimitTests: XCTestCase {
     }
 
     func testMaxElements() throws {
-        let bytes = Corpus.dicom()
+        let bytes = TestFilms.dicom()
         let dataSetElements = LyingHeaderTests.headers(bytes, implicitDataSet: false).filter { !$0.tag.hasPrefix("(0002,") }.count
         XCTAssertNoThrow(try FilmLoader.decode(bytes, limits: DecodeLimits(maxElements: dataSetElements)))
         let error = Readers.failure(bytes, "elements", limits: DecodeLimits(maxElements: dataSetElements - 1))

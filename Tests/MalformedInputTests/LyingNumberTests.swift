@@ -7,6 +7,7 @@ import ImageIO
 import Radiography
 import Reporting
 import XCTest
+import TestSupport
 
 /// Numbers that parse and lie (issue 12): a Pixel Spacing of 1e-9 passes "finite and positive"
 /// and made the detector's mm→pixel scales absurd (a 35 GB allocation or a trap converting a
@@ -208,7 +209,7 @@ final class LyingNumberTests: XCTestCase {
     func testPNGPhysicalUnitsOutsideTheRangeAreIgnored() throws {
         // 1 pixel per metre is 1000 mm a pixel; 2^31−1 per metre is ~5e-7 mm.
         for (perMetre, plausible) in [(1, false), (Int(Int32.max), false), (8333, true)] {
-            let bytes = try PNGEncoder.encode(gray: Corpus.ramp(width: 8, height: 6, maximum: 255), width: 8, height: 6, bitDepth: 8,
+            let bytes = try PNGEncoder.encode(gray: TestFilms.ramp(width: 8, height: 6, maximum: 255), width: 8, height: 6, bitDepth: 8,
                                               spacing: PixelSpacing(isotropic: 1000 / Double(perMetre)))
             let decoded = try FilmLoader.decode(bytes, limits: .standard)
             XCTAssertEqual(decoded.spacing != nil, plausible, "\(perMetre) px/m")

@@ -9,6 +9,7 @@ import Radiography
 import Reporting
 import XCTest
 import Phantom
+import TestSupport
 
 /// Nothing lost: an overlay or a report that fails half-way through being written leaves the
 /// previous file byte for byte, and no temporary file beside it.

@@ -2,6 +2,7 @@ import FilmAnalysis
 import Radiography
 import XCTest
 import Phantom
+import TestSupport
 
 /// Every valid file of the corpus cut at every byte, and changed one byte at a time.
 final class TruncationAndFlipTests: XCTestCase {
