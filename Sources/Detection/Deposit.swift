@@ -108,7 +108,7 @@ public struct DetectionResult: Sendable {
     /// distribution classifier cannot be handed a different one.
     public var spacingMM: Double
     /// Wall-clock seconds per detector stage, in pipeline order: background, threshold, label,
-    /// measure (see `DetectionClock` for what each covers). Timing only: never part of a result's
+    /// measure (see `DepositDetector.Stage` for what each covers). Timing only: never part of a result's
     /// meaning, and the only thing that differs between two runs on the same film.
     public var stageSeconds: [(stage: String, seconds: Double)]
     public init(deposits: [Deposit], features: [[Double]] = [], labels: LabelImage, body: BodyMap, noiseSigma: Double,

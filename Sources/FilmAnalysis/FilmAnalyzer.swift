@@ -1,6 +1,5 @@
 import Classification
 import Detection
-import Dispatch
 import Foundation
 import Radiography
 import Reporting
@@ -38,23 +37,5 @@ public struct FilmAnalyzer: Sendable {
             error.hint = hint(error)
             return Outcome(report: .failure(file: path, error: error.description), radiograph: nil, labels: nil)
         }
-    }
-}
-
-/// Wall-clock seconds per stage.
-public struct StageClock: Sendable {
-    private var last = DispatchTime.now().uptimeNanoseconds
-    public private(set) var laps: [(stage: String, seconds: Double)] = []
-    public init() {}
-    public mutating func lap(_ stage: String) {
-        let now = DispatchTime.now().uptimeNanoseconds
-        laps.append((stage, Double(now - last) / 1e9))
-        last = now
-    }
-    /// Appends stages timed elsewhere (the detector's) and restarts the lap from now, so the
-    /// next lap does not count them again.
-    public mutating func record(_ stages: [(stage: String, seconds: Double)]) {
-        laps.append(contentsOf: stages)
-        last = DispatchTime.now().uptimeNanoseconds
     }
 }

@@ -1,4 +1,5 @@
 import Classification
+import Detection
 import Foundation
 import Radiography
 import Reporting
