@@ -204,7 +204,7 @@ public struct ClinicalRecords: Sendable {
             guard let t = text(key) else { return nil }
             guard let v = Double(t), v.isFinite else { throw FilmError(.malformed, "\(named): \(key) \"\(t)\" is not a number") }
             guard plausible.contains(v) else {
-                throw FilmError(.malformed, "\(named): \(key) \(t) is outside \(NumberFormat.short(plausible.lowerBound))–\(NumberFormat.short(plausible.upperBound))")
+                throw FilmError(.malformed, "\(named): \(key) \(t) is outside \(NumberText.short(plausible.lowerBound))–\(NumberText.short(plausible.upperBound))")
             }
             return v
         }
@@ -231,7 +231,7 @@ public struct ClinicalRecords: Sendable {
             let mgDL = unit == .mmolPerL ? v * perMmolL : v
             let given = "\(numberPart) \(unit.rawValue)"
             guard plausible.contains(mgDL) else {
-                throw FilmError(.malformed, "\(named): \(key) \(given) is outside \(NumberFormat.short(plausible.lowerBound))–\(NumberFormat.short(plausible.upperBound)) mg/dL; is the unit right?")
+                throw FilmError(.malformed, "\(named): \(key) \(given) is outside \(NumberText.short(plausible.lowerBound))–\(NumberText.short(plausible.upperBound)) mg/dL; is the unit right?")
             }
             return (mgDL, given)
         }

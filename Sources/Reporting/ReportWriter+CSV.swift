@@ -1,3 +1,5 @@
+import Radiography
+
 /// CSV output (RFC 4180 quoting): one row per film, or one row per deposit.
 ///
 /// The per-film columns are JSON's scalar keys in the same order, with the spacing split into

@@ -1,4 +1,5 @@
 import Classification
+import Radiography
 
 /// JSON output: one object per film, keys in a fixed order, every key always present.
 ///

@@ -3,6 +3,7 @@ import Detection
 import Foundation
 @testable import Reporting
 import XCTest
+import Radiography
 
 /// Clinical subtypes and distribution figures in every output: attached by the library call the
 /// CLI uses, read back by Python's json and csv modules (an independent reader).
