@@ -109,7 +109,12 @@ public struct ClinicalRecords: Sendable {
     }
 
     static func csvRows(_ text: String) throws -> [Row] {
-        let table = try CSVTable.parse(text)
+        let table: [[String]]
+        do {
+            table = try CSVReader.rows(text)
+        } catch {
+            throw error.prefixed("clinical facts CSV: ")
+        }
         guard let header = table.first else { throw FilmError(.malformed, "clinical facts CSV is empty") }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if let duplicate = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 && !$0.key.isEmpty })?.key {
