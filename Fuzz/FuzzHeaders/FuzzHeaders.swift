@@ -93,8 +93,7 @@ enum FuzzHeaders {
             }
             let found = DepositDetector.detect(radiograph, parameters: parameters)
             let assessment = DistributionClassifier().assess(found)
-            var report = FilmReport(file: "fuzz", radiograph: radiograph, detection: found, distribution: assessment)
-            report.warnings = radiograph.warnings
+            let report = FilmReport(file: "fuzz", analysis: Analysis(film: radiograph, detection: found, distribution: assessment))
             let rendered = RenderedReport(report)
             _ = RenderedReport.document([rendered], as: .text)
         }

@@ -17,7 +17,7 @@ enum FuzzPipeline {
             guard let film = try? FilmLoader.decode(bytes, limits: limits) else { return }
             let found = DepositDetector.detect(film)
             let assessment = DistributionClassifier().assess(found)
-            let report = FilmReport(file: "fuzz", radiograph: film, detection: found, distribution: assessment)
+            let report = FilmReport(file: "fuzz", analysis: Analysis(film: film, detection: found, distribution: assessment))
             _ = ReportWriter.jsonObject(report)
         }
     }

@@ -35,7 +35,7 @@ public struct FilmAnalyzer: Sendable {
         } catch {
             var error = error
             error.hint = hint(error)
-            return Outcome(report: .failure(file: path, error: error.description), radiograph: nil, labels: nil)
+            return Outcome(report: .failure(file: path, error: error), radiograph: nil, labels: nil)
         }
     }
 }

@@ -26,9 +26,9 @@ public struct RenderedReport: Sendable, Codable, Equatable {
 
     public init(_ report: FilmReport) {
         file = report.file
-        isOK = report.status == .ok
-        error = report.error
-        warnings = report.warnings
+        isOK = report.isOK
+        error = report.error?.description
+        warnings = report.analysis?.warnings ?? []
         json = ReportWriter.jsonObject(report)
         text = ReportWriter.textBlock(report)
         csvRow = ReportWriter.csvRow(report)

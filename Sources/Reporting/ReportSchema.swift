@@ -14,22 +14,23 @@ public enum ReportSchema {
         public let unit: String
         public let meaning: String
         /// The JSON value (already JSON text) for a film that was analysed.
-        let json: @Sendable (FilmReport) -> String
-        /// The JSON value for a film that failed: `null` unless the field says otherwise.
-        let failedJSON: @Sendable (FilmReport) -> String
+        let json: @Sendable (AnalysedFilm) -> String
+        /// The JSON value for a film that failed (its path, its error): `null` unless the field
+        /// says otherwise.
+        let failedJSON: @Sendable (String, FilmError) -> String
         /// The CSV columns this field becomes (none: JSON only), each with its cell for an
         /// analysed film; a failed film's cells are empty unless `failedCSV` gives them.
         let csv: [Column]
-        let failedCSV: (@Sendable (FilmReport) -> [String])?
+        let failedCSV: (@Sendable (String, FilmError) -> [String])?
 
         public struct Column: Sendable {
             public let name: String
-            let cell: @Sendable (FilmReport) -> String
+            let cell: @Sendable (AnalysedFilm) -> String
         }
 
-        init(_ name: String, unit: String, _ meaning: String, json: @escaping @Sendable (FilmReport) -> String,
-             failedJSON: @escaping @Sendable (FilmReport) -> String = { _ in "null" },
-             csv: [Column] = [], failedCSV: (@Sendable (FilmReport) -> [String])? = nil) {
+        init(_ name: String, unit: String, _ meaning: String, json: @escaping @Sendable (AnalysedFilm) -> String,
+             failedJSON: @escaping @Sendable (String, FilmError) -> String = { _, _ in "null" },
+             csv: [Column] = [], failedCSV: (@Sendable (String, FilmError) -> [String])? = nil) {
             self.name = name
             self.unit = unit
             self.meaning = meaning
@@ -40,21 +41,21 @@ public enum ReportSchema {
         }
 
         /// A field whose one CSV column has its name and the JSON value's text (quotes off).
-        init(_ name: String, unit: String, _ meaning: String, scalar: @escaping @Sendable (FilmReport) -> String?,
-             quoted: Bool = false, failed: (@Sendable (FilmReport) -> String?)? = nil) {
+        init(_ name: String, unit: String, _ meaning: String, scalar: @escaping @Sendable (AnalysedFilm) -> String?,
+             quoted: Bool = false, failed: (@Sendable (String, FilmError) -> String?)? = nil) {
             @Sendable func literal(_ value: String?) -> String {
                 guard let value else { return "null" }
                 return quoted ? JSONObjectText.quoted(value) : value
             }
-            let json: @Sendable (FilmReport) -> String = { report in literal(scalar(report)) }
-            let failedJSON: @Sendable (FilmReport) -> String = { report in
+            let json: @Sendable (AnalysedFilm) -> String = { film in literal(scalar(film)) }
+            let failedJSON: @Sendable (String, FilmError) -> String = { file, error in
                 guard let failed else { return "null" }
-                return literal(failed(report))
+                return literal(failed(file, error))
             }
-            let cell: @Sendable (FilmReport) -> String = { report in scalar(report) ?? "" }
-            var failedCSV: (@Sendable (FilmReport) -> [String])? = nil
+            let cell: @Sendable (AnalysedFilm) -> String = { film in scalar(film) ?? "" }
+            var failedCSV: (@Sendable (String, FilmError) -> [String])? = nil
             if let failed {
-                failedCSV = { report in [failed(report) ?? ""] }
+                failedCSV = { file, error in [failed(file, error) ?? ""] }
             }
             self.init(name, unit: unit, meaning, json: json, failedJSON: failedJSON,
                       csv: [Column(name: name, cell: cell)], failedCSV: failedCSV)
@@ -111,15 +112,15 @@ public enum ReportSchema {
     public static let filmFields: [Field] = identityFields + measuresFields + distributionFields + extrasFields
 
     private static let identityFields: [Field] = [
-        Field("file", unit: "string", "the path as given", scalar: { $0.file }, quoted: true, failed: { $0.file }),
-        Field("status", unit: "`ok` / `error`", "whether the film was analysed", scalar: { $0.status.rawValue }, quoted: true,
-              failed: { $0.status.rawValue }),
-        Field("error", unit: "string or null", "what went wrong (`null` when ok)", scalar: { $0.error }, quoted: true,
-              failed: { $0.error }),
+        Field("file", unit: "string", "the path as given", scalar: { $0.file }, quoted: true, failed: { file, _ in file }),
+        Field("status", unit: "`ok` / `error`", "whether the film was analysed", scalar: { _ in "ok" }, quoted: true,
+              failed: { _, _ in "error" }),
+        Field("error", unit: "string or null", "what went wrong (`null` when ok)", scalar: { _ in nil }, quoted: true,
+              failed: { _, error in error.description }),
         Field("format", unit: "`dicom` / `png` / `jpeg`", "the film's encoding, by content (never by name)",
-              scalar: { $0.format?.rawValue }, quoted: true),
-        Field("width", unit: "px", "film width", scalar: { $0.width.map(String.init) }),
-        Field("height", unit: "px", "film height", scalar: { $0.height.map(String.init) }),
+              scalar: { $0.format.rawValue }, quoted: true),
+        Field("width", unit: "px", "film width", scalar: { String($0.width) }),
+        Field("height", unit: "px", "film height", scalar: { String($0.height) }),
         Field("pixel_spacing_mm", unit: "`[row, column]` mm, or null",
               "DICOM order: row (vertical) spacing first; as read, not rounded; CSV: `pixel_spacing_row_mm`, `pixel_spacing_col_mm`",
               json: { report in
@@ -129,7 +130,7 @@ public enum ReportSchema {
                     Field.Column(name: "pixel_spacing_col_mm", cell: { $0.spacing.flatMap { NumberText.shortest($0.column) } ?? "" })]),
         Field("spacing_source", unit: "name",
               "`pixel_spacing` (DICOM 0028,0030), `imager_pixel_spacing` (0018,1164, detector plane), `png_phys` (PNG pHYs), `user` (given by the caller), `unknown`, `ignored_implausible` (the file's spacing is outside 0.01–5 mm or unreadable: ignored, with a warning; areas in pixels)",
-              scalar: { ($0.spacingSource ?? .unknown).rawValue }, quoted: true),
+              scalar: { $0.spacingSource.rawValue }, quoted: true),
         Field("deposit_count", unit: "count", "deposits found", scalar: { String($0.depositCount) }),
     ]
 
@@ -140,7 +141,7 @@ public enum ReportSchema {
         Field("largest_area_px", unit: "px", "the largest deposit; null without deposits",
               scalar: { $0.largestAreaPx.map(String.init) }),
         Field("largest_area_mm2", unit: "mm² (4 decimals)", "the largest deposit", scalar: { fixed($0.largestAreaMM2, D.areaMM2) }),
-        Field("body_area_px", unit: "px", "imaged body (soft tissue and bone)", scalar: { $0.bodyAreaPx.map(String.init) }),
+        Field("body_area_px", unit: "px", "imaged body (soft tissue and bone)", scalar: { String($0.bodyAreaPx) }),
         Field("body_area_mm2", unit: "mm² (4 decimals)", "imaged body", scalar: { fixed($0.bodyAreaMM2, D.areaMM2) }),
         Field("noise_sigma", unit: "sample units (3 decimals)", "robust noise σ of the 3×3-smoothed film",
               scalar: { fixed($0.noiseSigma, D.noise) }),
@@ -150,23 +151,22 @@ public enum ReportSchema {
 
     private static let distributionFields: [Field] = [
         Field("distribution", unit: "`none` / `circumscripta` / `universalis`", "the distribution label",
-              scalar: { $0.distribution?.label.rawValue }, quoted: true),
+              scalar: { $0.distribution.label.rawValue }, quoted: true),
         Field("distribution_score", unit: "0–1 (3 decimals)", "0 (one spot) … 1 (spread over the whole imaged body); 0.5 is the boundary",
-              scalar: { fixed($0.distribution?.score, D.score) }),
+              scalar: { fixed($0.distribution.score, D.score) }),
         Field("distribution_reason", unit: "string", "the sentence with the figures that decided the label",
-              scalar: { $0.distribution?.reason }, quoted: true),
+              scalar: { $0.distribution.reason }, quoted: true),
         Field("distribution_metrics", unit: "object name → number (4 decimals)",
               "those figures, in the classifier's order: `span_mm`, `hull_fraction`, `cluster_count`, …",
               json: { report in
-                  guard let metrics = report.distribution?.metrics else { return "null" }
                   var object = JSONObjectText()
-                  for metric in metrics { object.number(metric.name, metric.value, decimals: D.metric) }
+                  for metric in report.distribution.metrics { object.number(metric.name, metric.value, decimals: D.metric) }
                   return object.result
               }),
         Field("distribution_clusters", unit: "list or null",
               "per cluster of deposits: `deposit_ids`, `area_mm2`, `extent_mm`, `centre` `[x, y]` px",
               json: { report in
-                  guard let clusters = report.distribution?.spread?.clusters else { return "null" }
+                  guard let clusters = report.distribution.spread?.clusters else { return "null" }
                   return "[" + clusters.map(ReportWriter.clusterObject).joined(separator: ",") + "]"
               }),
         Field("clinical_match", unit: "`file path` / `file name` / `patient ID`, or null",
@@ -189,9 +189,9 @@ public enum ReportSchema {
               }),
         Field("warnings", unit: "list of strings",
               "what the decoder read leniently or ignored (a stray delimiter skipped, an implausible spacing or rescale ignored), one string each; `[]` when none; also printed on standard error",
-              json: { ReportWriter.warningsArray($0.warnings) }, failedJSON: { ReportWriter.warningsArray($0.warnings) }),
+              json: { ReportWriter.warningsArray($0.warnings) }, failedJSON: { _, _ in "[]" }),
         Field("deposits", unit: "list", "the deposits, with the fields below; `[]` for a film that failed",
-              json: { "[" + $0.deposits.map(ReportWriter.depositObject).joined(separator: ",") + "]" }, failedJSON: { _ in "[]" }),
+              json: { "[" + $0.deposits.map(ReportWriter.depositObject).joined(separator: ",") + "]" }, failedJSON: { _, _ in "[]" }),
     ]
 
     /// The fields of each deposit, in the order of the JSON keys (the deposits CSV puts the

@@ -17,10 +17,15 @@ extension ReportWriter {
     /// One film as one CSV line, without a trailing newline. An error film fills only
     /// file, status and error.
     public static func csvRow(_ report: FilmReport) -> String {
-        let analysed = report.status == .ok
-        let cells = ReportSchema.filmFields.flatMap { field -> [String] in
-            if analysed { return field.csv.map { $0.cell(report) } }
-            return field.failedCSV?(report) ?? Array(repeating: "", count: field.csv.count)
+        let cells: [String]
+        switch report.outcome {
+        case .ok:
+            let film = report.analysed!
+            cells = ReportSchema.filmFields.flatMap { field in field.csv.map { $0.cell(film) } }
+        case .failed(let error):
+            cells = ReportSchema.filmFields.flatMap { field in
+                field.failedCSV?(report.file, error) ?? Array(repeating: "", count: field.csv.count)
+            }
         }
         return cells.map(csvField).joined(separator: ",")
     }
@@ -34,10 +39,10 @@ extension ReportWriter {
     /// One line per deposit, each ending with a newline, so rows of many films can simply be
     /// concatenated after one header; "" for a film without deposits or an error film.
     public static func depositsCSVRows(_ report: FilmReport) -> String {
-        guard report.status == .ok else { return "" }
+        guard let film = report.analysed else { return "" }
         let file = csvField(report.file)
         var out = ""
-        for deposit in report.deposits {
+        for deposit in film.deposits {
             let cells = ReportSchema.depositFields.flatMap { $0.csv.map { $0.cell(deposit) } }
             out += file + "," + cells.joined(separator: ",") + "\n"
         }

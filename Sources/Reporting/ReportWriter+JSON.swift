@@ -11,9 +11,12 @@ extension ReportWriter {
     /// An error film has `file`, `status` and `error`, `warnings`, `deposits` [] and every other key null.
     public static func jsonObject(_ report: FilmReport) -> String {
         var json = JSONObjectText()
-        let analysed = report.status == .ok
-        for field in ReportSchema.filmFields {
-            json.raw(field.name, analysed ? field.json(report) : field.failedJSON(report))
+        switch report.outcome {
+        case .ok:
+            let film = report.analysed!
+            for field in ReportSchema.filmFields { json.raw(field.name, field.json(film)) }
+        case .failed(let error):
+            for field in ReportSchema.filmFields { json.raw(field.name, field.failedJSON(report.file, error)) }
         }
         return json.result
     }

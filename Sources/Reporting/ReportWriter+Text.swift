@@ -15,14 +15,18 @@ extension ReportWriter {
     /// `FILE: error: MESSAGE`. Ends with a newline.
     public static func text(_ report: FilmReport) -> String {
         let block = textBlock(report)
-        return report.status == .ok ? block + caveat + "\n" : block
+        return report.isOK ? block + caveat + "\n" : block
     }
 
     /// The summary without the caveat, so a batch prints the caveat once.
     static func textBlock(_ report: FilmReport) -> String {
-        guard report.status == .ok else {
-            return "\(report.file): error: \(report.error ?? "unknown error")\n"
+        switch report.outcome {
+        case .failed(let error): return "\(report.file): error: \(error)\n"
+        case .ok: return textBlock(report.analysed!)
         }
+    }
+
+    static func textBlock(_ report: AnalysedFilm) -> String {
         var out = filmLine(report) + "\n"
         let spacingKnown = report.spacing != nil
         if report.deposits.isEmpty {
@@ -36,19 +40,16 @@ extension ReportWriter {
             }
             out += "\n"
         }
-        if let body = report.bodyAreaPx {
-            out += "  body area " + area(px: body, mm2: report.bodyAreaMM2)
-            if let sigma = report.noiseSigma, let text = NumberText.fixed(sigma, decimals: 1) {
-                out += ", noise σ \(text)"
-            }
-            out += "\n"
+        out += "  body area " + area(px: report.bodyAreaPx, mm2: report.bodyAreaMM2)
+        if let text = NumberText.fixed(report.noiseSigma, decimals: 1) {
+            out += ", noise σ \(text)"
         }
-        if let distribution = report.distribution {
-            let score = NumberText.fixed(distribution.score, decimals: Decimals.score) ?? "n/a"
-            out += "  distribution: \(distribution.label.rawValue) (score \(score)"
-                + (distribution.headline.isEmpty ? "" : "; \(distribution.headline)") + ")"
-            out += distribution.reason.isEmpty ? "\n" : ": \(distribution.reason)\n"
-        }
+        out += "\n"
+        let distribution = report.distribution
+        let score = NumberText.fixed(distribution.score, decimals: Decimals.score) ?? "n/a"
+        out += "  distribution: \(distribution.label.rawValue) (score \(score)"
+            + (distribution.headline.isEmpty ? "" : "; \(distribution.headline)") + ")"
+        out += distribution.reason.isEmpty ? "\n" : ": \(distribution.reason)\n"
         if let clinical = report.clinical {
             out += clinicalLines(clinical)
         }
@@ -75,16 +76,14 @@ extension ReportWriter {
         return out
     }
 
-    private static func filmLine(_ report: FilmReport) -> String {
+    private static func filmLine(_ report: AnalysedFilm) -> String {
         var line = "\(report.file): "
-        line += report.format.map { $0.rawValue.uppercased() } ?? "image"
-        if let width = report.width, let height = report.height {
-            line += " \(width)×\(height) px"
-        }
+        line += report.format.rawValue.uppercased()
+        line += " \(report.width)×\(report.height) px"
         if let spacing = report.spacing,
            let row = NumberText.readable(spacing.row), let column = NumberText.readable(spacing.column) {
             line += ", pixel spacing \(row) × \(column) mm (row × column, "
-                + sourceText(report.spacingSource ?? .unknown) + ")"
+                + sourceText(report.spacingSource) + ")"
         } else if report.spacingSource == .ignoredImplausible {
             line += ", pixel spacing in the file implausible, ignored: areas in pixels only (use --pixel-spacing MM)"
         } else {

@@ -240,7 +240,7 @@ struct Analyze: ParsableCommand {
             pool?.terminate(index: index)
             let killed = pool == nil ? "" : "; its worker was killed"
             return FilmResult(
-                outcome: .failure(file: film.path, error: "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish\(killed)"),
+                outcome: .failure(file: film.path, error: FilmError(.limit, "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish\(killed)")),
                 identity: FilmIdentity.of(path: film.path))
         }
 

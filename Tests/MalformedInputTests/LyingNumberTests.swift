@@ -40,13 +40,13 @@ final class LyingNumberTests: XCTestCase {
         try Data(Self.dicom(pixelSpacing: PixelSpacing(isotropic: 1e-9))).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         let outcome = FilmAnalyzer().analyze(path: url.path)
-        XCTAssertEqual(outcome.report.status, .ok, outcome.report.error ?? "")
-        XCTAssertNil(outcome.report.spacing)
-        XCTAssertEqual(outcome.report.spacingSource, .ignoredImplausible)
-        XCTAssertEqual(outcome.report.warnings.count, 1)
-        XCTAssertTrue(outcome.report.warnings[0].contains("Pixel Spacing 1e-09 mm is outside the plausible 0.01–5 mm"), outcome.report.warnings[0])
+        let film = try XCTUnwrap(outcome.report.analysed, "\(String(describing: outcome.report.error))")
+        XCTAssertNil(film.spacing)
+        XCTAssertEqual(film.spacingSource, .ignoredImplausible)
+        XCTAssertEqual(film.warnings.count, 1)
+        XCTAssertTrue(film.warnings[0].contains("Pixel Spacing 1e-09 mm is outside the plausible 0.01–5 mm"), film.warnings[0])
         XCTAssertTrue(ReportWriter.jsonObject(outcome.report).contains("\"spacing_source\":\"ignored_implausible\""))
-        XCTAssertNil(outcome.report.totalAreaMM2, "areas in pixels only")
+        XCTAssertNil(film.totalAreaMM2, "areas in pixels only")
     }
 
     func testEverySpacingExtremeIsIgnoredOrUsedNeverTrusted() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Reporting
+import Radiography
 import XCTest
 
 /// The report's field table: the published names (a contract: a rename must fail here), and the
@@ -27,7 +28,7 @@ final class ReportSchemaTests: XCTestCase {
 
     /// Every object, analysed or failed, has exactly the table's keys in its order.
     func testJSONObjectsFollowTheTable() throws {
-        for report in [ReportFixtures.report(), FilmReport.failure(file: "x.png", error: "PNG: truncated")] {
+        for report in [ReportFixtures.report(), FilmReport.failure(file: "x.png", error: FilmError(.malformed, "PNG: truncated"))] {
             let json = ReportWriter.jsonObject(report)
             var position = json.startIndex
             for field in ReportSchema.filmFields {

@@ -33,7 +33,7 @@ public struct FilmJob: Sendable {
         }
 
         /// A film that produced no report of its own (a worker that died, a timeout).
-        public static func failure(file: String, error: String) -> Outcome {
+        public static func failure(file: String, error: FilmError) -> Outcome {
             Outcome(report: RenderedReport(.failure(file: file, error: error)))
         }
     }
@@ -47,15 +47,15 @@ public struct FilmJob: Sendable {
         var notes: [String] = []
         var overlayError: String?
         // Before the overlay, so its legend shows the top subtype.
-        if let records, report.status == .ok, !report.attachClinical(records, patientID: outcome.radiograph?.patientID) {
+        if let records, report.isOK, !report.attachClinical(records, patientID: outcome.radiograph?.patientID) {
             notes.append("\(path): no clinical record matches its path, file name or patient ID")
         }
-        if let overlay, let radiograph = outcome.radiograph, let labels = outcome.labels, shouldWriteOverlay() {
+        if let overlay, let radiograph = outcome.radiograph, let labels = outcome.labels, let film = report.analysed, shouldWriteOverlay() {
             var clock = StageClock()
             do {
                 let folder = (overlay as NSString).deletingLastPathComponent
                 if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                try OverlayRenderer.write(radiograph: radiograph, report: report, labels: labels, to: overlay)
+                try OverlayRenderer.write(radiograph: radiograph, report: film, labels: labels, to: overlay)
                 clock.lap("overlay")
                 report.timings += clock.laps
             } catch {

@@ -34,7 +34,7 @@ public enum StageTimer {
         let start = DispatchTime.now().uptimeNanoseconds
         let runner = BatchRunner<Int>(jobs: max(1, jobs))
         runner.run(count: paths.count,
-                   work: { index in analyzer.analyze(path: paths[index]).report.depositCount },
+                   work: { index in analyzer.analyze(path: paths[index]).report.analysis?.deposits.count ?? 0 },
                    abandoned: { _ in 0 },
                    deliver: { _, _ in })
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
