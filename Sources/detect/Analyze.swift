@@ -255,11 +255,11 @@ struct Analyze: ParsableCommand {
                 // The JSONL line last: it is what --resume trusts, so the side files never lack
                 // the rows of a film it counts as done.
                 try depositsFile?.append(report.depositsCSVRows)
-                try csvFile?.append(report.csvRow + "\n")
+                try csvFile?.append(report.piece(.csv) + "\n")
                 if format == .jsonl {
-                    try mainFile?.append(ResultLine.json(object: report.json, identity: result.identity))
+                    try mainFile?.append(ResultLine.json(object: report.piece(.jsonl), identity: result.identity))
                 } else if format == .csv {
-                    try mainFile?.append(report.csvRow + "\n")
+                    try mainFile?.append(report.piece(.csv) + "\n")
                 }
             } catch {
                 progress.note("detect: cannot write the results: \(error); stopping (what was written is complete; --resume continues)\n")

@@ -1,6 +1,6 @@
 import Foundation
-import Reporting
 import Radiography
+import Reporting
 import XCTest
 
 /// The report's field table: the published names (a contract: a rename must fail here), and the
@@ -50,5 +50,22 @@ final class ReportSchemaTests: XCTestCase {
         }
         XCTAssertEqual(String(readme[start..<stop]), generated,
                        "README.md's field table differs from ReportSchema; DETECT_WRITE_README=1 swift test --filter ReportSchemaTests rewrites it")
+    }
+}
+
+/// Every format through the worker pipe: a report rendered, encoded as a worker sends it and
+/// decoded gives the same document as rendering in-process.
+final class ReportFormatTests: XCTestCase {
+    func testEveryFormatSurvivesTheWorkerPipe() throws {
+        let reports = [ReportFixtures.report(), FilmReport.failure(file: "x.png", error: FilmError(.truncated, "PNG: truncated")),
+                       ReportFixtures.report(file: "b.dcm", spacing: nil)]
+        let sent = try reports.map { try JSONDecoder().decode(RenderedReport.self, from: JSONEncoder().encode(RenderedReport($0))) }
+        for format in ReportFormat.allCases {
+            let document = ReportWriter.render(reports, as: format)
+            XCTAssertFalse(document.isEmpty, format.rawValue)
+            XCTAssertEqual(RenderedReport.document(sent, as: format), document, format.rawValue)
+        }
+        XCTAssertEqual(sent[0].piece(.jsonl), ReportWriter.jsonObject(reports[0]))
+        XCTAssertEqual(sent[1].piece(.csv), ReportWriter.csvRow(reports[1]))
     }
 }
