@@ -29,7 +29,8 @@ public struct FilmError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var kind: Kind
     public var message: String
-    /// For `.limit`: which bound; nil otherwise.
+    /// For `.limit`: which `DecodeLimits` bound; nil otherwise, and for a limit of another kind
+    /// (a batch's per-film time limit, whose message names it).
     public var limit: Limit?
     /// How to get past this error in the front end that reports it; nil from the library.
     public var hint: String?
