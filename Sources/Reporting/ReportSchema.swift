@@ -71,18 +71,30 @@ public enum ReportSchema {
         /// The deposits CSV columns; by default one, named as the key, the JSON value with
         /// null as an empty cell.
         let csv: [Column]
+        /// The column of the terminal's deposit table, for the fields it shows (`textTable`).
+        let text: TextColumn?
 
         public struct Column: Sendable {
             public let name: String
             let cell: @Sendable (DepositReport) -> String
         }
 
+        struct TextColumn: Sendable {
+            let title: String
+            /// Numbers right-aligned, coordinate groups left-aligned.
+            let rightAligned: Bool
+            /// Shown only when the film's spacing is known.
+            let needsSpacing: Bool
+            let cell: @Sendable (DepositReport) -> String
+        }
+
         init(_ name: String, unit: String, _ meaning: String, json: @escaping @Sendable (DepositReport) -> String,
-             csv: [Column]? = nil) {
+             csv: [Column]? = nil, text: TextColumn? = nil) {
             self.name = name
             self.unit = unit
             self.meaning = meaning
             self.json = json
+            self.text = text
             self.csv = csv ?? [Column(name: name, cell: { deposit in
                 let value = json(deposit)
                 return value == "null" ? "" : value
@@ -199,18 +211,25 @@ public enum ReportSchema {
     public static let depositFields: [DepositField] = depositPlaceFields + depositMeasureFields
 
     private static let depositPlaceFields: [DepositField] = [
-        DepositField("id", unit: "1…n", "in raster order of the deposit's first pixel, as on the overlay", json: { String($0.id) }),
-        DepositField("area_px", unit: "px", "area", json: { String($0.areaPx) }),
+        DepositField("id", unit: "1…n", "in raster order of the deposit's first pixel, as on the overlay", json: { String($0.id) },
+                     text: .init(title: "id", rightAligned: true, needsSpacing: false, cell: { String($0.id) })),
+        DepositField("area_px", unit: "px", "area", json: { String($0.areaPx) },
+                     text: .init(title: "area px", rightAligned: true, needsSpacing: false, cell: { String($0.areaPx) })),
         DepositField("area_mm2", unit: "mm² (4 decimals)", "area; null when the spacing is unknown",
-                     json: { fixed($0.areaMM2, D.areaMM2) ?? "null" }),
+                     json: { fixed($0.areaMM2, D.areaMM2) ?? "null" },
+                     text: .init(title: "area mm²", rightAligned: true, needsSpacing: true, cell: { fixed($0.areaMM2, 3) ?? "n/a" })),
         DepositField("centroid", unit: "`[x, y]` px (2 decimals)", "x = column, origin at the centre of the top-left pixel",
                      json: { JSONObjectText.array([$0.centroidX, $0.centroidY], decimals: D.centroid) },
                      csv: [.init(name: "centroid_x", cell: { fixed($0.centroidX, D.centroid) ?? "" }),
-                           .init(name: "centroid_y", cell: { fixed($0.centroidY, D.centroid) ?? "" })]),
+                           .init(name: "centroid_y", cell: { fixed($0.centroidY, D.centroid) ?? "" })],
+                     text: .init(title: "centroid x, y", rightAligned: false, needsSpacing: false,
+                                 cell: { (fixed($0.centroidX, 1) ?? "n/a") + ", " + (fixed($0.centroidY, 1) ?? "n/a") })),
         DepositField("bbox", unit: "`[x, y, width, height]` px", "bounding box",
                      json: { "[\($0.bbox.x),\($0.bbox.y),\($0.bbox.width),\($0.bbox.height)]" },
                      csv: [.init(name: "bbox_x", cell: { String($0.bbox.x) }), .init(name: "bbox_y", cell: { String($0.bbox.y) }),
-                           .init(name: "bbox_width", cell: { String($0.bbox.width) }), .init(name: "bbox_height", cell: { String($0.bbox.height) })]),
+                           .init(name: "bbox_width", cell: { String($0.bbox.width) }), .init(name: "bbox_height", cell: { String($0.bbox.height) })],
+                     text: .init(title: "bbox x, y, w×h", rightAligned: false, needsSpacing: false,
+                                 cell: { "\($0.bbox.x), \($0.bbox.y), \($0.bbox.width)×\($0.bbox.height)" })),
     ]
 
     private static let depositMeasureFields: [DepositField] = [
@@ -218,13 +237,20 @@ public enum ReportSchema {
                      json: { fixed($0.mean, D.intensity) ?? "null" }),
         DepositField("peak", unit: "sample units", "largest sample value", json: { String($0.peak) }),
         DepositField("contrast", unit: "sample units (2 decimals)", "mean excess over the local soft-tissue background",
-                     json: { fixed($0.contrast, D.intensity) ?? "null" }),
+                     json: { fixed($0.contrast, D.intensity) ?? "null" },
+                     text: .init(title: "contrast", rightAligned: true, needsSpacing: false, cell: { fixed($0.contrast, 1) ?? "n/a" })),
         DepositField("peak_snr", unit: "ratio (2 decimals)", "peak local contrast over the local noise σ",
-                     json: { fixed($0.peakSNR, D.intensity) ?? "null" }),
+                     json: { fixed($0.peakSNR, D.intensity) ?? "null" },
+                     text: .init(title: "peak SNR", rightAligned: true, needsSpacing: false, cell: { fixed($0.peakSNR, 1) ?? "n/a" })),
         DepositField("score", unit: "0–1 (3 decimals)",
                      "the deposit classifier's confidence that this is a deposit and not anatomy (deposits are reported from the model's operating point up, or from `--min-score`)",
-                     json: { fixed($0.score, D.score) ?? "null" }),
+                     json: { fixed($0.score, D.score) ?? "null" },
+                     text: .init(title: "score", rightAligned: true, needsSpacing: false, cell: { fixed($0.score, 2) ?? "n/a" })),
     ]
+
+    /// The deposit fields the terminal's table shows, in its order (area in mm² first, where a
+    /// person looks; mean and peak are left to JSON and CSV).
+    static let textTable = ["id", "area_mm2", "area_px", "centroid", "bbox", "contrast", "peak_snr", "score"]
 
     /// The README's tables of film and deposit fields, generated from the lists above
     /// (`ReportSchemaTests` checks the README against it).
@@ -236,10 +262,11 @@ public enum ReportSchema {
             lines.append("| `\(field.name)` | \(cell(field.unit)) | \(cell(field.meaning)) | \(csv) |")
         }
         lines += ["", "Each deposit (`deposits` in JSON, a row of `--deposits-csv` after the film's `file`):", "",
-                  "| key | unit | meaning | CSV |", "|---|---|---|---|"]
+                  "| key | unit | meaning | CSV | terminal |", "|---|---|---|---|---|"]
         for field in depositFields {
             let csv = field.csv.map { "`\($0.name)`" }.joined(separator: ", ")
-            lines.append("| `\(field.name)` | \(cell(field.unit)) | \(cell(field.meaning)) | \(csv) |")
+            let text = field.text.map { "\($0.title)" } ?? "—"
+            lines.append("| `\(field.name)` | \(cell(field.unit)) | \(cell(field.meaning)) | \(csv) | \(cell(text)) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

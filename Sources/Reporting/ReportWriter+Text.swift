@@ -119,28 +119,11 @@ extension ReportWriter {
         } else {
             shown = deposits
         }
-        // (title, right-aligned): numbers right-aligned, coordinate groups left-aligned.
-        var columns = [("id", true)]
-        if spacingKnown { columns.append(("area mm²", true)) }
-        columns += [("area px", true), ("centroid x, y", false), ("bbox x, y, w×h", false),
-                    ("contrast", true), ("peak SNR", true), ("score", true)]
-        var rows = [columns.map(\.0)]
+        let columns = ReportSchema.textTable.compactMap { name in ReportSchema.depositFields.first { $0.name == name }?.text }
+            .filter { spacingKnown || !$0.needsSpacing }
+        var rows = [columns.map(\.title)]
         for deposit in shown {
-            let box = deposit.bbox
-            var row = [String(deposit.id)]
-            if spacingKnown {
-                row.append(deposit.areaMM2.flatMap { NumberText.fixed($0, decimals: 3) } ?? "n/a")
-            }
-            row += [
-                String(deposit.areaPx),
-                (NumberText.fixed(deposit.centroidX, decimals: 1) ?? "n/a") + ", "
-                    + (NumberText.fixed(deposit.centroidY, decimals: 1) ?? "n/a"),
-                "\(box.x), \(box.y), \(box.width)×\(box.height)",
-                NumberText.fixed(deposit.contrast, decimals: 1) ?? "n/a",
-                NumberText.fixed(deposit.peakSNR, decimals: 1) ?? "n/a",
-                deposit.score.flatMap { NumberText.fixed($0, decimals: 2) } ?? "n/a",
-            ]
-            rows.append(row)
+            rows.append(columns.map { $0.cell(deposit) })
         }
         var widths = Array(repeating: 0, count: columns.count)
         for row in rows {
@@ -151,7 +134,7 @@ extension ReportWriter {
             var line = ""
             for (column, cell) in row.enumerated() {
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
-                line += "  " + (columns[column].1 ? padding + cell : cell + padding)
+                line += "  " + (columns[column].rightAligned ? padding + cell : cell + padding)
             }
             while line.last == " " { line.removeLast() }
             out += line + "\n"

@@ -1,6 +1,6 @@
 import Foundation
 import Radiography
-import Reporting
+@testable import Reporting
 import XCTest
 
 /// The report's field table: the published names (a contract: a rename must fail here), and the
@@ -24,6 +24,13 @@ final class ReportSchemaTests: XCTestCase {
                        ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr", "score"])
         XCTAssertEqual(ReportWriter.depositsCSVHeader(), "file,id,area_px,area_mm2,centroid_x,centroid_y,bbox_x,bbox_y,"
             + "bbox_width,bbox_height,mean,peak,contrast,peak_snr,score")
+    }
+
+    /// The terminal's deposit table names fields that have a terminal column.
+    func testTerminalTableNamesFieldsWithAColumn() {
+        for name in ReportSchema.textTable {
+            XCTAssertNotNil(ReportSchema.depositFields.first { $0.name == name }?.text, name)
+        }
     }
 
     /// Every object, analysed or failed, has exactly the table's keys in its order.
