@@ -19,8 +19,8 @@ extension ReportWriter {
     public static func csvRow(_ report: FilmReport) -> String {
         let cells: [String]
         switch report.outcome {
-        case .ok:
-            let film = report.analysed!
+        case .ok(let analysis):
+            let film = AnalysedFilm(file: report.file, analysis: analysis, clinical: report.clinical)
             cells = ReportSchema.filmFields.flatMap { field in field.csv.map { $0.cell(film) } }
         case .failed(let error):
             cells = ReportSchema.filmFields.flatMap { field in

@@ -12,8 +12,8 @@ extension ReportWriter {
     public static func jsonObject(_ report: FilmReport) -> String {
         var json = JSONObjectText()
         switch report.outcome {
-        case .ok:
-            let film = report.analysed!
+        case .ok(let analysis):
+            let film = AnalysedFilm(file: report.file, analysis: analysis, clinical: report.clinical)
             for field in ReportSchema.filmFields { json.raw(field.name, field.json(film)) }
         case .failed(let error):
             for field in ReportSchema.filmFields { json.raw(field.name, field.failedJSON(report.file, error)) }

@@ -22,7 +22,7 @@ extension ReportWriter {
     static func textBlock(_ report: FilmReport) -> String {
         switch report.outcome {
         case .failed(let error): return "\(report.file): error: \(error)\n"
-        case .ok: return textBlock(report.analysed!)
+        case .ok(let analysis): return textBlock(AnalysedFilm(file: report.file, analysis: analysis, clinical: report.clinical))
         }
     }
 
