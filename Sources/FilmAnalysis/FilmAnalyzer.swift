@@ -1,5 +1,3 @@
-import Classification
-import Detection
 import Foundation
 import Radiography
 import Reporting
@@ -18,24 +16,16 @@ public struct FilmAnalyzer: Sendable {
         self.options = options
     }
 
-    /// Everything one film produced; the radiograph and labels are kept for the overlay.
-    public struct Outcome: Sendable {
-        public var report: FilmReport
-        public var radiograph: Radiograph?
-        public var labels: LabelImage?
-    }
-
     /// Never throws: a film that cannot be read or analysed becomes an error report, so a batch
-    /// goes on past it.
-    public func analyze(path: String) -> Outcome {
+    /// goes on past it. An analysed film's report keeps the film and its label image for the
+    /// overlay.
+    public func analyze(path: String) -> FilmReport {
         do throws(FilmError) {
-            let analysis = try FilmAnalysis.analyze(contentsOf: URL(fileURLWithPath: path), options: options)
-            return Outcome(report: FilmReport(file: path, analysis: analysis), radiograph: analysis.film,
-                           labels: analysis.detection.labels)
+            return FilmReport(file: path, analysis: try FilmAnalysis.analyze(contentsOf: URL(fileURLWithPath: path), options: options))
         } catch {
             var error = error
             error.hint = hint(error)
-            return Outcome(report: .failure(file: path, error: error), radiograph: nil, labels: nil)
+            return .failure(file: path, error: error)
         }
     }
 }

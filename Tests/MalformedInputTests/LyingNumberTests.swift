@@ -39,13 +39,13 @@ final class LyingNumberTests: XCTestCase {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lying-spacing-\(getpid()).dcm")
         try Data(Self.dicom(pixelSpacing: PixelSpacing(isotropic: 1e-9))).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let outcome = FilmAnalyzer().analyze(path: url.path)
-        let film = try XCTUnwrap(outcome.report.analysed, "\(String(describing: outcome.report.error))")
+        let report = FilmAnalyzer().analyze(path: url.path)
+        let film = try XCTUnwrap(report.analysed, "\(String(describing: report.error))")
         XCTAssertNil(film.spacing)
         XCTAssertEqual(film.spacingSource, .ignoredImplausible)
         XCTAssertEqual(film.warnings.count, 1)
         XCTAssertTrue(film.warnings[0].contains("Pixel Spacing 1e-09 mm is outside the plausible 0.01–5 mm"), film.warnings[0])
-        XCTAssertTrue(ReportWriter.jsonObject(outcome.report).contains("\"spacing_source\":\"ignored_implausible\""))
+        XCTAssertTrue(ReportWriter.jsonObject(report).contains("\"spacing_source\":\"ignored_implausible\""))
         XCTAssertNil(film.totalAreaMM2, "areas in pixels only")
     }
 
