@@ -2,6 +2,7 @@ import XCTest
 import Radiography
 @testable import DICOM
 import Phantom
+import TestSupport
 
 /// Layouts only `storedValues` reads (1-bit, 32-bit, palette) and native YBR_FULL_422, in raw
 /// explicit VR little endian data sets written here byte by byte; and `DICOMHeader`.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// `detect convert FILE OUT.npy` on every stored-values path (RLE, JPEG Lossless, JPEG Baseline,
 /// deflate, and uncompressed layouts beside them), compared value by value with what pydicom
