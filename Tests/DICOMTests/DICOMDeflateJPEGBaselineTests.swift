@@ -70,11 +70,11 @@ final class DICOMDeflateJPEGBaselineTests: XCTestCase {
         var bytes = try fixture("dcmtk_jpegbase_gray.dcm")
         let uid = Array("1.2.840.10008.1.2.4.50".utf8)
         let at = try XCTUnwrap((0...(bytes.count - uid.count)).first { Array(bytes[$0..<($0 + uid.count)]) == uid })
-        bytes[at + uid.count - 1] = UInt8(ascii: "1")
+        bytes[at + uid.count - 1] = UInt8(ascii: "5")
         XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) },
-                       "DICOM: transfer syntax 1.2.840.10008.1.2.4.51 (JPEG Extended (Process 2 and 4)) is not supported (read are: \(TransferSyntax.readableList))")
+                       "DICOM: transfer syntax 1.2.840.10008.1.2.4.55 (JPEG Full Progression, Non-Hierarchical (Process 10 and 12)) is not supported (read are: \(TransferSyntax.readableList))")
         XCTAssertTrue(TransferSyntax.readableList.contains("; JPEG-LS Lossless Image Compression; "))
-        XCTAssertTrue(filmError { try DICOMDecoder.storedValues(bytes) }.contains("1.2.840.10008.1.2.4.51 (JPEG Extended"))
+        XCTAssertTrue(filmError { try DICOMDecoder.storedValues(bytes) }.contains("1.2.840.10008.1.2.4.55 (JPEG Full Progression"))
     }
 
     func testTruncatedJPEGBaselineIsAnError() throws {

@@ -51,6 +51,14 @@ enum StoredWordsDecoder {
             let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let decoded = try JPEGBaselineDecoder.decode(codestream, module: m, limits: limits)
             return Frame(words: decoded.samples.map(UInt32.init), firstComponentIsLuma: decoded.isYCbCr, module: m)
+        case .jpegExtended:
+            let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
+            let decoded = try JPEGSequentialDecoder.decode(codestream, rows: m.rows, columns: m.columns,
+                                                           components: m.samplesPerPixel, codec: syntax.name)
+            guard decoded.precision <= m.bitsAllocated else {
+                throw FilmError("DICOM: \(syntax.name): the frame holds \(decoded.precision)-bit samples, more than Bits Allocated \(m.bitsAllocated)")
+            }
+            return Frame(words: decoded.words, firstComponentIsLuma: decoded.isYCbCr, module: m)
         case .jpeg2000, .htj2k:
             let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let decoded = try JPEG2000Decoder.decode(codestream, module: m, limits: limits, codec: syntax.name)

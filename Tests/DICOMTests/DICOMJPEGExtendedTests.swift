@@ -1,0 +1,132 @@
+import XCTest
+import Radiography
+@testable import DICOM
+
+/// JPEG Extended (1.2.840.10008.1.2.4.51) through our sequential DCT decoder, against DCMTK's
+/// decoding of the same files (its IJG libjpeg with 12-bit support, accurate integer IDCT,
+/// written uncompressed by `dcmdjpeg +cn`). The codestreams come from DCMTK's `dcmcjpeg +ee`
+/// (12-bit grey, MONOCHROME1, 8-bit multi-frame, 8-bit data coded as 12-bit, YCbCr 4:2:2 and
+/// 4:4:4) and libjpeg-turbo's `cjpeg` (restart intervals, 4:2:0, one scan per component):
+/// `make_fixtures.py` writes both.
+final class DICOMJPEGExtendedTests: XCTestCase {
+    static let dcmcjpeg: [(name: String, frames: Int, bits: Int, samples: Int)] = [
+        ("dcmtk_jpegext_12bit", 1, 12, 1), ("dcmtk_jpegext_mono1_12bit", 1, 12, 1),
+        ("dcmtk_jpegext_8bit_3frames", 3, 8, 1), ("dcmtk_jpegext_12bit_from8", 1, 12, 1),
+        ("dcmtk_jpegext_ybr422", 1, 8, 3), ("dcmtk_jpegext_ybr444", 1, 8, 3),
+        ("cjpeg_ext_restart_gray", 1, 8, 1), ("cjpeg_ext_ybr420_restart", 1, 8, 3), ("cjpeg_ext_ybr444_scans", 1, 8, 3),
+    ]
+
+    /// Every stored value within one grey level of DCMTK's (our IDCT is exact in double
+    /// precision, libjpeg's an integer approximation within one of it), and most equal.
+    func testStoredValuesWithinOneOfDCMTK() throws {
+        for (name, frames, bits, samples) in Self.dcmcjpeg {
+            let jpeg = try fixture(name + ".dcm")
+            let truth = try fixture(name + "_dcmdjpeg.dcm")
+            for k in 1...frames {
+                let ours = try DICOMDecoder.storedValues(jpeg, frame: k)
+                let theirs = try DICOMDecoder.storedValues(truth, frame: k)
+                XCTAssertEqual([ours.rows, ours.columns, ours.samplesPerPixel], [theirs.rows, theirs.columns, samples], name)
+                XCTAssertEqual(ours.bitsStored, theirs.bitsStored, name)
+                XCTAssertEqual(ours.count, theirs.count, name)
+                var worst = 0, differing = 0, largest = 0
+                for i in 0..<min(ours.count, theirs.count) {
+                    let d = abs(ours.value(at: i) - theirs.value(at: i))
+                    worst = max(worst, d)
+                    differing += d > 0 ? 1 : 0
+                    largest = max(largest, theirs.value(at: i))
+                }
+                XCTAssertLessThanOrEqual(worst, 1, "\(name) frame \(k)")
+                XCTAssertLessThan(differing * 10, ours.count, "\(name) frame \(k): \(differing) of \(ours.count) differ")
+                // The fixture really uses the sample range it claims (12-bit data above 255).
+                XCTAssertEqual(largest > 255, bits == 12, name)
+            }
+        }
+    }
+
+    /// The film path: MONOCHROME1 inverted, Bits Stored 12, within one of DCMTK's decoding read
+    /// through the same path; colour as its luma component.
+    func testFilmsWithinOneOfDCMTK() throws {
+        for name in ["dcmtk_jpegext_12bit", "dcmtk_jpegext_mono1_12bit", "cjpeg_ext_restart_gray"] {
+            let ours = try DICOMDecoder.decode(fixture(name + ".dcm"))
+            let theirs = try DICOMDecoder.decode(fixture(name + "_dcmdjpeg.dcm"))
+            XCTAssertEqual([ours.width, ours.height, ours.bitsStored], [theirs.width, theirs.height, theirs.bitsStored], name)
+            XCTAssertLessThanOrEqual(zip(ours.pixels, theirs.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 99, 1, name)
+        }
+        let mono1 = try DICOMDecoder.decode(fixture("dcmtk_jpegext_mono1_12bit.dcm"))
+        XCTAssertEqual(mono1.bitsStored, 12)
+        let stored = try DICOMDecoder.storedValues(fixture("dcmtk_jpegext_mono1_12bit.dcm"))
+        XCTAssertEqual(Int(mono1.pixels[0]), 4095 - stored.value(at: 0), "MONOCHROME1 is inverted")
+        let ybr = try DICOMDecoder.decode(fixture("cjpeg_ext_ybr420_restart.dcm"))
+        let truth = try DICOMDecoder.storedValues(fixture("cjpeg_ext_ybr420_restart_dcmdjpeg.dcm"))
+        XCTAssertLessThanOrEqual((0..<(40 * 30)).map { abs(Int(ybr.pixels[$0]) - truth.value(at: 3 * $0)) }.max() ?? 99, 1)
+    }
+
+    /// Every cut of the file inside the pixel data is an error, never a crash or a read past the end.
+    func testEveryTruncationIsAnError() throws {
+        for name in ["dcmtk_jpegext_12bit", "cjpeg_ext_ybr420_restart"] {
+            let bytes = try fixture(name + ".dcm")
+            let at = try XCTUnwrap(offsetOf(0x7FE0, 0x0010, vr: "OB", in: bytes))
+            for cut in at..<(bytes.count - 1) {
+                XCTAssertThrowsError(try DICOMDecoder.decode(Array(bytes[0..<cut])), "\(name) cut at \(cut)")
+            }
+        }
+    }
+
+    /// Changed bytes anywhere in the codestream: an error or a film whose samples fit Bits Stored.
+    func testCorruptCodestreamsNeverCrash() throws {
+        let bytes = try fixture("dcmtk_jpegext_12bit.dcm")
+        let at = try XCTUnwrap(offsetOf(0x7FE0, 0x0010, vr: "OB", in: bytes))
+        var errors = 0
+        for i in (at + 12)..<bytes.count {
+            for value: UInt8 in [0x00, 0xFF, bytes[i] ^ 0x10] {
+                var corrupt = bytes
+                corrupt[i] = value
+                do {
+                    let film = try DICOMDecoder.decode(corrupt)
+                    XCTAssertLessThanOrEqual(film.pixels.max() ?? 0, 4095)
+                } catch is FilmError {
+                    errors += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(errors, 100)
+    }
+
+    func testHeaderDisagreementIsAnError() throws {
+        var bytes = try fixture("dcmtk_jpegext_12bit.dcm")
+        let rows = try XCTUnwrap(offsetOf(0x0028, 0x0010, vr: "US", in: bytes))
+        bytes[rows + 8] = 29
+        XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) },
+                       "DICOM: JPEG Extended (Process 2 and 4): the frame is 40×30 with 1 component, but the file says 40×29 with 1")
+        // 12-bit samples in 8 bits allocated.
+        var eight = try fixture("dcmtk_jpegext_12bit.dcm")
+        let allocated = try XCTUnwrap(offsetOf(0x0028, 0x0100, vr: "US", in: eight))
+        let stored = try XCTUnwrap(offsetOf(0x0028, 0x0101, vr: "US", in: eight))
+        let high = try XCTUnwrap(offsetOf(0x0028, 0x0102, vr: "US", in: eight))
+        eight[allocated + 8] = 8
+        eight[stored + 8] = 8
+        eight[high + 8] = 7
+        XCTAssertTrue(filmError { try DICOMDecoder.decode(eight) }.hasSuffix("the frame holds 12-bit samples, more than Bits Allocated 8"))
+    }
+
+    /// A frame header claiming a large film with a few bytes of data is refused before any plane
+    /// is allocated (each block costs at least two bits).
+    func testLargeFrameFromFewBytesIsRefusedBeforeAllocation() throws {
+        let sof: [UInt8] = [0xFF, 0xC1, 0, 11, 12, 0x0F, 0xA0, 0x0F, 0xA0, 1, 1, 0x11, 0]  // 4000 × 4000, 12-bit
+        let stream: [UInt8] = [0xFF, 0xD8] + sof + [0xFF, 0xD9]
+        XCTAssertEqual(filmError { try JPEGSequentialDecoder.decode(stream, rows: 4000, columns: 4000, components: 1, codec: "JPEG Extended") },
+                       "DICOM: JPEG Extended: the frame's 17 bytes cannot hold its 250000 blocks (at least two bits each)")
+    }
+
+    /// Progressive, lossless and arithmetic-coded frames in a …4.51 file are refused by name.
+    func testOtherProcessesInsideAreRefusedByName() throws {
+        let bytes = try fixture("dcmtk_jpegext_12bit.dcm")
+        let sof = try XCTUnwrap((0..<(bytes.count - 1)).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC1 })
+        for (marker, words) in [(0xC2, "progressive (SOF2)"), (0xC3, "lossless (SOF3)"), (0xC9, "arithmetic-coded (SOF9)")] {
+            var changed = bytes
+            changed[sof + 1] = UInt8(marker)
+            XCTAssertEqual(filmError { try DICOMDecoder.decode(changed) }, "DICOM: JPEG Extended (Process 2 and 4): the frame is \(words), " +
+                           (marker == 0xC3 ? "not sequential DCT" : "which is not read"))
+        }
+    }
+}
