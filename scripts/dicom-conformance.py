@@ -8,7 +8,9 @@ pydicom-data wheel's files, which scripts/dicom-conformance downloads, then the 
 films of ../shared/eval/films/compressed when present), and, when OpenJPH's
 `ojph_compress` (Debian openjph-tools) is installed, HTJ2K films made here from pydicom-data's
 uncompressed ones (neither pydicom nor pydicom-data ships an HTJ2K file): lossless LRCP (…4.201),
-lossless RPCL (…4.202) and lossy (…4.203), encapsulated by pydicom.
+lossless RPCL (…4.202) and lossy (…4.203), encapsulated by pydicom; and when DCMTK's `dcmcjpeg`
+is installed, JPEG Extended (…4.51) films made from pydicom-data's WG04 films as the WG04 set's
+JPLY files were (pydicom ships two 12-bit JPEG Extended files, pydicom-data none).
 
 pydicom decodes with pylibjpeg (libjpeg and openjpeg plugins) and falls back to GDCM (all pinned
 in scripts/pydicom-venv). For each file:
@@ -16,11 +18,14 @@ in scripts/pydicom-venv). For each file:
   rescale, window, spacings, UIDs, ...) must equal pydicom's value (numbers numerically,
   multi-valued as lists);
 - pixels: `detect convert FILE --frame N OUT.npy` for every frame (up to 64) must equal
-  pydicom's pixel_array (as_rgb=False: stored values, no colour conversion) in shape, in
+  pydicom's default pixel_array (stored values; 8-bit YBR_FULL, YBR_FULL_422 and JPEG YCbCr
+  converted to RGB by pydicom's own formula, which detect convert applies too) in shape, in
   signedness and size of dtype, and in every value: exactly for every lossless syntax and for
   JPEG-LS near-lossless (its decoding is exactly specified; NEAR bounds only the encoder's
   error), within TOLERANCE for the lossy ones: 2 for JPEG Baseline (libjpeg-turbo here,
-  pylibjpeg's libjpeg there, may round the IDCT and chroma upsampling apart), 1 for lossy
+  pylibjpeg's libjpeg there, may round the IDCT and chroma upsampling apart), 2 for JPEG
+  Extended (pylibjpeg's libjpeg is up to 2 from IJG libjpeg's 12-bit build), which is also
+  compared with DCMTK's dcmdjpeg (IJG libjpeg, accurate integer IDCT) within 1, 1 for lossy
   JPEG 2000 and HTJ2K (OpenJPEG 2.5.0 here, pylibjpeg-openjpeg's 2.5.x there: the 9-7 wavelet is
   computed in floating point);
 - refusals: detect exiting 1 with one line on stderr is accepted where pydicom cannot decode
@@ -53,8 +58,11 @@ READ_SYNTAXES = {
     "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203",
 }
 # Largest allowed |ours − pydicom| per sample; 0 for every syntax not listed.
-TOLERANCE = {"1.2.840.10008.1.2.4.50": 2, "1.2.840.10008.1.2.4.51": 1, "1.2.840.10008.1.2.4.91": 1,
+TOLERANCE = {"1.2.840.10008.1.2.4.50": 2, "1.2.840.10008.1.2.4.51": 2, "1.2.840.10008.1.2.4.91": 1,
              "1.2.840.10008.1.2.4.203": 1}
+# JPEG Extended is also compared with DCMTK's dcmdjpeg (IJG libjpeg built for 12 bits, accurate
+# integer IDCT), within this tolerance: pylibjpeg's libjpeg is itself up to 2 from IJG's.
+DCMTK_SYNTAXES = {"1.2.840.10008.1.2.4.51": 1}
 MAX_FRAMES = 64
 MIN_FILES = 230  # DICOM files compared: pydicom 3.0.2 ships 165, pydicom-data 1.0.0 68, 9 HTJ2K made here
 MIN_MATCHED = 155  # of which header and every frame's values agree: 163 in December 2026
@@ -160,8 +168,7 @@ def check_file(detect, path, work):
 
     # Pixels.
     try:
-        ds.pixel_array_options(as_rgb=False)
-        want = ds.pixel_array
+        want = ds.pixel_array  # pydicom 3's default: 8-bit YCbCr converted to RGB
         theirs_error = None
     except Exception as e:  # noqa: BLE001
         want, theirs_error = None, f"{type(e).__name__}: {str(e)[:120]}"
@@ -169,6 +176,8 @@ def check_file(detect, path, work):
     frames = max(1, min(frames, MAX_FRAMES))
     tolerance = TOLERANCE.get(syntax.split(" ")[0], 0)
     worst = 0
+    dcmtk = dcmtk_reference(path, work) if syntax.split(" ")[0] in DCMTK_SYNTAXES and want is not None else None
+    dcmtk_worst = 0
     for k in range(1, frames + 1):
         out = os.path.join(work, "frame.npy")
         if os.path.exists(out):
@@ -196,9 +205,30 @@ def check_file(detect, path, work):
         worst = max(worst, int(diff.max()) if diff.size else 0)
         if worst > tolerance:
             return syntax, "mismatched", f"frame {k}: {int((diff > 0).sum())} samples differ, by up to {worst}"
+        if dcmtk is not None:
+            reference = dcmtk[k - 1] if frames > 1 else dcmtk
+            if reference.shape != ours.shape:
+                return syntax, "mismatched", f"frame {k}: shape {ours.shape} != DCMTK's {reference.shape}"
+            dcmtk_worst = max(dcmtk_worst, int(np.abs(ours.astype(np.int64) - reference.astype(np.int64)).max()))
+            if dcmtk_worst > DCMTK_SYNTAXES[syntax.split(" ")[0]]:
+                return syntax, "mismatched", f"frame {k}: up to {dcmtk_worst} from DCMTK's decoding"
     if problems:
         return syntax, "mismatched", "; ".join(problems)
-    return syntax, "matched", f"{frames} frame(s)" + (f", largest difference {worst}" if tolerance else "")
+    return syntax, "matched", f"{frames} frame(s)" + (f", largest difference {worst}" if tolerance else "") + (
+        f", {dcmtk_worst} from DCMTK" if dcmtk is not None else "")
+
+
+def dcmtk_reference(path, work):
+    """The stored values DCMTK's dcmdjpeg decodes (no colour conversion), or None without DCMTK
+    or when it cannot decode the file."""
+    dcmdjpeg = shutil.which("dcmdjpeg")
+    if dcmdjpeg is None:
+        return None
+    out = os.path.join(work, "dcmtk.dcm")
+    p = subprocess.run([dcmdjpeg, "+cn", path, out], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    return pydicom.dcmread(out).pixel_array  # YCbCr converted by pydicom, as for its own decoding
 
 
 def looks_like_dicom(path):
@@ -268,6 +298,34 @@ def make_htj2k(folders, out):
     return made
 
 
+# pydicom-data's uncompressed WG04 films that JPEG Extended copies are made from, as the WG04 set's
+# own *_JPLY files were: MR 12-bit, CR 10- and 15-bit (MONOCHROME1), CT 14-bit signed, US 8-bit RGB.
+JPEG_EXTENDED_SOURCES = ["MR2_UNCR.dcm", "RG1_UNCR.dcm", "RG3_UNCR.dcm", "693_UNCR.dcm", "US1_UNCR.dcm"]
+
+
+def make_jpeg_extended(folders, out):
+    """JPEG Extended (…4.51) films made by DCMTK's dcmcjpeg +ee (IJG libjpeg, 12-bit where the data
+    has more than 8 bits; DCMTK scales 13–16-bit data into 12) from pydicom-data's uncompressed ones."""
+    dcmcjpeg = shutil.which("dcmcjpeg")
+    if dcmcjpeg is None:
+        print("dicom-conformance: dcmcjpeg not installed (Debian dcmtk): no JPEG Extended films made", file=sys.stderr)
+        return []
+    made = []
+    os.makedirs(out, exist_ok=True)
+    for folder in folders:
+        for name in JPEG_EXTENDED_SOURCES:
+            path = os.path.join(folder, name)
+            if not os.path.exists(path):
+                continue
+            target = os.path.join(out, name.replace("_UNCR", "_JPLY_made"))
+            p = subprocess.run([dcmcjpeg, "+ee", path, target], capture_output=True, text=True)
+            if p.returncode != 0:
+                print(f"dicom-conformance: dcmcjpeg failed on {name}: {p.stderr.strip()[:200]}", file=sys.stderr)
+                continue
+            made.append(target)
+    return made
+
+
 def main():
     detect, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
@@ -278,6 +336,7 @@ def main():
         for d, _, files in sorted(os.walk(folder)):
             paths += [(label + "/" + os.path.relpath(os.path.join(d, f), folder), os.path.join(d, f)) for f in sorted(files)]
     paths += [("made/" + os.path.basename(p), p) for p in make_htj2k(sys.argv[3:4], os.path.join(work, "htj2k"))]
+    paths += [("made/" + os.path.basename(p), p) for p in make_jpeg_extended(sys.argv[3:4], os.path.join(work, "jpeg-extended"))]
     results = []
     for name, path in paths:
         if not looks_like_dicom(path):

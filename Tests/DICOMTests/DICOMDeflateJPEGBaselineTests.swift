@@ -56,7 +56,7 @@ final class DICOMDeflateJPEGBaselineTests: XCTestCase {
         XCTAssertEqual([gray.width, gray.height, gray.bitsStored], [41, 31, 8])
         // YCbCr: the Y component as DCMTK decoded it.
         let ybr = try DICOMDecoder.decode(fixture("dcmtk_jpegbase_ybr422.dcm"))
-        let ybrTruth = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_ybr422_dcmdjpeg.dcm"))
+        let ybrTruth = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_ybr422_dcmdjpeg.dcm"), colour: .asStored)
         XCTAssertEqual(ybr.pixels.map(Int.init), (0..<(40 * 30)).map { ybrTruth.value(at: 3 * $0) })
         // RGB-coded: Rec. 601 luma of DCMTK's R, G, B.
         let rgb = try DICOMDecoder.decode(fixture("dcmtk_jpegbase_rgb.dcm"))

@@ -69,13 +69,44 @@ final class DICOMStoredValuesTests: XCTestCase {
         let stored: [UInt8] = [10, 20, 100, 200, 30, 40, 101, 201, 50, 60, 102, 202, 70, 80, 103, 203]
         let bytes = film(rows: 2, columns: 4, allocated: 8, stored: 8, samples: 3, photometric: "YBR_FULL_422",
                          pixelVR: "OB", pixels: stored)
-        let frame = try DICOMDecoder.storedValues(bytes)
+        let frame = try DICOMDecoder.storedValues(bytes, colour: .asStored)
         XCTAssertEqual(frame.bytes, [10, 100, 200, 20, 100, 200, 30, 101, 201, 40, 101, 201,
                                      50, 102, 202, 60, 102, 202, 70, 103, 203, 80, 103, 203])
+        XCTAssertEqual(frame.photometricInterpretation, "YBR_FULL_422")
         XCTAssertEqual(try DICOMDecoder.decode(bytes).pixels, [10, 20, 30, 40, 50, 60, 70, 80])
         let odd = film(rows: 2, columns: 3, allocated: 8, stored: 8, samples: 3, photometric: "YBR_FULL_422",
                        pixelVR: "OB", pixels: Array(stored[0..<12]))
         XCTAssertEqual(filmError { try DICOMDecoder.storedValues(odd) }, "DICOM: YBR_FULL_422 needs an even number of columns, not 3")
+    }
+
+    /// 8-bit YCbCr becomes RGB as pydicom 3's default pixel_array makes it: native and RLE
+    /// YBR_FULL equal, to the value, the RGB pydicom converted (`make_fixtures.py` writes it);
+    /// JPEG YCbCr frames are converted by the same formula; `.asStored` keeps YCbCr.
+    func testYCbCrBecomesRGBAsPydicomDefault() throws {
+        let truth = try DICOMDecoder.storedValues(fixture("ybr_full_sweep_pydicom_rgb.dcm"))
+        XCTAssertEqual(truth.photometricInterpretation, "RGB")
+        for name in ["ybr_full_sweep.dcm", "ybr_full_sweep_rle.dcm"] {
+            let rgb = try DICOMDecoder.storedValues(fixture(name))
+            XCTAssertEqual(rgb.photometricInterpretation, "RGB", name)
+            XCTAssertEqual(rgb.bytes, truth.bytes, name)
+            let kept = try DICOMDecoder.storedValues(fixture(name), colour: .asStored)
+            XCTAssertEqual(kept.photometricInterpretation, "YBR_FULL", name)
+            XCTAssertNotEqual(kept.bytes, truth.bytes, name)
+        }
+        // Clipping is exercised: some channel reaches 0 and some 255 where the formula leaves the range.
+        XCTAssertTrue(truth.bytes.contains(0) && truth.bytes.contains(255))
+        // YBR_FULL_422 native: chroma repeated to both pixels, then converted (neutral chroma: grey).
+        let pair = film(rows: 1, columns: 2, allocated: 8, stored: 8, samples: 3, photometric: "YBR_FULL_422",
+                        pixelVR: "OB", pixels: [128, 64, 128, 128])
+        XCTAssertEqual(try DICOMDecoder.storedValues(pair).bytes, [128, 128, 128, 64, 64, 64])
+        // JPEG frames coded in YCbCr: converted (RGB within 2 of DCMTK's YCbCr converted alike).
+        let jpeg = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_ybr422.dcm"))
+        let dcmtk = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_ybr422_dcmdjpeg.dcm"))
+        XCTAssertEqual(jpeg.photometricInterpretation, "RGB")
+        XCTAssertEqual(jpeg.bytes, dcmtk.bytes)
+        let rgbCoded = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_rgb.dcm"))
+        XCTAssertEqual(rgbCoded.bytes, try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_rgb.dcm"), colour: .asStored).bytes,
+                       "a frame coded in RGB is not converted")
     }
 
     func testPaletteIndicesAreStoredValuesButNotAFilm() throws {

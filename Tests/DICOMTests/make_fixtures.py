@@ -153,6 +153,34 @@ def cjpeg_fixtures():
             subprocess.run(["dcmdjpeg", "+cn", os.path.join(OUT, name), os.path.join(OUT, name.replace(".dcm", "_dcmdjpeg.dcm"))], check=True)
 
 
+def ybr_sweep_fixtures():
+    """YBR_FULL 8-bit with Y, Cb and Cr spread over their range (clipping included), native and
+    RLE, and the RGB that pydicom 3's default pixel_array makes of it (its own conversion,
+    written as a native RGB file): the truth for detect convert's YCbCr → RGB."""
+    from pydicom.pixels import convert_color_space
+    i = np.arange(CH * CW).reshape(CH, CW)
+    ybr = np.stack([(i * 7) % 256, (i * 13 + 5) % 256, (i * 29 + 11) % 256], axis=-1).astype(np.uint8)
+    ds = base("YBR_FULL", 8, 8, w=CW, h=CH)
+    ds.SamplesPerPixel = 3
+    ds.PlanarConfiguration = 0
+    ds.PixelData = ybr.tobytes()
+    save(ds, "ybr_full_sweep.dcm")
+    ds = base("YBR_FULL", 8, 8, w=CW, h=CH)
+    ds.SamplesPerPixel = 3
+    ds.PlanarConfiguration = 0
+    ds.compress(U.RLELossless, ybr, encoding_plugin="pydicom", generate_instance_uid=False)
+    save(ds, "ybr_full_sweep_rle.dcm", U.RLELossless)
+    ds = base("RGB", 8, 8, w=CW, h=CH)
+    ds.SamplesPerPixel = 3
+    ds.PlanarConfiguration = 0
+    ds.PixelData = convert_color_space(ybr, "YBR_FULL", "RGB").tobytes()
+    save(ds, "ybr_full_sweep_pydicom_rgb.dcm")
+    # pydicom's default pixel_array of both files is that RGB.
+    for name in ("ybr_full_sweep.dcm", "ybr_full_sweep_rle.dcm"):
+        assert np.array_equal(pydicom.dcmread(os.path.join(OUT, name)).pixel_array,
+                              pydicom.dcmread(os.path.join(OUT, "ybr_full_sweep_pydicom_rgb.dcm")).pixel_array), name
+
+
 # The truth for the JPEG Baseline and Extended files: DCMTK's own decoder (its IJG libjpeg, accurate integer
 # IDCT), without colour conversion (+cn), written uncompressed: NAME_dcmdjpeg.dcm. DCMTK gives
 # lossy files a new SOP Instance UID, so these files change bytes (not pixels) on every run.
@@ -349,6 +377,7 @@ def make():
     ybr = np.stack([(XX * 5 + YY * 11) % 256, (XX + 100) % 256, (YY * 3 + 7) % 256], axis=-1).astype(np.uint8)
     ds.PixelData = ybr.tobytes()
     save(ds, "ybr_full.dcm")
+    ybr_sweep_fixtures()
     ds = base("RGB", 8, 8)
     ds.SamplesPerPixel = 3
     ds.PlanarConfiguration = 0

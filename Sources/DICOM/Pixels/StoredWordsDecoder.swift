@@ -10,9 +10,11 @@ import Radiography
 enum StoredWordsDecoder {
     struct Frame {
         /// `rows × columns × samplesPerPixel` words, interleaved.
-        let words: [UInt32]
+        var words: [UInt32]
         /// True when the first of three components is luma (YBR, or a JPEG coded in YCbCr).
         let firstComponentIsLuma: Bool
+        /// Three components of Y, Cb, Cr (the other two are chroma, not only the first luma).
+        var isYCbCr: Bool { firstComponentIsLuma && module.samplesPerPixel == 3 }
         /// The pixel module to read `words` with: the file's, or for JPEG 2000 and JPEG-LS the
         /// file's with the codestream's precision as Bits Stored (`CodestreamFrame`).
         let module: PixelModule
