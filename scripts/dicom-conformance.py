@@ -24,8 +24,9 @@ in scripts/pydicom-venv). For each file:
   JPEG-LS near-lossless (its decoding is exactly specified; NEAR bounds only the encoder's
   error), within TOLERANCE for the lossy ones: 2 for JPEG Baseline (libjpeg-turbo here,
   pylibjpeg's libjpeg there, may round the IDCT and chroma upsampling apart), 2 for JPEG
-  Extended (pylibjpeg's libjpeg is up to 2 from IJG libjpeg's 12-bit build), which is also
-  compared with DCMTK's dcmdjpeg (IJG libjpeg, accurate integer IDCT) within 1, 1 for lossy
+  Extended (pylibjpeg's libjpeg is up to 2 from IJG libjpeg's 12-bit build; 3 in colour, where
+  pydicom's conversion to RGB grows a difference in chroma), which is also compared as decoded
+  (YCbCr kept) with DCMTK's dcmdjpeg (IJG libjpeg, accurate integer IDCT) within 1, 1 for lossy
   JPEG 2000 and HTJ2K (OpenJPEG 2.5.0 here, pylibjpeg-openjpeg's 2.5.x there: the 9-7 wavelet is
   computed in floating point);
 - refusals: detect exiting 1 with one line on stderr is accepted where pydicom cannot decode
@@ -60,8 +61,11 @@ READ_SYNTAXES = {
 # Largest allowed |ours − pydicom| per sample; 0 for every syntax not listed.
 TOLERANCE = {"1.2.840.10008.1.2.4.50": 2, "1.2.840.10008.1.2.4.51": 2, "1.2.840.10008.1.2.4.91": 1,
              "1.2.840.10008.1.2.4.203": 1}
+# Colour frames of these syntaxes: a difference of 1 in Cb or Cr grows in pydicom's conversion to RGB.
+COLOUR_TOLERANCE = {"1.2.840.10008.1.2.4.51": 3}
 # JPEG Extended is also compared with DCMTK's dcmdjpeg (IJG libjpeg built for 12 bits, accurate
-# integer IDCT), within this tolerance: pylibjpeg's libjpeg is itself up to 2 from IJG's.
+# integer IDCT), as decoded (YCbCr kept: detect convert --keep-ybr, pydicom as_rgb=False), within
+# this tolerance: pylibjpeg's libjpeg is itself up to 2 from IJG's.
 DCMTK_SYNTAXES = {"1.2.840.10008.1.2.4.51": 1}
 MAX_FRAMES = 64
 MIN_FILES = 230  # DICOM files compared: pydicom 3.0.2 ships 165, pydicom-data 1.0.0 68, 9 HTJ2K made here
@@ -175,6 +179,8 @@ def check_file(detect, path, work):
     frames = int(pydicom_value(ds, "NumberOfFrames") or 1) if want is not None else 1
     frames = max(1, min(frames, MAX_FRAMES))
     tolerance = TOLERANCE.get(syntax.split(" ")[0], 0)
+    if want is not None and int(ds.get("SamplesPerPixel", 1) or 1) == 3:
+        tolerance = COLOUR_TOLERANCE.get(syntax.split(" ")[0], tolerance)
     worst = 0
     dcmtk = dcmtk_reference(path, work) if syntax.split(" ")[0] in DCMTK_SYNTAXES and want is not None else None
     dcmtk_worst = 0
@@ -207,6 +213,13 @@ def check_file(detect, path, work):
             return syntax, "mismatched", f"frame {k}: {int((diff > 0).sum())} samples differ, by up to {worst}"
         if dcmtk is not None:
             reference = dcmtk[k - 1] if frames > 1 else dcmtk
+            if ours.ndim == 3:  # colour: compare the decoders before any conversion to RGB
+                kept = os.path.join(work, "frame-ybr.npy")
+                p, timeout = run(detect, ["convert", "--keep-ybr", path, kept, "--frame", str(k)])
+                why = crashed(p, timeout)
+                if why or p.returncode != 0:
+                    return syntax, "crashed" if why else "mismatched", "convert --keep-ybr: " + (why or p.stderr.strip())
+                ours = np.load(kept)
             if reference.shape != ours.shape:
                 return syntax, "mismatched", f"frame {k}: shape {ours.shape} != DCMTK's {reference.shape}"
             dcmtk_worst = max(dcmtk_worst, int(np.abs(ours.astype(np.int64) - reference.astype(np.int64)).max()))
@@ -228,7 +241,9 @@ def dcmtk_reference(path, work):
     p = subprocess.run([dcmdjpeg, "+cn", path, out], capture_output=True, text=True)
     if p.returncode != 0:
         return None
-    return pydicom.dcmread(out).pixel_array  # YCbCr converted by pydicom, as for its own decoding
+    ds = pydicom.dcmread(out)
+    ds.pixel_array_options(as_rgb=False)
+    return ds.pixel_array
 
 
 def looks_like_dicom(path):

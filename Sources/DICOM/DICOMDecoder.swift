@@ -85,7 +85,7 @@ public enum DICOMDecoder {
         _ = try file.pixelData()
         let module = try PixelModule(file.dataSet, limits: limits, purpose: .storedValues, codec: file.syntax.pixelCodec)
         var decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
-        if colour == .rgb, decoded.isYCbCr, decoded.module.bitsAllocated == 8 {
+        if colour == .rgb, decoded.colourIsYCbCr, decoded.module.bitsAllocated == 8 {
             YBRFullToRGB.convert(&decoded.words)
             return DICOMStoredFrame(words: decoded.words, module: decoded.module, photometric: "RGB")
         }
