@@ -1,4 +1,3 @@
-import Foundation
 import Radiography
 
 /// Sequential DCT JPEG with Huffman coding (ITU-T T.81 Annex F: the baseline process 1 and the
@@ -8,12 +7,11 @@ import Radiography
 /// Huffman tables and bit reader of `JPEGLosslessDecoder`.
 ///
 /// Any number of scans (interleaved or one component each), sampling factors 1…4, restart
-/// intervals, 8- and 16-bit quantisation tables. The inverse DCT is the separable transform of
-/// T.81 A.3.3 in double precision, rounded half up as libjpeg's accurate integer IDCT rounds: the
-/// two differ by at most one grey level (IEEE 1180 bounds the integer one's error by that).
-/// Subsampled components are upsampled as libjpeg's default ("fancy": triangle filter for 2:1
-/// horizontal and 2:1 both ways, replication otherwise); components are returned as coded (no
-/// colour conversion), like `JPEGBaselineDecoder`.
+/// intervals, 8- and 16-bit quantisation tables. The inverse DCT is libjpeg's accurate integer
+/// one (`JPEGIntegerIDCT`) and subsampled components are upsampled as libjpeg's default ("fancy":
+/// triangle filter for 2:1 horizontal and 2:1 both ways, replication otherwise), so the samples
+/// equal IJG libjpeg's (DCMTK's decoding, to the bit, on every file compared); components are
+/// returned as coded (no colour conversion), like `JPEGBaselineDecoder`.
 ///
 /// Refused by name: progressive, lossless, hierarchical and arithmetic-coded frames, DNL. Every
 /// length, table and code is checked, the data must hold two bits per block before any plane is
@@ -43,13 +41,6 @@ enum JPEGSequentialDecoder {
         35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
         58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
     ]
-
-    /// basis[x * 8 + u] = C(u)/2 · cos((2x + 1)uπ/16), C(0) = 1/√2 (T.81 A.3.3), so that the 2-D
-    /// inverse DCT is the product of two 1-D ones.
-    static let basis: [Double] = (0..<64).map { i in
-        let x = Double(i / 8), u = Double(i % 8)
-        return (u == 0 ? 1 / 2.0.squareRoot() : 1) / 2 * cos((2 * x + 1) * u * Double.pi / 16)
-    }
 
     private struct Component {
         let id: UInt8
@@ -270,41 +261,39 @@ enum JPEGSequentialDecoder {
             var planes = self.planes
             self.planes = []
             defer { self.planes = planes }
-            let maxValue = Int32(1 << precision - 1), centre = Double(1 << (precision - 1))
+            let precision = self.precision
             let interval = restartInterval, codec = self.codec
             try lookups.withUnsafeBufferPointer { lookup in
                 try quantNatural.withUnsafeBufferPointer { q in
-                    try JPEGSequentialDecoder.basis.withUnsafeBufferPointer { basis in
-                        try JPEGSequentialDecoder.naturalOrder.withUnsafeBufferPointer { zigzag in
-                            let f = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 64)
-                            let t = UnsafeMutableBufferPointer<Double>.allocate(capacity: 64)
-                            defer { f.deallocate(); t.deallocate() }
-                            let block = BlockDecoder(lookup: lookup, quant: q, zigzag: zigzag, basis: basis,
-                                                     maxValue: maxValue, centre: centre, codec: codec, f: f, t: t)
-                            var predictions = [Int32](repeating: 0, count: n)
-                            var restarts = 0
-                            for mcu in 0..<(wide * high) {
-                                if interval > 0, mcu > 0, mcu % interval == 0 {
-                                    restarts += 1
-                                    try bits.restart(number: restarts, codec: codec)
-                                    for k in 0..<n { predictions[k] = 0 }
-                                }
-                                let mx = mcu % wide, my = mcu / wide
-                                for k in 0..<n {
-                                    let c = scan[k]
-                                    try planes[c.index].withUnsafeMutableBufferPointer { plane in
-                                        for by in 0..<c.v {
-                                            for bx in 0..<c.h {
-                                                let origin = ((my * c.v + by) * 8) * c.planeWidth + (mx * c.h + bx) * 8
-                                                try block.decode(table: k, prediction: &predictions[k], bits: &bits,
-                                                                 into: plane, origin: origin, stride: c.planeWidth)
-                                            }
+                    try JPEGSequentialDecoder.naturalOrder.withUnsafeBufferPointer { zigzag in
+                        let f = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 64)
+                        let t = UnsafeMutableBufferPointer<Int>.allocate(capacity: 64)
+                        defer { f.deallocate(); t.deallocate() }
+                        let block = BlockDecoder(lookup: lookup, quant: q, zigzag: zigzag, precision: precision,
+                                                 codec: codec, f: f, t: t)
+                        var predictions = [Int32](repeating: 0, count: n)
+                        var restarts = 0
+                        for mcu in 0..<(wide * high) {
+                            if interval > 0, mcu > 0, mcu % interval == 0 {
+                                restarts += 1
+                                try bits.restart(number: restarts, codec: codec)
+                                for k in 0..<n { predictions[k] = 0 }
+                            }
+                            let mx = mcu % wide, my = mcu / wide
+                            for k in 0..<n {
+                                let c = scan[k]
+                                try planes[c.index].withUnsafeMutableBufferPointer { plane in
+                                    for by in 0..<c.v {
+                                        for bx in 0..<c.h {
+                                            let origin = ((my * c.v + by) * 8) * c.planeWidth + (mx * c.h + bx) * 8
+                                            try block.decode(table: k, prediction: &predictions[k], bits: &bits,
+                                                             into: plane, origin: origin, stride: c.planeWidth)
                                         }
                                     }
                                 }
-                                guard bits.overrun == 0 else {
-                                    throw FilmError("DICOM: \(codec): the entropy-coded data ends before MCU \(mcu + 1) of \(wide * high) is complete")
-                                }
+                            }
+                            guard bits.overrun == 0 else {
+                                throw FilmError("DICOM: \(codec): the entropy-coded data ends before MCU \(mcu + 1) of \(wide * high) is complete")
                             }
                         }
                     }
@@ -358,13 +347,11 @@ enum JPEGSequentialDecoder {
         let lookup: UnsafeBufferPointer<UInt16>
         let quant: UnsafeBufferPointer<Int32>
         let zigzag: UnsafeBufferPointer<Int>
-        let basis: UnsafeBufferPointer<Double>
-        let maxValue: Int32
-        let centre: Double
+        let precision: Int
         let codec: String
-        /// Scratch: the block's coefficients (natural order) and the row pass of the IDCT.
+        /// Scratch: the block's coefficients (natural order) and the column pass of the IDCT.
         let f: UnsafeMutableBufferPointer<Int32>
-        let t: UnsafeMutableBufferPointer<Double>
+        let t: UnsafeMutableBufferPointer<Int>
 
         /// A code's value from its `size` extra bits (T.81 F.2.2.1, EXTEND).
         @inline(__always) static func extend(_ v: Int, _ size: Int) -> Int32 {
@@ -403,34 +390,7 @@ enum JPEGSequentialDecoder {
                 f[natural] = Self.extend(reader.take(size), size) &* quant[q + natural]
                 z += 1
             }
-            inverseDCT(plane: plane, origin: origin, stride: stride)
-        }
-
-        /// f(x, y) = Σv basis[y][v] Σu basis[x][u] F(v, u), plus the level shift, rounded half up.
-        @inline(__always) func inverseDCT(plane: UnsafeMutableBufferPointer<UInt16>, origin: Int, stride: Int) {
-            for v in 0..<8 {
-                let r = v * 8
-                var dcOnly = true
-                for u in 1..<8 where f[r + u] != 0 { dcOnly = false; break }
-                if dcOnly {
-                    let value = Double(f[r]) * basis[0]
-                    for x in 0..<8 { t[r + x] = value }
-                    continue
-                }
-                for x in 0..<8 {
-                    var sum = 0.0
-                    for u in 0..<8 { sum += basis[x * 8 + u] * Double(f[r + u]) }
-                    t[r + x] = sum
-                }
-            }
-            for y in 0..<8 {
-                for x in 0..<8 {
-                    var sum = 0.0
-                    for v in 0..<8 { sum += basis[y * 8 + v] * t[v * 8 + x] }
-                    let value = Int32((sum + centre + 0.5).rounded(.down))
-                    plane[origin + y * stride + x] = UInt16(truncatingIfNeeded: min(max(value, 0), maxValue))
-                }
-            }
+            JPEGIntegerIDCT.transform(f, workspace: t, precision: precision, into: plane, origin: origin, stride: stride)
         }
     }
 

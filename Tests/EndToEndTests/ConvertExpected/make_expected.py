@@ -11,8 +11,8 @@ pydicom, as `detect convert` does by default) is saved as NAME.fK.npy beside thi
 expected.json lists them with the transfer syntax, the file pydicom read and the tolerance
 `detect convert` is held to: 0 for lossless syntaxes, 2 grey levels for JPEG Baseline (two libjpeg
 builds round the IDCT apart; scripts/dicom-conformance uses the same rule on pydicom's own files),
-1 for grey JPEG Extended (our double-precision IDCT against IJG libjpeg's integer one) and 3 for
-its colour (a difference of 1 in Cb and Cr grows by the conversion to RGB).
+0 for JPEG Extended (our decoder computes IJG libjpeg's integer IDCT and upsampling, and pydicom
+reads DCMTK's decoding of it).
 
 Two exceptions, where pydicom's JPEG decoder (pylibjpeg-libjpeg) is not a usable reference:
 - JPEG Baseline and Extended: its chroma upsampling of 4:2:2 files differs from libjpeg's by up to 8 levels
@@ -54,8 +54,6 @@ NAMES = [
 def tolerance(syntax, ds):
     if syntax == "1.2.840.10008.1.2.4.50":
         return 2
-    if syntax == "1.2.840.10008.1.2.4.51":
-        return 3 if ds.SamplesPerPixel == 3 else 1
     return 0
 
 
