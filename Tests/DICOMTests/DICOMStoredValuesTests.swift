@@ -109,6 +109,42 @@ final class DICOMStoredValuesTests: XCTestCase {
                        "a frame coded in RGB is not converted")
     }
 
+    /// Which JPEG frames become RGB follows pydicom 3's reading of the codestream
+    /// (`_conform_jpg_colorspace`): component ids R, G, B mean RGB whatever the file says, a JFIF
+    /// marker means YCbCr when the file names no YBR, otherwise the file's photometric decides.
+    func testJPEGColourFollowsPydicomsReadingOfTheCodestream() throws {
+        let ybr = try fixture("dcmtk_jpegbase_ybr444.dcm")  // YBR_FULL, JFIF, ids 1, 2, 3
+        let converted = try DICOMDecoder.storedValues(ybr)
+        let asStored = try DICOMDecoder.storedValues(ybr, colour: .asStored)
+        XCTAssertEqual(converted.photometricInterpretation, "RGB")
+        XCTAssertNotEqual(converted.bytes, asStored.bytes)
+        // Component ids sit in the frame header (SOF0) and again in the scan header (SOS).
+        func renaming(_ bytes: [UInt8], to ids: [UInt8]) throws -> [UInt8] {
+            var out = bytes
+            let sof = try XCTUnwrap((0..<(out.count - 1)).first { out[$0] == 0xFF && out[$0 + 1] == 0xC0 })
+            let sos = try XCTUnwrap((0..<(out.count - 1)).first { out[$0] == 0xFF && out[$0 + 1] == 0xDA })
+            for k in 0..<3 {
+                out[sof + 10 + 3 * k] = ids[k]
+                out[sos + 5 + 2 * k] = ids[k]
+            }
+            return out
+        }
+        // Ids R, G, B: RGB, left as decoded.
+        let rgbIDs = try renaming(ybr, to: Array("RGB".utf8))
+        let left = try DICOMDecoder.storedValues(rgbIDs)
+        XCTAssertEqual(left.bytes, asStored.bytes)
+        XCTAssertEqual(left.photometricInterpretation, "YBR_FULL")
+        // Labelled RGB, with the JFIF marker: YCbCr, converted.
+        var labelledRGB = ybr
+        let name = Array("YBR_FULL".utf8)
+        let at = try XCTUnwrap((0...(ybr.count - name.count)).first { Array(ybr[$0..<($0 + name.count)]) == name })
+        labelledRGB.replaceSubrange(at..<(at + name.count), with: Array("RGB     ".utf8))
+        XCTAssertEqual(try DICOMDecoder.storedValues(labelledRGB).bytes, converted.bytes)
+        // Labelled RGB, Adobe marker, ids 1, 2, 3 and no JFIF: left as decoded, as pydicom leaves it.
+        let rgb = try renaming(try fixture("dcmtk_jpegbase_rgb.dcm"), to: [1, 2, 3])
+        XCTAssertEqual(try DICOMDecoder.storedValues(rgb).bytes, try DICOMDecoder.storedValues(rgb, colour: .asStored).bytes)
+    }
+
     func testPaletteIndicesAreStoredValuesButNotAFilm() throws {
         let bytes = film(rows: 2, columns: 2, allocated: 8, stored: 8, photometric: "PALETTE COLOR", pixelVR: "OB", pixels: [3, 1, 4, 1])
         XCTAssertEqual(try DICOMDecoder.storedValues(bytes).bytes, [3, 1, 4, 1])
