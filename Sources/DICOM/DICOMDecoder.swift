@@ -1,9 +1,9 @@
 import Radiography
 
 /// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian,
-/// and deflated), RLE Lossless, JPEG Baseline 8-bit, JPEG Lossless (process 14), JPEG-LS,
-/// JPEG 2000 and HTJ2K (the codec table in `TransferSyntax.swift`), 8 or 16 bits allocated,
-/// grayscale (colour films as their luminance). Everything else is refused with a
+/// and deflated), RLE Lossless, JPEG Baseline 8-bit, JPEG Extended 8- and 12-bit, JPEG Lossless
+/// (process 14), JPEG-LS, JPEG 2000 and HTJ2K (the codec table in `TransferSyntax.swift`), 8 or
+/// 16 bits allocated, grayscale (colour films as their luminance). Everything else is refused with a
 /// message naming what the file uses (see README.md).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)
