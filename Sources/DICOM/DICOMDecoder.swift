@@ -25,7 +25,7 @@ public enum DICOMDecoder {
         let pixelData = try file.pixelData()
         let module = try PixelModule(file.dataSet, limits: limits, codec: syntax.pixelCodec)
         guard (1...module.numberOfFrames).contains(frame) else {
-            throw FilmError("DICOM: frame \(frame) was asked for but the file has \(module.numberOfFrames) frame\(module.numberOfFrames == 1 ? "" : "s")")
+            throw FilmError(.malformed, "DICOM: frame \(frame) was asked for but the file has \(module.numberOfFrames) frame\(module.numberOfFrames == 1 ? "" : "s")")
         }
         var mapping = SampleMapping(module)
         var bitsStored = module.bitsStored
@@ -34,7 +34,7 @@ public enum DICOMDecoder {
         switch syntax.pixelCodec {
         case .native where module.photometric != .ybrFull422:
             guard !pixelData.hasUndefinedLength else {
-                throw FilmError("DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
+                throw FilmError(.malformed, "DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
             }
             let range = try NativePixelDecoder.frameRange(module, pixelData: pixelData.value, index: frame - 1)
             pixels = NativePixelDecoder.decode(bytes, range: range, module: module, mapping: mapping,
@@ -119,7 +119,7 @@ public enum DICOMDecoder {
         _ pixelData: DataElement, frame: Int, module: PixelModule, syntax: TransferSyntax, bytes: [UInt8]
     ) throws -> [Range<Int>] {
         guard pixelData.hasUndefinedLength else {
-            throw FilmError("DICOM: transfer syntax \(syntax.uid) (\(syntax.name)) needs encapsulated Pixel Data, but it has a defined length")
+            throw FilmError(.malformed, "DICOM: transfer syntax \(syntax.uid) (\(syntax.name)) needs encapsulated Pixel Data, but it has a defined length")
         }
         return try EncapsulatedFrames.fragments(of: frame - 1, frames: module.numberOfFrames, in: bytes, value: pixelData.value)
     }

@@ -56,6 +56,10 @@ public struct DICOMStoredFrame: Sendable {
     /// Number of values (`rows × columns × samplesPerPixel`).
     public var count: Int { rows * columns * samplesPerPixel }
 
+    /// The array's shape as NumPy (and pydicom's `pixel_array`) gives it: `(rows, columns)` for
+    /// grayscale, `(rows, columns, samples)` for colour.
+    public var numpyShape: [Int] { samplesPerPixel == 1 ? [rows, columns] : [rows, columns, samplesPerPixel] }
+
     /// Value `index` (in the interleaved order of `bytes`) as an integer.
     public func value(at index: Int) -> Int {
         let p = index * sampleType.byteCount

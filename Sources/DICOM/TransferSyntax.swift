@@ -141,7 +141,7 @@ struct TransferSyntax: Sendable, Equatable {
     /// The refusal for a syntax this reader cannot read (yet), naming UID and syntax, and the
     /// ones that are read (from the table).
     var refusal: FilmError {
-        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: \(Self.readableList))")
+        FilmError(.unsupported, "DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: \(Self.readableList))")
     }
 
     /// The names of the readable syntaxes, in table order.
@@ -163,6 +163,6 @@ struct TransferSyntax: Sendable, Equatable {
     }
 
     static func refusal(unknownUID uid: String) -> FilmError {
-        FilmError("DICOM: transfer syntax \(uid) is not a known transfer syntax")
+        FilmError(.unsupported, "DICOM: transfer syntax \(uid) is not a known transfer syntax")
     }
 }

@@ -172,14 +172,14 @@ struct Analyze: ParsableCommand {
             do {
                 return try AppendOnlyFile(path: path, truncate: !resume)
             } catch {
-                throw ValidationError("\(path): \(error)")
+                throw ValidationError("\(path): \(CommandLineHints.text(error))")
             }
         }
         func start(_ file: AppendOnlyFile?, _ header: String, _ path: String?) throws {
             do {
                 try file?.append(header + "\n")
             } catch {
-                throw ValidationError("\(path ?? "standard output"): \(error)")
+                throw ValidationError("\(path ?? "standard output"): \(CommandLineHints.text(error))")
             }
         }
         var mainFile: AppendOnlyFile?
@@ -199,21 +199,22 @@ struct Analyze: ParsableCommand {
             do {
                 records = try ClinicalRecords.load(path: clinical)
             } catch {
-                throw ValidationError("\(clinical): \(error)")
+                throw ValidationError("\(clinical): \(CommandLineHints.text(error))")
             }
         }
 
         // 3. Analyse, in parallel, and write each film as its turn comes.
         var analyzer = FilmAnalyzer()
-        analyzer.limits = limitOptions.limits
-        analyzer.frame = frame
-        analyzer.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
-        analyzer.detection.minScore = minScore
+        analyzer.hint = CommandLineHints.hint(for:)
+        analyzer.options.limits = limitOptions.limits
+        analyzer.options.frame = frame
+        analyzer.options.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
+        analyzer.options.detection.minScore = minScore
         if let model {
             do {
-                analyzer.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: model, limits: .standard)))
+                analyzer.options.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: model, limits: .standard)))
             } catch {
-                throw ValidationError("--model \(model): \(error)")
+                throw ValidationError("--model \(model): \(CommandLineHints.text(error))")
             }
         }
         let keepTimings = timings
@@ -239,7 +240,7 @@ struct Analyze: ParsableCommand {
             pool?.terminate(index: index)
             let killed = pool == nil ? "" : "; its worker was killed"
             return FilmResult(
-                outcome: .failure(file: film.path, error: "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish\(killed)"),
+                outcome: .failure(file: film.path, error: FilmError(.limit, "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish\(killed)")),
                 identity: FilmIdentity.of(path: film.path))
         }
 
@@ -254,11 +255,11 @@ struct Analyze: ParsableCommand {
                 // The JSONL line last: it is what --resume trusts, so the side files never lack
                 // the rows of a film it counts as done.
                 try depositsFile?.append(report.depositsCSVRows)
-                try csvFile?.append(report.csvRow + "\n")
+                try csvFile?.append(report.piece(.csv) + "\n")
                 if format == .jsonl {
-                    try mainFile?.append(ResultLine.json(object: report.json, identity: result.identity))
+                    try mainFile?.append(ResultLine.json(object: report.piece(.jsonl), identity: result.identity))
                 } else if format == .csv {
-                    try mainFile?.append(report.csvRow + "\n")
+                    try mainFile?.append(report.piece(.csv) + "\n")
                 }
             } catch {
                 progress.note("detect: cannot write the results: \(error); stopping (what was written is complete; --resume continues)\n")

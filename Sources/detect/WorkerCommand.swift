@@ -10,7 +10,7 @@ struct WorkerCommand: ParsableCommand {
         shouldDisplay: false)
 
     func run() throws {
-        let status = WorkerLoop.serve()
+        let status = WorkerLoop.serve(hint: CommandLineHints.hint(for:))
         if status != 0 { throw ExitCode(status) }
     }
 }

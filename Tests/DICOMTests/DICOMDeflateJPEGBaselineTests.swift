@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import DICOM
+import TestSupport
 
 /// Deflated data sets (pydicom-written) and JPEG Baseline frames (DCMTK-compressed, with
 /// DCMTK's own decoding as the truth), plus the stored values `detect convert` writes.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Radiography
 @testable import DICOM
+import TestSupport
 
 /// JPEG Extended (1.2.840.10008.1.2.4.51) through our sequential DCT decoder, against DCMTK's
 /// decoding of the same files (its IJG libjpeg with 12-bit support, accurate integer IDCT,
@@ -57,8 +58,7 @@ final class DICOMJPEGExtendedTests: XCTestCase {
     /// The integer IDCT against the DCT's definition (T.81 A.3.3, in double precision) on blocks
     /// of pseudo-random coefficients: IEEE 1180's bound, at most one grey level.
     func testIntegerIDCTIsWithinOneOfTheDefinition() {
-        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) }
+        var random = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
         let f = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 64), w = UnsafeMutableBufferPointer<Int>.allocate(capacity: 64)
         let plane = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: 64)
         defer { f.deallocate(); w.deallocate(); plane.deallocate() }
@@ -73,7 +73,7 @@ final class DICOMJPEGExtendedTests: XCTestCase {
             let range = precision == 8 ? 300 : 4800
             for block in 0..<2000 {
                 for i in 0..<64 {
-                    let value = next() % (2 * range + 1) - range
+                    let value = random.integer(-range...range)
                     f[i] = i <= block % 64 ? Int32(value / (1 + i / 4)) : 0
                 }
                 JPEGIntegerIDCT.transform(f, workspace: w, precision: precision, into: plane, origin: 0, stride: 8)
@@ -103,7 +103,10 @@ final class DICOMJPEGExtendedTests: XCTestCase {
             let bytes = try fixture(name + ".dcm")
             let at = try XCTUnwrap(offsetOf(0x7FE0, 0x0010, vr: "OB", in: bytes))
             for cut in at..<(bytes.count - 1) {
-                XCTAssertThrowsError(try DICOMDecoder.decode(Array(bytes[0..<cut])), "\(name) cut at \(cut)")
+                XCTAssertThrowsError(try DICOMDecoder.decode(Array(bytes[0..<cut])), "\(name) cut at \(cut)") {
+                    // Cut before the element the file has no pixel data; inside it, it ends early.
+                    XCTAssertEqual(($0 as? FilmError)?.kind, cut == at ? .malformed : .truncated, "\(name) cut at \(cut): \($0)")
+                }
             }
         }
     }
@@ -132,7 +135,7 @@ final class DICOMJPEGExtendedTests: XCTestCase {
         var bytes = try fixture("dcmtk_jpegext_12bit.dcm")
         let rows = try XCTUnwrap(offsetOf(0x0028, 0x0010, vr: "US", in: bytes))
         bytes[rows + 8] = 29
-        XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) },
+        XCTAssertEqual(filmError(kind: .malformed) { try DICOMDecoder.decode(bytes) },
                        "DICOM: JPEG Extended (Process 2 and 4): the frame is 40×30 with 1 component, but the file says 40×29 with 1")
         // 12-bit samples in 8 bits allocated.
         var eight = try fixture("dcmtk_jpegext_12bit.dcm")
@@ -142,7 +145,7 @@ final class DICOMJPEGExtendedTests: XCTestCase {
         eight[allocated + 8] = 8
         eight[stored + 8] = 8
         eight[high + 8] = 7
-        XCTAssertTrue(filmError { try DICOMDecoder.decode(eight) }.hasSuffix("the frame holds 12-bit samples, more than Bits Allocated 8"))
+        XCTAssertTrue(filmError(kind: .malformed) { try DICOMDecoder.decode(eight) }.hasSuffix("the frame holds 12-bit samples, more than Bits Allocated 8"))
     }
 
     /// A frame header claiming a large film with a few bytes of data is refused before any plane
@@ -150,18 +153,18 @@ final class DICOMJPEGExtendedTests: XCTestCase {
     func testLargeFrameFromFewBytesIsRefusedBeforeAllocation() throws {
         let sof: [UInt8] = [0xFF, 0xC1, 0, 11, 12, 0x0F, 0xA0, 0x0F, 0xA0, 1, 1, 0x11, 0]  // 4000 × 4000, 12-bit
         let stream: [UInt8] = [0xFF, 0xD8] + sof + [0xFF, 0xD9]
-        XCTAssertEqual(filmError { try JPEGSequentialDecoder.decode(stream, rows: 4000, columns: 4000, components: 1, codec: "JPEG Extended") },
+        XCTAssertEqual(filmError(kind: .truncated) { try JPEGSequentialDecoder.decode(stream, rows: 4000, columns: 4000, components: 1, codec: "JPEG Extended") },
                        "DICOM: JPEG Extended: the frame's 17 bytes cannot hold its 250000 blocks (at least two bits each)")
     }
 
     /// Progressive, lossless and arithmetic-coded frames in a …4.51 file are refused by name.
     func testOtherProcessesInsideAreRefusedByName() throws {
         let bytes = try fixture("dcmtk_jpegext_12bit.dcm")
-        let sof = try XCTUnwrap((0..<(bytes.count - 1)).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC1 })
+        let sof = try XCTUnwrap(bytes.find([0xFF, 0xC1]))
         for (marker, words) in [(0xC2, "progressive (SOF2)"), (0xC3, "lossless (SOF3)"), (0xC9, "arithmetic-coded (SOF9)")] {
             var changed = bytes
             changed[sof + 1] = UInt8(marker)
-            XCTAssertEqual(filmError { try DICOMDecoder.decode(changed) }, "DICOM: JPEG Extended (Process 2 and 4): the frame is \(words), " +
+            XCTAssertEqual(filmError(kind: .unsupported) { try DICOMDecoder.decode(changed) }, "DICOM: JPEG Extended (Process 2 and 4): the frame is \(words), " +
                            (marker == 0xC3 ? "not sequential DCT" : "which is not read"))
         }
     }

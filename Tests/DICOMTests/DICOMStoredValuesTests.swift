@@ -2,6 +2,7 @@ import XCTest
 import Radiography
 @testable import DICOM
 import Phantom
+import TestSupport
 
 /// Layouts only `storedValues` reads (1-bit, 32-bit, palette) and native YBR_FULL_422, in raw
 /// explicit VR little endian data sets written here byte by byte; and `DICOMHeader`.
@@ -121,8 +122,8 @@ final class DICOMStoredValuesTests: XCTestCase {
         // Component ids sit in the frame header (SOF0) and again in the scan header (SOS).
         func renaming(_ bytes: [UInt8], to ids: [UInt8]) throws -> [UInt8] {
             var out = bytes
-            let sof = try XCTUnwrap((0..<(out.count - 1)).first { out[$0] == 0xFF && out[$0 + 1] == 0xC0 })
-            let sos = try XCTUnwrap((0..<(out.count - 1)).first { out[$0] == 0xFF && out[$0 + 1] == 0xDA })
+            let sof = try XCTUnwrap(out.find([0xFF, 0xC0]))
+            let sos = try XCTUnwrap(out.find([0xFF, 0xDA]))
             for k in 0..<3 {
                 out[sof + 10 + 3 * k] = ids[k]
                 out[sos + 5 + 2 * k] = ids[k]
@@ -137,7 +138,7 @@ final class DICOMStoredValuesTests: XCTestCase {
         // Labelled RGB, with the JFIF marker: YCbCr, converted.
         var labelledRGB = ybr
         let name = Array("YBR_FULL".utf8)
-        let at = try XCTUnwrap((0...(ybr.count - name.count)).first { Array(ybr[$0..<($0 + name.count)]) == name })
+        let at = try XCTUnwrap(ybr.find(name))
         labelledRGB.replaceSubrange(at..<(at + name.count), with: Array("RGB     ".utf8))
         XCTAssertEqual(try DICOMDecoder.storedValues(labelledRGB).bytes, converted.bytes)
         // Labelled RGB, Adobe marker, ids 1, 2, 3 and no JFIF: left as decoded, as pydicom leaves it.

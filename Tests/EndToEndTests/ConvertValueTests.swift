@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// `detect convert FILE OUT.npy` on every stored-values path (RLE, JPEG Lossless, JPEG Baseline,
 /// JPEG Extended, deflate, YCbCr converted to RGB, and uncompressed layouts beside them), compared value by value with what pydicom

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// `detect info` and `detect convert` run as a user would, on the DICOM test fixtures (written
 /// by pydicom; pixel formulas as in Tests/DICOMTests/make_fixtures.py).

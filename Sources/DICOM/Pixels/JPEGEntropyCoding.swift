@@ -15,9 +15,9 @@ struct JPEGHuffmanTable {
         for (i, n) in counts.enumerated() {
             let length = i + 1
             for _ in 0..<Int(n) {
-                guard code < 1 << length else { throw FilmError("DICOM: \(codec): Huffman table has more codes than fit in \(length) bits") }
+                guard code < 1 << length else { throw FilmError(.malformed, "DICOM: \(codec): Huffman table has more codes than fit in \(length) bits") }
                 let symbol = symbols[k]
-                guard symbol <= maxSymbol else { throw FilmError("DICOM: \(codec): Huffman table holds symbol \(symbol) (at most \(maxSymbol))") }
+                guard symbol <= maxSymbol else { throw FilmError(.malformed, "DICOM: \(codec): Huffman table holds symbol \(symbol) (at most \(maxSymbol))") }
                 let first = code << (16 - length), span = 1 << (16 - length)
                 for j in first..<(first + span) { lookup[j] = UInt16(length) << 8 | UInt16(symbol) }
                 code += 1
@@ -87,7 +87,7 @@ struct JPEGBitReader {
         let stop = position
         reset()
         guard stop + 1 < src.count, src[stop] == 0xFF, (0xD0...0xD7).contains(src[stop + 1]) else {
-            throw FilmError("DICOM: \(codec): restart marker \(number) is missing at byte \(stop)")
+            throw FilmError(.malformed, "DICOM: \(codec): restart marker \(number) is missing at byte \(stop)")
         }
         position = stop + 2
     }
@@ -112,10 +112,10 @@ enum JPEGSegments {
     static func huffmanTables(_ src: UnsafeBufferPointer<UInt8>, _ s: Range<Int>, codec: String) throws -> [HuffmanSpecification] {
         var p = s.lowerBound, tables: [HuffmanSpecification] = []
         while p < s.upperBound {
-            guard p + 17 <= s.upperBound else { throw FilmError("DICOM: \(codec): DHT segment ends inside a table") }
+            guard p + 17 <= s.upperBound else { throw FilmError(.truncated, "DICOM: \(codec): DHT segment ends inside a table") }
             let counts = ArraySlice(src[(p + 1)..<(p + 17)])
             let total = counts.reduce(0) { $0 + Int($1) }
-            guard p + 17 + total <= s.upperBound else { throw FilmError("DICOM: \(codec): DHT segment ends inside a table's symbols") }
+            guard p + 17 + total <= s.upperBound else { throw FilmError(.truncated, "DICOM: \(codec): DHT segment ends inside a table's symbols") }
             tables.append(HuffmanSpecification(tableClass: src[p] >> 4, id: Int(src[p] & 0x0F), counts: counts,
                                                symbols: ArraySlice(src[(p + 17)..<(p + 17 + total)])))
             p += 17 + total

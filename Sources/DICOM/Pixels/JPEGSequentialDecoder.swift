@@ -81,24 +81,24 @@ enum JPEGSequentialDecoder {
             self.codec = codec
         }
 
-        func fail(_ what: String) -> FilmError { FilmError("DICOM: \(codec): " + what) }
+        func fail(_ kind: FilmError.Kind, _ what: String) -> FilmError { FilmError(kind, "DICOM: \(codec): " + what) }
 
         mutating func run() throws -> Frame {
-            guard src.count >= 2, src[0] == 0xFF, src[1] == 0xD8 else { throw fail("the frame does not start with a JPEG SOI marker") }
+            guard src.count >= 2, src[0] == 0xFF, src[1] == 0xD8 else { throw fail(.malformed, "the frame does not start with a JPEG SOI marker") }
             position = 2
             while true {
                 guard position < src.count, src[position] == 0xFF else {
-                    throw fail(position >= src.count ? "the codestream ends before its EOI marker" : "expected a marker at byte \(position)")
+                    throw position >= src.count ? fail(.truncated, "the codestream ends before its EOI marker") : fail(.malformed, "expected a marker at byte \(position)")
                 }
                 while position < src.count, src[position] == 0xFF { position += 1 }
-                guard position < src.count else { throw fail("the codestream ends inside a marker") }
+                guard position < src.count else { throw fail(.truncated, "the codestream ends inside a marker") }
                 let marker = src[position]
                 position += 1
                 switch marker {
                 case 0xD9:
-                    guard !frame.isEmpty else { throw fail("the codestream has no frame header") }
+                    guard !frame.isEmpty else { throw fail(.malformed, "the codestream has no frame header") }
                     if let missing = frame.first(where: { !$0.decoded }) {
-                        throw fail("component \(missing.id) is in no scan")
+                        throw fail(.malformed, "component \(missing.id) is in no scan")
                     }
                     return output()
                 case 0xD0...0xD7, 0x01:
@@ -106,10 +106,10 @@ enum JPEGSequentialDecoder {
                 default:
                     break
                 }
-                guard position + 2 <= src.count else { throw fail("the codestream ends inside a marker segment") }
+                guard position + 2 <= src.count else { throw fail(.truncated, "the codestream ends inside a marker segment") }
                 let length = Int(src[position]) << 8 | Int(src[position + 1])
                 guard length >= 2, position + length <= src.count else {
-                    throw fail("marker FF\(String(marker, radix: 16, uppercase: true)) segment length \(length) runs past the end of the frame")
+                    throw fail(.truncated, "marker FF\(String(marker, radix: 16, uppercase: true)) segment length \(length) runs past the end of the frame")
                 }
                 let segment = (position + 2)..<(position + length)
                 position += length
@@ -118,7 +118,7 @@ enum JPEGSequentialDecoder {
                 case 0xC4: try readHuffmanTables(segment)
                 case 0xDB: try readQuantisationTables(segment)
                 case 0xDD:
-                    guard segment.count == 2 else { throw fail("DRI segment has length \(length)") }
+                    guard segment.count == 2 else { throw fail(.malformed, "DRI segment has length \(length)") }
                     restartInterval = Int(src[segment.lowerBound]) << 8 | Int(src[segment.lowerBound + 1])
                 case 0xDA: try decodeScan(header: segment)
                 case 0xE0:
@@ -128,15 +128,15 @@ enum JPEGSequentialDecoder {
                         adobeTransform = Int(src[segment.lowerBound + 11])
                     }
                 case 0xC2, 0xC6, 0xCA, 0xCE:
-                    throw fail("the frame is progressive (SOF\(marker - 0xC0)), which is not read")
+                    throw fail(.unsupported, "the frame is progressive (SOF\(marker - 0xC0)), which is not read")
                 case 0xC3, 0xC7, 0xCB, 0xCF:
-                    throw fail("the frame is lossless (SOF\(marker - 0xC0)), not sequential DCT")
+                    throw fail(.unsupported, "the frame is lossless (SOF\(marker - 0xC0)), not sequential DCT")
                 case 0xC5:
-                    throw fail("the frame is hierarchical (SOF5), which is not read")
+                    throw fail(.unsupported, "the frame is hierarchical (SOF5), which is not read")
                 case 0xC9, 0xCC:
-                    throw fail("the frame is arithmetic-coded (SOF\(marker - 0xC0)), which is not read")
+                    throw fail(.unsupported, "the frame is arithmetic-coded (SOF\(marker - 0xC0)), which is not read")
                 case 0xDC:
-                    throw fail("DNL markers (height given after the scan) are not supported")
+                    throw fail(.unsupported, "DNL markers (height given after the scan) are not supported")
                 default:
                     break  // APPn, COM and the like
                 }
@@ -144,24 +144,24 @@ enum JPEGSequentialDecoder {
         }
 
         private mutating func readFrameHeader(_ s: Range<Int>) throws {
-            guard frame.isEmpty else { throw fail("the codestream has two frame headers") }
-            guard s.count >= 6 else { throw fail("SOF segment is too short") }
+            guard frame.isEmpty else { throw fail(.malformed, "the codestream has two frame headers") }
+            guard s.count >= 6 else { throw fail(.truncated, "SOF segment is too short") }
             precision = Int(src[s.lowerBound])
             let y = Int(src[s.lowerBound + 1]) << 8 | Int(src[s.lowerBound + 2])
             let x = Int(src[s.lowerBound + 3]) << 8 | Int(src[s.lowerBound + 4])
             let n = Int(src[s.lowerBound + 5])
-            guard precision == 8 || precision == 12 else { throw fail("sample precision \(precision) is neither 8 nor 12") }
+            guard precision == 8 || precision == 12 else { throw fail(.malformed, "sample precision \(precision) is neither 8 nor 12") }
             guard y == rows, x == columns, n == components else {
-                throw fail("the frame is \(x)×\(y) with \(n) component\(n == 1 ? "" : "s"), but the file says \(columns)×\(rows) with \(components)")
+                throw fail(.malformed, "the frame is \(x)×\(y) with \(n) component\(n == 1 ? "" : "s"), but the file says \(columns)×\(rows) with \(components)")
             }
-            guard s.count == 6 + 3 * n else { throw fail("SOF segment length does not match its \(n) components") }
+            guard s.count == 6 + 3 * n else { throw fail(.malformed, "SOF segment length does not match its \(n) components") }
             var parsed: [Component] = []
             for c in 0..<n {
                 let p = s.lowerBound + 6 + 3 * c
                 let h = Int(src[p + 1] >> 4), v = Int(src[p + 1] & 0x0F), tq = Int(src[p + 2])
-                guard (1...4).contains(h), (1...4).contains(v) else { throw fail("component \(c + 1) has sampling factors \(h)×\(v) (1…4 each)") }
-                guard tq < 4 else { throw fail("component \(c + 1) names quantisation table \(tq) (0…3)") }
-                guard !parsed.contains(where: { $0.id == src[p] }) else { throw fail("component id \(src[p]) appears twice") }
+                guard (1...4).contains(h), (1...4).contains(v) else { throw fail(.malformed, "component \(c + 1) has sampling factors \(h)×\(v) (1…4 each)") }
+                guard tq < 4 else { throw fail(.malformed, "component \(c + 1) names quantisation table \(tq) (0…3)") }
+                guard !parsed.contains(where: { $0.id == src[p] }) else { throw fail(.malformed, "component id \(src[p]) appears twice") }
                 // A single component is one block per MCU whatever its factors say (T.81 A.2.2).
                 parsed.append(Component(id: src[p], h: n == 1 ? 1 : h, v: n == 1 ? 1 : v, quantTable: tq))
             }
@@ -180,7 +180,7 @@ enum JPEGSequentialDecoder {
             // Every block is at least a DC code and an end-of-block code, one bit each: a few
             // bytes claiming a large film are refused before any plane exists.
             guard blocks <= src.count * 4 else {
-                throw fail("the frame's \(src.count) bytes cannot hold its \(blocks) blocks (at least two bits each)")
+                throw fail(.truncated, "the frame's \(src.count) bytes cannot hold its \(blocks) blocks (at least two bits each)")
             }
             frame = parsed
             planes = parsed.map { [UInt16](repeating: 0, count: $0.planeWidth * $0.blocksHigh * 8) }
@@ -190,9 +190,9 @@ enum JPEGSequentialDecoder {
             var p = s.lowerBound
             while p < s.upperBound {
                 let wide = src[p] >> 4, id = Int(src[p] & 0x0F)
-                guard wide <= 1, id < 4 else { throw fail("DQT names table \(id) with precision \(wide) (0…3, 8 or 16 bits)") }
+                guard wide <= 1, id < 4 else { throw fail(.malformed, "DQT names table \(id) with precision \(wide) (0…3, 8 or 16 bits)") }
                 let size = wide == 1 ? 128 : 64
-                guard p + 1 + size <= s.upperBound else { throw fail("DQT segment ends inside a table") }
+                guard p + 1 + size <= s.upperBound else { throw fail(.truncated, "DQT segment ends inside a table") }
                 quant[id] = (0..<64).map { k in
                     wide == 1 ? Int32(src[p + 1 + 2 * k]) << 8 | Int32(src[p + 2 + 2 * k]) : Int32(src[p + 1 + k])
                 }
@@ -204,9 +204,9 @@ enum JPEGSequentialDecoder {
             for table in try JPEGSegments.huffmanTables(src, s, codec: codec) {
                 tablesDefined += 1
                 guard tablesDefined <= Self.maxTablesDefined else {
-                    throw fail("more than \(Self.maxTablesDefined) Huffman tables defined in one frame")
+                    throw fail(.malformed, "more than \(Self.maxTablesDefined) Huffman tables defined in one frame")
                 }
-                guard table.tableClass <= 1, table.id < 4 else { throw fail("Huffman table class \(table.tableClass) id \(table.id) (class 0–1, id 0–3)") }
+                guard table.tableClass <= 1, table.id < 4 else { throw fail(.malformed, "Huffman table class \(table.tableClass) id \(table.id) (class 0–1, id 0–3)") }
                 // DC difference categories reach 11 (8-bit) or 15 (12-bit); AC symbols are run/size bytes.
                 huffman[Int(table.tableClass) * 4 + table.id] = try JPEGHuffmanTable(
                     counts: table.counts, symbols: table.symbols, maxSymbol: table.tableClass == 0 ? 15 : 255, codec: codec)
@@ -214,25 +214,25 @@ enum JPEGSequentialDecoder {
         }
 
         private mutating func decodeScan(header s: Range<Int>) throws {
-            guard !frame.isEmpty else { throw fail("scan before the frame header") }
-            guard s.count >= 1 else { throw fail("SOS segment is empty") }
+            guard !frame.isEmpty else { throw fail(.malformed, "scan before the frame header") }
+            guard s.count >= 1 else { throw fail(.malformed, "SOS segment is empty") }
             let n = Int(src[s.lowerBound])
-            guard (1...4).contains(n), s.count == 1 + 2 * n + 3 else { throw fail("SOS segment length does not match its \(n) components") }
+            guard (1...4).contains(n), s.count == 1 + 2 * n + 3 else { throw fail(.malformed, "SOS segment length does not match its \(n) components") }
             var scan: [ScanComponent] = []
             var lookups: [UInt16] = []
             var quantNatural: [Int32] = []
             for k in 0..<n {
                 let id = src[s.lowerBound + 1 + 2 * k]
                 guard let index = frame.firstIndex(where: { $0.id == id }) else {
-                    throw fail("scan names component \(id), which the frame does not have")
+                    throw fail(.malformed, "scan names component \(id), which the frame does not have")
                 }
-                guard !scan.contains(where: { $0.index == index }) else { throw fail("scan names component \(id) twice") }
-                guard !frame[index].decoded else { throw fail("component \(id) is in two scans (progressive?)") }
+                guard !scan.contains(where: { $0.index == index }) else { throw fail(.malformed, "scan names component \(id) twice") }
+                guard !frame[index].decoded else { throw fail(.malformed, "component \(id) is in two scans (progressive?)") }
                 let td = Int(src[s.lowerBound + 2 + 2 * k] >> 4), ta = Int(src[s.lowerBound + 2 + 2 * k] & 0x0F)
-                guard td < 4, let dc = huffman[td] else { throw fail("scan uses DC Huffman table \(td), which was not defined") }
-                guard ta < 4, let ac = huffman[4 + ta] else { throw fail("scan uses AC Huffman table \(ta), which was not defined") }
+                guard td < 4, let dc = huffman[td] else { throw fail(.malformed, "scan uses DC Huffman table \(td), which was not defined") }
+                guard ta < 4, let ac = huffman[4 + ta] else { throw fail(.malformed, "scan uses AC Huffman table \(ta), which was not defined") }
                 guard let q = quant[frame[index].quantTable] else {
-                    throw fail("component \(id) uses quantisation table \(frame[index].quantTable), which was not defined")
+                    throw fail(.malformed, "component \(id) uses quantisation table \(frame[index].quantTable), which was not defined")
                 }
                 // Tables in scan order: DC at 2k, AC at 2k + 1; quantisation by natural position.
                 lookups += dc.lookup
@@ -246,7 +246,7 @@ enum JPEGSequentialDecoder {
             }
             let ss = src[s.lowerBound + 1 + 2 * n], se = src[s.lowerBound + 2 + 2 * n], a = src[s.lowerBound + 3 + 2 * n]
             guard ss == 0, se == 63, a == 0 else {
-                throw fail("scan has spectral selection \(ss)…\(se) and approximation \(a >> 4)/\(a & 0x0F), not sequential (0…63, 0/0)")
+                throw fail(.malformed, "scan has spectral selection \(ss)…\(se) and approximation \(a >> 4)/\(a & 0x0F), not sequential (0…63, 0/0)")
             }
             let wide: Int, high: Int
             if n == 1 {
@@ -293,7 +293,7 @@ enum JPEGSequentialDecoder {
                                 }
                             }
                             guard bits.overrun == 0 else {
-                                throw FilmError("DICOM: \(codec): the entropy-coded data ends before MCU \(mcu + 1) of \(wide * high) is complete")
+                                throw FilmError(.truncated, "DICOM: \(codec): the entropy-coded data ends before MCU \(mcu + 1) of \(wide * high) is complete")
                             }
                         }
                     }
@@ -361,7 +361,7 @@ enum JPEGSequentialDecoder {
         @inline(__always) func symbol(_ table: Int, _ reader: inout JPEGBitReader) throws -> Int {
             if reader.count < 32 { reader.fill() }  // a code (≤ 16 bits) and its bits (≤ 15)
             let entry = lookup[table << 16 | Int(truncatingIfNeeded: reader.buffer >> 48)]
-            guard entry != 0 else { throw FilmError("DICOM: \(codec): invalid Huffman code") }
+            guard entry != 0 else { throw FilmError(.malformed, "DICOM: \(codec): invalid Huffman code") }
             _ = reader.take(Int(entry >> 8))
             return Int(entry & 0xFF)
         }
@@ -385,7 +385,7 @@ enum JPEGSequentialDecoder {
                     continue
                 }
                 z += run
-                guard z < 64 else { throw FilmError("DICOM: \(codec): a block's coefficients run past 63") }
+                guard z < 64 else { throw FilmError(.malformed, "DICOM: \(codec): a block's coefficients run past 63") }
                 let natural = zigzag[z]
                 f[natural] = Self.extend(reader.take(size), size) &* quant[q + natural]
                 z += 1

@@ -27,14 +27,14 @@ enum StoredWordsDecoder {
         let syntax = file.syntax
         guard syntax.isReadable else { throw syntax.refusal }
         guard (1...m.numberOfFrames).contains(frame) else {
-            throw FilmError("DICOM: frame \(frame) was asked for but the file has \(m.numberOfFrames) frame\(m.numberOfFrames == 1 ? "" : "s")")
+            throw FilmError(.malformed, "DICOM: frame \(frame) was asked for but the file has \(m.numberOfFrames) frame\(m.numberOfFrames == 1 ? "" : "s")")
         }
         let ybrLuma = m.photometric == .ybrFull || m.photometric == .ybrFull422
         let ybr = ybrLuma && m.samplesPerPixel == 3
         switch syntax.pixelCodec {
         case .native:
             guard !pixelData.hasUndefinedLength else {
-                throw FilmError("DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
+                throw FilmError(.malformed, "DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
             }
             let words = try native(file.bytes, module: m, element: pixelData, index: frame - 1, bigEndian: syntax.byteOrder == .big)
             return Frame(words: words, firstComponentIsLuma: ybrLuma, colourIsYCbCr: ybr, module: m)
@@ -47,7 +47,7 @@ enum StoredWordsDecoder {
             return Frame(words: interleave(planes, m), firstComponentIsLuma: ybrLuma, colourIsYCbCr: ybr, module: m)
         case .jpegLossless:
             guard m.bitsAllocated <= 16 else {
-                throw FilmError("DICOM: JPEG Lossless with Bits Allocated \(m.bitsAllocated) is not supported")
+                throw FilmError(.unsupported, "DICOM: JPEG Lossless with Bits Allocated \(m.bitsAllocated) is not supported")
             }
             let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let planes = try JPEGLosslessDecoder.decode(codestream, rows: m.rows, columns: m.columns, components: m.samplesPerPixel)
@@ -62,7 +62,7 @@ enum StoredWordsDecoder {
             let decoded = try JPEGSequentialDecoder.decode(codestream, rows: m.rows, columns: m.columns,
                                                            components: m.samplesPerPixel, codec: syntax.name)
             guard decoded.precision <= m.bitsAllocated else {
-                throw FilmError("DICOM: \(syntax.name): the frame holds \(decoded.precision)-bit samples, more than Bits Allocated \(m.bitsAllocated)")
+                throw FilmError(.malformed, "DICOM: \(syntax.name): the frame holds \(decoded.precision)-bit samples, more than Bits Allocated \(m.bitsAllocated)")
             }
             return Frame(words: decoded.words, firstComponentIsLuma: decoded.isYCbCr,
                          colourIsYCbCr: YBRFullToRGB.jpegIsYCbCr(codestream, module: m), module: m)
@@ -99,7 +99,7 @@ enum StoredWordsDecoder {
         let pixels = m.rows * m.columns
         let subsampled = m.photometric == .ybrFull422
         if subsampled, m.columns % 2 != 0 {
-            throw FilmError("DICOM: YBR_FULL_422 needs an even number of columns, not \(m.columns)")
+            throw FilmError(.malformed, "DICOM: YBR_FULL_422 needs an even number of columns, not \(m.columns)")
         }
         // Samples in one frame as stored: YBR_FULL_422 keeps 4 samples per 2 pixels.
         let stored = subsampled ? 2 * pixels : pixels * m.samplesPerPixel  // ≤ 3 × DecodeLimits.maxPixels
@@ -110,7 +110,7 @@ enum StoredWordsDecoder {
         let allBytes = allBits / 8 + (allBits % 8 == 0 ? 0 : 1)
         guard !o1, !o2, allBytes <= value.count else {
             let frames = m.numberOfFrames == 1 ? "" : " × \(m.numberOfFrames) frames"
-            throw FilmError("DICOM: Pixel Data holds \(value.count) bytes but \(m.columns)×\(m.rows) pixels\(frames) × \(m.samplesPerPixel) samples × \(m.bitsAllocated) bits need \(o1 || o2 ? "more" : String(allBytes))")
+            throw FilmError(.truncated, "DICOM: Pixel Data holds \(value.count) bytes but \(m.columns)×\(m.rows) pixels\(frames) × \(m.samplesPerPixel) samples × \(m.bitsAllocated) bits need \(o1 || o2 ? "more" : String(allBytes))")
         }
         // 8-bit (and 1-bit) data in an OW element of a big-endian file is byte-swapped in pairs.
         let swapPairs = bigEndian && element.vr == .OW

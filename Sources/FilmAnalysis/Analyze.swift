@@ -1,0 +1,39 @@
+import Detection
+import Foundation
+import Radiography
+import Reporting
+
+/// Analyses a film already in memory: detect the deposits, label their distribution. Never
+/// fails: a film of any size and content gives an analysis (perhaps with no deposits).
+public func analyze(_ film: Radiograph, options: AnalysisOptions = AnalysisOptions()) -> Analysis {
+    let film = options.spacingOverride.map { film.withSpacing($0, source: .user) } ?? film
+    var clock = StageClock()
+    let found = DepositDetector.detect(film, parameters: options.detection)
+    // The detector's own stages (background, threshold, label, measure), then the classifier.
+    clock.record(found.stageSeconds)
+    let assessment = options.distribution.assess(found)
+    clock.lap("classify")
+    return Analysis(film: film, detection: found, distribution: assessment,
+                    classifierModel: options.detection.classifier.map { "\($0.name) \($0.version)" },
+                    timings: clock.laps)
+}
+
+/// Reads a DICOM, PNG or JPEG file (recognised by its first bytes, never its name) and analyses
+/// it. Throws a `FilmError` whose `kind` says why a file could not be read (truncated,
+/// unsupported, over a limit, malformed, or the file system) and whose message names the problem,
+/// not the path.
+public func analyze(contentsOf url: URL, options: AnalysisOptions = AnalysisOptions()) throws(FilmError) -> Analysis {
+    var clock = StageClock()
+    let film: Radiograph
+    do {
+        film = try FilmLoader.load(path: url.path, frame: options.frame, limits: options.limits)
+    } catch let error as FilmError {
+        throw error
+    } catch {
+        throw FilmError(.io, "\(error)")
+    }
+    clock.lap("decode")
+    var analysis = analyze(film, options: options)
+    analysis.timings = clock.laps + analysis.timings
+    return analysis
+}
