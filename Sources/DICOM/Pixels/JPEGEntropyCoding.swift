@@ -100,8 +100,32 @@ struct JPEGBitReader {
     }
 }
 
-/// A table-specification segment (DHT) split into its tables: (class, id, counts, symbols).
+/// The codestream's marker segments (T.81 B.1.1.2), and a table-specification segment (DHT)
+/// split into its tables.
 enum JPEGSegments {
+    /// The marker at `position` (after any fill bytes FF) and its segment's contents (empty for
+    /// EOI, RSTm and TEM, which have none); `position` moves past both. The codestream ending
+    /// first is `.truncated`, anything but a marker `.malformed`.
+    static func nextMarker(_ src: UnsafeBufferPointer<UInt8>, at position: inout Int,
+                           codec: String) throws -> (code: UInt8, segment: Range<Int>) {
+        func fail(_ kind: FilmError.Kind, _ what: String) -> FilmError { FilmError(kind, "DICOM: \(codec): " + what) }
+        guard position < src.count, src[position] == 0xFF else {
+            throw position >= src.count ? fail(.truncated, "the codestream ends before its EOI marker") : fail(.malformed, "expected a marker at byte \(position)")
+        }
+        while position < src.count, src[position] == 0xFF { position += 1 }
+        guard position < src.count else { throw fail(.truncated, "the codestream ends inside a marker") }
+        let code = src[position]
+        position += 1
+        if code == 0xD9 || (0xD0...0xD7).contains(code) || code == 0x01 { return (code, position..<position) }
+        guard position + 2 <= src.count else { throw fail(.truncated, "the codestream ends inside a marker segment") }
+        let length = Int(src[position]) << 8 | Int(src[position + 1])
+        guard length >= 2, position + length <= src.count else {
+            throw fail(.truncated, "marker FF\(String(code, radix: 16, uppercase: true)) segment length \(length) runs past the end of the frame")
+        }
+        defer { position += length }
+        return (code, (position + 2)..<(position + length))
+    }
+
     struct HuffmanSpecification {
         let tableClass: UInt8
         let id: Int

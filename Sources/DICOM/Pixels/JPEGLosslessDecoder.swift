@@ -110,35 +110,15 @@ enum JPEGLosslessDecoder {
             position = 2
             var scans = 0
             while true {
-                // Markers may be preceded by any number of fill bytes FF.
-                guard position < src.count, src[position] == 0xFF else {
-                    throw position >= src.count ? fail(.truncated, "the codestream ends before its EOI marker") : fail(.malformed, "expected a marker at byte \(position)")
-                }
-                while position < src.count, src[position] == 0xFF { position += 1 }
-                guard position < src.count else { throw fail(.truncated, "the codestream ends inside a marker") }
-                let marker = src[position]
-                position += 1
+                let (marker, segment) = try JPEGSegments.nextMarker(src, at: &position, codec: "JPEG Lossless")
                 switch marker {
                 case 0xD9:
                     guard scans > 0 else { throw fail(.malformed, "the codestream has no scan") }
                     return
-                case 0xD0...0xD7, 0x01:
-                    continue  // stray restart or TEM: no segment
-                default:
-                    break
-                }
-                guard position + 2 <= src.count else { throw fail(.truncated, "the codestream ends inside a marker segment") }
-                let length = Int(src[position]) << 8 | Int(src[position + 1])
-                guard length >= 2, position + length <= src.count else {
-                    throw fail(.truncated, "marker FF\(String(marker, radix: 16, uppercase: true)) segment length \(length) runs past the end of the frame")
-                }
-                let segment = (position + 2)..<(position + length)
-                position += length
-                switch marker {
                 case 0xC3: try readFrameHeader(segment)
                 case 0xC4: try readHuffmanTables(segment)
                 case 0xDD:
-                    guard segment.count == 2 else { throw fail(.malformed, "DRI segment has length \(length)") }
+                    guard segment.count == 2 else { throw fail(.malformed, "DRI segment has length \(segment.count + 2)") }
                     restartInterval = Int(src[segment.lowerBound]) << 8 | Int(src[segment.lowerBound + 1])
                 case 0xDA:
                     try decodeScan(header: segment)
@@ -148,7 +128,7 @@ enum JPEGLosslessDecoder {
                 case 0xDC:
                     throw fail(.unsupported, "DNL markers (height given after the scan) are not supported")
                 default:
-                    break  // APPn, COM, DQT and the like carry nothing lossless decoding needs
+                    break  // RSTm, TEM, APPn, COM, DQT and the like carry nothing lossless decoding needs
                 }
             }
         }

@@ -87,13 +87,7 @@ enum JPEGSequentialDecoder {
             guard src.count >= 2, src[0] == 0xFF, src[1] == 0xD8 else { throw fail(.malformed, "the frame does not start with a JPEG SOI marker") }
             position = 2
             while true {
-                guard position < src.count, src[position] == 0xFF else {
-                    throw position >= src.count ? fail(.truncated, "the codestream ends before its EOI marker") : fail(.malformed, "expected a marker at byte \(position)")
-                }
-                while position < src.count, src[position] == 0xFF { position += 1 }
-                guard position < src.count else { throw fail(.truncated, "the codestream ends inside a marker") }
-                let marker = src[position]
-                position += 1
+                let (marker, segment) = try JPEGSegments.nextMarker(src, at: &position, codec: codec)
                 switch marker {
                 case 0xD9:
                     guard !frame.isEmpty else { throw fail(.malformed, "the codestream has no frame header") }
@@ -101,24 +95,11 @@ enum JPEGSequentialDecoder {
                         throw fail(.malformed, "component \(missing.id) is in no scan")
                     }
                     return output()
-                case 0xD0...0xD7, 0x01:
-                    continue
-                default:
-                    break
-                }
-                guard position + 2 <= src.count else { throw fail(.truncated, "the codestream ends inside a marker segment") }
-                let length = Int(src[position]) << 8 | Int(src[position + 1])
-                guard length >= 2, position + length <= src.count else {
-                    throw fail(.truncated, "marker FF\(String(marker, radix: 16, uppercase: true)) segment length \(length) runs past the end of the frame")
-                }
-                let segment = (position + 2)..<(position + length)
-                position += length
-                switch marker {
                 case 0xC0, 0xC1: try readFrameHeader(segment)
                 case 0xC4: try readHuffmanTables(segment)
                 case 0xDB: try readQuantisationTables(segment)
                 case 0xDD:
-                    guard segment.count == 2 else { throw fail(.malformed, "DRI segment has length \(length)") }
+                    guard segment.count == 2 else { throw fail(.malformed, "DRI segment has length \(segment.count + 2)") }
                     restartInterval = Int(src[segment.lowerBound]) << 8 | Int(src[segment.lowerBound + 1])
                 case 0xDA: try decodeScan(header: segment)
                 case 0xE0:
@@ -138,7 +119,7 @@ enum JPEGSequentialDecoder {
                 case 0xDC:
                     throw fail(.unsupported, "DNL markers (height given after the scan) are not supported")
                 default:
-                    break  // APPn, COM and the like
+                    break  // RSTm, TEM, APPn, COM and the like
                 }
             }
         }
