@@ -259,57 +259,71 @@ def looks_like_dicom(path):
 HTJ2K_SOURCES = ["MR2_UNCR.dcm", "RG1_UNCR.dcm", "US1_UNCR.dcm"]
 
 
+def copy_maker(tool, package, unmade, out):
+    """The path of `tool`, which makes copies into `out` (created here); None, said on stderr with
+    what goes `unmade`, when it is not installed."""
+    path = shutil.which(tool)
+    if path is None:
+        print(f"dicom-conformance: {tool} not installed (Debian {package}): {unmade}", file=sys.stderr)
+    else:
+        os.makedirs(out, exist_ok=True)
+    return path
+
+
+def sources(folders, names):
+    """(name, path) of each of `names` found in `folders`, the films the made copies come from."""
+    for folder in folders:
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                yield name, path
+
+
 def make_htj2k(folders, out):
     """HTJ2K films made with OpenJPH's ojph_compress from pydicom-data's uncompressed ones."""
-    ojph = shutil.which("ojph_compress")
+    ojph = copy_maker("ojph_compress", "openjph-tools", "no HTJ2K films compared", out)
     if ojph is None:
-        print("dicom-conformance: ojph_compress not installed (Debian openjph-tools): no HTJ2K films compared", file=sys.stderr)
         return []
     from pydicom.encaps import encapsulate
     made = []
-    os.makedirs(out, exist_ok=True)
-    for folder in folders:
-        for name in HTJ2K_SOURCES:
-            path = os.path.join(folder, name)
-            if not os.path.exists(path):
+    for name, path in sources(folders, HTJ2K_SOURCES):
+        ds = pydicom.dcmread(path)
+        arr = ds.pixel_array
+        colour = ds.SamplesPerPixel == 3
+        bits = int(ds.BitsStored)
+        if colour:
+            source = os.path.join(out, name + ".ppm")
+            with open(source, "wb") as f:
+                f.write(f"P6 {arr.shape[1]} {arr.shape[0]} 255\n".encode() + arr.astype(np.uint8).tobytes())
+        else:
+            source = os.path.join(out, name + ".pgm")
+            with open(source, "wb") as f:
+                f.write(f"P5 {arr.shape[1]} {arr.shape[0]} {(1 << bits) - 1}\n".encode()
+                        + arr.astype(">u2" if bits > 8 else np.uint8).tobytes())
+        variants = [
+            ("1.2.840.10008.1.2.4.201", ["-reversible", "true", "-prog_order", "LRCP"]),
+            ("1.2.840.10008.1.2.4.202", ["-reversible", "true", "-prog_order", "RPCL"]),
+            ("1.2.840.10008.1.2.4.203", ["-reversible", "false", "-qstep", "0.002"]),
+        ]
+        for uid, options in variants:
+            stream = os.path.join(out, f"{name}.{uid.rsplit('.', 1)[1]}.j2c")
+            p = subprocess.run([ojph, "-i", source, "-o", stream] + options, capture_output=True, text=True)
+            if p.returncode != 0:
+                print(f"dicom-conformance: ojph_compress failed on {name}: {p.stderr.strip()[:200]}", file=sys.stderr)
                 continue
-            ds = pydicom.dcmread(path)
-            arr = ds.pixel_array
-            colour = ds.SamplesPerPixel == 3
-            bits = int(ds.BitsStored)
+            with open(stream, "rb") as f:
+                codestream = f.read()
+            copy = pydicom.dcmread(path)
+            copy.file_meta.TransferSyntaxUID = pydicom.uid.UID(uid)
+            copy.PixelData = encapsulate([codestream])
+            copy["PixelData"].VR = "OB"
+            copy["PixelData"].is_undefined_length = True
             if colour:
-                source = os.path.join(out, name + ".ppm")
-                with open(source, "wb") as f:
-                    f.write(f"P6 {arr.shape[1]} {arr.shape[0]} 255\n".encode() + arr.astype(np.uint8).tobytes())
-            else:
-                source = os.path.join(out, name + ".pgm")
-                with open(source, "wb") as f:
-                    f.write(f"P5 {arr.shape[1]} {arr.shape[0]} {(1 << bits) - 1}\n".encode()
-                            + arr.astype(">u2" if bits > 8 else np.uint8).tobytes())
-            variants = [
-                ("1.2.840.10008.1.2.4.201", ["-reversible", "true", "-prog_order", "LRCP"]),
-                ("1.2.840.10008.1.2.4.202", ["-reversible", "true", "-prog_order", "RPCL"]),
-                ("1.2.840.10008.1.2.4.203", ["-reversible", "false", "-qstep", "0.002"]),
-            ]
-            for uid, options in variants:
-                stream = os.path.join(out, f"{name}.{uid.rsplit('.', 1)[1]}.j2c")
-                p = subprocess.run([ojph, "-i", source, "-o", stream] + options, capture_output=True, text=True)
-                if p.returncode != 0:
-                    print(f"dicom-conformance: ojph_compress failed on {name}: {p.stderr.strip()[:200]}", file=sys.stderr)
-                    continue
-                with open(stream, "rb") as f:
-                    codestream = f.read()
-                copy = pydicom.dcmread(path)
-                copy.file_meta.TransferSyntaxUID = pydicom.uid.UID(uid)
-                copy.PixelData = encapsulate([codestream])
-                copy["PixelData"].VR = "OB"
-                copy["PixelData"].is_undefined_length = True
-                if colour:
-                    copy.PhotometricInterpretation = "YBR_RCT" if uid != "1.2.840.10008.1.2.4.203" else "YBR_ICT"
-                    copy.PlanarConfiguration = 0
-                target = os.path.join(out, f"{name[:-4]}_htj2k_{uid.rsplit('.', 1)[1]}.dcm")
-                copy.save_as(target, enforce_file_format=True)
-                made.append(target)
+                copy.PhotometricInterpretation = "YBR_RCT" if uid != "1.2.840.10008.1.2.4.203" else "YBR_ICT"
+                copy.PlanarConfiguration = 0
+            target = os.path.join(out, f"{name[:-4]}_htj2k_{uid.rsplit('.', 1)[1]}.dcm")
+            copy.save_as(target, enforce_file_format=True)
+            made.append(target)
     return made
 
 
@@ -321,23 +335,17 @@ JPEG_EXTENDED_SOURCES = ["MR2_UNCR.dcm", "RG1_UNCR.dcm", "RG3_UNCR.dcm", "693_UN
 def make_jpeg_extended(folders, out):
     """JPEG Extended (…4.51) films made by DCMTK's dcmcjpeg +ee (IJG libjpeg, 12-bit where the data
     has more than 8 bits; DCMTK scales 13–16-bit data into 12) from pydicom-data's uncompressed ones."""
-    dcmcjpeg = shutil.which("dcmcjpeg")
+    dcmcjpeg = copy_maker("dcmcjpeg", "dcmtk", "no JPEG Extended films made", out)
     if dcmcjpeg is None:
-        print("dicom-conformance: dcmcjpeg not installed (Debian dcmtk): no JPEG Extended films made", file=sys.stderr)
         return []
     made = []
-    os.makedirs(out, exist_ok=True)
-    for folder in folders:
-        for name in JPEG_EXTENDED_SOURCES:
-            path = os.path.join(folder, name)
-            if not os.path.exists(path):
-                continue
-            target = os.path.join(out, name.replace("_UNCR", "_JPLY_made"))
-            p = subprocess.run([dcmcjpeg, "+ee", path, target], capture_output=True, text=True)
-            if p.returncode != 0:
-                print(f"dicom-conformance: dcmcjpeg failed on {name}: {p.stderr.strip()[:200]}", file=sys.stderr)
-                continue
-            made.append(target)
+    for name, path in sources(folders, JPEG_EXTENDED_SOURCES):
+        target = os.path.join(out, name.replace("_UNCR", "_JPLY_made"))
+        p = subprocess.run([dcmcjpeg, "+ee", path, target], capture_output=True, text=True)
+        if p.returncode != 0:
+            print(f"dicom-conformance: dcmcjpeg failed on {name}: {p.stderr.strip()[:200]}", file=sys.stderr)
+            continue
+        made.append(target)
     return made
 
 
