@@ -1,8 +1,8 @@
 import Radiography
 
 /// The Huffman entropy coding that JPEG's lossless (process 14) and sequential DCT (processes 1,
-/// 2 and 4) modes share (ITU-T T.81 Annex C and F.2.2): canonical code tables and the bit stream
-/// with byte stuffing. `codec` names the decoder in error messages.
+/// 2 and 4) modes share (ITU-T T.81 B.1.1.2, Annex C and F.2.2): marker segments, canonical code
+/// tables and the bit stream with byte stuffing. `codec` names the decoder in error messages.
 
 /// Canonical Huffman codes as a 16-bit lookup: entry = length << 8 | symbol, 0 = no code.
 struct JPEGHuffmanTable {

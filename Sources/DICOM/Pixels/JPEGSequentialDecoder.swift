@@ -4,7 +4,7 @@ import Radiography
 /// extended processes 2 and 4), with 8- or 12-bit samples: the codec of JPEG Extended
 /// (1.2.840.10008.1.2.4.51), in which 12-bit CT, MR and CR films were archived lossily. Written
 /// here because Debian's libjpeg-turbo 2.1 is built for 8-bit samples only; it shares the
-/// Huffman tables and bit reader of `JPEGLosslessDecoder`.
+/// marker reader, Huffman tables and bit reader of `JPEGLosslessDecoder` (`JPEGEntropyCoding`).
 ///
 /// Any number of scans (interleaved or one component each), sampling factors 1…4, restart
 /// intervals, 8- and 16-bit quantisation tables. The inverse DCT is libjpeg's accurate integer
