@@ -1,9 +1,9 @@
 import Radiography
 
 /// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian,
-/// and deflated), RLE Lossless, JPEG Baseline 8-bit, JPEG Lossless (process 14), JPEG-LS,
-/// JPEG 2000 and HTJ2K (the codec table in `TransferSyntax.swift`), 8 or 16 bits allocated,
-/// grayscale (colour films as their luminance). Everything else is refused with a
+/// and deflated), RLE Lossless, JPEG Baseline 8-bit, JPEG Extended 8- and 12-bit, JPEG Lossless
+/// (process 14), JPEG-LS, JPEG 2000 and HTJ2K (the codec table in `TransferSyntax.swift`), 8 or
+/// 16 bits allocated, grayscale (colour films as their luminance). Everything else is refused with a
 /// message naming what the file uses (see README.md).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)
@@ -76,12 +76,19 @@ public enum DICOMDecoder {
     /// 32 bits allocated and any photometric interpretation, in every transfer syntax
     /// `decode` reads. Holds the frame as 32-bit words while decoding, so it needs about
     /// 4 bytes per sample more than `decode` (for `detect convert`, not for batch analysis).
-    public static func storedValues(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard) throws -> DICOMStoredFrame {
+    /// 8-bit YCbCr becomes RGB as in pydicom 3's default `pixel_array` unless `colour` is
+    /// `.asStored`.
+    public static func storedValues(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard,
+                                    colour: DICOMStoredFrame.Colour = .rgb) throws -> DICOMStoredFrame {
         let file = try ParsedFile(bytes, limits: limits)
         guard file.syntax.isReadable else { throw file.syntax.refusal }
         _ = try file.pixelData()
         let module = try PixelModule(file.dataSet, limits: limits, purpose: .storedValues, codec: file.syntax.pixelCodec)
-        let decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
+        var decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
+        if colour == .rgb, decoded.colourIsYCbCr, decoded.module.bitsAllocated == 8 {
+            YBRFullToRGB.convert(&decoded.words)
+            return DICOMStoredFrame(words: decoded.words, module: decoded.module, photometric: "RGB")
+        }
         return DICOMStoredFrame(words: decoded.words, module: decoded.module)
     }
 

@@ -8,7 +8,8 @@ import Radiography
 /// `detect convert FILE OUT`: one frame of a film as a NumPy array or a PNG, written atomically.
 ///
 /// - `OUT.npy`: DICOM stored values (`DICOMStoredFrame`: natural dtype, shape `(rows, columns)`
-///   or `(rows, columns, samples)`, no rescale, window or inversion), so they can be compared
+///   or `(rows, columns, samples)`, no rescale, window or inversion; 8-bit YCbCr as RGB, as
+///   pydicom 3's default `pixel_array`, or as stored with `--keep-ybr`), so they can be compared
 ///   with any other reader. PNG/JPEG input: the decoded samples (uint8 up to 8 bits, else uint16).
 /// - `OUT.png`: an 8-bit display image of the film as `analyze` sees it (MONOCHROME1 inverted,
 ///   colour as luminance), through the file's first window (PS3.3 C.11.2.1.2, linear), else
@@ -33,6 +34,9 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "PNG only: write the stored values as 16-bit grayscale instead of a display image.")
     var raw = false
 
+    @Flag(help: ".npy only: keep 8-bit YCbCr colour as stored (pydicom's as_rgb=False) instead of converting it to RGB as pydicom 3's default pixel_array does.")
+    var keepYbr = false
+
     @OptionGroup var limitOptions: LimitOptions
 
     enum Kind { case npy, png }
@@ -48,6 +52,7 @@ struct ConvertCommand: ParsableCommand {
     func validate() throws {
         guard let kind else { throw ValidationError("OUT must end in .npy or .png (got '\(out)')") }
         if raw && kind != .png { throw ValidationError("--raw applies to .png output only") }
+        if keepYbr && kind != .npy { throw ValidationError("--keep-ybr applies to .npy output only") }
         if frame < 1 { throw ValidationError("--frame counts from 1") }
     }
 
@@ -59,7 +64,8 @@ struct ConvertCommand: ParsableCommand {
             let isDICOM = FormatSniffer.format(of: bytes) == .dicom
             switch (kind!, isDICOM, raw) {
             case (.npy, true, _):
-                let stored = try DICOMDecoder.storedValues(bytes, frame: frame, limits: limits)
+                let stored = try DICOMDecoder.storedValues(bytes, frame: frame, limits: limits,
+                                                           colour: keepYbr ? .asStored : .rgb)
                 output = NumpyEncoder.encode(descriptor: stored.sampleType.numpyDescriptor, shape: stored.numpyShape, body: stored.bytes)
             case (.npy, false, _):
                 output = NumpyEncoder.encode(try FilmLoader.decode(bytes, frame: frame, limits: limits))

@@ -2,13 +2,14 @@ import Radiography
 import XCTest
 
 /// The message of the `FilmError` that `body` throws; a test failure (and "") when it throws
-/// nothing or another error.
-public func filmError(_ body: () throws -> Any, file: StaticString = #filePath, line: UInt = #line) -> String {
+/// nothing or another error, or an error of another `kind` than the one given.
+public func filmError(kind: FilmError.Kind? = nil, _ body: () throws -> Any, file: StaticString = #filePath, line: UInt = #line) -> String {
     do {
         _ = try body()
         XCTFail("expected an error", file: file, line: line)
         return ""
     } catch let error as FilmError {
+        if let kind { XCTAssertEqual(error.kind, kind, error.message, file: file, line: line) }
         return error.message
     } catch {
         XCTFail("not a FilmError: \(error)", file: file, line: line)
