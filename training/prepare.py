@@ -1,25 +1,42 @@
 #!/usr/bin/env python3
 """Make the training data and its feature tables, for both sides of training/split.txt: the real
 normal films themselves, hybrids of some of them (made with ../shared/eval/tools/make_hybrids.py:
-side A seed 11, 1+3+3 cases per base; side B seed 101, 1+2+2), and phantoms from detect's own
+side A seed 11, 1+3+3 cases per base; side B seed 101, 1+2+2; these two sets are also what
+benchmarks/quality/held-back measures), further hybrids for fitting only (every other usable film
+of the side as a base, one circumscripta and one universalis case each: side A seed 12, side B seed
+102), the mini-MIAS mammograms with marked clusters split by film, and phantoms from detect's own
 generator; then `detect features` over each, with absolute paths.
 
     python prepare.py --eval ../shared/eval --split split.txt --work DIR --detect .build/release/detect
 
 Writes DIR/<set>.csv (features) and DIR/<set>.films (every film of the set, also those with no
 candidate) for train.py, sets named A_… and B_… by side (phantoms belong to neither), and
-DIR/sideA.list, DIR/sideB.list (film, spacing, anatomy, hybrid base) for benchmarks/quality.
+DIR/sideA.list, DIR/sideB.list (film, spacing, anatomy, hybrid base) and DIR/sideA-minimias.list,
+DIR/sideB-minimias.list (film stems) for benchmarks/quality.
 """
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import os
 import subprocess
 import sys
 
+import numpy as np
+from PIL import Image
+
 HYBRID_SEED = {"A": 11, "B": 101}
 HYBRID_PLAN = {"A": "1,3,3", "B": "1,2,2"}   # deposit-free, circumscripta, universalis cases per base
 HYBRID_BASES_PER_FOLDER = {"A": 5, "B": 2}  # of each alternating folder's films of that side
+# Fitting-only hybrids (named <side>_fithybrids_<seed>, so that held-back never measures them): more
+# base films, because the held-back recall rose with them (side A's model on side B's candidates at
+# <= 2 false per film: 0.25 with 7 of its 14 bases, 0.30 with all 14, and 0.34 / 0.45 at <= 5).
+# Bases: every other film of the side that is not a base of the measured set (side A has 40 such
+# films, side B 46; all of them would double the time, about 15 s of CPU per case).
+FIT_HYBRID_SEED = {"A": 12, "B": 102}
+FIT_HYBRID_PLAN = "0,1,1"
+FIT_HYBRID_STRIDE = {"A": 2, "B": 2}
 PHANTOM_SEED_BASE = 600        # phantoms for training: seeds 601–624; the sample set, the tests and make-phantoms use others
 
 
@@ -62,6 +79,81 @@ def read_split(path, films_dir):
     return sides
 
 
+def usable_base(path):
+    """Fine enough for sub-millimetre deposits: not the web JPEG chests, not the low-resolution
+    MURA films."""
+    name = os.path.basename(path)
+    return not (name.startswith("chest_web") or "mura_lowres" in path)
+
+
+def make_hybrids(eval_dir, bases, seed, plan, out):
+    """make_hybrids.py over bases [(path, spacing, anatomy)] into out, unless out holds a finished
+    set (KEEP_HYBRIDS)."""
+    if os.path.exists(os.path.join(out, "manifest.json")):
+        return
+    spacing_args = [f"{os.path.basename(f)}={s}" for f, s, _ in bases if s]
+    anatomy_args = [f"{os.path.basename(f)}={a}" for f, _, a in bases if a]
+    subprocess.run([sys.executable, os.path.join(eval_dir, "tools", "make_hybrids.py"), "--bases", *[f for f, _, _ in bases],
+                    "--seed", str(seed), "--per-base", plan, "--out", out,
+                    "--spacing-override", *spacing_args, "--anatomy-override", *anatomy_args],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def read_minimias(films_dir):
+    """{side: [(film path, [(x, y, radius px)], or [] for a normal film, or None for a film whose
+    calcifications are widely distributed)]}: the mini-MIAS films with marked clusters, the normal
+    ones and the widespread one(s), each group alternating between the sides in name order. A
+    widespread film (no circle, so no footprint to label candidates by) is measured with its side
+    but never fitted on."""
+    circles, normal, widespread = {}, set(), set()
+    with open(os.path.join(films_dir, "clusters.csv"), newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["note"] == "normal":
+                normal.add(row["film"])
+            elif row["x"]:
+                circles.setdefault(row["film"], []).append((float(row["x"]), float(row["y"]), float(row["radius_px"])))
+            else:
+                widespread.add(row["film"])
+    sides = {"A": [], "B": []}
+    for group in (sorted(circles), sorted(normal), sorted(widespread)):
+        for k, film in enumerate(group):
+            path = os.path.join(films_dir, film + ".png")
+            if os.path.exists(path):
+                sides["A" if k % 2 == 0 else "B"].append((path, None if film in widespread else circles.get(film, [])))
+    return sides
+
+
+def minimias_set(films, out):
+    """A ../shared/eval/FORMAT.md set of mini-MIAS films for fitting (not the widespread ones): each marked cluster's circle
+    is one 'deposit' footprint, so every candidate inside a circle counts as a calcification (the
+    truth is per cluster, not per speck); the normal films have no truth (all candidates anatomy)."""
+    images_dir, truth_dir = os.path.join(out, "cases", "images"), os.path.join(out, "cases", "truth")
+    os.makedirs(images_dir, exist_ok=True)
+    os.makedirs(truth_dir, exist_ok=True)
+    for path, cs in films:
+        if cs is None:
+            continue
+        stem = os.path.splitext(os.path.basename(path))[0]
+        link = os.path.join(images_dir, os.path.basename(path))
+        if not os.path.lexists(link):
+            os.symlink(os.path.abspath(path), link)
+        if not cs:
+            continue
+        with Image.open(path) as image:
+            width, height = image.size
+        yy, xx = np.mgrid[0:height, 0:width]
+        labels = np.zeros((height, width), dtype=np.uint16)
+        deposits = []
+        for k, (x, y, r) in enumerate(cs, start=1):
+            labels[((xx - x) ** 2 + (yy - y) ** 2 <= r * r) & (labels == 0)] = k
+            deposits.append({"id": k, "kind": "cluster_circle", "area_px": int((labels == k).sum()),
+                             "centre": [x, y], "radius_px": r})
+        Image.fromarray(labels).save(os.path.join(truth_dir, stem + ".labels.png"))
+        with open(os.path.join(truth_dir, stem + ".truth.json"), "w") as fh:
+            json.dump({"film": os.path.basename(path), "base_film": "minimias_" + stem, "label": "circumscripta",
+                       "deposits": deposits}, fh, indent=1)
+
+
 def features(detect, films, out, spacing=None):
     cmd = [detect, "features", *films, "--output", out + ".csv"]
     if spacing:
@@ -99,13 +191,23 @@ def main():
         bases = [(f, s, a) for f, s, a, base in films if base]
         seed = HYBRID_SEED[side]
         out = os.path.join(work, f"{side}_hybrids_{seed}")
-        if not os.path.exists(os.path.join(out, "manifest.json")):   # else made by an earlier run (KEEP_HYBRIDS)
-            spacing_args = [f"{os.path.basename(f)}={s}" for f, s, _ in bases if s]
-            anatomy_args = [f"{os.path.basename(f)}={a}" for f, _, a in bases if a]
-            subprocess.run([sys.executable, os.path.join(args.eval, "tools", "make_hybrids.py"), "--bases", *[f for f, _, _ in bases],
-                            "--seed", str(seed), "--per-base", HYBRID_PLAN[side], "--out", out,
-                            "--spacing-override", *spacing_args, "--anatomy-override", *anatomy_args],
-                           check=True, stdout=subprocess.DEVNULL)
+        make_hybrids(args.eval, bases, seed, HYBRID_PLAN[side], out)
+        features(detect, images(os.path.join(out, "cases", "images")), out)
+        # Fitting-only hybrids of further bases.
+        more = [(f, s, a) for f, s, a, base in films if not base and usable_base(f)][::FIT_HYBRID_STRIDE[side]]
+        seed = FIT_HYBRID_SEED[side]
+        out = os.path.join(work, f"{side}_fithybrids_{seed}")
+        make_hybrids(args.eval, more, seed, FIT_HYBRID_PLAN, out)
+        features(detect, images(os.path.join(out, "cases", "images")), out)
+
+    # mini-MIAS mammograms with marked calcification clusters, split by film like the rest: the
+    # only real calcifications in the fitting data (benchmarks/quality/held-back measures each
+    # side's films with the other side's model).
+    for side, films in read_minimias(os.path.join(os.path.abspath(args.eval), "films", "minimias")).items():
+        with open(os.path.join(work, f"side{side}-minimias.list"), "w") as fh:
+            fh.write("".join(os.path.splitext(os.path.basename(f))[0] + "\n" for f, _ in films))
+        out = os.path.join(work, f"{side}_minimias")
+        minimias_set(films, out)
         features(detect, images(os.path.join(out, "cases", "images")), out)
 
     # Phantoms: every anatomy and distribution twice, three spacings, some with collimation and markers.
