@@ -159,7 +159,7 @@ extension ReportWriter {
         }
         if deposits.count > shown.count {
             out += "  (the \(shown.count) largest of \(deposits.count) deposits; "
-                + "\(deposits.count - shown.count) more in --format json or csv)\n"
+                + "\(deposits.count - shown.count) more with --format json or jsonl, or --deposits-csv FILE)\n"
         }
         return out
     }
