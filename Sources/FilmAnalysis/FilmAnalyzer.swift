@@ -42,6 +42,14 @@ public struct FilmAnalyzer: Sendable {
         let assessment = distribution.assess(found, spacingMM: spacingMM)
         clock.lap("classify")
         var report = FilmReport(file: path, radiograph: film, detection: found, distribution: assessment)
+        if film.spacing == nil {
+            // Areas stay in pixels, but the distribution's figures are distances: say at what
+            // spacing they were taken, wherever the reason is shown (JSON, CSV, text, overlay).
+            report.assumedSpacingMM = spacingMM
+            if report.distribution != nil, !found.deposits.isEmpty {
+                report.distribution?.reason += " (mm at an assumed pixel spacing of \(String(format: "%g", spacingMM)) mm: the film states none)"
+            }
+        }
         report.timings = clock.laps
         report.warnings = film.warnings
         report.classifierModel = detection.classifier.map { "\($0.name) \($0.version)" }

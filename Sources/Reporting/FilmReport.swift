@@ -19,6 +19,10 @@ public struct FilmReport: Sendable {
     public var height: Int?
     public var spacing: PixelSpacing?
     public var spacingSource: SpacingSource?
+    /// The pixel spacing (mm) that the distribution's mm figures (span, clusters, metrics) were
+    /// computed at when the film states none: the detector's assumed spacing, reported so that
+    /// no mm figure passes for a measurement. Nil when the film's own (or the user's) was used.
+    public var assumedSpacingMM: Double?
     public var deposits: [DepositReport]
     public var distribution: DistributionAssessment?
     /// Imaged body (soft tissue and bone) in pixels.

@@ -3,7 +3,7 @@ import Classification
 /// JSON output: one object per film, keys in a fixed order, every key always present.
 ///
 /// The keys (documented in this module's README) are: file, status, error, format, width,
-/// height, pixel_spacing_mm, spacing_source, deposit_count, total_area_px, total_area_mm2,
+/// height, pixel_spacing_mm, spacing_source, assumed_spacing_mm, deposit_count, total_area_px, total_area_mm2,
 /// largest_area_px, largest_area_mm2, body_area_px, body_area_mm2, noise_sigma, distribution,
 /// distribution_score, distribution_reason, distribution_metrics, distribution_clusters,
 /// clinical_match, clinical_subtypes, timings_s, warnings, deposits.
@@ -28,7 +28,7 @@ extension ReportWriter {
         json.string("status", report.status.rawValue)
         json.string("error", report.error)
         guard report.status == .ok else {
-            for key in ["format", "width", "height", "pixel_spacing_mm", "spacing_source",
+            for key in ["format", "width", "height", "pixel_spacing_mm", "spacing_source", "assumed_spacing_mm",
                         "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px",
                         "largest_area_mm2", "body_area_px", "body_area_mm2", "noise_sigma", "classifier_model",
                         "distribution", "distribution_score", "distribution_reason",
@@ -51,6 +51,7 @@ extension ReportWriter {
             json.raw("pixel_spacing_mm", "null")
         }
         json.string("spacing_source", (report.spacingSource ?? .unknown).rawValue)
+        json.number("assumed_spacing_mm", report.assumedSpacingMM, decimals: Decimals.metric)
         json.int("deposit_count", report.depositCount)
         json.int("total_area_px", report.totalAreaPx)
         json.number("total_area_mm2", report.totalAreaMM2, decimals: Decimals.areaMM2)

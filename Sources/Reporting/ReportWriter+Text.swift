@@ -86,11 +86,17 @@ extension ReportWriter {
             line += ", pixel spacing \(row) × \(column) mm (row × column, "
                 + sourceText(report.spacingSource ?? .unknown) + ")"
         } else if report.spacingSource == .ignoredImplausible {
-            line += ", pixel spacing in the file implausible, ignored: areas in pixels only (use --pixel-spacing MM)"
+            line += ", pixel spacing in the file implausible, ignored: areas in pixels only" + assumed(report) + " (use --pixel-spacing MM)"
         } else {
-            line += ", pixel spacing unknown: areas in pixels only (use --pixel-spacing MM)"
+            line += ", pixel spacing unknown: areas in pixels only" + assumed(report) + " (use --pixel-spacing MM)"
         }
         return line
+    }
+
+    /// "; distribution distances at an assumed 0.15 mm", when they were.
+    private static func assumed(_ report: FilmReport) -> String {
+        guard let mm = report.assumedSpacingMM, let text = NumberText.readable(mm) else { return "" }
+        return "; distribution distances in mm at an assumed \(text) mm"
     }
 
     private static func sourceText(_ source: SpacingSource) -> String {
