@@ -36,7 +36,7 @@ final class LimitTests: XCTestCase {
         }
         // From disk, before anything is read.
         let path = NSTemporaryDirectory() + "/limits-\(UUID().uuidString).dcm"
-        FileManager.default.createFile(atPath: path, contents: Data(Corpus.dicom()))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(Corpus.dicom())))
         defer { try? FileManager.default.removeItem(atPath: path) }
         XCTAssertThrowsError(try FilmLoader.load(path: path, limits: DecodeLimits(maxFileBytes: 100))) {
             XCTAssertTrue(($0 as? FilmError)?.message.hasSuffix("over the limit of 100 bytes (raise it with --max-file-bytes)") ?? false, "\($0)")
