@@ -52,6 +52,24 @@ final class FirstRunTests: XCTestCase {
         }
     }
 
+    /// The other commands' outputs too: convert, merge and features.
+    func testConvertMergeAndFeaturesMakeTheirMissingFolder() throws {
+        let dicom = DetectProcess.packageRoot.appendingPathComponent("sample-images/forearm_none.dcm").path
+        let npy = folder.appendingPathComponent("x/y/film.npy").path
+        XCTAssertEqual(try DetectProcess.run(["convert", dicom, npy]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: npy))
+        let part = folder.appendingPathComponent("part.jsonl").path
+        XCTAssertEqual(try DetectProcess.run([sample, "--output", part]).status, 0)
+        let merged = folder.appendingPathComponent("m/merged.jsonl").path
+        let merge = try DetectProcess.run(["merge", merged, part])
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: merged))
+        let features = folder.appendingPathComponent("f/features.csv").path
+        let run = try DetectProcess.run(["features", sample, "-o", features])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: features))
+    }
+
     func testAnOutputThatCannotBeMadeIsOneLineWithoutTheUsageText() throws {
         let plainFile = folder.appendingPathComponent("plain")
         try Data("x".utf8).write(to: plainFile)
