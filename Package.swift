@@ -30,6 +30,8 @@ let package = Package(
     name: "detect",
     products: [
         .executable(name: "detect", targets: ["detect"]),
+        // For Swift programs: one import for the whole public API (Sources/DetectKit/README.md).
+        .library(name: "DetectKit", targets: ["DetectKit"]),
         // For benchmarks/ (a separate package, so the benchmark plugin never slows this build).
         .library(name: "DetectCore", targets: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting", "Phantom", "FilmAnalysis"]),
     ],
@@ -78,6 +80,12 @@ let package = Package(
             dependencies: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting"],
             exclude: ["README.md"]
         ),
+        // The front door: re-exports every public module above (no code of its own).
+        .target(
+            name: "DetectKit",
+            dependencies: ["Radiography", "ImageIO", "DICOM", "Detection", "Classification", "Reporting", "FilmAnalysis"],
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "detect",
             dependencies: [
@@ -104,15 +112,18 @@ let package = Package(
             path: "Fuzz/FuzzHeaders"
         ),
 
+        // What several test targets share: seeded randomness, small films, hand-made data sets,
+        // byte patching, FilmError assertions, a .npy reader (one copy instead of one per target).
+        .target(name: "TestSupport", dependencies: ["Radiography", "ImageIO", "DICOM", "Phantom"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "ImageIOTests", dependencies: ["ImageIO", "Radiography", "Phantom"],
+            name: "ImageIOTests", dependencies: ["ImageIO", "Radiography", "Phantom", "TestSupport"],
             exclude: ["make_fixtures.py", "make_jpeg_fixtures.py"], resources: [.copy("Fixtures")]
         ),
         .testTarget(
-            name: "DICOMTests", dependencies: ["DICOM", "Radiography", "Phantom"],
+            name: "DICOMTests", dependencies: ["DICOM", "Radiography", "Phantom", "TestSupport"],
             exclude: ["make_fixtures.py"], resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection", "Radiography"], exclude: ["Fixtures"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "Radiography", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Detection"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ImageIO", "Detection", "Classification", "Radiography"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "ImageIO", "DICOM", "Radiography"]),
@@ -123,10 +134,12 @@ let package = Package(
         // codec streams, limits, fuzzer regressions, atomic writes (issue 7).
         .testTarget(
             name: "MalformedInputTests",
-            dependencies: ["DICOM", "ImageIO", "FilmAnalysis", "Detection", "Classification", "Reporting", "Radiography", "Phantom"],
+            dependencies: ["DICOM", "ImageIO", "FilmAnalysis", "Detection", "Classification", "Reporting", "Radiography", "Phantom", "TestSupport"],
             exclude: ["Regressions"]
         ),
+        // The library as a Swift program sees it: only `import DetectKit` (and the README's example).
+        .testTarget(name: "DetectKitTests", dependencies: ["DetectKit"]),
         // Runs the built `detect` executable on sample-images/ and scores it against the truth.
-        .testTarget(name: "EndToEndTests", dependencies: ["detect"], exclude: ["ConvertExpected"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["detect", "TestSupport"], exclude: ["ConvertExpected"]),
     ]
 )

@@ -8,7 +8,9 @@ pydicom-data wheel's files, which scripts/dicom-conformance downloads, then the 
 films of ../shared/eval/films/compressed when present), and, when OpenJPH's
 `ojph_compress` (Debian openjph-tools) is installed, HTJ2K films made here from pydicom-data's
 uncompressed ones (neither pydicom nor pydicom-data ships an HTJ2K file): lossless LRCP (…4.201),
-lossless RPCL (…4.202) and lossy (…4.203), encapsulated by pydicom.
+lossless RPCL (…4.202) and lossy (…4.203), encapsulated by pydicom; and when DCMTK's `dcmcjpeg`
+is installed, JPEG Extended (…4.51) films made from pydicom-data's WG04 films as the WG04 set's
+JPLY files were (pydicom ships two 12-bit JPEG Extended files, pydicom-data none).
 
 pydicom decodes with pylibjpeg (libjpeg and openjpeg plugins) and falls back to GDCM (all pinned
 in scripts/pydicom-venv). For each file:
@@ -16,11 +18,15 @@ in scripts/pydicom-venv). For each file:
   rescale, window, spacings, UIDs, ...) must equal pydicom's value (numbers numerically,
   multi-valued as lists);
 - pixels: `detect convert FILE --frame N OUT.npy` for every frame (up to 64) must equal
-  pydicom's pixel_array (as_rgb=False: stored values, no colour conversion) in shape, in
+  pydicom's default pixel_array (stored values; 8-bit YBR_FULL, YBR_FULL_422 and JPEG YCbCr
+  converted to RGB by pydicom's own formula, which detect convert applies too) in shape, in
   signedness and size of dtype, and in every value: exactly for every lossless syntax and for
   JPEG-LS near-lossless (its decoding is exactly specified; NEAR bounds only the encoder's
   error), within TOLERANCE for the lossy ones: 2 for JPEG Baseline (libjpeg-turbo here,
-  pylibjpeg's libjpeg there, may round the IDCT and chroma upsampling apart), 1 for lossy
+  pylibjpeg's libjpeg there, may round the IDCT and chroma upsampling apart), 2 for JPEG
+  Extended (pylibjpeg's libjpeg is up to 2 from IJG libjpeg's 12-bit build; 3 in colour, where
+  pydicom's conversion to RGB grows a difference in chroma), which is also compared as decoded
+  (YCbCr kept) with DCMTK's dcmdjpeg (IJG libjpeg, accurate integer IDCT): exactly, 1 for lossy
   JPEG 2000 and HTJ2K (OpenJPEG 2.5.0 here, pylibjpeg-openjpeg's 2.5.x there: the 9-7 wavelet is
   computed in floating point);
 - refusals: detect exiting 1 with one line on stderr is accepted where pydicom cannot decode
@@ -48,15 +54,22 @@ warnings.simplefilter("ignore")
 
 READ_SYNTAXES = {
     "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99",
-    "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",
+    "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",
     "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91",
     "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203",
 }
 # Largest allowed |ours − pydicom| per sample; 0 for every syntax not listed.
-TOLERANCE = {"1.2.840.10008.1.2.4.50": 2, "1.2.840.10008.1.2.4.91": 1, "1.2.840.10008.1.2.4.203": 1}
+TOLERANCE = {"1.2.840.10008.1.2.4.50": 2, "1.2.840.10008.1.2.4.51": 2, "1.2.840.10008.1.2.4.91": 1,
+             "1.2.840.10008.1.2.4.203": 1}
+# Colour frames of these syntaxes: a difference of 1 in Cb or Cr grows in pydicom's conversion to RGB.
+COLOUR_TOLERANCE = {"1.2.840.10008.1.2.4.51": 3}
+# JPEG Extended is also compared with DCMTK's dcmdjpeg (IJG libjpeg built for 12 bits, accurate
+# integer IDCT, which our decoder computes alike), as decoded (YCbCr kept: detect convert --keep-ybr,
+# pydicom as_rgb=False), within this tolerance: pylibjpeg's libjpeg is itself up to 2 from IJG's.
+DCMTK_SYNTAXES = {"1.2.840.10008.1.2.4.51": 0}
 MAX_FRAMES = 64
-MIN_FILES = 230  # DICOM files compared: pydicom 3.0.2 ships 165, pydicom-data 1.0.0 68, 9 HTJ2K made here
-MIN_MATCHED = 155  # of which header and every frame's values agree: 163 in December 2026
+MIN_FILES = 240  # DICOM files compared: pydicom 3.0.2 ships 165, pydicom-data 1.0.0 68, 9 HTJ2K and 5 JPEG Extended made here
+MIN_MATCHED = 165  # of which header and every frame's values agree: 173 in December 2026 (with the 4 real films)
 MAX_REFUSED_SHARE = 0.03  # of the files pydicom decodes, the share detect may refuse by name
 
 HEADER_KEYWORDS = {
@@ -159,15 +172,18 @@ def check_file(detect, path, work):
 
     # Pixels.
     try:
-        ds.pixel_array_options(as_rgb=False)
-        want = ds.pixel_array
+        want = ds.pixel_array  # pydicom 3's default: 8-bit YCbCr converted to RGB
         theirs_error = None
     except Exception as e:  # noqa: BLE001
         want, theirs_error = None, f"{type(e).__name__}: {str(e)[:120]}"
     frames = int(pydicom_value(ds, "NumberOfFrames") or 1) if want is not None else 1
     frames = max(1, min(frames, MAX_FRAMES))
     tolerance = TOLERANCE.get(syntax.split(" ")[0], 0)
+    if want is not None and int(ds.get("SamplesPerPixel", 1) or 1) == 3:
+        tolerance = COLOUR_TOLERANCE.get(syntax.split(" ")[0], tolerance)
     worst = 0
+    dcmtk = dcmtk_reference(path, work) if syntax.split(" ")[0] in DCMTK_SYNTAXES and want is not None else None
+    dcmtk_worst = 0
     for k in range(1, frames + 1):
         out = os.path.join(work, "frame.npy")
         if os.path.exists(out):
@@ -195,9 +211,39 @@ def check_file(detect, path, work):
         worst = max(worst, int(diff.max()) if diff.size else 0)
         if worst > tolerance:
             return syntax, "mismatched", f"frame {k}: {int((diff > 0).sum())} samples differ, by up to {worst}"
+        if dcmtk is not None:
+            reference = dcmtk[k - 1] if frames > 1 else dcmtk
+            if ours.ndim == 3:  # colour: compare the decoders before any conversion to RGB
+                kept = os.path.join(work, "frame-ybr.npy")
+                p, timeout = run(detect, ["convert", "--keep-ybr", path, kept, "--frame", str(k)])
+                why = crashed(p, timeout)
+                if why or p.returncode != 0:
+                    return syntax, "crashed" if why else "mismatched", "convert --keep-ybr: " + (why or p.stderr.strip())
+                ours = np.load(kept)
+            if reference.shape != ours.shape:
+                return syntax, "mismatched", f"frame {k}: shape {ours.shape} != DCMTK's {reference.shape}"
+            dcmtk_worst = max(dcmtk_worst, int(np.abs(ours.astype(np.int64) - reference.astype(np.int64)).max()))
+            if dcmtk_worst > DCMTK_SYNTAXES[syntax.split(" ")[0]]:
+                return syntax, "mismatched", f"frame {k}: up to {dcmtk_worst} from DCMTK's decoding"
     if problems:
         return syntax, "mismatched", "; ".join(problems)
-    return syntax, "matched", f"{frames} frame(s)" + (f", largest difference {worst}" if tolerance else "")
+    return syntax, "matched", f"{frames} frame(s)" + (f", largest difference {worst}" if tolerance else "") + (
+        f", {dcmtk_worst} from DCMTK" if dcmtk is not None else "")
+
+
+def dcmtk_reference(path, work):
+    """The stored values DCMTK's dcmdjpeg decodes (no colour conversion), or None without DCMTK
+    or when it cannot decode the file."""
+    dcmdjpeg = shutil.which("dcmdjpeg")
+    if dcmdjpeg is None:
+        return None
+    out = os.path.join(work, "dcmtk.dcm")
+    p = subprocess.run([dcmdjpeg, "+cn", path, out], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    ds = pydicom.dcmread(out)
+    ds.pixel_array_options(as_rgb=False)
+    return ds.pixel_array
 
 
 def looks_like_dicom(path):
@@ -213,57 +259,93 @@ def looks_like_dicom(path):
 HTJ2K_SOURCES = ["MR2_UNCR.dcm", "RG1_UNCR.dcm", "US1_UNCR.dcm"]
 
 
+def copy_maker(tool, package, unmade, out):
+    """The path of `tool`, which makes copies into `out` (created here); None, said on stderr with
+    what goes `unmade`, when it is not installed."""
+    path = shutil.which(tool)
+    if path is None:
+        print(f"dicom-conformance: {tool} not installed (Debian {package}): {unmade}", file=sys.stderr)
+    else:
+        os.makedirs(out, exist_ok=True)
+    return path
+
+
+def sources(folders, names):
+    """(name, path) of each of `names` found in `folders`, the films the made copies come from."""
+    for folder in folders:
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                yield name, path
+
+
 def make_htj2k(folders, out):
     """HTJ2K films made with OpenJPH's ojph_compress from pydicom-data's uncompressed ones."""
-    ojph = shutil.which("ojph_compress")
+    ojph = copy_maker("ojph_compress", "openjph-tools", "no HTJ2K films compared", out)
     if ojph is None:
-        print("dicom-conformance: ojph_compress not installed (Debian openjph-tools): no HTJ2K films compared", file=sys.stderr)
         return []
     from pydicom.encaps import encapsulate
     made = []
-    os.makedirs(out, exist_ok=True)
-    for folder in folders:
-        for name in HTJ2K_SOURCES:
-            path = os.path.join(folder, name)
-            if not os.path.exists(path):
+    for name, path in sources(folders, HTJ2K_SOURCES):
+        ds = pydicom.dcmread(path)
+        arr = ds.pixel_array
+        colour = ds.SamplesPerPixel == 3
+        bits = int(ds.BitsStored)
+        if colour:
+            source = os.path.join(out, name + ".ppm")
+            with open(source, "wb") as f:
+                f.write(f"P6 {arr.shape[1]} {arr.shape[0]} 255\n".encode() + arr.astype(np.uint8).tobytes())
+        else:
+            source = os.path.join(out, name + ".pgm")
+            with open(source, "wb") as f:
+                f.write(f"P5 {arr.shape[1]} {arr.shape[0]} {(1 << bits) - 1}\n".encode()
+                        + arr.astype(">u2" if bits > 8 else np.uint8).tobytes())
+        variants = [
+            ("1.2.840.10008.1.2.4.201", ["-reversible", "true", "-prog_order", "LRCP"]),
+            ("1.2.840.10008.1.2.4.202", ["-reversible", "true", "-prog_order", "RPCL"]),
+            ("1.2.840.10008.1.2.4.203", ["-reversible", "false", "-qstep", "0.002"]),
+        ]
+        for uid, options in variants:
+            stream = os.path.join(out, f"{name}.{uid.rsplit('.', 1)[1]}.j2c")
+            p = subprocess.run([ojph, "-i", source, "-o", stream] + options, capture_output=True, text=True)
+            if p.returncode != 0:
+                print(f"dicom-conformance: ojph_compress failed on {name}: {p.stderr.strip()[:200]}", file=sys.stderr)
                 continue
-            ds = pydicom.dcmread(path)
-            arr = ds.pixel_array
-            colour = ds.SamplesPerPixel == 3
-            bits = int(ds.BitsStored)
+            with open(stream, "rb") as f:
+                codestream = f.read()
+            copy = pydicom.dcmread(path)
+            copy.file_meta.TransferSyntaxUID = pydicom.uid.UID(uid)
+            copy.PixelData = encapsulate([codestream])
+            copy["PixelData"].VR = "OB"
+            copy["PixelData"].is_undefined_length = True
             if colour:
-                source = os.path.join(out, name + ".ppm")
-                with open(source, "wb") as f:
-                    f.write(f"P6 {arr.shape[1]} {arr.shape[0]} 255\n".encode() + arr.astype(np.uint8).tobytes())
-            else:
-                source = os.path.join(out, name + ".pgm")
-                with open(source, "wb") as f:
-                    f.write(f"P5 {arr.shape[1]} {arr.shape[0]} {(1 << bits) - 1}\n".encode()
-                            + arr.astype(">u2" if bits > 8 else np.uint8).tobytes())
-            variants = [
-                ("1.2.840.10008.1.2.4.201", ["-reversible", "true", "-prog_order", "LRCP"]),
-                ("1.2.840.10008.1.2.4.202", ["-reversible", "true", "-prog_order", "RPCL"]),
-                ("1.2.840.10008.1.2.4.203", ["-reversible", "false", "-qstep", "0.002"]),
-            ]
-            for uid, options in variants:
-                stream = os.path.join(out, f"{name}.{uid.rsplit('.', 1)[1]}.j2c")
-                p = subprocess.run([ojph, "-i", source, "-o", stream] + options, capture_output=True, text=True)
-                if p.returncode != 0:
-                    print(f"dicom-conformance: ojph_compress failed on {name}: {p.stderr.strip()[:200]}", file=sys.stderr)
-                    continue
-                with open(stream, "rb") as f:
-                    codestream = f.read()
-                copy = pydicom.dcmread(path)
-                copy.file_meta.TransferSyntaxUID = pydicom.uid.UID(uid)
-                copy.PixelData = encapsulate([codestream])
-                copy["PixelData"].VR = "OB"
-                copy["PixelData"].is_undefined_length = True
-                if colour:
-                    copy.PhotometricInterpretation = "YBR_RCT" if uid != "1.2.840.10008.1.2.4.203" else "YBR_ICT"
-                    copy.PlanarConfiguration = 0
-                target = os.path.join(out, f"{name[:-4]}_htj2k_{uid.rsplit('.', 1)[1]}.dcm")
-                copy.save_as(target, enforce_file_format=True)
-                made.append(target)
+                copy.PhotometricInterpretation = "YBR_RCT" if uid != "1.2.840.10008.1.2.4.203" else "YBR_ICT"
+                copy.PlanarConfiguration = 0
+            target = os.path.join(out, f"{name[:-4]}_htj2k_{uid.rsplit('.', 1)[1]}.dcm")
+            copy.save_as(target, enforce_file_format=True)
+            made.append(target)
+    return made
+
+
+# pydicom-data's uncompressed WG04 films that JPEG Extended copies are made from, as the WG04 set's
+# own *_JPLY files were: MR 12-bit, CR 10- and 15-bit (MONOCHROME1), CT 14-bit signed, US 8-bit RGB.
+JPEG_EXTENDED_SOURCES = ["MR2_UNCR.dcm", "RG1_UNCR.dcm", "RG3_UNCR.dcm", "693_UNCR.dcm", "US1_UNCR.dcm"]
+
+
+def make_jpeg_extended(folders, out):
+    """JPEG Extended (…4.51) films made by DCMTK's dcmcjpeg +ee (IJG libjpeg, 12-bit where the data
+    has more than 8 bits; DCMTK scales 13–16-bit data into 12) from pydicom-data's uncompressed ones."""
+    dcmcjpeg = copy_maker("dcmcjpeg", "dcmtk", "no JPEG Extended films made", out)
+    if dcmcjpeg is None:
+        return []
+    made = []
+    for name, path in sources(folders, JPEG_EXTENDED_SOURCES):
+        target = os.path.join(out, name.replace("_UNCR", "_JPLY_made"))
+        p = subprocess.run([dcmcjpeg, "+ee", path, target], capture_output=True, text=True)
+        if p.returncode != 0:
+            print(f"dicom-conformance: dcmcjpeg failed on {name}: {p.stderr.strip()[:200]}", file=sys.stderr)
+            continue
+        made.append(target)
     return made
 
 
@@ -277,6 +359,7 @@ def main():
         for d, _, files in sorted(os.walk(folder)):
             paths += [(label + "/" + os.path.relpath(os.path.join(d, f), folder), os.path.join(d, f)) for f in sorted(files)]
     paths += [("made/" + os.path.basename(p), p) for p in make_htj2k(sys.argv[3:4], os.path.join(work, "htj2k"))]
+    paths += [("made/" + os.path.basename(p), p) for p in make_jpeg_extended(sys.argv[3:4], os.path.join(work, "jpeg-extended"))]
     results = []
     for name, path in paths:
         if not looks_like_dicom(path):

@@ -92,9 +92,8 @@ enum FuzzHeaders {
                 precondition(spacing.isInPlausibleRange, "an implausible spacing reached the Radiograph: \(spacing)")
             }
             let found = DepositDetector.detect(radiograph, parameters: parameters)
-            let assessment = DistributionClassifier().assess(found, spacingMM: parameters.spacingMM(for: radiograph))
-            var report = FilmReport(file: "fuzz", radiograph: radiograph, detection: found, distribution: assessment)
-            report.warnings = radiograph.warnings
+            let assessment = DistributionClassifier().assess(found)
+            let report = FilmReport(file: "fuzz", analysis: Analysis(film: radiograph, detection: found, distribution: assessment))
             let rendered = RenderedReport(report)
             _ = RenderedReport.document([rendered], as: .text)
         }

@@ -16,9 +16,8 @@ enum FuzzPipeline {
         FuzzEntry.run { bytes in
             guard let film = try? FilmLoader.decode(bytes, limits: limits) else { return }
             let found = DepositDetector.detect(film)
-            let parameters = DetectionParameters()
-            let assessment = DistributionClassifier().assess(found, spacingMM: film.spacing.map(\.mean) ?? parameters.assumedSpacingMM)
-            let report = FilmReport(file: "fuzz", radiograph: film, detection: found, distribution: assessment)
+            let assessment = DistributionClassifier().assess(found)
+            let report = FilmReport(file: "fuzz", analysis: Analysis(film: film, detection: found, distribution: assessment))
             _ = ReportWriter.jsonObject(report)
         }
     }

@@ -38,16 +38,16 @@ public struct ClinicalRecords: Sendable {
     /// caller prefixes the path).
     public static func load(path: String) throws -> ClinicalRecords {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw FilmError("cannot read the clinical facts file")
+            throw FilmError(.io, "cannot read the clinical facts file")
         }
-        guard data.count <= 64 << 20 else { throw FilmError("clinical facts file is larger than 64 MB") }
+        guard data.count <= 64 << 20 else { throw FilmError(.malformed, "clinical facts file is larger than 64 MB") }
         return try parse(data)
     }
 
     /// Parses JSON or CSV bytes (UTF-8).
     public static func parse(_ data: Data) throws -> ClinicalRecords {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw FilmError("clinical facts file is not UTF-8 text")
+            throw FilmError(.malformed, "clinical facts file is not UTF-8 text")
         }
         let first = text.unicodeScalars.first { !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "\u{FEFF}" }
         let rows = first == "[" || first == "{" ? try jsonRows(data) : try csvRows(text)
@@ -79,21 +79,21 @@ public struct ClinicalRecords: Sendable {
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw FilmError("clinical facts file is not valid JSON")
+            throw FilmError(.malformed, "clinical facts file is not valid JSON")
         }
         let list: [JSONValue]
         switch value {
         case .array(let items): list = items
         case .object(let object):
             guard case .array(let items)? = object["records"] else {
-                throw FilmError("clinical facts JSON must be an array of records or {\"records\": [...]}")
+                throw FilmError(.malformed, "clinical facts JSON must be an array of records or {\"records\": [...]}")
             }
             list = items
         default:
-            throw FilmError("clinical facts JSON must be an array of records or {\"records\": [...]}")
+            throw FilmError(.malformed, "clinical facts JSON must be an array of records or {\"records\": [...]}")
         }
         return try list.enumerated().map { index, item in
-            guard case .object(let object) = item else { throw FilmError("clinical record \(index + 1) is not a JSON object") }
+            guard case .object(let object) = item else { throw FilmError(.malformed, "clinical record \(index + 1) is not a JSON object") }
             var row: Row = [:]
             for (key, field) in object {
                 switch field {
@@ -101,7 +101,7 @@ public struct ClinicalRecords: Sendable {
                 case .bool(let b): row[key] = b ? "true" : "false"
                 case .number(let n): row[key] = String(n)
                 case .string(let s): row[key] = s
-                case .array, .object: throw FilmError("clinical record \(index + 1): field \(key) must be a number, text or true/false")
+                case .array, .object: throw FilmError(.malformed, "clinical record \(index + 1): field \(key) must be a number, text or true/false")
                 }
             }
             return row
@@ -109,16 +109,21 @@ public struct ClinicalRecords: Sendable {
     }
 
     static func csvRows(_ text: String) throws -> [Row] {
-        let table = try CSVTable.parse(text)
-        guard let header = table.first else { throw FilmError("clinical facts CSV is empty") }
+        let table: [[String]]
+        do {
+            table = try CSVReader.rows(text)
+        } catch {
+            throw error.prefixed("clinical facts CSV: ")
+        }
+        guard let header = table.first else { throw FilmError(.malformed, "clinical facts CSV is empty") }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if let duplicate = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 && !$0.key.isEmpty })?.key {
-            throw FilmError("clinical facts CSV has the column \(duplicate) twice")
+            throw FilmError(.malformed, "clinical facts CSV has the column \(duplicate) twice")
         }
         return try table.dropFirst().enumerated().compactMap { index, cells in
             if cells.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { return nil }
             guard cells.count <= names.count else {
-                throw FilmError("clinical facts CSV row \(index + 2) has \(cells.count) cells for \(names.count) columns")
+                throw FilmError(.malformed, "clinical facts CSV row \(index + 2) has \(cells.count) cells for \(names.count) columns")
             }
             var row: Row = [:]
             for (column, name) in names.enumerated() where !name.isEmpty {
@@ -145,11 +150,11 @@ public struct ClinicalRecords: Sendable {
             let fields = FieldReader(row: row, index: index + 1)
             var facts = ClinicalFacts(file: fields.text("file"), patientID: fields.text("patient_id"))
             guard facts.file != nil || facts.patientID != nil else {
-                throw FilmError("clinical record \(index + 1) has neither file nor patient_id")
+                throw FilmError(.malformed, "clinical record \(index + 1) has neither file nor patient_id")
             }
             if let id = facts.patientID, facts.file == nil {
                 if let earlier = seenIDs[id] {
-                    throw FilmError("clinical records \(earlier) and \(index + 1) are both for patient \(id)")
+                    throw FilmError(.malformed, "clinical records \(earlier) and \(index + 1) are both for patient \(id)")
                 }
                 seenIDs[id] = index + 1
             }
@@ -168,7 +173,7 @@ public struct ClinicalRecords: Sendable {
             facts.dialysis = try fields.flag("dialysis", named)
             if let text = fields.text("connective_tissue_disease") {
                 guard let disease = ConnectiveTissueDisease(text: text) else {
-                    throw FilmError("\(named): connective_tissue_disease \"\(text)\" is not one of none, lupus, dermatomyositis, systemic_sclerosis, overlap")
+                    throw FilmError(.malformed, "\(named): connective_tissue_disease \"\(text)\" is not one of none, lupus, dermatomyositis, systemic_sclerosis, overlap")
                 }
                 facts.connectiveTissueDisease = disease
             }
@@ -202,9 +207,9 @@ public struct ClinicalRecords: Sendable {
 
         func number(_ key: String, plausible: ClosedRange<Double>, _ named: String) throws -> Double? {
             guard let t = text(key) else { return nil }
-            guard let v = Double(t), v.isFinite else { throw FilmError("\(named): \(key) \"\(t)\" is not a number") }
+            guard let v = Double(t), v.isFinite else { throw FilmError(.malformed, "\(named): \(key) \"\(t)\" is not a number") }
             guard plausible.contains(v) else {
-                throw FilmError("\(named): \(key) \(t) is outside \(NumberFormat.short(plausible.lowerBound))–\(NumberFormat.short(plausible.upperBound))")
+                throw FilmError(.malformed, "\(named): \(key) \(t) is outside \(NumberText.short(plausible.lowerBound))–\(NumberText.short(plausible.upperBound))")
             }
             return v
         }
@@ -217,21 +222,21 @@ public struct ClinicalRecords: Sendable {
                 numberPart = String(t[..<split]).trimmingCharacters(in: .whitespaces)
                 let inline = String(t[split...])
                 if let unitText, Self.unit(unitText) != Self.unit(inline) {
-                    throw FilmError("\(named): \(key) \"\(t)\" disagrees with \(key)_unit \"\(unitText)\"")
+                    throw FilmError(.malformed, "\(named): \(key) \"\(t)\" disagrees with \(key)_unit \"\(unitText)\"")
                 }
                 unitText = inline
             }
-            guard let v = Double(numberPart), v.isFinite else { throw FilmError("\(named): \(key) \"\(t)\" is not a number") }
+            guard let v = Double(numberPart), v.isFinite else { throw FilmError(.malformed, "\(named): \(key) \"\(t)\" is not a number") }
             guard let unitText else {
-                throw FilmError("\(named): \(key) \(numberPart) has no unit: give \(key)_unit mg/dL or mmol/L")
+                throw FilmError(.malformed, "\(named): \(key) \(numberPart) has no unit: give \(key)_unit mg/dL or mmol/L")
             }
             guard let unit = Self.unit(unitText) else {
-                throw FilmError("\(named): \(key) unit \"\(unitText)\" is neither mg/dL nor mmol/L")
+                throw FilmError(.malformed, "\(named): \(key) unit \"\(unitText)\" is neither mg/dL nor mmol/L")
             }
             let mgDL = unit == .mmolPerL ? v * perMmolL : v
             let given = "\(numberPart) \(unit.rawValue)"
             guard plausible.contains(mgDL) else {
-                throw FilmError("\(named): \(key) \(given) is outside \(NumberFormat.short(plausible.lowerBound))–\(NumberFormat.short(plausible.upperBound)) mg/dL; is the unit right?")
+                throw FilmError(.malformed, "\(named): \(key) \(given) is outside \(NumberText.short(plausible.lowerBound))–\(NumberText.short(plausible.upperBound)) mg/dL; is the unit right?")
             }
             return (mgDL, given)
         }
@@ -251,7 +256,7 @@ public struct ClinicalRecords: Sendable {
             switch t.lowercased() {
             case "yes", "y", "true", "1", "1.0": return true
             case "no", "n", "false", "0", "0.0": return false
-            default: throw FilmError("\(named): \(key) \"\(t)\" is not yes/no")
+            default: throw FilmError(.malformed, "\(named): \(key) \"\(t)\" is not yes/no")
             }
         }
 
@@ -264,7 +269,7 @@ public struct ClinicalRecords: Sendable {
             case "3", "3.0", "3a", "3b": return 3
             case "4", "4.0": return 4
             case "5", "5.0", "5d": return 5
-            default: throw FilmError("\(named): ckd_stage \"\(t)\" is not 1–5")
+            default: throw FilmError(.malformed, "\(named): ckd_stage \"\(t)\" is not 1–5")
             }
         }
     }

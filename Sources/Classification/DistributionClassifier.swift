@@ -1,4 +1,5 @@
 import Detection
+import Radiography
 
 /// Decides `none` / `circumscripta` / `universalis` from where the deposits lie relative to the
 /// imaged body (`SpreadMetrics`), using only the detector's measures (never pixels).
@@ -54,10 +55,9 @@ public struct DistributionClassifier: Sendable {
 
     public init() {}
 
-    /// `spacingMM` is the film's mean pixel spacing, or the detector's assumed one.
-    public func assess(_ detection: DetectionResult, spacingMM: Double) -> DistributionAssessment {
-        let spread = SpreadMetrics(detection, spacingMM: spacingMM, neighbourhoodRadiusMM: neighbourhoodRadiusMM,
-                                   linkageMM: clusterLinkageMM)
+    /// Measured at the spacing the detector used (`detection.spacingMM`).
+    public func assess(_ detection: DetectionResult) -> DistributionAssessment {
+        let spread = SpreadMetrics(detection, neighbourhoodRadiusMM: neighbourhoodRadiusMM, linkageMM: clusterLinkageMM)
         return assess(spread)
     }
 
@@ -79,8 +79,8 @@ public struct DistributionClassifier: Sendable {
         let universal = strength >= 1
         let score = min(1, strength / 2)
 
-        let pct = Self.percent
-        let n = Self.number
+        let pct = NumberText.percent
+        let n = NumberText.whole
         let foci = "\(clusters) cluster\(clusters == 1 ? "" : "s") at \(n(clusterLinkageMM)) mm linkage"
         let figures = "span \(n(spread.spanMM)) mm (universalis needs ≥ \(n(universalMinimumSpanMM))), \(foci) "
             + "(≥ \(universalMinimumClusters)) with a hull over \(pct(spread.hullFraction)) of the body "
@@ -105,7 +105,4 @@ public struct DistributionClassifier: Sendable {
                                       metrics: spread.named + [("universalis_strength", strength)],
                                       reason: reason, headline: headline, spread: spread)
     }
-
-    static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded())) %" }
-    static func number(_ value: Double) -> String { String(Int(value.rounded())) }
 }

@@ -54,8 +54,10 @@ public struct SpreadMetrics: Sendable, Equatable {
 
     public var largestClusterExtentMM: Double { clusters.map(\.extentMM).max() ?? 0 }
 
-    /// Measures `detection` at `spacingMM` (the film's mean pixel spacing, or the assumed one).
-    public init(_ detection: DetectionResult, spacingMM: Double, neighbourhoodRadiusMM: Double, linkageMM: Double) {
+    /// Measures `detection` at the spacing the detector used (`detection.spacingMM`: the film's
+    /// mean pixel spacing, or the assumed one).
+    public init(_ detection: DetectionResult, neighbourhoodRadiusMM: Double, linkageMM: Double) {
+        let spacingMM = detection.spacingMM
         let body = detection.body
         let deposits = detection.deposits
         let mm = spacingMM.isFinite && spacingMM > 0 ? spacingMM : 1
@@ -135,27 +137,16 @@ public struct SpreadMetrics: Sendable, Equatable {
         hullFraction = bodyCells > 0 ? Double(inside) / Double(bodyCells) : 0
 
         // Single linkage on box gaps.
-        var parent = Array(deposits.indices)
-        func root(_ i: Int) -> Int {
-            var i = i
-            while parent[i] != i {
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            }
-            return i
-        }
+        var sets = DisjointSets(count: deposits.count)
         for i in boxes.indices {
             for j in boxes.indices where j > i {
                 let gx = max(0, boxes[j].x0 - boxes[i].x1, boxes[i].x0 - boxes[j].x1)
                 let gy = max(0, boxes[j].y0 - boxes[i].y1, boxes[i].y0 - boxes[j].y1)
-                if gx * gx + gy * gy <= linkageMM * linkageMM {
-                    let a = root(i), b = root(j)
-                    if a != b { parent[max(a, b)] = min(a, b) }
-                }
+                if gx * gx + gy * gy <= linkageMM * linkageMM { sets.union(i, j) }
             }
         }
         var members: [Int: [Int]] = [:]
-        for i in deposits.indices { members[root(i), default: []].append(i) }
+        for i in deposits.indices { members[sets.find(i), default: []].append(i) }
         var clusters = members.values.map { indices -> Cluster in
             var area = 0.0, sx = 0.0, sy = 0.0
             var x0 = Double.infinity, x1 = -Double.infinity, y0 = Double.infinity, y1 = -Double.infinity

@@ -1,3 +1,5 @@
+import Radiography
+
 /// Ranks metastatic / dystrophic / iatrogenic / idiopathic / calciphylaxis from clinical facts
 /// alone (the image says nothing about cause), each with the rules that fired and the facts
 /// that were missing. Decision support: the list says which cause the given facts point to,
@@ -68,7 +70,7 @@ public struct SubtypeClassifier: Sendable {
             self.facts = facts
             func serum(_ name: String, _ mgDL: Double?, _ given: String?) -> String? {
                 guard let mgDL else { return nil }
-                var text = "\(name) \(NumberFormat.short(mgDL, decimals: 2)) mg/dL"
+                var text = "\(name) \(NumberText.short(mgDL, decimals: 2)) mg/dL"
                 if let given, !given.hasSuffix("mg/dL") { text += " (\(given))" }
                 return text
             }
@@ -76,7 +78,7 @@ public struct SubtypeClassifier: Sendable {
             phosphateText = serum("phosphate", facts.phosphateMgDL, facts.phosphateAsGiven)
             product = facts.calciumPhosphateProduct
             productHigh = product.map { $0 >= c.calciumPhosphateProductLimit }
-            productText = product.map { "Ca×P = \(NumberFormat.short($0, decimals: 0)) mg²/dL²" }
+            productText = product.map { "Ca×P = \(NumberText.short($0, decimals: 0)) mg²/dL²" }
             calciumHigh = facts.calciumMgDL.map { $0 > c.calciumUpperMgDL }
             phosphateHigh = facts.phosphateMgDL.map { $0 > c.phosphateUpperMgDL }
             pthHigh = facts.pthPgML.map { $0 > c.pthUpperPgML }
@@ -93,7 +95,7 @@ public struct SubtypeClassifier: Sendable {
             else if failureByGFR == false || failureByStage == false { kidneyFailure = false }
             else { kidneyFailure = nil }
             var parts: [String] = []
-            if let g = facts.eGFR { parts.append("eGFR \(NumberFormat.short(g))") }
+            if let g = facts.eGFR { parts.append("eGFR \(NumberText.short(g))") }
             if let s = facts.ckdStage { parts.append("CKD stage \(s)") }
             if facts.dialysis == true { parts.append("on dialysis") }
             kidneyText = parts.joined(separator: ", ")
@@ -123,12 +125,12 @@ public struct SubtypeClassifier: Sendable {
 
     func metastatic(_ f: Figures) -> SubtypeFinding {
         var t = Tally()
-        let limit = NumberFormat.short(calciumPhosphateProductLimit)
+        let limit = NumberText.short(calciumPhosphateProductLimit)
         if f.productHigh == true, let text = f.productText { t.add(3, "\(text) ≥ \(limit)") }
-        if f.calciumHigh == true, let text = f.calciumText { t.add(2, "\(text) > \(NumberFormat.short(calciumUpperMgDL))") }
-        if f.phosphateHigh == true, let text = f.phosphateText { t.add(2, "\(text) > \(NumberFormat.short(phosphateUpperMgDL))") }
+        if f.calciumHigh == true, let text = f.calciumText { t.add(2, "\(text) > \(NumberText.short(calciumUpperMgDL))") }
+        if f.phosphateHigh == true, let text = f.phosphateText { t.add(2, "\(text) > \(NumberText.short(phosphateUpperMgDL))") }
         if f.ckd == true { t.add(1, "chronic kidney disease (\(f.kidneyText))") }
-        if f.pthHigh == true, let pth = f.facts.pthPgML { t.add(1, "PTH \(NumberFormat.short(pth)) pg/mL > \(NumberFormat.short(pthUpperPgML))") }
+        if f.pthHigh == true, let pth = f.facts.pthPgML { t.add(1, "PTH \(NumberText.short(pth)) pg/mL > \(NumberText.short(pthUpperPgML))") }
         if f.calciumHigh == false, f.phosphateHigh == false, let ca = f.calciumText, let p = f.phosphateText {
             t.add(-3, "\(ca) and \(p) not raised" + (f.productText.map { ", \($0) < \(limit)" } ?? ""))
         }
@@ -145,7 +147,7 @@ public struct SubtypeClassifier: Sendable {
         if let disease = facts.connectiveTissueDisease, disease != .none {
             t.add(3, disease.displayName)
             if let years = facts.diseaseDurationYears {
-                if years >= diseaseYears { t.add(1, "\(disease.displayName) for \(NumberFormat.short(years)) years ≥ \(NumberFormat.short(diseaseYears))") }
+                if years >= diseaseYears { t.add(1, "\(disease.displayName) for \(NumberText.short(years)) years ≥ \(NumberText.short(diseaseYears))") }
             } else {
                 t.need("disease duration")
             }
@@ -155,7 +157,7 @@ public struct SubtypeClassifier: Sendable {
             t.add(1, f.phosphateText.map { "\(ca) and \($0) not raised" } ?? "\(ca) not raised")
         }
         if f.productHigh == true, let text = f.productText {
-            t.add(-2, "\(text) ≥ \(NumberFormat.short(calciumPhosphateProductLimit)): a metabolic cause")
+            t.add(-2, "\(text) ≥ \(NumberText.short(calciumPhosphateProductLimit)): a metabolic cause")
         }
         if facts.connectiveTissueDisease == nil { t.need("connective-tissue disease") }
         if facts.localTrauma == nil { t.need("local trauma") }
@@ -179,8 +181,8 @@ public struct SubtypeClassifier: Sendable {
         if facts.dialysis == true { t.add(3, "on dialysis") }
         if f.kidneyFailure == true { t.add(1, "kidney failure (\(f.kidneyText))") }
         if facts.skinNecrosis == true { t.add(2, "painful skin necrosis") }
-        if f.productHigh == true, let text = f.productText { t.add(1, "\(text) ≥ \(NumberFormat.short(calciumPhosphateProductLimit))") }
-        if f.pthHigh == true, let pth = facts.pthPgML { t.add(1, "PTH \(NumberFormat.short(pth)) pg/mL > \(NumberFormat.short(pthUpperPgML))") }
+        if f.productHigh == true, let text = f.productText { t.add(1, "\(text) ≥ \(NumberText.short(calciumPhosphateProductLimit))") }
+        if f.pthHigh == true, let pth = facts.pthPgML { t.add(1, "PTH \(NumberText.short(pth)) pg/mL > \(NumberText.short(pthUpperPgML))") }
         if facts.dialysis == false, f.kidneyFailure == false {
             t.add(-2, "not on dialysis and no kidney failure (\(f.kidneyText))")
         }

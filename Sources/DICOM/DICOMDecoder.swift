@@ -1,9 +1,9 @@
 import Radiography
 
 /// Reads DICOM films into `Radiograph`s: uncompressed transfer syntaxes (little and big endian,
-/// and deflated), RLE Lossless, JPEG Baseline 8-bit, JPEG Lossless (process 14), JPEG-LS,
-/// JPEG 2000 and HTJ2K (the codec table in `TransferSyntax.swift`), 8 or 16 bits allocated,
-/// grayscale (colour films as their luminance). Everything else is refused with a
+/// and deflated), RLE Lossless, JPEG Baseline 8-bit, JPEG Extended 8- and 12-bit, JPEG Lossless
+/// (process 14), JPEG-LS, JPEG 2000 and HTJ2K (the codec table in `TransferSyntax.swift`), 8 or
+/// 16 bits allocated, grayscale (colour films as their luminance). Everything else is refused with a
 /// message naming what the file uses (see README.md).
 public enum DICOMDecoder {
     /// Reads a Part 10 file (or a preamble-less data set) and returns frame `frame` (1-based)
@@ -25,7 +25,7 @@ public enum DICOMDecoder {
         let pixelData = try file.pixelData()
         let module = try PixelModule(file.dataSet, limits: limits, codec: syntax.pixelCodec)
         guard (1...module.numberOfFrames).contains(frame) else {
-            throw FilmError("DICOM: frame \(frame) was asked for but the file has \(module.numberOfFrames) frame\(module.numberOfFrames == 1 ? "" : "s")")
+            throw FilmError(.malformed, "DICOM: frame \(frame) was asked for but the file has \(module.numberOfFrames) frame\(module.numberOfFrames == 1 ? "" : "s")")
         }
         var mapping = SampleMapping(module)
         var bitsStored = module.bitsStored
@@ -34,7 +34,7 @@ public enum DICOMDecoder {
         switch syntax.pixelCodec {
         case .native where module.photometric != .ybrFull422:
             guard !pixelData.hasUndefinedLength else {
-                throw FilmError("DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
+                throw FilmError(.malformed, "DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
             }
             let range = try NativePixelDecoder.frameRange(module, pixelData: pixelData.value, index: frame - 1)
             pixels = NativePixelDecoder.decode(bytes, range: range, module: module, mapping: mapping,
@@ -76,12 +76,19 @@ public enum DICOMDecoder {
     /// 32 bits allocated and any photometric interpretation, in every transfer syntax
     /// `decode` reads. Holds the frame as 32-bit words while decoding, so it needs about
     /// 4 bytes per sample more than `decode` (for `detect convert`, not for batch analysis).
-    public static func storedValues(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard) throws -> DICOMStoredFrame {
+    /// 8-bit YCbCr becomes RGB as in pydicom 3's default `pixel_array` unless `colour` is
+    /// `.asStored`.
+    public static func storedValues(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard,
+                                    colour: DICOMStoredFrame.Colour = .rgb) throws -> DICOMStoredFrame {
         let file = try ParsedFile(bytes, limits: limits)
         guard file.syntax.isReadable else { throw file.syntax.refusal }
         _ = try file.pixelData()
         let module = try PixelModule(file.dataSet, limits: limits, purpose: .storedValues, codec: file.syntax.pixelCodec)
-        let decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
+        var decoded = try StoredWordsDecoder.decode(file, module: module, frame: frame, limits: limits)
+        if colour == .rgb, decoded.colourIsYCbCr, decoded.module.bitsAllocated == 8 {
+            YBRFullToRGB.convert(&decoded.words)
+            return DICOMStoredFrame(words: decoded.words, module: decoded.module, photometric: "RGB")
+        }
         return DICOMStoredFrame(words: decoded.words, module: decoded.module)
     }
 
@@ -112,7 +119,7 @@ public enum DICOMDecoder {
         _ pixelData: DataElement, frame: Int, module: PixelModule, syntax: TransferSyntax, bytes: [UInt8]
     ) throws -> [Range<Int>] {
         guard pixelData.hasUndefinedLength else {
-            throw FilmError("DICOM: transfer syntax \(syntax.uid) (\(syntax.name)) needs encapsulated Pixel Data, but it has a defined length")
+            throw FilmError(.malformed, "DICOM: transfer syntax \(syntax.uid) (\(syntax.name)) needs encapsulated Pixel Data, but it has a defined length")
         }
         return try EncapsulatedFrames.fragments(of: frame - 1, frames: module.numberOfFrames, in: bytes, value: pixelData.value)
     }

@@ -44,7 +44,7 @@ public struct DICOMDump: Sendable {
     /// The meta group's elements, then the data set's.
     public static func read(_ original: [UInt8], limits: DecodeLimits = .standard) throws -> [Element] {
         guard original.count <= limits.maxFileBytes else {
-            throw FilmError("DICOM: file is \(original.count) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
+            throw FilmError.overLimit(.fileBytes, "DICOM: file is \(original.count) bytes, over the limit of \(limits.maxFileBytes) bytes")
         }
         let header = try Part10Header.read(original, limits: limits)
         let dicm = Array("DICM".utf8)
@@ -102,7 +102,7 @@ public struct DICOMDump: Sendable {
         mutating func count() throws {
             elementCount += 1
             guard elementCount <= limits.maxElements else {
-                throw FilmError("DICOM: more than \(limits.maxElements) data elements (at byte \(offset)), over the limit (raise it with --max-elements)")
+                throw FilmError.overLimit(.elements, "DICOM: more than \(limits.maxElements) data elements (at byte \(offset)), over the limit")
             }
         }
 
@@ -119,7 +119,7 @@ public struct DICOMDump: Sendable {
 
         func need(_ n: Int, before end: Int, _ what: String) throws {
             guard n >= 0, offset + n <= end else {
-                throw FilmError("DICOM: \(what) at byte \(offset) runs past the end of its \(end == bytes.count ? "file" : "item or sequence")")
+                throw FilmError(.truncated, "DICOM: \(what) at byte \(offset) runs past the end of its \(end == bytes.count ? "file" : "item or sequence")")
             }
         }
 
@@ -150,7 +150,7 @@ public struct DICOMDump: Sendable {
                 if explicit {
                     let a = bytes[offset + 4], b = bytes[offset + 5]
                     guard (0x41...0x5A).contains(a), (0x41...0x5A).contains(b) else {
-                        throw FilmError("DICOM: element (\(Element.hex(group)),\(Element.hex(number))) at byte \(start) has no valid VR")
+                        throw FilmError(.malformed, "DICOM: element (\(Element.hex(group)),\(Element.hex(number))) at byte \(start) has no valid VR")
                     }
                     vr = String(decoding: [a, b], as: UTF8.self)
                     if VR(a, b).hasLongLength {
@@ -211,7 +211,7 @@ public struct DICOMDump: Sendable {
         /// The items of a sequence: up to `end` (defined length) or its delimiter.
         mutating func items(until end: Int, explicit: Bool, depth: Int, length: Int?) throws -> [[Element]] {
             guard depth <= limits.maxSequenceDepth else {
-                throw FilmError("DICOM: sequences nested more than \(limits.maxSequenceDepth) deep (byte \(offset)), over the limit (raise it with --max-sequence-depth)")
+                throw FilmError.overLimit(.sequenceDepth, "DICOM: sequences nested more than \(limits.maxSequenceDepth) deep (byte \(offset)), over the limit")
             }
             var items: [[Element]] = []
             while offset < end {
@@ -222,7 +222,7 @@ public struct DICOMDump: Sendable {
                 offset += 8
                 if tag == (0xFFFE, 0xE0DD) { return items }  // Sequence Delimitation Item
                 guard tag == (0xFFFE, 0xE000) else {
-                    throw FilmError("DICOM: a sequence holds (\(Element.hex(tag.0)),\(Element.hex(tag.1))) at byte \(offset - 8) where an item belongs")
+                    throw FilmError(.malformed, "DICOM: a sequence holds (\(Element.hex(tag.0)),\(Element.hex(tag.1))) at byte \(offset - 8) where an item belongs")
                 }
                 if itemLength == 0xFFFF_FFFF {
                     items.append(try elements(until: end, explicit: explicit, depth: depth, inUndefinedItem: true))
@@ -235,7 +235,7 @@ public struct DICOMDump: Sendable {
                 }
             }
             if length == nil {
-                throw FilmError("DICOM: a sequence of undefined length has no Sequence Delimitation Item before the end")
+                throw FilmError(.truncated, "DICOM: a sequence of undefined length has no Sequence Delimitation Item before the end")
             }
             return items
         }
@@ -257,7 +257,7 @@ public struct DICOMDump: Sendable {
                 count += 1
                 total += length
             }
-            throw FilmError("DICOM: encapsulated pixel data has no Sequence Delimitation Item before the end")
+            throw FilmError(.truncated, "DICOM: encapsulated pixel data has no Sequence Delimitation Item before the end")
         }
 
         func render(_ vr: String, _ range: Range<Int>) -> String {

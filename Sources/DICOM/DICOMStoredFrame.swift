@@ -4,12 +4,21 @@ import Radiography
 /// above High Bit and below its field dropped), sign-extended for signed data, and nothing
 /// else: no modality rescale, no window, no MONOCHROME1 inversion, no colour conversion.
 ///
-/// This is what `detect convert FILE OUT.npy` writes and what pydicom's `pixel_array` (with
-/// `as_rgb=False`) returns, so the two can be compared value for value. Colour frames keep
-/// their samples interleaved (`rows × columns × 3`) in the colour space stored: RGB, or YCbCr
-/// for YBR_FULL / YBR_FULL_422 (subsampled chroma repeated to full size) and for JPEG frames
-/// coded in YCbCr. Palette colour gives the indices.
+/// This is what `detect convert FILE OUT.npy` writes and what pydicom 3's default `pixel_array`
+/// returns, so the two can be compared value for value. Colour frames keep their samples
+/// interleaved (`rows × columns × 3`). 8-bit YCbCr (YBR_FULL, YBR_FULL_422 with its chroma
+/// repeated to full size, JPEG frames coded in YCbCr) is converted to RGB as pydicom 3 does by
+/// default (`Colour.rgb`, `YBRFullToRGB`), or kept as stored (`Colour.asStored`, pydicom's
+/// `as_rgb=False`); wider YCbCr samples stay as stored. Palette colour gives the indices.
 public struct DICOMStoredFrame: Sendable {
+    /// What becomes of YCbCr colour.
+    public enum Colour: Sendable {
+        /// Converted to RGB as pydicom 3's default `pixel_array` (8-bit samples).
+        case rgb
+        /// As stored (pydicom's `as_rgb=False`).
+        case asStored
+    }
+
     /// NumPy's names for the natural type of the samples; 1-bit data is given as `uint8`.
     public enum SampleType: String, Sendable, CaseIterable {
         case uint8, int8, uint16, int16, uint32, int32
@@ -38,7 +47,7 @@ public struct DICOMStoredFrame: Sendable {
     public let sampleType: SampleType
     /// Bits Stored of the file: every value fits in this many bits (signed or not).
     public let bitsStored: Int
-    /// As the file states it (e.g. `MONOCHROME1`, `YBR_FULL_422`).
+    /// As the file states it (e.g. `MONOCHROME1`, `YBR_FULL_422`), or `RGB` once YCbCr was converted.
     public let photometricInterpretation: String
     /// `rows × columns × samplesPerPixel` values of `sampleType`, little endian, row-major,
     /// samples of a pixel adjacent: exactly the body of an `.npy` file.
@@ -46,6 +55,10 @@ public struct DICOMStoredFrame: Sendable {
 
     /// Number of values (`rows × columns × samplesPerPixel`).
     public var count: Int { rows * columns * samplesPerPixel }
+
+    /// The array's shape as NumPy (and pydicom's `pixel_array`) gives it: `(rows, columns)` for
+    /// grayscale, `(rows, columns, samples)` for colour.
+    public var numpyShape: [Int] { samplesPerPixel == 1 ? [rows, columns] : [rows, columns, samplesPerPixel] }
 
     /// Value `index` (in the interleaved order of `bytes`) as an integer.
     public func value(at index: Int) -> Int {
@@ -63,12 +76,12 @@ public struct DICOMStoredFrame: Sendable {
     }
 
     /// Builds the frame from interleaved stored words, masking and sign-extending each.
-    init(words: [UInt32], module m: PixelModule) {
+    init(words: [UInt32], module m: PixelModule, photometric: String? = nil) {
         rows = m.rows
         columns = m.columns
         samplesPerPixel = m.samplesPerPixel
         bitsStored = m.bitsStored
-        photometricInterpretation = m.photometricName
+        photometricInterpretation = photometric ?? m.photometricName
         switch (m.bitsAllocated, m.isSigned) {
         case (1, _), (8, false): sampleType = .uint8
         case (8, true): sampleType = .int8

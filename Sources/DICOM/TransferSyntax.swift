@@ -15,7 +15,7 @@ struct TransferSyntax: Sendable, Equatable {
     enum VREncoding: Sendable { case explicit, implicit }
     /// How the pixel data is stored. `decoder` says which of them are read, and by what.
     enum PixelCodec: Sendable, Hashable {
-        case native, rle, jpegLossless, jpegBaseline, jpeg, jpegLS, jpeg2000, jpeg2000Part2, htj2k, video, referenced, encapsulatedNative
+        case native, rle, jpegLossless, jpegBaseline, jpegExtended, jpeg, jpegLS, jpeg2000, jpeg2000Part2, htj2k, video, referenced, encapsulatedNative
 
         /// The decoder and what it reads, or nil when this codec is refused.
         var decoder: (name: String, reads: String)? {
@@ -24,6 +24,7 @@ struct TransferSyntax: Sendable, Equatable {
             case .rle: ("detect", "8 and 16 bits allocated; grey and colour; a frame split over several fragments is joined")
             case .jpegLossless: ("detect", "2–16 bits; all seven predictors, point transform, restart intervals; grey and colour")
             case .jpegBaseline: ("libjpeg-turbo", "8-bit; grey, YCbCr (as coded, chroma upsampled) and RGB")
+            case .jpegExtended: ("detect", "8- and 12-bit sequential DCT, Huffman-coded; grey, YCbCr (as coded, chroma upsampled as libjpeg does) and RGB")
             case .jpeg2000, .htj2k: ("OpenJPEG", "1–16 bits, signed or not, bare codestream or JP2; grey and 3-component colour (YBR_ICT/YBR_RCT undone to RGB); no subsampled components")
             case .jpegLS: ("CharLS", "2–16 bits, lossless and near-lossless, any interleave mode; grey and colour")
             case .jpeg, .jpeg2000Part2, .video, .referenced, .encapsulatedNative: nil
@@ -94,10 +95,16 @@ struct TransferSyntax: Sendable, Equatable {
             ("70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])"),
         ]
         for (suffix, name) in jpeg {
-            // Process 14 (non-hierarchical lossless) has our own decoder, baseline (process 1)
-            // goes to libjpeg; the rest (12-bit, progressive, hierarchical, process 15) are refused:
-            // Debian's libjpeg-turbo 2.1 is built for 8-bit samples only.
-            let codec: PixelCodec = suffix == "57" || suffix == "70" ? .jpegLossless : suffix == "50" ? .jpegBaseline : .jpeg
+            // Process 14 (non-hierarchical lossless) and the extended sequential processes 2 and 4
+            // (8- and 12-bit, Huffman) have our own decoders, baseline (process 1) goes to libjpeg;
+            // the rest (progressive, hierarchical, process 15) are refused. Debian's libjpeg-turbo
+            // 2.1 is built for 8-bit samples only.
+            let codec: PixelCodec = switch suffix {
+            case "57", "70": .jpegLossless
+            case "50": .jpegBaseline
+            case "51": .jpegExtended
+            default: .jpeg
+            }
             add("1.2.840.10008.1.2.4." + suffix, name, codec)
         }
         add("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", .jpegLS)
@@ -134,7 +141,7 @@ struct TransferSyntax: Sendable, Equatable {
     /// The refusal for a syntax this reader cannot read (yet), naming UID and syntax, and the
     /// ones that are read (from the table).
     var refusal: FilmError {
-        FilmError("DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: \(Self.readableList))")
+        FilmError(.unsupported, "DICOM: transfer syntax \(uid) (\(name)) is not supported (read are: \(Self.readableList))")
     }
 
     /// The names of the readable syntaxes, in table order.
@@ -156,6 +163,6 @@ struct TransferSyntax: Sendable, Equatable {
     }
 
     static func refusal(unknownUID uid: String) -> FilmError {
-        FilmError("DICOM: transfer syntax \(uid) is not a known transfer syntax")
+        FilmError(.unsupported, "DICOM: transfer syntax \(uid) is not a known transfer syntax")
     }
 }

@@ -329,7 +329,8 @@ struct AnatomyMap {
     }
 }
 
-/// 8-connected components of a small cell mask (a few hundred thousand cells at most).
+/// 8-connected components of a small cell mask (a few hundred thousand cells at most), in the
+/// raster order of their first cell, each cell list in raster order.
 struct CellComponents {
     struct Component {
         var cells: [Int]
@@ -339,31 +340,32 @@ struct CellComponents {
     var components: [Component] = []
 
     init(_ mask: [UInt8], columns: Int, rows: Int) {
-        var seen = [Bool](repeating: false, count: mask.count)
-        for start in mask.indices where mask[start] != 0 && !seen[start] {
-            var cells = [start]
-            seen[start] = true
-            var head = 0
-            var minX = Int.max, maxX = Int.min, minY = Int.max, maxY = Int.min
-            while head < cells.count {
-                let i = cells[head]
-                head += 1
-                let cx = i % columns, cy = i / columns
-                minX = min(minX, cx); maxX = max(maxX, cx); minY = min(minY, cy); maxY = max(maxY, cy)
-                for dy in -1...1 {
-                    for dx in -1...1 {
-                        let x = cx + dx, y = cy + dy
-                        guard x >= 0, y >= 0, x < columns, y < rows else { continue }
-                        let j = y * columns + x
-                        if mask[j] != 0 && !seen[j] {
-                            seen[j] = true
-                            cells.append(j)
-                        }
-                    }
-                }
+        // Each set cell joins the set cells before it in raster order (left, and the three above).
+        var sets = DisjointSets(count: mask.count)
+        for i in mask.indices where mask[i] != 0 {
+            let cx = i % columns, cy = i / columns
+            if cx > 0, mask[i - 1] != 0 { sets.union(i, i - 1) }
+            guard cy > 0 else { continue }
+            for dx in -1...1 where cx + dx >= 0 && cx + dx < columns && mask[i - columns + dx] != 0 {
+                sets.union(i, i - columns + dx)
             }
-            let w = Double(maxX - minX + 1), h = Double(maxY - minY + 1)
-            components.append(Component(cells: cells, extentCells: (w * w + h * h).squareRoot()))
+        }
+        var componentOfRoot: [Int: Int] = [:]
+        var boxes: [(minX: Int, maxX: Int, minY: Int, maxY: Int)] = []
+        for i in mask.indices where mask[i] != 0 {
+            let root = sets.find(i), cx = i % columns, cy = i / columns
+            if let k = componentOfRoot[root] {
+                components[k].cells.append(i)
+                boxes[k] = (min(boxes[k].minX, cx), max(boxes[k].maxX, cx), boxes[k].minY, cy)
+            } else {
+                componentOfRoot[root] = components.count
+                components.append(Component(cells: [i], extentCells: 0))
+                boxes.append((cx, cx, cy, cy))
+            }
+        }
+        for k in components.indices {
+            let w = Double(boxes[k].maxX - boxes[k].minX + 1), h = Double(boxes[k].maxY - boxes[k].minY + 1)
+            components[k].extentCells = (w * w + h * h).squareRoot()
         }
     }
 }

@@ -102,17 +102,23 @@ public struct DetectionResult: Sendable {
     public var body: BodyMap
     /// Robust noise σ of the smoothed film, in sample units.
     public var noiseSigma: Double
+    /// The pixel spacing (mm) the detector's scales used, and every mm figure made from this
+    /// result must use: the film's mean spacing when plausible, else the assumed one
+    /// (`DetectionParameters.spacingMM(for:)`). It travels with the deposits so that the
+    /// distribution classifier cannot be handed a different one.
+    public var spacingMM: Double
     /// Wall-clock seconds per detector stage, in pipeline order: background, threshold, label,
-    /// measure (see `DetectionClock` for what each covers). Timing only: never part of a result's
+    /// measure (see `DepositDetector.Stage` for what each covers). Timing only: never part of a result's
     /// meaning, and the only thing that differs between two runs on the same film.
     public var stageSeconds: [(stage: String, seconds: Double)]
     public init(deposits: [Deposit], features: [[Double]] = [], labels: LabelImage, body: BodyMap, noiseSigma: Double,
-                stageSeconds: [(stage: String, seconds: Double)] = []) {
+                spacingMM: Double, stageSeconds: [(stage: String, seconds: Double)] = []) {
         self.deposits = deposits
         self.features = features
         self.labels = labels
         self.body = body
         self.noiseSigma = noiseSigma
+        self.spacingMM = spacingMM
         self.stageSeconds = stageSeconds
     }
 }

@@ -30,21 +30,31 @@ import Radiography
 /// row or column bands with `ParallelBands`, and each kernel adds in a fixed order, so the
 /// bands change the speed and never the bits. `DetectionResult.stageSeconds` says where the time went.
 public enum DepositDetector {
+    /// The stages `DetectionResult.stageSeconds` times, in this order:
+    /// - background: the 3×3 smoothing, noise map, anatomy map and the box means of both scales;
+    /// - threshold: local contrast, clutter σ, significance, the search region and the candidate mask;
+    /// - label: the hysteresis labelling (with peak contrast per component) and the outline mask;
+    /// - measure: the labelling of the outlines with every deposit's statistics, the size filter
+    ///   and the renumbering.
+    public enum Stage: String, CaseIterable, Sendable {
+        case background, threshold, label, measure
+    }
+
     public static func detect(_ film: Radiograph, parameters: DetectionParameters = DetectionParameters()) -> DetectionResult {
         let width = film.width, height = film.height
         // Whatever the caller set: out-of-range parameters and spacings are clamped, never trusted.
         let parameters = parameters.clampedToRanges
         let scales = PixelScales(parameters, spacingMM: parameters.spacingMM(for: film))
-        var clock = DetectionClock()
+        var clock = StageClock(stages: Stage.allCases.map(\.rawValue))
         var found: Segmentation?
         let labels = DetectionWorkspace.withPlanes(width: width, height: height) { workspace in
             film.pixels.withUnsafeBufferPointer { pixels in
                 let (noise, anatomy) = background(pixels: pixels, maximumValue: film.maximumValue, workspace: workspace,
                                                   scales: scales, parameters: parameters)
-                clock.lap(.background)
+                clock.lap(Stage.background.rawValue)
                 let region = searchRegion(workspace: &workspace, anatomy: anatomy, scales: scales, parameters: parameters)
                 defer { region.words.deallocate() }
-                clock.lap(.threshold)
+                clock.lap(Stage.threshold.rawValue)
                 let candidates = scan(pixels: pixels, workspace: &workspace, region: region, noise: noise, anatomy: anatomy,
                                       scales: scales, parameters: parameters, clock: &clock)
                 workspace.advance(to: .segmentation)
@@ -52,7 +62,7 @@ public enum DepositDetector {
                 ParallelBands.run(height, minimumBand: 16) { rows in
                     for y in rows { region.unpack(row: y, width: width, into: mask.baseAddress! + y * width) }
                 }
-                clock.lap(.threshold)
+                clock.lap(Stage.threshold.rawValue)
                 found = segment(pixels: pixels, candidates: candidates, mask: mask, labels: workspace.labels,
                                 width: width, height: height, noise: noise, anatomy: anatomy, scales: scales,
                                 parameters: parameters, clock: &clock)
@@ -61,7 +71,7 @@ public enum DepositDetector {
         let result = found!
         return DetectionResult(
             deposits: result.deposits, features: result.features, labels: LabelImage(width: width, height: height, labels: labels),
-            body: result.body, noiseSigma: result.noiseSigma, stageSeconds: clock.stages)
+            body: result.body, noiseSigma: result.noiseSigma, spacingMM: scales.spacingMM, stageSeconds: clock.laps)
     }
 
     /// Steps 1–2: S (the 3×3 mean) into the workspace, the local noise σ and the anatomy map.
@@ -93,7 +103,7 @@ public enum DepositDetector {
     /// contrast measure, and the candidates (pixels above the grow threshold in the region).
     static func scan(pixels: UnsafeBufferPointer<UInt16>, workspace: inout DetectionWorkspace, region: RowBits,
                      noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales, parameters: DetectionParameters,
-                     clock: inout DetectionClock) -> Candidates {
+                     clock: inout StageClock) -> Candidates {
         let width = workspace.width, height = workspace.height
         let small = scales.smallSurround, large = scales.largeSurround
         workspace.advance(to: .smallScale)
@@ -103,7 +113,7 @@ public enum DepositDetector {
         // row at a time, where it is still needed.
         BoxFilter.mean(smoothed, width: width, height: height, radius: large.radius, into: workspace.smoothed)
         workspace.advance(to: .largeScale)
-        clock.lap(.background)
+        clock.lap(Stage.background.rawValue)
         let smallView = UnsafeBufferPointer(smallMeans), largeView = UnsafeBufferPointer(workspace.largeMeans)
         let smallWeight = Float(parameters.smallClutterWeight), largeWeight = Float(parameters.largeClutterWeight)
         let clutter = clutterSigmas(pixels: pixels, smallMeans: smallView, largeMeans: largeView, width: width, height: height,
@@ -332,14 +342,14 @@ public enum DepositDetector {
     static func segment(pixels: UnsafeBufferPointer<UInt16>, candidates: Candidates, mask: UnsafeMutableBufferPointer<UInt8>,
                         labels l: UnsafeMutableBufferPointer<Int32>, width: Int, height: Int,
                         noise: NoiseMap, anatomy: AnatomyMap, scales: PixelScales,
-                        parameters: DetectionParameters, clock: inout DetectionClock) -> Segmentation {
+                        parameters: DetectionParameters, clock: inout StageClock) -> Segmentation {
         candidates.index.withUnsafeBufferPointer { index in
         candidates.contrast.withUnsafeBufferPointer { c in
         candidates.significance.withUnsafeBufferPointer { z in
             let context = SegmentContext(pixels: pixels, index: index, c: c, z: z, width: width, height: height, noise: noise,
                                          anatomy: anatomy, scales: scales, parameters: parameters)
             let hysteresis = outlineSeededComponents(context, mask: mask, labels: l)
-            clock.lap(.label)
+            clock.lap(Stage.label.rawValue)
             var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z)
             let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
             var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
@@ -361,7 +371,7 @@ public enum DepositDetector {
             for (k, deposit) in zip(accepted, deposits) where k >= mainCount {
                 for i in list[k].pixels { l[i] = Int32(deposit.id) }
             }
-            clock.lap(.measure)
+            clock.lap(Stage.measure.rawValue)
             return Segmentation(
                 deposits: deposits, features: keptFeatures,
                 body: BodyMap(cellSize: scales.cellSize, columns: anatomy.columns, rows: anatomy.rows, cells: anatomy.body, bone: anatomy.bone),

@@ -67,7 +67,7 @@ extension DetectionParameters {
     public var problems: [String] {
         var out: [String] = []
         for field in Self.fields where !field.accepts(self[keyPath: field.keyPath]) {
-            out.append("\(field.name) is \(self[keyPath: field.keyPath]); it must be from \(Self.text(field.range.lowerBound)) to \(Self.text(field.range.upperBound))"
+            out.append("\(field.name) is \(self[keyPath: field.keyPath]); it must be from \(NumberText.plain(field.range.lowerBound)) to \(NumberText.plain(field.range.upperBound))"
                        + (field.allowsInfinity ? " (or infinity)" : ""))
         }
         if let minScore, !(0...1).contains(minScore) {
@@ -79,7 +79,7 @@ extension DetectionParameters {
     /// These parameters, or an error listing every field outside its range.
     public func validated() throws -> DetectionParameters {
         let problems = problems
-        guard problems.isEmpty else { throw FilmError("detection parameters: " + problems.joined(separator: "; ")) }
+        guard problems.isEmpty else { throw FilmError(.malformed, "detection parameters: " + problems.joined(separator: "; ")) }
         return self
     }
 
@@ -99,9 +99,5 @@ extension DetectionParameters {
     public func spacingMM(for film: Radiograph) -> Double {
         if let spacing = film.spacing, spacing.isInPlausibleRange { return spacing.mean }
         return clampedToRanges.assumedSpacingMM
-    }
-
-    private static func text(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? "\(Int(v))" : "\(v)"
     }
 }

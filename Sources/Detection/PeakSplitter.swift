@@ -30,6 +30,9 @@ struct PeakSplitter {
     /// Components whose bounding-box diagonal is at least this are split (pixels).
     let minimumExtent: Double
     let minimumArea: Int
+    /// Largest flood window (pixels) whose members are tabled; a larger one (a floor radius far
+    /// beyond the defaults) is searched in the list instead. 4 MiB of Int32.
+    static let windowTableLimit = 1 << 20
 
     /// `componentOf[k]` is the component of candidate k (0: none); `sigmaAt` the local noise σ.
     func split(index: UnsafeBufferPointer<Int>, contrast c: UnsafeBufferPointer<Float>, significance z: UnsafeBufferPointer<Float>,
@@ -119,20 +122,43 @@ struct PeakSplitter {
         // neighbours, so the full window is read for a few pixels of the component only.
         let r = peakRadius
         var peaks: [(value: Float, m: Int)] = []
+        // The rows above and below are read through cursors that only move forward: the members
+        // are in raster order, so for the next member of a row the three pixels above (below) it
+        // start at or after where they started for the previous one. No search per pixel.
+        var cursorRow = Int.min, above = 0, below = 0
+        /// Whether a member of row `y` (at list positions from `cursor` to the row's end) in
+        /// columns x−1…x+1 has a contrast above v; moves `cursor` to the first member at x−1 or later.
+        func risesAbove(_ v: Float, row y: Int, x: Int, cursor: inout Int) -> Bool {
+            guard y >= y0, y <= y1 else { return false }
+            let end = rowStart[y - y0 + 1]
+            let first = y * width + max(0, x - 1), last = y * width + min(width - 1, x + 1)
+            while cursor < end && index[member[cursor]] < first { cursor += 1 }
+            var n = cursor
+            while n < end && index[member[n]] <= last {
+                if c[member[n]] > v { return true }
+                n += 1
+            }
+            return false
+        }
         for (m, k) in member.enumerated() where z[k] >= seed {
             let x = index[k] % width, y = index[k] / width, v = c[k]
             // Left and right neighbours first: when members, they sit beside it in the list.
             if m > 0 && index[member[m - 1]] == index[k] - 1 && c[member[m - 1]] > v { continue }
             if m + 1 < member.count && index[member[m + 1]] == index[k] + 1 && c[member[m + 1]] > v { continue }
+            if y != cursorRow {
+                cursorRow = y
+                above = y - 1 >= y0 ? rowStart[y - 1 - y0] : 0
+                below = y + 1 <= y1 ? rowStart[y + 1 - y0] : 0
+            }
+            if risesAbove(v, row: y - 1, x: x, cursor: &above) || risesAbove(v, row: y + 1, x: x, cursor: &below) { continue }
             var top = true
-            for yy in (y - 1)...(y + 1) where top && span(yy, x - 1, x + 1).largest > v { top = false }
-            guard top else { continue }
             for yy in (y - r)...(y + r) where top && span(yy, x - r, x + r).largest > v { top = false }
             if top { peaks.append((v, m)) }
         }
         // Highest first; ties by position, so the result is fixed.
         peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.m < $1.m }
         var taken = [Bool](repeating: false, count: member.count)
+        var window: [Int32] = []
         var regions: [Region] = []
         let f = floorRadius
         for (peakValue, m) in peaks where !taken[m] {
@@ -147,7 +173,37 @@ struct PeakSplitter {
             }
             guard peakValue - floor >= seed * sigmaAt(peakIndex) else { continue }
             let level = (peakValue + floor) / 2
-            // Flood over the component within twice the floor's distance.
+            // Flood over the component within twice the floor's distance. The window's members
+            // are looked up in a small table filled once per peak (a row's members are one
+            // stretch of the list), not searched for at each of a pixel's eight neighbours.
+            let wx0 = max(box.0, px - 2 * f), wx1 = min(box.2, px + 2 * f)
+            let wy0 = max(y0, py - 2 * f), wy1 = min(y1, py + 2 * f)
+            let ww = wx1 - wx0 + 1, wh = wy1 - wy0 + 1
+            let tabled = ww * wh <= Self.windowTableLimit
+            if tabled {
+                if window.count < ww * wh { window = [Int32](repeating: -1, count: ww * wh) }
+                for n in 0..<(ww * wh) { window[n] = -1 }
+                for y in wy0...wy1 {
+                    let first = y * width + wx0, last = y * width + wx1
+                    var low = rowStart[y - y0], high = rowStart[y - y0 + 1]
+                    let end = high
+                    while low < high {
+                        let middle = (low + high) / 2
+                        if index[member[middle]] < first { low = middle + 1 } else { high = middle }
+                    }
+                    while low < end && index[member[low]] <= last {
+                        window[(y - wy0) * ww + index[member[low]] - y * width - wx0] = Int32(low)
+                        low += 1
+                    }
+                }
+            }
+            /// Position in `member` of the window's pixel (x, y), or nil.
+            func windowMember(_ x: Int, _ y: Int) -> Int? {
+                guard x >= wx0, x <= wx1, y >= wy0, y <= wy1 else { return nil }
+                guard tabled else { return find(x, y) }
+                let n = window[(y - wy0) * ww + x - wx0]
+                return n < 0 ? nil : Int(n)
+            }
             var stack = [m], region: [Int] = []
             taken[m] = true
             while let q = stack.popLast() {
@@ -156,7 +212,7 @@ struct PeakSplitter {
                 for oy in -1...1 {
                     for ox in -1...1 {
                         let nx = qx + ox, ny = qy + oy
-                        guard abs(nx - px) <= 2 * f, abs(ny - py) <= 2 * f, let n = find(nx, ny) else { continue }
+                        guard let n = windowMember(nx, ny) else { continue }
                         if !taken[n] && c[member[n]] >= level {
                             taken[n] = true
                             stack.append(n)

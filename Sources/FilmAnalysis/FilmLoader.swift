@@ -14,13 +14,13 @@ public enum FilmLoader {
     }
 
     public static func decode(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard) throws -> Radiograph {
-        guard !bytes.isEmpty else { throw FilmError("file is empty") }
+        guard !bytes.isEmpty else { throw FilmError(.truncated, "file is empty") }
         switch FormatSniffer.format(of: bytes) {
         case .png?: return try PNGDecoder.decode(bytes, limits: limits)
         case .jpeg?: return try JPEGDecoder.decode(bytes, limits: limits)
         case .dicom?: return try DICOMDecoder.decode(bytes, frame: frame, limits: limits)
         case nil:
-            throw FilmError("not a DICOM, PNG or JPEG file (unrecognised first bytes \(hexPrefix(bytes)))")
+            throw FilmError(.unsupported, "not a DICOM, PNG or JPEG file (unrecognised first bytes \(hexPrefix(bytes)))")
         }
     }
 

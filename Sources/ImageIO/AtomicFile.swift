@@ -40,12 +40,12 @@ public enum AtomicFile {
 
     /// Folder (for the temporary file and the fsync) and the last path component.
     static func split(_ path: String) throws -> (folder: String, name: String) {
-        guard !path.isEmpty else { throw FilmError("cannot write: the path is empty") }
-        guard !path.utf8.contains(0) else { throw FilmError("cannot write: the path contains a NUL character") }
+        guard !path.isEmpty else { throw FilmError(.io, "cannot write: the path is empty") }
+        guard !path.utf8.contains(0) else { throw FilmError(.io, "cannot write: the path contains a NUL character") }
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }
         let name = String(path[path.index(after: slash)...])
         guard !name.isEmpty, name != ".", name != ".." else {
-            throw FilmError("cannot write: the path names a folder, not a file")
+            throw FilmError(.io, "cannot write: the path names a folder, not a file")
         }
         let folder = slash == path.startIndex ? "/" : String(path[..<slash])
         return (folder, name)
@@ -70,7 +70,7 @@ public enum AtomicFile {
             }
             if errno != EEXIST { throw failure("cannot create a file in its folder") }
         }
-        throw FilmError("cannot write: no free temporary name in its folder")
+        throw FilmError(.io, "cannot write: no free temporary name in its folder")
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
@@ -91,6 +91,6 @@ public enum AtomicFile {
 
     /// `"cannot write the file: No space left on device"`, from the current errno.
     private static func failure(_ what: String) -> FilmError {
-        FilmError("\(what): \(String(cString: strerror(errno)))")
+        FilmError(.io, "\(what): \(String(cString: strerror(errno)))")
     }
 }

@@ -15,8 +15,13 @@ extension ccodecs_message {
 
 extension FilmError {
     /// `"PNG: IDAT: CRC error"`: the codec name first, so a batch log says which decoder spoke.
-    init(codec: String, _ message: String) {
-        self.init("\(codec): \(message)")
+    init(_ kind: Kind, codec: String, _ message: String) {
+        self.init(kind, "\(codec): \(message)")
+    }
+
+    /// A failure the C shim reported for `codec` (see `FilmError.codecFailure`).
+    init(codec: String, shim message: String) {
+        self = FilmError.codecFailure(message).prefixed("\(codec): ")
     }
 }
 
@@ -25,13 +30,13 @@ func checkLimits(_ limits: DecodeLimits, width: Int, height: Int, codec: String)
     do {
         try limits.checkDimensions(width: width, height: height)
     } catch let error as FilmError {
-        throw FilmError(codec: codec, error.message)
+        throw error.prefixed("\(codec): ")
     }
 }
 
 /// Copies an encoder's C buffer into an array and frees it (the C side already freed it on error).
 func take(_ buffer: inout ccodecs_buffer, status: Int32, message: ccodecs_message, codec: String) throws -> [UInt8] {
-    guard status == 0 else { throw FilmError(codec: codec, message.string) }
+    guard status == 0 else { throw FilmError(codec: codec, shim: message.string) }
     defer { ccodecs_buffer_free(&buffer) }
     guard let bytes = buffer.bytes else { return [] }
     return Array(UnsafeBufferPointer(start: bytes, count: buffer.count))

@@ -8,7 +8,7 @@ import Radiography
 /// The whole buffer through `write(2)`, retrying after partial writes and EINTR: the one place
 /// both `AtomicFile` and the batch's append-only outputs write bytes to a descriptor.
 public enum FileDescriptorWriter {
-    /// Throws `FilmError("cannot write: <reason>")`; `errno` still holds the cause.
+    /// Throws `FilmError(.io, "cannot write: <reason>")`; `errno` still holds the cause.
     public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
         try bytes.withUnsafeBytes { raw in
             var offset = 0
@@ -20,7 +20,7 @@ public enum FileDescriptorWriter {
                 #endif
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw FilmError("cannot write: \(String(cString: strerror(errno)))")
+                    throw FilmError(.io, "cannot write: \(String(cString: strerror(errno)))")
                 }
                 offset += written
             }

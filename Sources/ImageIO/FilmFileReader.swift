@@ -16,29 +16,29 @@ import Radiography
 /// Errors are `FilmError`s without the path (the caller adds it).
 public enum FilmFileReader {
     public static func read(path: String, limits: DecodeLimits = .standard) throws -> [UInt8] {
-        guard !path.utf8.contains(0) else { throw FilmError("the path contains a NUL character") }
+        guard !path.utf8.contains(0) else { throw FilmError(.io, "the path contains a NUL character") }
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
             switch code {
-            case ENOENT: throw FilmError("no such file")
-            case EACCES: throw FilmError("cannot be opened for reading (permission denied)")
-            default: throw FilmError("cannot be opened for reading (\(String(cString: strerror(code))))")
+            case ENOENT: throw FilmError(.io, "no such file")
+            case EACCES: throw FilmError(.io, "cannot be opened for reading (permission denied)")
+            default: throw FilmError(.io, "cannot be opened for reading (\(String(cString: strerror(code))))")
             }
         }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw FilmError("cannot be examined (\(String(cString: strerror(errno))))") }
+        guard fstat(descriptor, &status) == 0 else { throw FilmError(.io, "cannot be examined (\(String(cString: strerror(errno))))") }
         switch status.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw FilmError("is a folder, not a film")
-        default: throw FilmError("is not a regular file (a device, pipe or socket), so it is not read")
+        case S_IFDIR: throw FilmError(.io, "is a folder, not a film")
+        default: throw FilmError(.io, "is not a regular file (a device, pipe or socket), so it is not read")
         }
         let size = Int(status.st_size)
         guard size <= limits.maxFileBytes else {
-            throw FilmError("file is \(size) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
+            throw FilmError.overLimit(.fileBytes, "file is \(size) bytes, over the limit of \(limits.maxFileBytes) bytes")
         }
-        guard size > 0 else { throw FilmError("file is empty") }
+        guard size > 0 else { throw FilmError(.truncated, "file is empty") }
         // One spare byte tells a file that grew since fstat from one that did not.
         // Uninitialised: read(2) writes every byte that is kept, and zero-filling first would
         // touch every page twice.
@@ -51,14 +51,14 @@ public enum FilmFileReader {
                 if n > 0 { filled += n; continue }
                 if n == 0 { break }
                 if errno == EINTR { continue }
-                failure = FilmError("read failed (\(String(cString: strerror(errno))))")
+                failure = FilmError(.io, "read failed (\(String(cString: strerror(errno))))")
                 break
             }
             initialised = failure == nil ? filled : 0
         }
         if let failure { throw failure }
         guard bytes.count <= size else {
-            throw FilmError("file grew while it was being read (from \(size) bytes); read it again when it is complete")
+            throw FilmError(.io, "file grew while it was being read (from \(size) bytes); read it again when it is complete")
         }
         return bytes
     }

@@ -27,7 +27,7 @@ public struct ImageInfo: Sendable, Equatable {
         switch FormatSniffer.format(of: bytes) {
         case .png?: return try png(bytes)
         case .jpeg?: return try jpeg(bytes)
-        default: throw FilmError("not a PNG or JPEG file")
+        default: throw FilmError(.unsupported, "not a PNG or JPEG file")
         }
     }
 
@@ -38,14 +38,14 @@ public struct ImageInfo: Sendable, Equatable {
     private static func png(_ b: [UInt8]) throws -> ImageInfo {
         // Signature (8), then chunks: length (4, big endian), type (4), data, CRC (4).
         guard b.count >= 33, b[12..<16].elementsEqual(Array("IHDR".utf8)), be32(b, 8) == 13 else {
-            throw FilmError("PNG: the file does not start with an IHDR chunk")
+            throw FilmError(.malformed, "PNG: the file does not start with an IHDR chunk")
         }
         let width = be32(b, 16), height = be32(b, 20)
         let depth = Int(b[24]), colour = Int(b[25])
         let types: [Int: (String, Int)] = [0: ("gray", 1), 2: ("rgb", 3), 3: ("palette", 1), 4: ("gray_alpha", 2), 6: ("rgb_alpha", 4)]
-        guard let (name, channels) = types[colour] else { throw FilmError("PNG: colour type \(colour) is not defined") }
+        guard let (name, channels) = types[colour] else { throw FilmError(.malformed, "PNG: colour type \(colour) is not defined") }
         guard width > 0, height > 0, [1, 2, 4, 8, 16].contains(depth) else {
-            throw FilmError("PNG: IHDR gives \(width)×\(height) at bit depth \(depth), which is invalid")
+            throw FilmError(.malformed, "PNG: IHDR gives \(width)×\(height) at bit depth \(depth), which is invalid")
         }
         var spacing: PixelSpacing?
         var at = 33
@@ -54,7 +54,7 @@ public struct ImageInfo: Sendable, Equatable {
             let type = String(decoding: b[(at + 4)..<(at + 8)], as: UTF8.self)
             if type == "IDAT" || type == "IEND" { break }
             guard length >= 0, length <= b.count - at - 12 else {
-                throw FilmError("PNG: chunk \(type) runs past the end of the file")
+                throw FilmError(.truncated, "PNG: chunk \(type) runs past the end of the file")
             }
             if type == "pHYs", length == 9, b[at + 16] == 1 {
                 let x = be32(b, at + 8), y = be32(b, at + 12)
@@ -69,18 +69,18 @@ public struct ImageInfo: Sendable, Equatable {
     private static func jpeg(_ b: [UInt8]) throws -> ImageInfo {
         var at = 2  // after SOI
         while at + 4 <= b.count {
-            guard b[at] == 0xFF else { throw FilmError("JPEG: no marker at byte \(at)") }
+            guard b[at] == 0xFF else { throw FilmError(.malformed, "JPEG: no marker at byte \(at)") }
             let marker = b[at + 1]
             if marker == 0xFF { at += 1; continue }  // fill byte
             if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 { at += 2; continue }
             if marker == 0xD9 || marker == 0xDA { break }
             let length = Int(b[at + 2]) << 8 | Int(b[at + 3])
             guard length >= 2, length <= b.count - at - 2 else {
-                throw FilmError("JPEG: marker segment at byte \(at) runs past the end of the file")
+                throw FilmError(.truncated, "JPEG: marker segment at byte \(at) runs past the end of the file")
             }
             // SOF0…SOF15, except DHT (C4), JPG (C8) and DAC (CC).
             if (0xC0...0xCF).contains(marker), marker != 0xC4, marker != 0xC8, marker != 0xCC {
-                guard length >= 8 else { throw FilmError("JPEG: start-of-frame segment is too short") }
+                guard length >= 8 else { throw FilmError(.truncated, "JPEG: start-of-frame segment is too short") }
                 let precision = Int(b[at + 4])
                 let height = Int(b[at + 5]) << 8 | Int(b[at + 6])
                 let width = Int(b[at + 7]) << 8 | Int(b[at + 8])
@@ -99,6 +99,6 @@ public struct ImageInfo: Sendable, Equatable {
             }
             at += 2 + length
         }
-        throw FilmError("JPEG: no start-of-frame marker before the image data")
+        throw FilmError(.malformed, "JPEG: no start-of-frame marker before the image data")
     }
 }

@@ -12,27 +12,27 @@ import Radiography
 ///   almost every file, and is not the detector's pixel pitch.
 public enum JPEGDecoder {
     public static func decode(_ bytes: [UInt8], limits: DecodeLimits = .standard) throws -> Radiograph {
-        guard !bytes.isEmpty else { throw FilmError(codec: "JPEG", "file is empty") }
+        guard !bytes.isEmpty else { throw FilmError(.truncated, codec: "JPEG", "file is empty") }
         guard bytes.count <= limits.maxFileBytes else {
-            throw FilmError(codec: "JPEG", "file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
+            throw FilmError.overLimit(.fileBytes, "file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes) bytes").prefixed("JPEG: ")
         }
         return try bytes.withUnsafeBufferPointer { buffer in
             var header = ccodecs_jpeg_header()
             var message = ccodecs_message()
             guard let reader = ccodecs_jpeg_open(buffer.baseAddress, buffer.count, workingMemory(for: limits), &header, &message) else {
-                throw FilmError(codec: "JPEG", message.string)
+                throw FilmError(codec: "JPEG", shim: message.string)
             }
             defer { ccodecs_jpeg_close(reader) }
             switch Int(header.color_space) {
             case Int(CCODECS_JPEG_GRAY), Int(CCODECS_JPEG_YCBCR), Int(CCODECS_JPEG_RGB):
                 break
             case Int(CCODECS_JPEG_CMYK), Int(CCODECS_JPEG_YCCK):
-                throw FilmError(codec: "JPEG", "CMYK/YCCK colour is not supported (print separations are not radiographs)")
+                throw FilmError(.unsupported, codec: "JPEG", "CMYK/YCCK colour is not supported (print separations are not radiographs)")
             default:
-                throw FilmError(codec: "JPEG", "\(header.components)-component image of unknown colour space is not supported")
+                throw FilmError(.unsupported, codec: "JPEG", "\(header.components)-component image of unknown colour space is not supported")
             }
             guard header.precision == 8 else {
-                throw FilmError(codec: "JPEG", "\(header.precision)-bit samples are not supported (only 8-bit JPEG)")
+                throw FilmError(.unsupported, codec: "JPEG", "\(header.precision)-bit samples are not supported (only 8-bit JPEG)")
             }
             let width = Int(header.width)
             let height = Int(header.height)
@@ -44,7 +44,7 @@ public enum JPEGDecoder {
                 status = ccodecs_jpeg_read(reader, samples.baseAddress, samples.count, &message)
                 initialized = status == 0 ? samples.count : 0
             }
-            guard status == 0 else { throw FilmError(codec: "JPEG", message.string) }
+            guard status == 0 else { throw FilmError(codec: "JPEG", shim: message.string) }
             return Radiograph(width: width, height: height, pixels: pixels, bitsStored: 8, format: .jpeg)
         }
     }

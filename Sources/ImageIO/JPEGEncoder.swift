@@ -8,13 +8,13 @@ public enum JPEGEncoder {
     public static func encode(gray: [UInt8], width: Int, height: Int, quality: Int) throws -> [UInt8] {
         // JPEG's frame header has 16-bit sides, and libjpeg stops at 65500.
         guard (1...65500).contains(width), (1...65500).contains(height) else {
-            throw FilmError(codec: "JPEG", "cannot write a \(width)×\(height) image (1…65500 per side)")
+            throw FilmError(.unsupported, codec: "JPEG", "cannot write a \(width)×\(height) image (1…65500 per side)")
         }
         guard width * height == gray.count else {
-            throw FilmError(codec: "JPEG", "\(gray.count) samples given for a \(width)×\(height) image")
+            throw FilmError(.malformed, codec: "JPEG", "\(gray.count) samples given for a \(width)×\(height) image")
         }
         guard (1...100).contains(quality) else {
-            throw FilmError(codec: "JPEG", "quality \(quality) is not in 1…100")
+            throw FilmError(.malformed, codec: "JPEG", "quality \(quality) is not in 1…100")
         }
         var out = ccodecs_buffer()
         var message = ccodecs_message()

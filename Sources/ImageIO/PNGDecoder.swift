@@ -25,9 +25,9 @@ public enum PNGDecoder {
     public enum Path: Sendable { case automatic, libpng }
 
     public static func decode(_ bytes: [UInt8], limits: DecodeLimits = .standard, path: Path = .automatic) throws -> Radiograph {
-        guard !bytes.isEmpty else { throw FilmError(codec: "PNG", "file is empty") }
+        guard !bytes.isEmpty else { throw FilmError(.truncated, codec: "PNG", "file is empty") }
         guard bytes.count <= limits.maxFileBytes else {
-            throw FilmError(codec: "PNG", "file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
+            throw FilmError.overLimit(.fileBytes, "file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes) bytes").prefixed("PNG: ")
         }
         if path == .automatic, let film = try decodeOnLibdeflate(bytes, limits: limits) { return film }
         return try bytes.withUnsafeBufferPointer { buffer in
@@ -37,11 +37,11 @@ public enum PNGDecoder {
             // the product is checked below, with a message naming the limit.
             let maxDimension = UInt32(clamping: min(max(limits.maxPixels, 1), Int(Int32.max)))
             guard let reader = ccodecs_png_open(buffer.baseAddress, buffer.count, maxDimension, &header, &message) else {
-                throw FilmError(codec: "PNG", message.string)
+                throw FilmError(codec: "PNG", shim: message.string)
             }
             defer { ccodecs_png_close(reader) }
             let pixels = try samples(header, fileBytes: bytes.count, limits: limits) { ccodecs_png_read(reader, $0, $1, &message) }
-            guard let pixels else { throw FilmError(codec: "PNG", message.string) }
+            guard let pixels else { throw FilmError(codec: "PNG", shim: message.string) }
             return film(header, pixels: pixels)
         }
     }
@@ -105,7 +105,7 @@ public enum PNGDecoder {
         // width × height ≤ maxPixels was checked, and bits per pixel ≤ 64: no overflow.
         let pixelBytes = Int(header.width) * Int(header.height) * Int(header.bit_depth) * channels / 8
         guard fileBytes >= pixelBytes / 1032 else {
-            throw FilmError(codec: "PNG", "the file is \(fileBytes) bytes, too small to hold \(header.width)×\(header.height) pixels (at least \(pixelBytes / 1032) bytes even at deflate's maximum compression): it is truncated or its header lies")
+            throw FilmError(.truncated, codec: "PNG", "the file is \(fileBytes) bytes, too small to hold \(header.width)×\(header.height) pixels (at least \(pixelBytes / 1032) bytes even at deflate's maximum compression): it is truncated or its header lies")
         }
     }
 }

@@ -11,10 +11,10 @@ public enum PNGEncoder {
     public static func encode(gray: [UInt16], width: Int, height: Int, bitDepth: Int, spacing: PixelSpacing?) throws -> [UInt8] {
         try checkSize(width: width, height: height, count: gray.count, perPixel: 1)
         guard bitDepth == 8 || bitDepth == 16 else {
-            throw FilmError(codec: "PNG", "bit depth \(bitDepth) cannot be written (8 or 16)")
+            throw FilmError(.unsupported, codec: "PNG", "bit depth \(bitDepth) cannot be written (8 or 16)")
         }
         if bitDepth == 8, let largest = gray.max(), largest > 255 {
-            throw FilmError(codec: "PNG", "sample value \(largest) does not fit in 8 bits")
+            throw FilmError(.malformed, codec: "PNG", "sample value \(largest) does not fit in 8 bits")
         }
         let (x, y) = try pixelsPerMetre(spacing)
         var out = ccodecs_buffer()
@@ -40,24 +40,24 @@ public enum PNGEncoder {
     /// PNG allows 1…2³¹−1 per side.
     static func checkSize(width: Int, height: Int, count: Int, perPixel: Int) throws {
         guard (1...Int(Int32.max)).contains(width), (1...Int(Int32.max)).contains(height) else {
-            throw FilmError(codec: "PNG", "cannot write a \(width)×\(height) image")
+            throw FilmError(.unsupported, codec: "PNG", "cannot write a \(width)×\(height) image")
         }
         let (pixels, o1) = width.multipliedReportingOverflow(by: height)
         let (expected, o2) = pixels.multipliedReportingOverflow(by: perPixel)
         guard !o1, !o2, expected == count else {
-            throw FilmError(codec: "PNG", "\(count) values given for a \(width)×\(height) image (\(perPixel) per pixel)")
+            throw FilmError(.malformed, codec: "PNG", "\(count) values given for a \(width)×\(height) image (\(perPixel) per pixel)")
         }
     }
 
     static func pixelsPerMetre(_ spacing: PixelSpacing?) throws -> (UInt32, UInt32) {
         guard let spacing else { return (0, 0) }
         guard spacing.isPlausible else {
-            throw FilmError(codec: "PNG", "pixel spacing \(spacing.row)×\(spacing.column) mm cannot be written")
+            throw FilmError(.unsupported, codec: "PNG", "pixel spacing \(spacing.row)×\(spacing.column) mm cannot be written")
         }
         let x = (1000 / spacing.column).rounded()
         let y = (1000 / spacing.row).rounded()
         guard x >= 1, y >= 1, x <= Double(Int32.max), y <= Double(Int32.max) else {
-            throw FilmError(codec: "PNG", "pixel spacing \(spacing.row)×\(spacing.column) mm is outside what pHYs can hold")
+            throw FilmError(.malformed, codec: "PNG", "pixel spacing \(spacing.row)×\(spacing.column) mm is outside what pHYs can hold")
         }
         return (UInt32(x), UInt32(y))
     }

@@ -48,16 +48,16 @@ public struct PhantomSpec: Sendable, Equatable {
     /// `PhantomGenerator.make` requires a valid spec.
     public func validate() throws {
         guard (64...Self.maximumSide).contains(width), (64...Self.maximumSide).contains(height) else {
-            throw FilmError("phantom size \(width)×\(height) is outside 64…\(Self.maximumSide) pixels per side")
+            throw FilmError(.malformed, "phantom size \(width)×\(height) is outside 64…\(Self.maximumSide) pixels per side")
         }
         guard spacingMM.isFinite, (0.02...1.0).contains(spacingMM) else {
-            throw FilmError("phantom pixel spacing \(spacingMM) mm is outside 0.02…1 mm")
+            throw FilmError(.malformed, "phantom pixel spacing \(spacingMM) mm is outside 0.02…1 mm")
         }
         guard limbOffsetMM.isFinite, abs(limbOffsetMM) <= 500 else {
-            throw FilmError("phantom limb offset \(limbOffsetMM) mm is outside ±500 mm")
+            throw FilmError(.malformed, "phantom limb offset \(limbOffsetMM) mm is outside ±500 mm")
         }
         if let required = scenario.distribution, required != distribution {
-            throw FilmError("phantom scenario \(scenario.rawValue) makes a \(required.rawValue) film, not \(distribution.rawValue)")
+            throw FilmError(.malformed, "phantom scenario \(scenario.rawValue) makes a \(required.rawValue) film, not \(distribution.rawValue)")
         }
     }
 }

@@ -23,12 +23,12 @@ public enum PhantomWriter {
                              dicomSyntax: DICOMFilm.Syntax = .explicitLittle,
                              dicomSpacingTag: DICOMSpacingTag = .imagerPixelSpacing) throws -> [String] {
         guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
-            throw FilmError("phantom name \"\(name)\" is not a plain file name")
+            throw FilmError(.malformed, "phantom name \"\(name)\" is not a plain file name")
         }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw FilmError("\(directory): cannot create the folder")
+            throw FilmError(.io, "\(directory): cannot create the folder")
         }
         let radiograph = film.radiograph
         let width = radiograph.width, height = radiograph.height
@@ -40,9 +40,9 @@ public enum PhantomWriter {
             do {
                 try AtomicFile.write(try bytes(), to: path)
             } catch let error as FilmError {
-                throw FilmError("\(path): \(error.message)")
+                throw error.prefixed("\(path): ")
             } catch {
-                throw FilmError("\(path): \(error)")
+                throw FilmError(.io, "\(path): \(error)")
             }
             written.append(path)
         }
@@ -81,7 +81,7 @@ public enum PhantomWriter {
         do {
             try FileManager.default.createDirectory(atPath: truthFolder, withIntermediateDirectories: true)
         } catch {
-            throw FilmError("\(truthFolder): cannot create the folder")
+            throw FilmError(.io, "\(truthFolder): cannot create the folder")
         }
         let truthBase = (truthFolder as NSString).appendingPathComponent(name)
         try save(truthBase + ".mask.png") {

@@ -74,13 +74,13 @@ public enum SampleSet {
         do {
             try AtomicFile.write(Array(try encoder.encode(manifest)) + [0x0A], to: manifestPath)
         } catch {
-            throw FilmError("\(manifestPath): \(error)")
+            throw FilmError(.io, "\(manifestPath): \(error)")
         }
         let readmePath = (directory as NSString).appendingPathComponent("README.md")
         do {
             try AtomicFile.write(readme(rows), to: readmePath)
         } catch {
-            throw FilmError("\(readmePath): \(error)")
+            throw FilmError(.io, "\(readmePath): \(error)")
         }
     }
 

@@ -38,11 +38,11 @@ public struct DecodeLimits: Sendable, Equatable {
     /// (or either is not positive).
     public func checkDimensions(width: Int, height: Int) throws {
         guard width > 0, height > 0 else {
-            throw FilmError("image has no pixels (\(width)×\(height))")
+            throw FilmError(.malformed, "image has no pixels (\(width)×\(height))")
         }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixels <= maxPixels else {
-            throw FilmError("image is \(width)×\(height) pixels, over the limit of \(maxPixels) pixels per film (raise it with --max-pixels)")
+            throw FilmError.overLimit(.pixels, "image is \(width)×\(height) pixels, over the limit of \(maxPixels) pixels per film")
         }
     }
 }

@@ -3,13 +3,18 @@
 /// Samples are row-major `UInt16` where a **larger value means more attenuation** (bone and
 /// calcium bright, air dark): MONOCHROME1 films are already inverted, a negative modality slope
 /// already flipped. Nothing downstream knows whether the pixels came from DICOM, PNG or JPEG.
+///
+/// The size, the samples and their bit depth are fixed when the value is made (`init` checks
+/// that `pixels.count == width * height` and `bitsStored` is 1…16): the detector's unsafe kernels
+/// index `pixels` by `width` and `height` without bounds checks and trust that promise. The
+/// descriptive fields (spacing, window, warnings) stay settable.
 public struct Radiograph: Sendable {
-    public var width: Int
-    public var height: Int
+    public let width: Int
+    public let height: Int
     /// `width * height` samples, row-major, top row first. Values use the low `bitsStored` bits.
-    public var pixels: [UInt16]
+    public let pixels: [UInt16]
     /// Significant bits of `pixels` (1…16): the largest possible value is `(1 << bitsStored) - 1`.
-    public var bitsStored: Int
+    public let bitsStored: Int
     /// Physical size of a pixel, when the file or the user says it.
     public var spacing: PixelSpacing?
     public var spacingSource: SpacingSource

@@ -9,7 +9,7 @@ extension FilmReport {
     @discardableResult
     public mutating func attachClinical(_ records: ClinicalRecords, patientID: String?,
                                         classifier: SubtypeClassifier = SubtypeClassifier()) -> Bool {
-        guard status == .ok, let match = records.match(file: file, patientID: patientID) else { return false }
+        guard isOK, let match = records.match(file: file, patientID: patientID) else { return false }
         clinical = ClinicalAssessment(matchedBy: match.matchedBy, findings: classifier.classify(match.facts))
         return true
     }

@@ -2,83 +2,96 @@ import Classification
 import Detection
 import Radiography
 
-/// The result for one film, as every writer and the overlay see it: nothing here refers to
-/// pixels except the deposit label image, which only the overlay reads.
+/// The result for one film: analysed, or failed with the reason. Every writer and the overlay
+/// read it; nothing here refers to pixels except the analysis's film and label image, which
+/// only the overlay reads.
 public struct FilmReport: Sendable {
-    public enum Status: String, Sendable, Codable {
-        case ok
-        case error
+    public enum Outcome: Sendable {
+        case ok(Analysis)
+        case failed(FilmError)
     }
 
     public var file: String
-    public var status: Status
-    /// The problem, for `status == .error`.
-    public var error: String?
-    public var format: ImageFormat?
-    public var width: Int?
-    public var height: Int?
-    public var spacing: PixelSpacing?
-    public var spacingSource: SpacingSource?
-    /// The pixel spacing (mm) that the distribution's mm figures (span, clusters, metrics) were
-    /// computed at when the film states none: the detector's assumed spacing, reported so that
-    /// no mm figure passes for a measurement. Nil when the film's own (or the user's) was used.
-    public var assumedSpacingMM: Double?
-    public var deposits: [DepositReport]
-    public var distribution: DistributionAssessment?
-    /// Imaged body (soft tissue and bone) in pixels.
-    public var bodyAreaPx: Int?
-    /// Robust noise σ of the smoothed film in sample units.
-    public var noiseSigma: Double?
-    /// Seconds per stage, in pipeline order, when timings were asked for.
-    public var timings: [(stage: String, seconds: Double)]
+    public var outcome: Outcome
     /// Ranked clinical subtypes, when clinical facts were given and one record matched the film
-    /// (see `attachClinical`); nil otherwise.
+    /// (see `attachClinical`); nil otherwise, and always for a film that failed.
     public var clinical: ClinicalAssessment?
-    /// The deposit classifier that accepted the deposits (name and version), nil without one.
-    public var classifierModel: String?
-    /// Header values the decoder ignored as implausible (`Radiograph.warnings`): printed on
-    /// standard error by `detect`, not part of the JSON, JSONL or CSV.
-    public var warnings: [String] = []
 
-    public init(file: String, status: Status, error: String? = nil, format: ImageFormat? = nil,
-                width: Int? = nil, height: Int? = nil, spacing: PixelSpacing? = nil,
-                spacingSource: SpacingSource? = nil, deposits: [DepositReport] = [],
-                distribution: DistributionAssessment? = nil, bodyAreaPx: Int? = nil,
-                noiseSigma: Double? = nil, timings: [(stage: String, seconds: Double)] = [],
-                clinical: ClinicalAssessment? = nil) {
+    /// A film that was analysed.
+    public init(file: String, analysis: Analysis) {
         self.file = file
-        self.status = status
-        self.error = error
-        self.format = format
-        self.width = width
-        self.height = height
-        self.spacing = spacing
-        self.spacingSource = spacingSource
-        self.deposits = deposits
-        self.distribution = distribution
-        self.bodyAreaPx = bodyAreaPx
-        self.noiseSigma = noiseSigma
-        self.timings = timings
-        self.clinical = clinical
+        outcome = .ok(analysis)
     }
 
     /// A film that could not be read or analysed.
-    public static func failure(file: String, error: String) -> FilmReport {
-        FilmReport(file: file, status: .error, error: error)
+    public static func failure(file: String, error: FilmError) -> FilmReport {
+        FilmReport(file: file, outcome: .failed(error))
     }
 
-    /// A film that was analysed.
-    public init(file: String, radiograph: Radiograph, detection: DetectionResult,
-                distribution: DistributionAssessment) {
-        let spacing = radiograph.spacing
-        self.init(
-            file: file, status: .ok, format: radiograph.format,
-            width: radiograph.width, height: radiograph.height,
-            spacing: spacing, spacingSource: radiograph.spacingSource,
-            deposits: detection.deposits.map { DepositReport($0, spacing: spacing) },
-            distribution: distribution, bodyAreaPx: detection.body.bodyAreaPx,
-            noiseSigma: detection.noiseSigma)
+    private init(file: String, outcome: Outcome) {
+        self.file = file
+        self.outcome = outcome
     }
+
+    public var isOK: Bool { analysis != nil }
+
+    public var analysis: Analysis? {
+        if case .ok(let analysis) = outcome { return analysis }
+        return nil
+    }
+
+    public var error: FilmError? {
+        if case .failed(let error) = outcome { return error }
+        return nil
+    }
+
+    /// The analysed film's figures as the writers read them; nil for a film that failed.
+    public var analysed: AnalysedFilm? {
+        analysis.map { AnalysedFilm(file: file, analysis: $0, clinical: clinical) }
+    }
+
+    /// Seconds per stage (empty for a film that failed).
+    public var timings: [(stage: String, seconds: Double)] {
+        get { analysis?.timings ?? [] }
+        set {
+            guard case .ok(var analysis) = outcome else { return }
+            analysis.timings = newValue
+            outcome = .ok(analysis)
+        }
+    }
+}
+
+/// An analysed film's report figures, each non-optional where an analysis always has it: what
+/// the JSON, CSV and text writers, the error-free rows of `ReportSchema` and the overlay read.
+public struct AnalysedFilm: Sendable {
+    public var file: String
+    public var analysis: Analysis
+    public var clinical: ClinicalAssessment?
+    /// The deposits as reported (mm² when the spacing is known).
+    public var deposits: [DepositReport]
+
+    public init(file: String, analysis: Analysis, clinical: ClinicalAssessment? = nil) {
+        self.file = file
+        self.analysis = analysis
+        self.clinical = clinical
+        deposits = analysis.deposits.map { DepositReport($0, spacing: analysis.film.spacing) }
+    }
+
+    public var format: ImageFormat { analysis.film.format }
+    public var width: Int { analysis.film.width }
+    public var height: Int { analysis.film.height }
+    public var spacing: PixelSpacing? { analysis.film.spacing }
+    public var spacingSource: SpacingSource { analysis.film.spacingSource }
+    /// The spacing (mm) the distribution's mm figures were taken at when the film states none.
+    public var assumedSpacingMM: Double? { analysis.assumedSpacingMM }
+    public var distribution: DistributionAssessment { analysis.distribution }
+    /// Imaged body (soft tissue and bone) in pixels.
+    public var bodyAreaPx: Int { analysis.detection.body.bodyAreaPx }
+    /// Robust noise σ of the smoothed film in sample units.
+    public var noiseSigma: Double { analysis.detection.noiseSigma }
+    public var classifierModel: String? { analysis.classifierModel }
+    public var timings: [(stage: String, seconds: Double)] { analysis.timings }
+    public var warnings: [String] { analysis.warnings }
 
     public var depositCount: Int { deposits.count }
     public var totalAreaPx: Int { deposits.reduce(0) { $0 + $1.areaPx } }
@@ -89,10 +102,7 @@ public struct FilmReport: Sendable {
         guard let spacing, let largest = largestAreaPx else { return nil }
         return Double(largest) * spacing.pixelArea
     }
-    public var bodyAreaMM2: Double? {
-        guard let spacing, let body = bodyAreaPx else { return nil }
-        return Double(body) * spacing.pixelArea
-    }
+    public var bodyAreaMM2: Double? { spacing.map { Double(bodyAreaPx) * $0.pixelArea } }
 }
 
 /// One deposit as reported: pixel measures always, mm² when the spacing is known.

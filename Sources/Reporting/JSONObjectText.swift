@@ -1,3 +1,5 @@
+import Radiography
+
 /// Builds one JSON object as text, key by key, in the order the keys are added.
 ///
 /// Written by hand rather than with `JSONEncoder` because the report promises a stable key

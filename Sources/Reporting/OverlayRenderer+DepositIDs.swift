@@ -15,7 +15,7 @@ extension OverlayRenderer {
     /// Deposits are taken in report order, so the
     /// picture is the same on every run. When no side is clear (a crowded cluster), the label goes
     /// on the right, moved onto the film if it would leave it.
-    static func idLabels(_ report: FilmReport, geometry: Geometry, avoiding legend: PixelBox,
+    static func idLabels(_ report: AnalysedFilm, geometry: Geometry, avoiding legend: PixelBox,
                          width: Int, height: Int) -> [IDLabel] {
         let scale = geometry.idScale
         let pad = scale, gap = max(2, scale)

@@ -8,7 +8,7 @@ extension OverlayRenderer {
     /// goes into the PNG's `pHYs` chunk so the overlay measures like the film in other viewers.
     ///
     /// Throws `FilmError` (without the path; the caller prefixes it) when encoding or writing fails.
-    public static func write(radiograph: Radiograph, report: FilmReport, labels: LabelImage,
+    public static func write(radiograph: Radiograph, report: AnalysedFilm, labels: LabelImage,
                              to path: String) throws {
         let rgb = render(radiograph: radiograph, report: report, labels: labels)
         let spacing = radiograph.spacing.flatMap { $0.isPlausible ? $0 : nil }

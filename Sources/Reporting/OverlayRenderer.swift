@@ -37,7 +37,7 @@ public enum OverlayRenderer {
     /// `labels` must have the film's size; if it does not (a caller mixing up films), the
     /// outlines are left out rather than drawn in the wrong place, and the rings and legend,
     /// which come from the report, are still drawn.
-    public static func render(radiograph: Radiograph, report: FilmReport, labels: LabelImage) -> [UInt8] {
+    public static func render(radiograph: Radiograph, report: AnalysedFilm, labels: LabelImage) -> [UInt8] {
         let width = radiograph.width, height = radiograph.height
         let window = GrayWindow(radiograph)
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
@@ -170,30 +170,25 @@ public enum OverlayRenderer {
     /// The legend's lines, top to bottom; the first (the tool's name) is drawn in the outline
     /// colour so the legend is recognisably ours. The distribution line is followed by its main
     /// figure (the classifier's headline) and, with clinical facts, the top subtype.
-    static func legendLines(_ report: FilmReport) -> [String] {
+    static func legendLines(_ report: AnalysedFilm) -> [String] {
         let count = report.depositCount
         var total = "total \(report.totalAreaPx) px"
         if let mm2 = report.totalAreaMM2, let text = NumberText.fixed(mm2, decimals: 2) {
             total = "total \(text) mm²"
         }
-        var distribution = "distribution: n/a"
         var lines = ["detect", "\(count) deposit\(count == 1 ? "" : "s")", total]
-        if let assessment = report.distribution {
-            let score = NumberText.fixed(assessment.score, decimals: 2) ?? "n/a"
-            distribution = "distribution: \(assessment.label.rawValue) (\(score))"
-            lines.append(distribution)
-            // The figure that decided it, so the label can be checked on the picture itself.
-            if !assessment.headline.isEmpty { lines.append(assessment.headline) }
-        } else {
-            lines.append(distribution)
-        }
+        let assessment = report.distribution
+        let score = NumberText.fixed(assessment.score, decimals: 2) ?? "n/a"
+        lines.append("distribution: \(assessment.label.rawValue) (\(score))")
+        // The figure that decided it, so the label can be checked on the picture itself.
+        if !assessment.headline.isEmpty { lines.append(assessment.headline) }
         if let top = report.clinical?.top { lines.append("subtype: \(top) (not a diagnosis)") }
         return lines
     }
 
     /// The key to the marks, drawn under the figures in the colour of what each line explains;
     /// only marks this film shows are explained.
-    static func legendKey(_ report: FilmReport, geometry: Geometry) -> [(text: String, colour: Colour)] {
+    static func legendKey(_ report: AnalysedFilm, geometry: Geometry) -> [(text: String, colour: Colour)] {
         guard !report.deposits.isEmpty else { return [] }
         var key: [(text: String, colour: Colour)] = [("magenta outline: a deposit", outlineColour)]
         if report.deposits.contains(where: geometry.isRinged) {
@@ -213,7 +208,7 @@ public enum OverlayRenderer {
 
     /// An opaque dark box in the top-left corner with the legend lines and the key, shrunk only
     /// if the film is too narrow for it (and clipped on films smaller than the legend at scale 1).
-    static func legendLayout(_ report: FilmReport, geometry: Geometry, filmWidth: Int) -> LegendLayout {
+    static func legendLayout(_ report: AnalysedFilm, geometry: Geometry, filmWidth: Int) -> LegendLayout {
         let facts = legendLines(report)
         let lines = facts.enumerated().map { index, text in (text: text, colour: index == 0 ? outlineColour : legendText) }
             + legendKey(report, geometry: geometry)

@@ -6,14 +6,10 @@ public struct RenderedReport: Sendable, Codable, Equatable {
     public var isOK: Bool
     /// The problem, for a film that failed.
     public var error: String?
-    /// Header values ignored as implausible (`FilmReport.warnings`).
+    /// Header values ignored as implausible (the analysis's warnings).
     public var warnings: [String]
-    /// `ReportWriter.jsonObject`, without a newline.
-    public var json: String
-    /// `ReportWriter.textBlock`.
-    public var text: String
-    /// `ReportWriter.csvRow`, without a newline.
-    public var csvRow: String
+    /// Each format's piece for this film (`FormatRenderer.piece`), by the format's raw value.
+    public var pieces: [String: String]
     /// `ReportWriter.depositsCSVRows` (each row ends with a newline; empty without deposits).
     public var depositsCSVRows: String
     /// Seconds per stage, in pipeline order (empty unless timings were asked for).
@@ -26,33 +22,20 @@ public struct RenderedReport: Sendable, Codable, Equatable {
 
     public init(_ report: FilmReport) {
         file = report.file
-        isOK = report.status == .ok
-        error = report.error
-        warnings = report.warnings
-        json = ReportWriter.jsonObject(report)
-        text = ReportWriter.textBlock(report)
-        csvRow = ReportWriter.csvRow(report)
+        isOK = report.isOK
+        error = report.error?.description
+        warnings = report.analysis?.warnings ?? []
+        pieces = Dictionary(uniqueKeysWithValues: ReportFormat.allCases.map { ($0.rawValue, $0.renderer.piece(report)) })
         depositsCSVRows = ReportWriter.depositsCSVRows(report)
         timings = report.timings.map { Stage(stage: $0.stage, seconds: $0.seconds) }
     }
 
+    /// This film in `format` (a JSON line, a CSV row, a text block), without a trailing newline
+    /// for JSON and CSV.
+    public func piece(_ format: ReportFormat) -> String { pieces[format.rawValue] ?? "" }
+
     /// The whole output for these films in one format, as `ReportWriter.render` describes it.
     public static func document(_ films: [RenderedReport], as format: ReportFormat) -> String {
-        switch format {
-        case .json:
-            if films.count == 1 { return films[0].json + "\n" }
-            if films.isEmpty { return "[]\n" }
-            return "[\n" + films.map(\.json).joined(separator: ",\n") + "\n]\n"
-        case .jsonl:
-            return films.map { $0.json + "\n" }.joined()
-        case .csv:
-            return ([ReportWriter.csvHeader()] + films.map(\.csvRow)).joined(separator: "\n") + "\n"
-        case .text:
-            var out = films.map(\.text).joined(separator: "\n")
-            if films.contains(where: \.isOK) {
-                out += "\n" + ReportWriter.caveat + "\n"
-            }
-            return out
-        }
+        format.renderer.document(films.map { $0.piece(format) }, anyAnalysed: films.contains(where: \.isOK))
     }
 }

@@ -15,14 +15,18 @@ extension ReportWriter {
     /// `FILE: error: MESSAGE`. Ends with a newline.
     public static func text(_ report: FilmReport) -> String {
         let block = textBlock(report)
-        return report.status == .ok ? block + caveat + "\n" : block
+        return report.isOK ? block + caveat + "\n" : block
     }
 
     /// The summary without the caveat, so a batch prints the caveat once.
     static func textBlock(_ report: FilmReport) -> String {
-        guard report.status == .ok else {
-            return "\(report.file): error: \(report.error ?? "unknown error")\n"
+        switch report.outcome {
+        case .failed(let error): return "\(report.file): error: \(error)\n"
+        case .ok(let analysis): return textBlock(AnalysedFilm(file: report.file, analysis: analysis, clinical: report.clinical))
         }
+    }
+
+    static func textBlock(_ report: AnalysedFilm) -> String {
         var out = filmLine(report) + "\n"
         let spacingKnown = report.spacing != nil
         if report.deposits.isEmpty {
@@ -36,19 +40,16 @@ extension ReportWriter {
             }
             out += "\n"
         }
-        if let body = report.bodyAreaPx {
-            out += "  body area " + area(px: body, mm2: report.bodyAreaMM2)
-            if let sigma = report.noiseSigma, let text = NumberText.fixed(sigma, decimals: 1) {
-                out += ", noise σ \(text)"
-            }
-            out += "\n"
+        out += "  body area " + area(px: report.bodyAreaPx, mm2: report.bodyAreaMM2)
+        if let text = NumberText.fixed(report.noiseSigma, decimals: 1) {
+            out += ", noise σ \(text)"
         }
-        if let distribution = report.distribution {
-            let score = NumberText.fixed(distribution.score, decimals: Decimals.score) ?? "n/a"
-            out += "  distribution: \(distribution.label.rawValue) (score \(score)"
-                + (distribution.headline.isEmpty ? "" : "; \(distribution.headline)") + ")"
-            out += distribution.reason.isEmpty ? "\n" : ": \(distribution.reason)\n"
-        }
+        out += "\n"
+        let distribution = report.distribution
+        let score = NumberText.fixed(distribution.score, decimals: Decimals.score) ?? "n/a"
+        out += "  distribution: \(distribution.label.rawValue) (score \(score)"
+            + (distribution.headline.isEmpty ? "" : "; \(distribution.headline)") + ")"
+        out += distribution.reason.isEmpty ? "\n" : ": \(distribution.reason)\n"
         if let clinical = report.clinical {
             out += clinicalLines(clinical)
         }
@@ -75,16 +76,14 @@ extension ReportWriter {
         return out
     }
 
-    private static func filmLine(_ report: FilmReport) -> String {
+    private static func filmLine(_ report: AnalysedFilm) -> String {
         var line = "\(report.file): "
-        line += report.format.map { $0.rawValue.uppercased() } ?? "image"
-        if let width = report.width, let height = report.height {
-            line += " \(width)×\(height) px"
-        }
+        line += report.format.rawValue.uppercased()
+        line += " \(report.width)×\(report.height) px"
         if let spacing = report.spacing,
            let row = NumberText.readable(spacing.row), let column = NumberText.readable(spacing.column) {
             line += ", pixel spacing \(row) × \(column) mm (row × column, "
-                + sourceText(report.spacingSource ?? .unknown) + ")"
+                + sourceText(report.spacingSource) + ")"
         } else if report.spacingSource == .ignoredImplausible {
             line += ", pixel spacing in the file implausible, ignored: areas in pixels only" + assumed(report) + " (use --pixel-spacing MM)"
         } else {
@@ -94,7 +93,7 @@ extension ReportWriter {
     }
 
     /// "; distribution distances at an assumed 0.15 mm", when they were.
-    private static func assumed(_ report: FilmReport) -> String {
+    private static func assumed(_ report: AnalysedFilm) -> String {
         guard let mm = report.assumedSpacingMM, let text = NumberText.readable(mm) else { return "" }
         return "; distribution distances in mm at an assumed \(text) mm"
     }
@@ -126,28 +125,11 @@ extension ReportWriter {
         } else {
             shown = deposits
         }
-        // (title, right-aligned): numbers right-aligned, coordinate groups left-aligned.
-        var columns = [("id", true)]
-        if spacingKnown { columns.append(("area mm²", true)) }
-        columns += [("area px", true), ("centroid x, y", false), ("bbox x, y, w×h", false),
-                    ("contrast", true), ("peak SNR", true), ("score", true)]
-        var rows = [columns.map(\.0)]
+        let columns = ReportSchema.textTable.compactMap { name in ReportSchema.depositFields.first { $0.name == name }?.text }
+            .filter { spacingKnown || !$0.needsSpacing }
+        var rows = [columns.map(\.title)]
         for deposit in shown {
-            let box = deposit.bbox
-            var row = [String(deposit.id)]
-            if spacingKnown {
-                row.append(deposit.areaMM2.flatMap { NumberText.fixed($0, decimals: 3) } ?? "n/a")
-            }
-            row += [
-                String(deposit.areaPx),
-                (NumberText.fixed(deposit.centroidX, decimals: 1) ?? "n/a") + ", "
-                    + (NumberText.fixed(deposit.centroidY, decimals: 1) ?? "n/a"),
-                "\(box.x), \(box.y), \(box.width)×\(box.height)",
-                NumberText.fixed(deposit.contrast, decimals: 1) ?? "n/a",
-                NumberText.fixed(deposit.peakSNR, decimals: 1) ?? "n/a",
-                deposit.score.flatMap { NumberText.fixed($0, decimals: 2) } ?? "n/a",
-            ]
-            rows.append(row)
+            rows.append(columns.map { $0.cell(deposit) })
         }
         var widths = Array(repeating: 0, count: columns.count)
         for row in rows {
@@ -158,7 +140,7 @@ extension ReportWriter {
             var line = ""
             for (column, cell) in row.enumerated() {
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
-                line += "  " + (columns[column].1 ? padding + cell : cell + padding)
+                line += "  " + (columns[column].rightAligned ? padding + cell : cell + padding)
             }
             while line.last == " " { line.removeLast() }
             out += line + "\n"

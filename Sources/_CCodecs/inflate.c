@@ -40,8 +40,10 @@ int ccodecs_inflate_raw(const uint8_t *bytes, size_t count, size_t max_output,
             goto fail;
         }
         if (capacity >= max_output) {
-            ccodecs_set_message(error, "the deflated data set inflates to more than %zu bytes, over the file size limit (raise it with --max-file-bytes)", max_output);
-            goto fail;
+            ccodecs_set_message(error, "the deflated data set inflates to more than %zu bytes, over the file size limit", max_output);
+            libdeflate_free_decompressor(inflater);
+            ccodecs_buffer_free(out);
+            return 2;
         }
         capacity = capacity > max_output / 4 ? max_output : capacity * 4;
     }

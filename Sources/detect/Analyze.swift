@@ -174,14 +174,14 @@ struct Analyze: ParsableCommand {
             do {
                 return try AppendOnlyFile(path: path, truncate: !resume)
             } catch {
-                throw FileProblem("\(path): \(error)")
+                throw FileProblem("\(path): \(CommandLineHints.text(error))")
             }
         }
         func start(_ file: AppendOnlyFile?, _ header: String, _ path: String?) throws {
             do {
                 try file?.append(header + "\n")
             } catch {
-                throw FileProblem("\(path ?? "standard output"): \(error)")
+                throw FileProblem("\(path ?? "standard output"): \(CommandLineHints.text(error))")
             }
         }
         var mainFile: AppendOnlyFile?
@@ -201,21 +201,22 @@ struct Analyze: ParsableCommand {
             do {
                 records = try ClinicalRecords.load(path: clinical)
             } catch {
-                throw FileProblem("\(clinical): \(error)")
+                throw FileProblem("\(clinical): \(CommandLineHints.text(error))")
             }
         }
 
         // 3. Analyse, in parallel, and write each film as its turn comes.
         var analyzer = FilmAnalyzer()
-        analyzer.limits = limitOptions.limits
-        analyzer.frame = frame
-        analyzer.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
-        analyzer.detection.minScore = minScore
+        analyzer.hint = CommandLineHints.hint(for:)
+        analyzer.options.limits = limitOptions.limits
+        analyzer.options.frame = frame
+        analyzer.options.spacingOverride = pixelSpacing.flatMap(Self.parseSpacing)
+        analyzer.options.detection.minScore = minScore
         if let model {
             do {
-                analyzer.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: model, limits: .standard)))
+                analyzer.options.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: model, limits: .standard)))
             } catch {
-                throw FileProblem("--model \(model): \(error)")
+                throw FileProblem("--model \(model): \(CommandLineHints.text(error))")
             }
         }
         let keepTimings = timings
@@ -241,7 +242,7 @@ struct Analyze: ParsableCommand {
             pool?.terminate(index: index)
             let killed = pool == nil ? "" : "; its worker was killed"
             return FilmResult(
-                outcome: .failure(file: film.path, error: "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish\(killed)"),
+                outcome: .failure(file: film.path, error: FilmError(.limit, "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish\(killed)")),
                 identity: FilmIdentity.of(path: film.path))
         }
 
@@ -262,11 +263,11 @@ struct Analyze: ParsableCommand {
                 // the rows of a film it counts as done.
                 try interruption.record(ok: report.isOK) {
                     try depositsFile?.append(report.depositsCSVRows)
-                    try csvFile?.append(report.csvRow + "\n")
+                    try csvFile?.append(report.piece(.csv) + "\n")
                     if format == .jsonl {
-                        try mainFile?.append(ResultLine.json(object: report.json, identity: result.identity))
+                        try mainFile?.append(ResultLine.json(object: report.piece(.jsonl), identity: result.identity))
                     } else if format == .csv {
-                        try mainFile?.append(report.csvRow + "\n")
+                        try mainFile?.append(report.piece(.csv) + "\n")
                     }
                 }
             } catch {

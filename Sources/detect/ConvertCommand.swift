@@ -8,7 +8,8 @@ import Radiography
 /// `detect convert FILE OUT`: one frame of a film as a NumPy array or a PNG, written atomically.
 ///
 /// - `OUT.npy`: DICOM stored values (`DICOMStoredFrame`: natural dtype, shape `(rows, columns)`
-///   or `(rows, columns, samples)`, no rescale, window or inversion), so they can be compared
+///   or `(rows, columns, samples)`, no rescale, window or inversion; 8-bit YCbCr as RGB, as
+///   pydicom 3's default `pixel_array`, or as stored with `--keep-ybr`), so they can be compared
 ///   with any other reader. PNG/JPEG input: the decoded samples (uint8 up to 8 bits, else uint16).
 /// - `OUT.png`: an 8-bit display image of the film as `analyze` sees it (MONOCHROME1 inverted,
 ///   colour as luminance), through the file's first window (PS3.3 C.11.2.1.2, linear), else
@@ -33,6 +34,9 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "PNG only: write the stored values as 16-bit grayscale instead of a display image.")
     var raw = false
 
+    @Flag(help: ".npy only: keep 8-bit YCbCr colour as stored (pydicom's as_rgb=False) instead of converting it to RGB as pydicom 3's default pixel_array does.")
+    var keepYbr = false
+
     @OptionGroup var limitOptions: LimitOptions
 
     enum Kind { case npy, png }
@@ -48,6 +52,7 @@ struct ConvertCommand: ParsableCommand {
     func validate() throws {
         guard let kind else { throw ValidationError("OUT must end in .npy or .png (got '\(out)')") }
         if raw && kind != .png { throw ValidationError("--raw applies to .png output only") }
+        if keepYbr && kind != .npy { throw ValidationError("--keep-ybr applies to .npy output only") }
         if frame < 1 { throw ValidationError("--frame counts from 1") }
     }
 
@@ -59,9 +64,11 @@ struct ConvertCommand: ParsableCommand {
             let isDICOM = FormatSniffer.format(of: bytes) == .dicom
             switch (kind!, isDICOM, raw) {
             case (.npy, true, _):
-                output = NumpyFile.encode(try DICOMDecoder.storedValues(bytes, frame: frame, limits: limits))
+                let stored = try DICOMDecoder.storedValues(bytes, frame: frame, limits: limits,
+                                                           colour: keepYbr ? .asStored : .rgb)
+                output = NumpyEncoder.encode(descriptor: stored.sampleType.numpyDescriptor, shape: stored.numpyShape, body: stored.bytes)
             case (.npy, false, _):
-                output = NumpyFile.encode(try FilmLoader.decode(bytes, frame: frame, limits: limits))
+                output = NumpyEncoder.encode(try FilmLoader.decode(bytes, frame: frame, limits: limits))
             case (.png, true, true):
                 output = try Self.rawPNG(try DICOMDecoder.storedValues(bytes, frame: frame, limits: limits))
             case (.png, false, true):
@@ -74,14 +81,14 @@ struct ConvertCommand: ParsableCommand {
                                                bitDepth: 8, spacing: film.spacing)
             }
         } catch {
-            FileHandle.standardError.write(Data("detect: \(file): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("detect: \(file): \(CommandLineHints.text(error))\n".utf8))
             throw ExitCode(1)
         }
         try Analyze.makeFolder(holding: out)  // as every output of detect: a missing folder is made
         do {
             try AtomicFile.write(output, to: out)
         } catch {
-            FileHandle.standardError.write(Data("detect: \(out): not written: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("detect: \(out): not written: \(CommandLineHints.text(error))\n".utf8))
             throw ExitCode(1)
         }
     }
@@ -89,7 +96,7 @@ struct ConvertCommand: ParsableCommand {
     /// 16-bit PNG of stored values: only unsigned grayscale fits without changing a value.
     static func rawPNG(_ frame: DICOMStoredFrame) throws -> [UInt8] {
         guard frame.samplesPerPixel == 1, !frame.sampleType.isSigned, frame.sampleType.byteCount <= 2 else {
-            throw FilmError("--raw writes unsigned grayscale of up to 16 bits; this frame is \(frame.sampleType.rawValue) with \(frame.samplesPerPixel) sample\(frame.samplesPerPixel == 1 ? "" : "s") per pixel (write .npy instead)")
+            throw FilmError(.unsupported, "--raw writes unsigned grayscale of up to 16 bits; this frame is \(frame.sampleType.rawValue) with \(frame.samplesPerPixel) sample\(frame.samplesPerPixel == 1 ? "" : "s") per pixel (write .npy instead)")
         }
         let values = (0..<frame.count).map { UInt16(truncatingIfNeeded: frame.value(at: $0)) }
         return try PNGEncoder.encode(gray: values, width: frame.columns, height: frame.rows, bitDepth: 16, spacing: nil)
@@ -118,34 +125,5 @@ enum DisplayImage {
                 initialised = src.count
             }
         }
-    }
-}
-
-/// NumPy's `.npy` format version 1.0: magic, header length, a Python dict literal giving
-/// dtype, order and shape, padded so the data starts at a multiple of 64 bytes, then the data.
-enum NumpyFile {
-    static func encode(_ frame: DICOMStoredFrame) -> [UInt8] {
-        let shape = frame.samplesPerPixel == 1 ? [frame.rows, frame.columns] : [frame.rows, frame.columns, frame.samplesPerPixel]
-        return header(descr: frame.sampleType.numpyDescriptor, shape: shape) + frame.bytes
-    }
-
-    static func encode(_ film: Radiograph) -> [UInt8] {
-        let wide = film.bitsStored > 8
-        var body = [UInt8]()
-        body.reserveCapacity(film.pixels.count * (wide ? 2 : 1))
-        for v in film.pixels {
-            body.append(UInt8(truncatingIfNeeded: v))
-            if wide { body.append(UInt8(truncatingIfNeeded: v >> 8)) }
-        }
-        return header(descr: wide ? "<u2" : "|u1", shape: [film.height, film.width]) + body
-    }
-
-    static func header(descr: String, shape: [Int]) -> [UInt8] {
-        let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
-        var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
-        let unpadded = 10 + dict.utf8.count + 1
-        dict += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        let length = dict.utf8.count
-        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(dict.utf8)
     }
 }

@@ -63,7 +63,7 @@ struct FeaturesCommand: ParsableCommand {
                 film = try FilmLoader.load(path: path, limits: limitOptions.limits)
                 for warning in film.warnings { FileHandle.standardError.write(Data("detect: \(path): warning: \(warning)\n".utf8)) }
             } catch {
-                FileHandle.standardError.write(Data("detect: \(path): \(error)\n".utf8))
+                FileHandle.standardError.write(Data("detect: \(path): \(CommandLineHints.text(error))\n".utf8))
                 failed = true
                 continue
             }

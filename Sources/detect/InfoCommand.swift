@@ -45,10 +45,10 @@ struct InfoCommand: ParsableCommand {
             switch FormatSniffer.format(of: bytes) {
             case .dicom?: fields = Self.fields(try DICOMHeader.read(bytes, limits: limits))
             case .png?, .jpeg?: fields = Self.fields(try ImageInfo.read(bytes))
-            case nil: throw FilmError("not a DICOM, PNG or JPEG file")
+            case nil: throw FilmError(.unsupported, "not a DICOM, PNG or JPEG file")
             }
         } catch {
-            FileHandle.standardError.write(Data("detect: \(file): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("detect: \(file): \(CommandLineHints.text(error))\n".utf8))
             throw ExitCode(1)
         }
         let text = json ? InfoValue.jsonObject(fields) + "\n" : Self.table(fields)
@@ -137,8 +137,8 @@ enum InfoValue {
         switch self {
         case .text(let s): return ReportWriter.jsonString(s)
         case .int(let v): return String(v)
-        case .number(let v): return Self.number(v)
-        case .numbers(let vs): return "[" + vs.map(Self.number).joined(separator: ", ") + "]"
+        case .number(let v): return NumberText.plain(v)
+        case .numbers(let vs): return "[" + vs.map(NumberText.plain).joined(separator: ", ") + "]"
         case .bool(let b): return b ? "true" : "false"
         }
     }
@@ -146,17 +146,12 @@ enum InfoValue {
     var plain: String {
         switch self {
         case .text(let s): return s
-        case .numbers(let vs): return vs.map(Self.number).joined(separator: " \\ ")
+        case .numbers(let vs): return vs.map(NumberText.plain).joined(separator: " \\ ")
         default: return json
         }
     }
 
     static func jsonObject(_ fields: [(String, InfoValue)]) -> String {
         "{" + fields.map { "\(ReportWriter.jsonString($0.0)): \($0.1.json)" }.joined(separator: ", ") + "}"
-    }
-
-    /// Shortest text that reads back as the same Double (Swift's description), always valid JSON.
-    private static func number(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
     }
 }

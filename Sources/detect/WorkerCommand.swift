@@ -16,7 +16,7 @@ struct WorkerCommand: ParsableCommand {
         // Ctrl-C reaches the whole process group; the batch that started this worker handles it
         // (see Interruption) and ends the worker. Dying of it here would be reported as a failed film.
         signal(SIGINT, SIG_IGN)
-        let status = WorkerLoop.serve()
+        let status = WorkerLoop.serve(hint: CommandLineHints.hint(for:))
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -6,7 +6,7 @@ import Detection
 /// from the geometry and the clinical definitions alone.
 final class DistributionClassifierTests: XCTestCase {
     func label(_ deposits: [(x: Double, y: Double, sizeMM: Double)]) -> DistributionAssessment {
-        DistributionClassifier().assess(LimbFixture.detection(deposits), spacingMM: LimbFixture.spacingMM)
+        DistributionClassifier().assess(LimbFixture.detection(deposits))
     }
 
     /// `count` 3 mm nodules alternating between the two sides of the limb, `stepMM` apart along it.
@@ -93,7 +93,7 @@ final class DistributionClassifierTests: XCTestCase {
         var deposits: [(x: Double, y: Double, sizeMM: Double)] = []
         for i in 0..<25 { deposits.append((24 + Double(i % 5) * 12, 14 + Double(i / 5) * 12, 2)) }
         let d = LimbFixture.detection(deposits, bodyY: 10..<70)
-        let a = DistributionClassifier().assess(d, spacingMM: LimbFixture.spacingMM)
+        let a = DistributionClassifier().assess(d)
         XCTAssertEqual(a.label, .circumscripta, a.reason)
         XCTAssertTrue(a.reason.contains("too little to call universalis"), a.reason)
     }

@@ -27,6 +27,6 @@ enum LimbFixture {
         }
         return DetectionResult(deposits: list, labels: LabelImage(width: 1, height: 1, labels: [0]),
                                body: BodyMap(cellSize: 10, columns: columns, rows: rows, cells: cells, bone: bone),
-                               noiseSigma: 3)
+                               noiseSigma: 3, spacingMM: spacingMM)
     }
 }

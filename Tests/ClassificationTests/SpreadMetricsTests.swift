@@ -6,7 +6,7 @@ import XCTest
 /// on paper, not by the code under test.
 final class SpreadMetricsTests: XCTestCase {
     func measure(_ deposits: [(x: Double, y: Double, sizeMM: Double)], radius: Double = 10, linkage: Double = 15) -> SpreadMetrics {
-        SpreadMetrics(LimbFixture.detection(deposits), spacingMM: LimbFixture.spacingMM, neighbourhoodRadiusMM: radius, linkageMM: linkage)
+        SpreadMetrics(LimbFixture.detection(deposits), neighbourhoodRadiusMM: radius, linkageMM: linkage)
     }
 
     func testBodyBoneAndSoftTissueAreas() {
@@ -63,7 +63,7 @@ final class SpreadMetricsTests: XCTestCase {
     /// A body map of nothing (an all-air or all-collimation film) gives zeros, not NaN.
     func testEmptyBodyGivesZeroFractions() {
         let d = LimbFixture.detection([(30, 100, 2)], bodyX: 0..<0, bodyY: 0..<0)
-        let s = SpreadMetrics(d, spacingMM: 0.1, neighbourhoodRadiusMM: 10, linkageMM: 15)
+        let s = SpreadMetrics(d, neighbourhoodRadiusMM: 10, linkageMM: 15)
         XCTAssertEqual(s.bodyAreaMM2, 0)
         XCTAssertEqual(s.neighbourhoodFraction, 0)
         XCTAssertEqual(s.hullFraction, 0)

@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import DICOM
+import TestSupport
 
 /// Colour films (scans and secondary captures) come out as their luminance.
 final class DICOMColourTests: XCTestCase {

@@ -3,6 +3,7 @@ import XCTest
 import Radiography
 import _CCodecs
 @testable import DICOM
+import TestSupport
 
 /// JPEG 2000 and HTJ2K (OpenJPEG) and JPEG-LS (CharLS) on fixtures that pydicom's encoders
 /// (pylibjpeg-openjpeg, pyjpegls) and OpenJPH's ojph_compress wrote from known formulas
@@ -96,14 +97,14 @@ final class DICOMCompressedTests: XCTestCase {
     func testOversizedCodestreamIsRefusedBeforeDecoding() throws {
         // SIZ says 60000×60000 (and the file agrees): over the pixel limit, refused from the header.
         var bytes = try fixture("j2k_lossless_12bit.dcm")
-        let siz = try XCTUnwrap(Self.find([0xFF, 0x4F, 0xFF, 0x51], in: bytes)) + 4
-        bytes.put32BE(60000, at: siz + 4)
-        bytes.put32BE(60000, at: siz + 8)
+        let siz = try XCTUnwrap(bytes.find([0xFF, 0x4F, 0xFF, 0x51])) + 4
+        bytes.putBE32(60000, at: siz + 4)
+        bytes.putBE32(60000, at: siz + 8)
         XCTAssertTrue(filmError { try DICOMDecoder.storedValues(bytes, limits: DecodeLimits(maxPixels: 1 << 30)) }
             .hasPrefix("DICOM: JPEG 2000 Image Compression (Lossless Only): the codestream's image is 60000×60000 pixels, over the limit"))
         // Tiles of width 0 would divide by zero in a naive reader.
         var tiles = try fixture("j2k_lossless_12bit.dcm")
-        tiles.put32BE(0, at: siz + 20)
+        tiles.putBE32(0, at: siz + 20)
         XCTAssertEqual(filmError { try DICOMDecoder.decode(tiles) },
                        "DICOM: JPEG 2000 Image Compression (Lossless Only): the codestream's image and tile sizes (SIZ) are inconsistent")
     }
@@ -113,7 +114,7 @@ final class DICOMCompressedTests: XCTestCase {
                               ("htj2k_lossless_12bit.dcm", [0xFF, 0x4F, 0xFF, 0x51]),
                               ("jls_lossless_12bit.dcm", [0xFF, 0xD8, 0xFF])] {
             let bytes = try fixture(name)
-            let start = try XCTUnwrap(Self.find(magic, in: bytes), name)
+            let start = try XCTUnwrap(bytes.find(magic), name)
             let length = Int(bytes[start - 4]) | Int(bytes[start - 3]) << 8 | Int(bytes[start - 2]) << 16
             let codestream = Array(bytes[start..<(start + length)])
             var decodedCuts: [Int] = []
@@ -201,10 +202,6 @@ final class DICOMCompressedTests: XCTestCase {
         }
     }
 
-    static func find(_ magic: [UInt8], in bytes: [UInt8]) -> Int? {
-        (0...(bytes.count - magic.count)).first { Array(bytes[$0..<($0 + magic.count)]) == magic }
-    }
-
     /// The file with the fragment at `start` (`length` bytes, its item header just before)
     /// replaced by `new` (padded to even length), everything after it kept.
     static func replacingFragment(of bytes: [UInt8], at start: Int, length: Int, with new: [UInt8]) -> [UInt8] {
@@ -215,11 +212,5 @@ final class DICOMCompressedTests: XCTestCase {
         out += padded
         out += bytes[(start + length)...]
         return out
-    }
-}
-
-extension Array where Element == UInt8 {
-    mutating func put32BE(_ v: UInt32, at i: Int) {
-        self[i] = UInt8(v >> 24); self[i + 1] = UInt8(v >> 16 & 0xFF); self[i + 2] = UInt8(v >> 8 & 0xFF); self[i + 3] = UInt8(v & 0xFF)
     }
 }

@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import DICOM
+import TestSupport
 
 /// Hand-built element layouts that pydicom does not easily write, spliced into a small film.
 final class DICOMDataSetLayoutTests: XCTestCase {

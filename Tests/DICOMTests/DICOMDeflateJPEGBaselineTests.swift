@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import DICOM
+import TestSupport
 
 /// Deflated data sets (pydicom-written) and JPEG Baseline frames (DCMTK-compressed, with
 /// DCMTK's own decoding as the truth), plus the stored values `detect convert` writes.
@@ -56,7 +57,7 @@ final class DICOMDeflateJPEGBaselineTests: XCTestCase {
         XCTAssertEqual([gray.width, gray.height, gray.bitsStored], [41, 31, 8])
         // YCbCr: the Y component as DCMTK decoded it.
         let ybr = try DICOMDecoder.decode(fixture("dcmtk_jpegbase_ybr422.dcm"))
-        let ybrTruth = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_ybr422_dcmdjpeg.dcm"))
+        let ybrTruth = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_ybr422_dcmdjpeg.dcm"), colour: .asStored)
         XCTAssertEqual(ybr.pixels.map(Int.init), (0..<(40 * 30)).map { ybrTruth.value(at: 3 * $0) })
         // RGB-coded: Rec. 601 luma of DCMTK's R, G, B.
         let rgb = try DICOMDecoder.decode(fixture("dcmtk_jpegbase_rgb.dcm"))
@@ -70,11 +71,11 @@ final class DICOMDeflateJPEGBaselineTests: XCTestCase {
         var bytes = try fixture("dcmtk_jpegbase_gray.dcm")
         let uid = Array("1.2.840.10008.1.2.4.50".utf8)
         let at = try XCTUnwrap((0...(bytes.count - uid.count)).first { Array(bytes[$0..<($0 + uid.count)]) == uid })
-        bytes[at + uid.count - 1] = UInt8(ascii: "1")
+        bytes[at + uid.count - 1] = UInt8(ascii: "5")
         XCTAssertEqual(filmError { try DICOMDecoder.decode(bytes) },
-                       "DICOM: transfer syntax 1.2.840.10008.1.2.4.51 (JPEG Extended (Process 2 and 4)) is not supported (read are: \(TransferSyntax.readableList))")
+                       "DICOM: transfer syntax 1.2.840.10008.1.2.4.55 (JPEG Full Progression, Non-Hierarchical (Process 10 and 12)) is not supported (read are: \(TransferSyntax.readableList))")
         XCTAssertTrue(TransferSyntax.readableList.contains("; JPEG-LS Lossless Image Compression; "))
-        XCTAssertTrue(filmError { try DICOMDecoder.storedValues(bytes) }.contains("1.2.840.10008.1.2.4.51 (JPEG Extended"))
+        XCTAssertTrue(filmError { try DICOMDecoder.storedValues(bytes) }.contains("1.2.840.10008.1.2.4.55 (JPEG Full Progression"))
     }
 
     func testTruncatedJPEGBaselineIsAnError() throws {

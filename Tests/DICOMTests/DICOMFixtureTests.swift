@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import DICOM
+import TestSupport
 
 /// Files written by pydicom (make_fixtures.py) with pixels from `Formula`.
 final class DICOMFixtureTests: XCTestCase {

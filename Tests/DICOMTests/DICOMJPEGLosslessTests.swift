@@ -2,6 +2,7 @@ import XCTest
 import Radiography
 @testable import DICOM
 import Phantom
+import TestSupport
 
 /// JPEG Lossless films compressed by DCMTK (dcmcjpeg) from the pydicom fixtures.
 final class DICOMJPEGLosslessTests: XCTestCase {

@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import DICOM
+import TestSupport
 
 /// RLE Lossless films written by pydicom's RLE encoder and by DCMTK's dcmcrle.
 final class DICOMRLETests: XCTestCase {
@@ -43,7 +44,7 @@ final class DICOMRLETests: XCTestCase {
         let expected = try DICOMDecoder.decode(bytes).pixels
         let expectedStored = try DICOMDecoder.storedValues(bytes).bytes
         let header = [UInt8]([0xFE, 0xFF, 0x00, 0xE0])
-        let table = try XCTUnwrap(DICOMCompressedTests.find(header, in: bytes))
+        let table = try XCTUnwrap(bytes.find(header))
         let item = table + 8 + Int(bytes[table + 4]) + Int(bytes[table + 5]) << 8
         XCTAssertEqual(Array(bytes[item..<item + 4]), header)
         let length = Int(bytes[item + 4]) | Int(bytes[item + 5]) << 8 | Int(bytes[item + 6]) << 16

@@ -2,6 +2,7 @@ import XCTest
 import Radiography
 @testable import DICOM
 import Phantom
+import TestSupport
 
 /// Layouts only `storedValues` reads (1-bit, 32-bit, palette) and native YBR_FULL_422, in raw
 /// explicit VR little endian data sets written here byte by byte; and `DICOMHeader`.
@@ -69,13 +70,80 @@ final class DICOMStoredValuesTests: XCTestCase {
         let stored: [UInt8] = [10, 20, 100, 200, 30, 40, 101, 201, 50, 60, 102, 202, 70, 80, 103, 203]
         let bytes = film(rows: 2, columns: 4, allocated: 8, stored: 8, samples: 3, photometric: "YBR_FULL_422",
                          pixelVR: "OB", pixels: stored)
-        let frame = try DICOMDecoder.storedValues(bytes)
+        let frame = try DICOMDecoder.storedValues(bytes, colour: .asStored)
         XCTAssertEqual(frame.bytes, [10, 100, 200, 20, 100, 200, 30, 101, 201, 40, 101, 201,
                                      50, 102, 202, 60, 102, 202, 70, 103, 203, 80, 103, 203])
+        XCTAssertEqual(frame.photometricInterpretation, "YBR_FULL_422")
         XCTAssertEqual(try DICOMDecoder.decode(bytes).pixels, [10, 20, 30, 40, 50, 60, 70, 80])
         let odd = film(rows: 2, columns: 3, allocated: 8, stored: 8, samples: 3, photometric: "YBR_FULL_422",
                        pixelVR: "OB", pixels: Array(stored[0..<12]))
         XCTAssertEqual(filmError { try DICOMDecoder.storedValues(odd) }, "DICOM: YBR_FULL_422 needs an even number of columns, not 3")
+    }
+
+    /// 8-bit YCbCr becomes RGB as pydicom 3's default pixel_array makes it: native and RLE
+    /// YBR_FULL equal, to the value, the RGB pydicom converted (`make_fixtures.py` writes it);
+    /// JPEG YCbCr frames are converted by the same formula; `.asStored` keeps YCbCr.
+    func testYCbCrBecomesRGBAsPydicomDefault() throws {
+        let truth = try DICOMDecoder.storedValues(fixture("ybr_full_sweep_pydicom_rgb.dcm"))
+        XCTAssertEqual(truth.photometricInterpretation, "RGB")
+        for name in ["ybr_full_sweep.dcm", "ybr_full_sweep_rle.dcm"] {
+            let rgb = try DICOMDecoder.storedValues(fixture(name))
+            XCTAssertEqual(rgb.photometricInterpretation, "RGB", name)
+            XCTAssertEqual(rgb.bytes, truth.bytes, name)
+            let kept = try DICOMDecoder.storedValues(fixture(name), colour: .asStored)
+            XCTAssertEqual(kept.photometricInterpretation, "YBR_FULL", name)
+            XCTAssertNotEqual(kept.bytes, truth.bytes, name)
+        }
+        // Clipping is exercised: some channel reaches 0 and some 255 where the formula leaves the range.
+        XCTAssertTrue(truth.bytes.contains(0) && truth.bytes.contains(255))
+        // YBR_FULL_422 native: chroma repeated to both pixels, then converted (neutral chroma: grey).
+        let pair = film(rows: 1, columns: 2, allocated: 8, stored: 8, samples: 3, photometric: "YBR_FULL_422",
+                        pixelVR: "OB", pixels: [128, 64, 128, 128])
+        XCTAssertEqual(try DICOMDecoder.storedValues(pair).bytes, [128, 128, 128, 64, 64, 64])
+        // JPEG frames coded in YCbCr: converted (RGB within 2 of DCMTK's YCbCr converted alike).
+        let jpeg = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_ybr422.dcm"))
+        let dcmtk = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_ybr422_dcmdjpeg.dcm"))
+        XCTAssertEqual(jpeg.photometricInterpretation, "RGB")
+        XCTAssertEqual(jpeg.bytes, dcmtk.bytes)
+        let rgbCoded = try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_rgb.dcm"))
+        XCTAssertEqual(rgbCoded.bytes, try DICOMDecoder.storedValues(fixture("dcmtk_jpegbase_rgb.dcm"), colour: .asStored).bytes,
+                       "a frame coded in RGB is not converted")
+    }
+
+    /// Which JPEG frames become RGB follows pydicom 3's reading of the codestream
+    /// (`_conform_jpg_colorspace`): component ids R, G, B mean RGB whatever the file says, a JFIF
+    /// marker means YCbCr when the file names no YBR, otherwise the file's photometric decides.
+    func testJPEGColourFollowsPydicomsReadingOfTheCodestream() throws {
+        let ybr = try fixture("dcmtk_jpegbase_ybr444.dcm")  // YBR_FULL, JFIF, ids 1, 2, 3
+        let converted = try DICOMDecoder.storedValues(ybr)
+        let asStored = try DICOMDecoder.storedValues(ybr, colour: .asStored)
+        XCTAssertEqual(converted.photometricInterpretation, "RGB")
+        XCTAssertNotEqual(converted.bytes, asStored.bytes)
+        // Component ids sit in the frame header (SOF0) and again in the scan header (SOS).
+        func renaming(_ bytes: [UInt8], to ids: [UInt8]) throws -> [UInt8] {
+            var out = bytes
+            let sof = try XCTUnwrap(out.find([0xFF, 0xC0]))
+            let sos = try XCTUnwrap(out.find([0xFF, 0xDA]))
+            for k in 0..<3 {
+                out[sof + 10 + 3 * k] = ids[k]
+                out[sos + 5 + 2 * k] = ids[k]
+            }
+            return out
+        }
+        // Ids R, G, B: RGB, left as decoded.
+        let rgbIDs = try renaming(ybr, to: Array("RGB".utf8))
+        let left = try DICOMDecoder.storedValues(rgbIDs)
+        XCTAssertEqual(left.bytes, asStored.bytes)
+        XCTAssertEqual(left.photometricInterpretation, "YBR_FULL")
+        // Labelled RGB, with the JFIF marker: YCbCr, converted.
+        var labelledRGB = ybr
+        let name = Array("YBR_FULL".utf8)
+        let at = try XCTUnwrap(ybr.find(name))
+        labelledRGB.replaceSubrange(at..<(at + name.count), with: Array("RGB     ".utf8))
+        XCTAssertEqual(try DICOMDecoder.storedValues(labelledRGB).bytes, converted.bytes)
+        // Labelled RGB, Adobe marker, ids 1, 2, 3 and no JFIF: left as decoded, as pydicom leaves it.
+        let rgb = try renaming(try fixture("dcmtk_jpegbase_rgb.dcm"), to: [1, 2, 3])
+        XCTAssertEqual(try DICOMDecoder.storedValues(rgb).bytes, try DICOMDecoder.storedValues(rgb, colour: .asStored).bytes)
     }
 
     func testPaletteIndicesAreStoredValuesButNotAFilm() throws {

@@ -24,20 +24,6 @@ func fixture(_ name: String, file: StaticString = #filePath, line: UInt = #line)
     return Array(try Data(contentsOf: url))
 }
 
-/// The error message `body` throws, or a failure if it does not throw a FilmError.
-func filmError(_ body: () throws -> Any, file: StaticString = #filePath, line: UInt = #line) -> String {
-    do {
-        _ = try body()
-        XCTFail("expected an error", file: file, line: line)
-        return ""
-    } catch let error as FilmError {
-        return error.message
-    } catch {
-        XCTFail("not a FilmError: \(error)", file: file, line: line)
-        return ""
-    }
-}
-
 /// Offset of the first explicit-VR little-endian element header with this tag and VR.
 func offsetOf(_ group: UInt16, _ element: UInt16, vr: String, in bytes: [UInt8]) -> Int? {
     let pattern = [UInt8(group & 0xFF), UInt8(group >> 8), UInt8(element & 0xFF), UInt8(element >> 8)] + Array(vr.utf8)
@@ -59,15 +45,6 @@ func offsetOfTag(_ group: UInt16, _ element: UInt16, in bytes: [UInt8], from sta
     let pattern = [UInt8(group & 0xFF), UInt8(group >> 8), UInt8(element & 0xFF), UInt8(element >> 8)]
     for i in start...(bytes.count - 4) where Array(bytes[i..<(i + 4)]) == pattern { return i }
     return nil
-}
-
-extension Array where Element == UInt8 {
-    mutating func put16(_ v: UInt16, at i: Int) {
-        self[i] = UInt8(v & 0xFF); self[i + 1] = UInt8(v >> 8)
-    }
-    mutating func put32(_ v: UInt32, at i: Int) {
-        for k in 0..<4 { self[i + k] = UInt8((v >> (8 * UInt32(k))) & 0xFF) }
-    }
 }
 
 /// Runs `Tests/DICOMTests/make_fixtures.py` with pydicom's python (scripts/pydicom-venv) and

@@ -1,12 +1,13 @@
 import XCTest
 @testable import Detection
+import TestSupport
 
 /// The streaming box mean in row bands: in place (dst = src, with the neighbours' rows copied
 /// first) and out of place, any band split, give the same bits; and those are the clipped
 /// window's mean (`KernelTests` checks the values against direct sums).
 final class BoxFilterBandTests: XCTestCase {
     func testInPlaceAndBandsGiveTheSameBits() {
-        var random = TestRandom(state: 11)
+        var random = SplitMix64(seed: 11)
         for (width, height, radius) in [(301, 700, 5), (64, 1000, 13), (33, 257, 40), (7, 90, 2), (500, 5, 3)] {
             let src = (0..<(width * height)).map { _ in Float(random.uniform() * 60000) }
             func mean(bands: Int, inPlace: Bool) -> [Float] {
@@ -49,7 +50,7 @@ final class BoxFilterBandTests: XCTestCase {
     /// A stretch of a row of the 3×3 mean gives the values the whole row gives there, at the
     /// film's edges too.
     func testRowStretchesOfTheThreeByThreeMeanMatchTheWholeRow() {
-        var random = TestRandom(state: 3)
+        var random = SplitMix64(seed: 3)
         for (width, height) in [(1, 1), (2, 3), (9, 4), (70, 5)] {
             let src = (0..<(width * height)).map { _ in UInt16(random.next() >> 48) }
             src.withUnsafeBufferPointer { src in

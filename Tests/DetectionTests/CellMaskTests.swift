@@ -1,11 +1,12 @@
 import XCTest
 @testable import Detection
+import TestSupport
 
 /// The separable cell dilation against the definition: a cell is set when any cell within the
 /// (2r+1)×(2r+1) square around it is set.
 final class CellMaskTests: XCTestCase {
     func testDilationMatchesTheSquareDefinition() {
-        var generator = TestRandom(state: 2026)
+        var generator = SplitMix64(seed: 2026)
         for (columns, rows) in [(1, 1), (1, 9), (9, 1), (17, 23), (40, 31)] {
             for radius in [1, 2, 3, 7, 50] {
                 for density in [0.01, 0.1, 0.5] {

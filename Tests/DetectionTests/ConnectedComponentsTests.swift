@@ -1,5 +1,6 @@
 import XCTest
 @testable import Detection
+import TestSupport
 
 /// The banded labeller against a breadth-first flood fill written here: same partition, same
 /// numbering (raster order of each component's first pixel), same statistics; and the same bits
@@ -92,7 +93,7 @@ final class ConnectedComponentsTests: XCTestCase {
     }
 
     static func masks() -> [Mask] {
-        var random = TestRandom(state: 21)
+        var random = SplitMix64(seed: 21)
         var masks: [Mask] = []
         for (width, height) in [(61, 47), (130, 97), (7, 40), (33, 9)] {
             for density in [0.005, 0.02, 0.1, 0.3, 0.45, 0.6, 0.9] {

@@ -1,6 +1,7 @@
 import XCTest
 import Radiography
 @testable import Detection
+import TestSupport
 
 /// A synthetic film whose truth is known by construction: flat soft tissue with noise, discs of
 /// known size and contrast, a bone-like bar with bright cortex edges, and a step edge.
@@ -17,7 +18,7 @@ final class DepositDetectorTests: XCTestCase {
 
     static func film(noiseSigma: Double = 12, seed: UInt64 = 3) -> Radiograph {
         let width = 700, height = 800
-        var random = TestRandom(state: seed)
+        var random = SplitMix64(seed: seed)
         var pixels = [UInt16](repeating: 0, count: width * height)
         for y in 0..<height {
             for x in 0..<width {

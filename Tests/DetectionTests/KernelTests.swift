@@ -1,28 +1,10 @@
 import XCTest
 @testable import Detection
-
-/// Small deterministic generator for test images: SplitMix64, the same sequence as Phantom's
-/// `SplitMix64(seed:)`, kept here because `gaussian()` draws its normals differently from
-/// Phantom's `normalPair()` and the detector tests' films were tuned on these draws.
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double {
-        let u = max(uniform(), 1e-12), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
+import TestSupport
 
 final class KernelTests: XCTestCase {
     func testBoxMeanMatchesDirectSumIncludingClippedBorders() {
-        var random = TestRandom(state: 7)
+        var random = SplitMix64(seed: 7)
         // Sizes that exercise every path: clipped windows larger than the film, heights that are
         // not a multiple of the four SIMD rows, widths past one 256-column band and not a
         // multiple of the four SIMD columns.
@@ -52,7 +34,7 @@ final class KernelTests: XCTestCase {
     /// The 3×3 mean straight from 16-bit samples is exactly the clipped window's integer sum
     /// divided by its pixel count (one rounding), at every border and corner.
     func testMean3x3IsTheExactlyRoundedClippedMean() {
-        var random = TestRandom(state: 5)
+        var random = SplitMix64(seed: 5)
         for (width, height) in [(1, 1), (1, 9), (9, 1), (2, 2), (31, 17), (300, 5)] {
             let src = (0..<(width * height)).map { _ in UInt16(random.next() >> 48) }
             var dst = [Float](repeating: .nan, count: src.count)
@@ -76,7 +58,7 @@ final class KernelTests: XCTestCase {
 
     /// Selection and rank counting give the value a full sort gives, ties and even counts included.
     func testMediansMatchSorting() {
-        var random = TestRandom(state: 9)
+        var random = SplitMix64(seed: 9)
         for count in [1, 2, 3, 8, 9, 24, 25, 48, 49, 64, 65, 100, 1001, 20_000] {
             for ties in [false, true] {
                 let values = (0..<count).map { _ in ties ? Float(random.next() % 5) : Float(random.gaussian() * 100) }

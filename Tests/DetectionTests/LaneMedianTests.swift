@@ -1,11 +1,12 @@
 import XCTest
 @testable import Detection
+import TestSupport
 
 /// `LaneMedian` against the plain definition: sort each lane's values and take the middle one
 /// (or the mean of the two middle ones).
 final class LaneMedianTests: XCTestCase {
     func testEveryLaneMatchesTheSortedMiddle() {
-        var generator = TestRandom(state: 2026)
+        var generator = SplitMix64(seed: 2026)
         for count in [1, 2, 3, 7, 8, 16, 24, 25, 36, 49, 50, 63, 64, 65, 100] {
             let network = LaneMedian(count: count)
             XCTAssertGreaterThanOrEqual(network.size, count)

@@ -122,7 +122,6 @@ final class DistributionValidationTests: XCTestCase {
         let detection = DepositDetector.detect(film.radiograph)
         var truthDetection = detection
         truthDetection.deposits = truthDeposits(film.truth)
-        let spacing = c.spec.spacingMM
         var note = "\(film.truth.deposits.count) truth / \(detection.deposits.count) found"
         let overBone = film.truth.deposits.filter { $0.overBone == true }
         if !overBone.isEmpty {
@@ -138,8 +137,8 @@ final class DistributionValidationTests: XCTestCase {
             note += "; over bone: \(found.count) of \(overBone.count) found"
         }
         return Row(name: c.name, group: c.group, expected: expected,
-                   fromTruth: classifier.assess(truthDetection, spacingMM: spacing),
-                   fromDetector: classifier.assess(detection, spacingMM: spacing), note: note)
+                   fromTruth: classifier.assess(truthDetection),
+                   fromDetector: classifier.assess(detection), note: note)
     }
 
     static func table(_ rows: [Row]) -> String {

@@ -51,6 +51,23 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// The libraries' limit errors name no option; the command line adds the one that raises the
+    /// limit, in the report and on standard error, in a thread and in a worker process alike.
+    func testLimitErrorsNameTheOptionThatRaisesThem() throws {
+        let film = try samplePNG().path
+        for isolation in ["thread", "process"] {
+            let result = try DetectProcess.run([film, "--max-pixels", "1000", "--format", "json", "--isolation", isolation])
+            XCTAssertEqual(result.status, 1, result.stderr)
+            let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let error = try XCTUnwrap(report["error"] as? String)
+            XCTAssertTrue(error.hasPrefix("PNG: image is "), error)
+            XCTAssertTrue(error.hasSuffix(", over the limit of 1000 pixels per film (raise it with --max-pixels)"), error)
+            XCTAssertTrue(result.stderr.contains("(raise it with --max-pixels)"), result.stderr)
+        }
+        let info = try DetectProcess.run(["info", film, "--max-file-bytes", "100"])
+        XCTAssertTrue(info.stderr.contains("over the limit of 100 bytes (raise it with --max-file-bytes)"), info.stderr)
+    }
+
     func testBatchGoesOnPastABadFile() throws {
         let good = try samplePNG().path
         let bad = try write(Array("not an image".utf8), "bad.png")

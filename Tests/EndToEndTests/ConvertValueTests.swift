@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// `detect convert FILE OUT.npy` on every stored-values path (RLE, JPEG Lossless, JPEG Baseline,
-/// deflate, and uncompressed layouts beside them), compared value by value with what pydicom
+/// JPEG Extended, deflate, YCbCr converted to RGB, and uncompressed layouts beside them), compared value by value with what pydicom
 /// decoded from the same fixtures. The expected arrays are committed in ConvertExpected/ with the
 /// script that wrote them (make_expected.py), so this runs offline.
 final class ConvertValueTests: XCTestCase {
@@ -35,7 +36,7 @@ final class ConvertValueTests: XCTestCase {
         // The paths this test exists for, each with more than one file.
         let required = ["1.2.840.10008.1.2.5": "RLE", "1.2.840.10008.1.2.4.70": "JPEG Lossless SV1",
                         "1.2.840.10008.1.2.4.57": "JPEG Lossless", "1.2.840.10008.1.2.4.50": "JPEG Baseline",
-                        "1.2.840.10008.1.2.1.99": "deflate"]
+                        "1.2.840.10008.1.2.1.99": "deflate", "1.2.840.10008.1.2.4.51": "JPEG Extended"]
         for (syntax, name) in required {
             XCTAssertGreaterThanOrEqual(manifest.files.filter { $0.transferSyntax == syntax }.count, 2, "\(name) fixtures")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// `detect info` and `detect convert` run as a user would, on the DICOM test fixtures (written
 /// by pydicom; pixel formulas as in Tests/DICOMTests/make_fixtures.py).
@@ -31,6 +32,34 @@ final class InfoConvertCommandTests: XCTestCase {
         XCTAssertEqual(text.status, 0)
         XCTAssertTrue(text.stdout.contains("JPEG 2000 Image Compression (Lossless Only)"))
         XCTAssertTrue(text.stdout.contains("pixels_readable             true"))
+    }
+
+    /// A 12-bit JPEG Extended film (DCMTK-compressed) through info, convert and analysis; YCbCr
+    /// kept as stored with --keep-ybr (values: ConvertValueTests and DICOMJPEGExtendedTests).
+    func testJPEGExtendedFilmThroughInfoConvertAndAnalysis() throws {
+        let film = dicom("dcmtk_jpegext_12bit.dcm")
+        let info = try DetectProcess.run(["info", "--json", film])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["transfer_syntax_uid"] as? String, "1.2.840.10008.1.2.4.51")
+        XCTAssertEqual(object["pixels_readable"] as? Bool, true)
+        XCTAssertEqual(object["bits_stored"] as? Int, 12)
+        let npy = folder.appendingPathComponent("ext.npy").path
+        XCTAssertEqual(try DetectProcess.run(["convert", film, npy]).status, 0)
+        XCTAssertTrue(try NumpyArray(contentsOf: npy).values.contains { $0 > 255 }, "12-bit values")
+        let png = folder.appendingPathComponent("ext.png").path
+        XCTAssertEqual(try DetectProcess.run(["convert", film, png]).status, 0)
+        let analysis = try DetectProcess.run(["analyze", "--format", "json", film])
+        XCTAssertEqual(analysis.status, 0, analysis.stderr)
+        XCTAssertTrue(analysis.stdout.contains("\"status\":\"ok\""), analysis.stdout)
+        XCTAssertTrue(analysis.stdout.contains("\"width\":40,\"height\":30"), analysis.stdout)
+
+        let ybr = folder.appendingPathComponent("ybr.npy").path
+        XCTAssertEqual(try DetectProcess.run(["convert", "--keep-ybr", dicom("ybr_full_sweep.dcm"), ybr]).status, 0)
+        let rgb = folder.appendingPathComponent("rgb.npy").path
+        XCTAssertEqual(try DetectProcess.run(["convert", dicom("ybr_full_sweep.dcm"), rgb]).status, 0)
+        XCTAssertNotEqual(try NumpyArray(contentsOf: ybr).values, try NumpyArray(contentsOf: rgb).values)
+        XCTAssertEqual(try DetectProcess.run(["convert", "--keep-ybr", film, png]).status, 2, "--keep-ybr is for .npy")
     }
 
     func testUnreadableFileIsOneLineAndExitOne() throws {

@@ -1,11 +1,15 @@
 import Foundation
 import Reporting
+import Radiography
 import XCTest
 @testable import FilmAnalysis
 
 final class ResumeLedgerTests: XCTestCase {
+    /// A blank film, analysed once.
+    static let blank = analyze(Radiograph(width: 64, height: 64, pixels: [UInt16](repeating: 0, count: 64 * 64), bitsStored: 8, format: .png))
+
     func line(_ file: String, ok: Bool = true, size: Int64 = 10, modified: String = "2026-01-01T00:00:00.000000000Z") -> String {
-        let report = ok ? FilmReport(file: file, status: .ok) : FilmReport.failure(file: file, error: "PNG: truncated")
+        let report = ok ? FilmReport(file: file, analysis: Self.blank) : FilmReport.failure(file: file, error: FilmError(.malformed, "PNG: truncated"))
         return ResultLine.json(report, identity: FilmIdentity(path: file, size: size, modified: modified))
     }
 

@@ -5,6 +5,7 @@ import Foundation
 import ImageIO
 import Radiography
 import XCTest
+import TestSupport
 
 final class AtomicFileTests: XCTestCase {
     private var folder = ""

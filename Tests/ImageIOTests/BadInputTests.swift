@@ -2,6 +2,7 @@ import ImageIO
 import Radiography
 import XCTest
 import Phantom
+import TestSupport
 
 /// Whatever the bytes, the decoders return an error or a consistent film: never a crash, a trap,
 /// a hang or an allocation sized by an unchecked header field.

@@ -32,20 +32,3 @@ enum Fixtures {
         try JSONDecoder().decode([String: ExpectedImage].self, from: Data(try bytes("jpeg_expected.json")))
     }
 }
-
-
-/// Asserts that `body` throws a `FilmError` whose message starts with `prefix` and contains `fragment`.
-func XCTAssertFilmError<T>(_ body: @autoclosure () throws -> T, prefix: String, contains fragment: String = "",
-                           file: StaticString = #filePath, line: UInt = #line) {
-    do {
-        _ = try body()
-        XCTFail("expected an error containing \"\(fragment)\"", file: file, line: line)
-    } catch let error as FilmError {
-        XCTAssertTrue(error.message.hasPrefix(prefix), "\(error.message)", file: file, line: line)
-        if !fragment.isEmpty {
-            XCTAssertTrue(error.message.contains(fragment), "\(error.message)", file: file, line: line)
-        }
-    } catch {
-        XCTFail("not a FilmError: \(error)", file: file, line: line)
-    }
-}

@@ -1,6 +1,7 @@
 import ImageIO
 import Radiography
 import XCTest
+import TestSupport
 
 final class JPEGDecoderTests: XCTestCase {
     /// Pillow's decode of the same files; ±1 allowed (for colour Pillow goes Y → RGB → L).

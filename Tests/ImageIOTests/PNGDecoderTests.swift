@@ -1,6 +1,7 @@
 import ImageIO
 import Radiography
 import XCTest
+import TestSupport
 
 final class PNGDecoderTests: XCTestCase {
     /// Every colour type, bit depth and Adam7 variant written by make_fixtures.py, pixel for pixel.

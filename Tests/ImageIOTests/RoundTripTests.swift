@@ -2,6 +2,7 @@ import ImageIO
 import Radiography
 import XCTest
 import Phantom
+import TestSupport
 
 final class RoundTripTests: XCTestCase {
     func testGray8() throws {

@@ -1,6 +1,7 @@
 import Radiography
 import XCTest
 import Phantom
+import TestSupport
 
 /// RLE, JPEG Lossless and JPEG Baseline streams inside DICOM, cut short or corrupted while the
 /// item lengths around them stay consistent, so that the codec itself, not the data set walker,

@@ -4,6 +4,7 @@ import Foundation
 import ImageIO
 import Radiography
 import XCTest
+import TestSupport
 
 /// The valid files the malformed corpus is made from: small films written by the project's own
 /// encoders, and the fixtures other toolkits wrote for the DICOM and ImageIO tests (read from
@@ -21,32 +22,11 @@ enum Corpus {
     static func dicomFixture(_ name: String) throws -> [UInt8] { try fixture("Tests/DICOMTests/Fixtures/" + name) }
     static func imageFixture(_ name: String) throws -> [UInt8] { try fixture("Tests/ImageIOTests/Fixtures/" + name) }
 
-    /// A ramp, so that every sample differs and a wrong decode shows.
-    static func ramp(width: Int, height: Int, maximum: Int) -> [UInt16] {
-        (0..<(width * height)).map { UInt16(($0 * 37 + 11) % (maximum + 1)) }
-    }
-
-    static func dicom(width: Int = 8, height: Int = 6, syntax: DICOMFilm.Syntax = .explicitLittle,
-                      photometric: DICOMFilm.Photometric = .monochrome2) -> [UInt8] {
-        DICOMEncoder.encode(DICOMFilm(width: width, height: height, storedValues: ramp(width: width, height: height, maximum: 4095), bitsStored: 12,
-                                      photometric: photometric, syntax: syntax, pixelSpacing: PixelSpacing(isotropic: 0.1)))
-    }
-
-    static func png(width: Int = 8, height: Int = 6, bitDepth: Int = 8) throws -> [UInt8] {
-        try PNGEncoder.encode(gray: ramp(width: width, height: height, maximum: (1 << bitDepth) - 1),
-                              width: width, height: height, bitDepth: bitDepth, spacing: PixelSpacing(isotropic: 0.2))
-    }
-
-    static func jpeg(width: Int = 16, height: Int = 16) throws -> [UInt8] {
-        try JPEGEncoder.encode(gray: ramp(width: width, height: height, maximum: 255).map { UInt8($0) },
-                               width: width, height: height, quality: 90)
-    }
-
     /// One of every kind the readers take, small enough to be cut at every byte.
     static func validFiles() throws -> [(name: String, bytes: [UInt8])] {
         [
-            ("explicit LE 16-bit", dicom()),
-            ("implicit LE MONOCHROME1", dicom(syntax: .implicitLittle, photometric: .monochrome1)),
+            ("explicit LE 16-bit", TestFilms.dicom()),
+            ("implicit LE MONOCHROME1", TestFilms.dicom(syntax: .implicitLittle, photometric: .monochrome1)),
             ("big endian", try dicomFixture("big_endian.dcm")),
             ("deflated", try dicomFixture("deflated.dcm")),
             ("private sequences", try dicomFixture("private_sequence_explicit.dcm")),
@@ -55,11 +35,11 @@ enum Corpus {
             ("JPEG Lossless SV1", try dicomFixture("dcmtk_jpegll_sv1_16bit.dcm")),
             ("JPEG Lossless restarts", try dicomFixture("py_jpegll_restart_sv1_16bit.dcm")),
             ("JPEG Baseline in DICOM", try dicomFixture("dcmtk_jpegbase_gray.dcm")),
-            ("PNG gray 8", try png()),
-            ("PNG gray 16", try png(bitDepth: 16)),
+            ("PNG gray 8", try TestFilms.png()),
+            ("PNG gray 16", try TestFilms.png(bitDepth: 16)),
             ("PNG palette Adam7", try imageFixture("palette4_adam7.png")),
             ("PNG RGB", try imageFixture("rgb8.png")),
-            ("JPEG gray", try jpeg()),
+            ("JPEG gray", try TestFilms.jpeg()),
             ("JPEG progressive colour", try imageFixture("color_progressive.jpg")),
         ]
     }
@@ -101,48 +81,34 @@ enum Readers {
             return .success(film)
         } catch let error as FilmError {
             XCTAssertFalse(error.message.isEmpty, what(), file: file, line: line)
+            XCTAssertFalse(error.message.contains("--"), "\(what()): \(error.message)", file: file, line: line)
             return .failure(error)
         } catch {
             XCTFail("\(what()): not a FilmError: \(error)", file: file, line: line)
-            return .failure(FilmError("\(error)"))
+            return .failure(FilmError(.malformed, "\(error)"))
         }
     }
 
     /// The message of the FilmError the bytes must give.
     static func error(_ bytes: [UInt8], _ what: @autoclosure () -> String, limits: DecodeLimits = limits,
                       file: StaticString = #filePath, line: UInt = #line) -> String {
+        failure(bytes, what(), limits: limits, file: file, line: line)?.message ?? ""
+    }
+
+    /// The FilmError the bytes must give (nil, after a test failure, when they give none).
+    static func failure(_ bytes: [UInt8], _ what: @autoclosure () -> String, limits: DecodeLimits = limits,
+                        file: StaticString = #filePath, line: UInt = #line) -> FilmError? {
         do {
             let film = try FilmLoader.decode(bytes, limits: limits)
             XCTFail("\(what()): decoded as \(film.width)×\(film.height) instead of failing", file: file, line: line)
-            return ""
+            return nil
         } catch let error as FilmError {
-            return error.message
+            // Library messages name no command-line option: the command line adds its own hints.
+            XCTAssertFalse(error.message.contains("--"), "\(what()): \(error.message)", file: file, line: line)
+            return error
         } catch {
             XCTFail("\(what()): not a FilmError: \(error)", file: file, line: line)
-            return ""
+            return nil
         }
-    }
-}
-
-extension Array where Element == UInt8 {
-    mutating func put16(_ v: UInt16, at i: Int) {
-        self[i] = UInt8(v & 0xFF); self[i + 1] = UInt8(v >> 8)
-    }
-    mutating func put32(_ v: UInt32, at i: Int) {
-        for k in 0..<4 { self[i + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(k))) }
-    }
-    mutating func putBE32(_ v: UInt32, at i: Int) {
-        for k in 0..<4 { self[i + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(3 - k))) }
-    }
-    func le32(at i: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(self[i + $1]) << (8 * UInt32($1)) } }
-    func be32(at i: Int) -> UInt32 { (0..<4).reduce(0) { $0 << 8 | UInt32(self[i + $1]) } }
-
-    /// First index of `pattern` at or after `start`.
-    func find(_ pattern: [UInt8], from start: Int = 0) -> Int? {
-        guard count >= pattern.count, start <= count - pattern.count else { return nil }
-        for i in start...(count - pattern.count) where self[i] == pattern[0] && Array(self[i..<(i + pattern.count)]) == pattern {
-            return i
-        }
-        return nil
     }
 }

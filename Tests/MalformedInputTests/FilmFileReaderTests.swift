@@ -5,6 +5,7 @@ import Foundation
 import ImageIO
 import Radiography
 import XCTest
+import TestSupport
 
 /// What is read into memory from disk: regular files within the size limit, nothing else, and
 /// never a read without end.
@@ -32,12 +33,12 @@ final class FilmFileReaderTests: XCTestCase {
 
     func testRegularFile() throws {
         let path = folder + "/film.dcm"
-        let bytes = Corpus.dicom()
+        let bytes = TestFilms.dicom()
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         XCTAssertEqual(try FilmFileReader.read(path: path), bytes)
         XCTAssertEqual(try FilmFileReader.read(path: path, limits: DecodeLimits(maxFileBytes: bytes.count)), bytes)
         XCTAssertEqual(message(path, limits: DecodeLimits(maxFileBytes: bytes.count - 1)),
-                       "file is \(bytes.count) bytes, over the limit of \(bytes.count - 1) bytes (raise it with --max-file-bytes)")
+                       "file is \(bytes.count) bytes, over the limit of \(bytes.count - 1) bytes")
     }
 
     /// `/dev/zero` never ends: read "to the end" it would fill memory.

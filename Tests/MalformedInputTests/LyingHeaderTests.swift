@@ -2,6 +2,7 @@ import DICOM
 import FilmAnalysis
 import Radiography
 import XCTest
+import TestSupport
 
 /// Headers that lie: element lengths too long, odd or undefined where PS3.5 forbids it; rows and
 /// columns far beyond the bytes present; pixel data shorter than declared; PNG and JPEG sizes
@@ -50,8 +51,8 @@ final class LyingHeaderTests: XCTestCase {
     }
 
     func testEveryElementLengthThatLies() {
-        for (name, bytes, implicit) in [("explicit", Corpus.dicom(), false),
-                                        ("implicit", Corpus.dicom(syntax: .implicitLittle), true)] {
+        for (name, bytes, implicit) in [("explicit", TestFilms.dicom(), false),
+                                        ("implicit", TestFilms.dicom(syntax: .implicitLittle), true)] {
             let headers = Self.headers(bytes, implicitDataSet: implicit)
             XCTAssertGreaterThan(headers.count, 15, name)
             XCTAssertEqual(headers.last?.tag, "(7FE0,0010)", name)
@@ -83,16 +84,16 @@ final class LyingHeaderTests: XCTestCase {
     /// Rows and columns far beyond the bytes present: refused from the header, before the pixels
     /// are allocated, whatever the codec.
     func testHugeRowsAndColumnsWithFewBytes() throws {
-        var huge = Corpus.dicom()
+        var huge = TestFilms.dicom()
         let rows = try XCTUnwrap(huge.find([0x28, 0, 0x10, 0] + Array("US".utf8)))
         let columns = try XCTUnwrap(huge.find([0x28, 0, 0x11, 0] + Array("US".utf8)))
         huge.put16(65535, at: rows + 8)
         huge.put16(65535, at: columns + 8)
         XCTAssertEqual(Readers.error(huge, "65535²"),
-                       "DICOM: image is 65535×65535 pixels, over the limit of 1048576 pixels per film (raise it with --max-pixels)")
+                       "DICOM: image is 65535×65535 pixels, over the limit of 1048576 pixels per film")
         XCTAssertEqual(Readers.error(huge, "65535², no pixel limit", limits: DecodeLimits(maxPixels: .max)),
                        "DICOM: Pixel Data holds 96 bytes but 65535×65535 pixels × 2 bytes need 8589672450")
-        var none = Corpus.dicom()
+        var none = TestFilms.dicom()
         none.put16(0, at: rows + 8)
         XCTAssertEqual(Readers.error(none, "0 rows"), "DICOM: image has no pixels (8×0)")
 
@@ -111,7 +112,7 @@ final class LyingHeaderTests: XCTestCase {
 
     func testPixelDataShorterThanDeclared() throws {
         // 8 × 6 × 2 bytes declared, 94 present (the length field and the file agree).
-        var short = Corpus.dicom()
+        var short = TestFilms.dicom()
         let pixelData = try XCTUnwrap(short.find([0xE0, 0x7F, 0x10, 0x00] + Array("OW".utf8)))
         short.put32(94, at: pixelData + 8)
         short.removeLast(2)
@@ -149,13 +150,13 @@ final class LyingHeaderTests: XCTestCase {
     }
 
     func testPNGWithAbsurdSizes() throws {
-        let original = try Corpus.png()
+        let original = try TestFilms.png()
         XCTAssertEqual(Self.crc32(original[12..<29]), original.be32(at: 29), "the CRC function agrees with libpng's encoder")
         XCTAssertTrue(Readers.error(Self.png(original, width: 0, height: 6), "width 0").hasPrefix("PNG: "))
         XCTAssertTrue(Readers.error(Self.png(original, width: 0x7FFF_FFFF, height: 6), "width 2^31−1").hasPrefix("PNG: "))
         XCTAssertTrue(Readers.error(Self.png(original, width: 0xFFFF_FFFF, height: 0xFFFF_FFFF), "2^32−1").hasPrefix("PNG: "))
         XCTAssertEqual(Readers.error(Self.png(original, width: 65535, height: 65535), "65535²"),
-                       "PNG: image is 65535×65535 pixels, over the limit of 1048576 pixels per film (raise it with --max-pixels)")
+                       "PNG: image is 65535×65535 pixels, over the limit of 1048576 pixels per film")
         // Within the pixel limit, but the file cannot hold that many pixels: refused before allocating.
         let unbacked = Readers.error(Self.png(original, width: 4000, height: 250), "4000×250")
         XCTAssertTrue(unbacked.contains("too small to hold 4000×250 pixels"), unbacked)
@@ -168,7 +169,7 @@ final class LyingHeaderTests: XCTestCase {
     /// A bad CRC on a critical chunk (IHDR, IDAT, IEND) is an error; on an ancillary one (pHYs)
     /// libpng only warns and the pixels are read.
     func testPNGChunkCRCs() throws {
-        let original = try Corpus.png()
+        let original = try TestFilms.png()
         var at = 8
         var seen: [String] = []
         while at + 12 <= original.count {
@@ -181,7 +182,7 @@ final class LyingHeaderTests: XCTestCase {
                 XCTAssertTrue(Readers.error(bad, "\(type) CRC").hasPrefix("PNG: "), type)
             } else {
                 guard case .success(let film) = Readers.read(bad, "\(type) CRC") else { XCTFail(type); continue }
-                XCTAssertEqual(film.pixels.map(Int.init), Corpus.ramp(width: 8, height: 6, maximum: 255).map(Int.init))
+                XCTAssertEqual(film.pixels.map(Int.init), TestFilms.ramp(width: 8, height: 6, maximum: 255).map(Int.init))
             }
             at += 12 + length
         }
@@ -191,7 +192,7 @@ final class LyingHeaderTests: XCTestCase {
     }
 
     func testJPEGWithAbsurdSizes() throws {
-        let original = try Corpus.jpeg()
+        let original = try TestFilms.jpeg()
         let sof = try XCTUnwrap(original.find([0xFF, 0xC0]))
         func sized(_ width: UInt16, _ height: UInt16) -> [UInt8] {
             var b = original
@@ -202,7 +203,7 @@ final class LyingHeaderTests: XCTestCase {
         // libjpeg refuses sides over 65500 itself; below that our pixel limit speaks first.
         XCTAssertTrue(Readers.error(sized(65535, 65535), "65535²").hasPrefix("JPEG: "))
         XCTAssertEqual(Readers.error(sized(65500, 65500), "65500²"),
-                       "JPEG: image is 65500×65500 pixels, over the limit of 1048576 pixels per film (raise it with --max-pixels)")
+                       "JPEG: image is 65500×65500 pixels, over the limit of 1048576 pixels per film")
         XCTAssertTrue(Readers.error(sized(1000, 1000), "1000²").hasPrefix("JPEG: "))
         XCTAssertTrue(Readers.error(sized(16, 0), "height 0").hasPrefix("JPEG: "))
         XCTAssertTrue(Readers.error(sized(0, 16), "width 0").hasPrefix("JPEG: "))

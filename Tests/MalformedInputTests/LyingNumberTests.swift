@@ -7,6 +7,7 @@ import ImageIO
 import Radiography
 import Reporting
 import XCTest
+import TestSupport
 
 /// Numbers that parse and lie (issue 12): a Pixel Spacing of 1e-9 passes "finite and positive"
 /// and made the detector's mm→pixel scales absurd (a 35 GB allocation or a trap converting a
@@ -38,14 +39,14 @@ final class LyingNumberTests: XCTestCase {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lying-spacing-\(getpid()).dcm")
         try Data(Self.dicom(pixelSpacing: PixelSpacing(isotropic: 1e-9))).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let outcome = FilmAnalyzer().analyze(path: url.path)
-        XCTAssertEqual(outcome.report.status, .ok, outcome.report.error ?? "")
-        XCTAssertNil(outcome.report.spacing)
-        XCTAssertEqual(outcome.report.spacingSource, .ignoredImplausible)
-        XCTAssertEqual(outcome.report.warnings.count, 1)
-        XCTAssertTrue(outcome.report.warnings[0].contains("Pixel Spacing 1e-09 mm is outside the plausible 0.01–5 mm"), outcome.report.warnings[0])
-        XCTAssertTrue(ReportWriter.jsonObject(outcome.report).contains("\"spacing_source\":\"ignored_implausible\""))
-        XCTAssertNil(outcome.report.totalAreaMM2, "areas in pixels only")
+        let report = FilmAnalyzer().analyze(path: url.path)
+        let film = try XCTUnwrap(report.analysed, "\(String(describing: report.error))")
+        XCTAssertNil(film.spacing)
+        XCTAssertEqual(film.spacingSource, .ignoredImplausible)
+        XCTAssertEqual(film.warnings.count, 1)
+        XCTAssertTrue(film.warnings[0].contains("Pixel Spacing 1e-09 mm is outside the plausible 0.01–5 mm"), film.warnings[0])
+        XCTAssertTrue(ReportWriter.jsonObject(report).contains("\"spacing_source\":\"ignored_implausible\""))
+        XCTAssertNil(film.totalAreaMM2, "areas in pixels only")
     }
 
     func testEverySpacingExtremeIsIgnoredOrUsedNeverTrusted() throws {
@@ -163,7 +164,12 @@ final class LyingNumberTests: XCTestCase {
             let found = DepositDetector.detect(film)
             let reference = DepositDetector.detect(Radiograph(width: 96, height: 96, pixels: Self.stored(), bitsStored: 12, format: .dicom))
             XCTAssertEqual(found.deposits.count, reference.deposits.count, "spacing \(value)")
-            _ = DistributionClassifier().assess(found, spacingMM: value)
+            // The result carries the spacing its scales used: the assumed one, not the lie.
+            XCTAssertEqual(found.spacingMM, DetectionParameters().assumedSpacingMM, "spacing \(value)")
+            // A result whose spacing was set to the lie by hand still classifies without trapping.
+            var lying = found
+            lying.spacingMM = value
+            _ = DistributionClassifier().assess(lying)
         }
     }
 
@@ -203,7 +209,7 @@ final class LyingNumberTests: XCTestCase {
     func testPNGPhysicalUnitsOutsideTheRangeAreIgnored() throws {
         // 1 pixel per metre is 1000 mm a pixel; 2^31−1 per metre is ~5e-7 mm.
         for (perMetre, plausible) in [(1, false), (Int(Int32.max), false), (8333, true)] {
-            let bytes = try PNGEncoder.encode(gray: Corpus.ramp(width: 8, height: 6, maximum: 255), width: 8, height: 6, bitDepth: 8,
+            let bytes = try PNGEncoder.encode(gray: TestFilms.ramp(width: 8, height: 6, maximum: 255), width: 8, height: 6, bitDepth: 8,
                                               spacing: PixelSpacing(isotropic: 1000 / Double(perMetre)))
             let decoded = try FilmLoader.decode(bytes, limits: .standard)
             XCTAssertEqual(decoded.spacing != nil, plausible, "\(perMetre) px/m")

@@ -9,6 +9,7 @@ import Radiography
 import Reporting
 import XCTest
 import Phantom
+import TestSupport
 
 /// Nothing lost: an overlay or a report that fails half-way through being written leaves the
 /// previous file byte for byte, and no temporary file beside it.
@@ -25,13 +26,13 @@ final class OverlayAtomicWriteTests: XCTestCase {
     }
 
     /// A film of noise, whose overlay PNG cannot compress below a few kilobytes.
-    private func analysed(side: Int) -> (Radiograph, FilmReport, LabelImage) {
+    private func analysed(side: Int) -> (Radiograph, AnalysedFilm, LabelImage) {
         var rng = SplitMix64(seed: 3)
         let film = Radiograph(width: side, height: side, pixels: (0..<(side * side)).map { _ in UInt16(rng.next() % 4096) },
                               bitsStored: 12, spacing: PixelSpacing(isotropic: 0.15), spacingSource: .user, format: .png)
         let found = DepositDetector.detect(film)
-        let report = FilmReport(file: "noise.png", radiograph: film, detection: found,
-                                distribution: DistributionClassifier().assess(found, spacingMM: 0.15))
+        let report = AnalysedFilm(file: "noise.png", analysis: Analysis(film: film, detection: found,
+                                                                         distribution: DistributionClassifier().assess(found)))
         return (film, report, found.labels)
     }
 
@@ -76,7 +77,7 @@ final class OverlayAtomicWriteTests: XCTestCase {
         let path = folder + "/report.json"
         let (_, report, _) = analysed(side: 32)
         try AtomicFile.write("previous report\n", to: path)
-        let text = ReportWriter.render(Array(repeating: report, count: 200), as: .json)
+        let text = ReportWriter.render(Array(repeating: FilmReport(file: report.file, analysis: report.analysis), count: 200), as: .json)
         XCTAssertGreaterThan(text.utf8.count, 4096)
         try withFileSizeLimit(4096) {
             XCTAssertThrowsError(try AtomicFile.write(text, to: path))

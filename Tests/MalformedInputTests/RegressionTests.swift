@@ -1,6 +1,7 @@
 import DICOM
 import Radiography
 import XCTest
+import TestSupport
 
 /// Inputs that once trapped or misbehaved, each kept as a test (and, for fuzzer findings, as a
 /// committed file in `Regressions/` replayed by `testCommittedRegressionInputs`).

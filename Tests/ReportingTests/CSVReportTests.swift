@@ -1,5 +1,6 @@
 import Foundation
 import Reporting
+import Radiography
 import XCTest
 
 final class CSVReportTests: XCTestCase {
@@ -22,7 +23,7 @@ final class CSVReportTests: XCTestCase {
     }
 
     func testQuotingFollowsRFC4180() {
-        let row = ReportWriter.csvRow(FilmReport.failure(file: "a,\"b", error: "line1\nline2"))
+        let row = ReportWriter.csvRow(FilmReport.failure(file: "a,\"b", error: FilmError(.malformed, "line1\nline2")))
         XCTAssertEqual(row, "\"a,\"\"b\",error,\"line1\nline2\"" + String(repeating: ",", count: 18))
         let plain = ReportWriter.csvRow(ReportFixtures.report(file: "plain name.dcm", spacing: nil))
         XCTAssertTrue(plain.hasPrefix("plain name.dcm,ok,,dicom,400,300,,,unknown,3,163,,120,,50000,,7.654,circumscripta,0.123,"),
@@ -32,7 +33,7 @@ final class CSVReportTests: XCTestCase {
     func testFilmRowsReadBackByPython() throws {
         let films = [ReportFixtures.report(file: ReportFixtures.oddName),
                      ReportFixtures.report(file: "b.png", spacing: nil),
-                     FilmReport.failure(file: "c.jpg", error: "JPEG: premature end, \"truncated\"")]
+                     FilmReport.failure(file: "c.jpg", error: FilmError(.malformed, "JPEG: premature end, \"truncated\""))]
         guard let table = try rows(ReportWriter.render(films, as: .csv)) else {
             throw XCTSkip("python3 is not installed")
         }
@@ -57,7 +58,7 @@ final class CSVReportTests: XCTestCase {
     func testDepositRows() throws {
         let report = ReportFixtures.report(file: "x,y.dcm")
         let csv = ReportWriter.depositsCSVHeader() + "\n" + ReportWriter.depositsCSVRows(report)
-            + ReportWriter.depositsCSVRows(FilmReport.failure(file: "bad", error: "no"))
+            + ReportWriter.depositsCSVRows(FilmReport.failure(file: "bad", error: FilmError(.malformed, "no")))
         XCTAssertEqual(ReportWriter.depositsCSVRows(ReportFixtures.report(deposits: [])), "")
         guard let table = try rows(csv) else { throw XCTSkip("python3 is not installed") }
         XCTAssertEqual(table[0], ["file", "id", "area_px", "area_mm2", "centroid_x", "centroid_y", "bbox_x",

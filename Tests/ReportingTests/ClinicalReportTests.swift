@@ -3,6 +3,7 @@ import Detection
 import Foundation
 @testable import Reporting
 import XCTest
+import Radiography
 
 /// Clinical subtypes and distribution figures in every output: attached by the library call the
 /// CLI uses, read back by Python's json and csv modules (an independent reader).
@@ -15,7 +16,7 @@ final class ClinicalReportTests: XCTestCase {
 
     /// A report whose distribution comes from the real classifier on two deposits 150 mm apart.
     static func report(file: String = "hand.dcm") -> FilmReport {
-        var report = ReportFixtures.report(file: file)
+        var analysis = ReportFixtures.analysis()
         let columns = 80, rows = 220
         var cells = [UInt8](repeating: 0, count: columns * rows)
         for y in 10..<210 { for x in 10..<70 { cells[y * columns + x] = 1 } }
@@ -24,9 +25,9 @@ final class ClinicalReportTests: XCTestCase {
         let detection = DetectionResult(deposits: deposits, labels: LabelImage(width: 1, height: 1, labels: [0]),
                                         body: BodyMap(cellSize: 10, columns: columns, rows: rows, cells: cells,
                                                       bone: [UInt8](repeating: 0, count: columns * rows)),
-                                        noiseSigma: 3)
-        report.distribution = DistributionClassifier().assess(detection, spacingMM: 0.1)
-        return report
+                                        noiseSigma: 3, spacingMM: 0.1)
+        analysis.distribution = DistributionClassifier().assess(detection)
+        return FilmReport(file: file, analysis: analysis)
     }
 
     func testAttachMatchesByPatientIDThenFileNameAndSkipsErrorFilms() {
@@ -43,7 +44,7 @@ final class ClinicalReportTests: XCTestCase {
         XCTAssertFalse(unmatched.attachClinical(Self.records, patientID: "nobody"))
         XCTAssertNil(unmatched.clinical)
 
-        var failed = FilmReport.failure(file: "other.png", error: "truncated")
+        var failed = FilmReport.failure(file: "other.png", error: FilmError(.truncated, "truncated"))
         XCTAssertFalse(failed.attachClinical(Self.records, patientID: "SLE-2"))
         XCTAssertNil(failed.clinical)
     }
@@ -108,14 +109,14 @@ final class ClinicalReportTests: XCTestCase {
 final class LegendTests: XCTestCase {
     func testLegendShowsLabelFigureAndSubtype() {
         var report = ClinicalReportTests.report()
-        let headline = report.distribution!.headline
+        let headline = report.analysis!.distribution.headline
         XCTAssertTrue(headline.hasPrefix("span "), headline)
-        let lines = OverlayRenderer.legendLines(report)
-        XCTAssertEqual(Array(lines.suffix(2)), ["distribution: circumscripta (\(NumberText.fixed(report.distribution!.score, decimals: 2)!))",
+        let lines = OverlayRenderer.legendLines(report.analysed!)
+        XCTAssertEqual(Array(lines.suffix(2)), ["distribution: circumscripta (\(NumberText.fixed(report.analysis!.distribution.score, decimals: 2)!))",
                                                 headline])
         // Every character of the figure has a glyph in the overlay font.
         XCTAssertTrue(headline.allSatisfy { $0 == " " || PixelFont.standard.hasGlyph($0) }, headline)
         report.attachClinical(ClinicalReportTests.records, patientID: "SLE-2")
-        XCTAssertEqual(OverlayRenderer.legendLines(report).last, "subtype: dystrophic (not a diagnosis)")
+        XCTAssertEqual(OverlayRenderer.legendLines(report.analysed!).last, "subtype: dystrophic (not a diagnosis)")
     }
 }

@@ -1,3 +1,4 @@
+import Classification
 import Foundation
 import Radiography
 import Reporting
@@ -119,7 +120,7 @@ final class JSONReportTests: XCTestCase {
 
     func testJSONLinesOfUnknownSpacingAndErrorFilmsReadByPython() throws {
         let lines = ReportWriter.render([ReportFixtures.report(spacing: nil),
-                                         FilmReport.failure(file: "bad\u{7}.dcm", error: "truncated")], as: .jsonl)
+                                         FilmReport.failure(file: "bad\u{7}.dcm", error: FilmError(.malformed, "truncated"))], as: .jsonl)
         let script = """
         import json, sys
         rows = [json.loads(line) for line in sys.stdin.read().split("\\n") if line]
@@ -155,8 +156,9 @@ final class JSONReportTests: XCTestCase {
     }
 
     func testAssumedSpacingIsReported() throws {
-        var report = ReportFixtures.report(spacing: nil)
-        report.assumedSpacingMM = 0.15
+        var analysis = ReportFixtures.analysis(spacing: nil)
+        analysis.assumedSpacingMM = 0.15
+        let report = FilmReport(file: "hand.dcm", analysis: analysis)
         let json = try parse(ReportWriter.jsonObject(report))
         XCTAssertEqual(try number(json["assumed_spacing_mm"]), 0.15)
         XCTAssertEqual(json["spacing_source"] as? String, "unknown")
@@ -173,7 +175,7 @@ final class JSONReportTests: XCTestCase {
     }
 
     func testErrorFilm() throws {
-        let report = FilmReport.failure(file: "broken\".dcm", error: "DICOM: pixel data is 10 bytes, expected 2000")
+        let report = FilmReport.failure(file: "broken\".dcm", error: FilmError(.malformed, "DICOM: pixel data is 10 bytes, expected 2000"))
         let json = try parse(ReportWriter.jsonObject(report))
         XCTAssertEqual(Set(json.keys), Set(Self.keyOrder))
         XCTAssertEqual(json["file"] as? String, "broken\".dcm")
@@ -190,8 +192,9 @@ final class JSONReportTests: XCTestCase {
         var deposit = ReportFixtures.deposits[0]
         deposit.contrast = .infinity
         deposit.peakSNR = .nan
-        var report = ReportFixtures.report(deposits: [deposit], timings: [])
-        report.noiseSigma = .nan
+        var analysis = ReportFixtures.analysis(deposits: [deposit], timings: [])
+        analysis.detection.noiseSigma = .nan
+        let report = FilmReport(file: "hand.dcm", analysis: analysis)
         let text = ReportWriter.jsonObject(report)
         XCTAssertFalse(text.lowercased().contains("nan") || text.lowercased().contains("inf"), text)
         let json = try parse(text)
@@ -202,21 +205,23 @@ final class JSONReportTests: XCTestCase {
         XCTAssertTrue(parsed["peak_snr"] is NSNull)
     }
 
-    func testNoDepositsAndNoAssessment() throws {
-        var report = ReportFixtures.report(deposits: [])
-        report.distribution = nil
+    /// An analysed film always has a distribution (`none` without deposits): only a failed
+    /// film has null figures.
+    func testNoDeposits() throws {
+        var analysis = ReportFixtures.analysis(deposits: [])
+        analysis.distribution = DistributionClassifier().assess(analysis.detection)
+        let report = FilmReport(file: "hand.dcm", analysis: analysis)
         let json = try parse(ReportWriter.jsonObject(report))
         XCTAssertEqual(json["deposit_count"] as? Int, 0)
         XCTAssertEqual(json["total_area_px"] as? Int, 0)
         XCTAssertEqual(try number(json["total_area_mm2"]), 0)
         XCTAssertTrue(json["largest_area_px"] is NSNull)
-        for key in ["distribution", "distribution_score", "distribution_reason", "distribution_metrics"] {
-            XCTAssertTrue(json[key] is NSNull, key)
-        }
+        XCTAssertEqual(json["distribution"] as? String, "none")
+        XCTAssertEqual(json["distribution_reason"] as? String, "no deposits found")
     }
 
     func testRenderShapes() throws {
-        let films = [ReportFixtures.report(), FilmReport.failure(file: "x.png", error: "not an image")]
+        let films = [ReportFixtures.report(), FilmReport.failure(file: "x.png", error: FilmError(.malformed, "not an image"))]
         let one = ReportWriter.render([films[0]], as: .json)
         XCTAssertTrue(one.hasPrefix("{") && one.hasSuffix("}\n"))
         XCTAssertNoThrow(try parse(one))

@@ -8,7 +8,7 @@ final class OverlayRendererTests: XCTestCase {
     struct Film {
         var radiograph: Radiograph
         var labels: LabelImage
-        var report: FilmReport
+        var report: AnalysedFilm
     }
 
     /// A film whose deposits are the given pixel sets (ids 1, 2, … in order), each measured here
@@ -39,11 +39,11 @@ final class OverlayRendererTests: XCTestCase {
         let labelImage = LabelImage(width: width, height: height, labels: labels)
         let detection = DetectionResult(
             deposits: deposits, labels: labelImage,
-            body: BodyMap(cellSize: 1, columns: 0, rows: 0, cells: [], bone: []), noiseSigma: 10)
+            body: BodyMap(cellSize: 1, columns: 0, rows: 0, cells: [], bone: []), noiseSigma: 10, spacingMM: 0.15)
         let assessment = DistributionAssessment(label: deposits.isEmpty ? .none : .circumscripta,
                                                 score: 0.25, metrics: [], reason: "test")
-        let report = FilmReport(file: "film.png", radiograph: radiograph, detection: detection,
-                                distribution: assessment)
+        let report = AnalysedFilm(file: "film.png", analysis: Analysis(film: radiograph, detection: detection,
+                                                                       distribution: assessment))
         return Film(radiograph: radiograph, labels: labelImage, report: report)
     }
 

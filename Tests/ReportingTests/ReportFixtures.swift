@@ -29,16 +29,25 @@ enum ReportFixtures {
                   (name: "spread_mm", value: 17.25)],
         reason: "all 3 deposits lie within 18 mm of each other (≤ 30 mm)")
 
+    /// A 400×300 DICOM film analysed: these deposits, a body of 50 000 px (500 cells of
+    /// 10 × 10), noise σ 7.654321, `assessment`.
+    static func analysis(spacing: PixelSpacing? = ReportFixtures.spacing, deposits: [Deposit] = ReportFixtures.deposits,
+                         timings: [(stage: String, seconds: Double)] = [("decode", 0.0123456), ("detect", 0.5)]) -> Analysis {
+        let columns = 40, rows = 30
+        let film = Radiograph(width: 400, height: 300, pixels: [UInt16](repeating: 0, count: 400 * 300), bitsStored: 12,
+                              spacing: spacing, spacingSource: spacing == nil ? .unknown : .pixelSpacing, format: .dicom)
+        let body = BodyMap(cellSize: 10, columns: columns, rows: rows, cells: (0..<(columns * rows)).map { $0 < 500 ? 1 : 0 },
+                           bone: [UInt8](repeating: 0, count: columns * rows))
+        let detection = DetectionResult(deposits: deposits, labels: LabelImage(width: 1, height: 1, labels: [0]), body: body,
+                                        noiseSigma: 7.654321, spacingMM: spacing?.mean ?? 0.15)
+        return Analysis(film: film, detection: detection, distribution: assessment,
+                        classifierModel: "deposit-classifier test", timings: timings)
+    }
+
     static func report(file: String = "hand.dcm", spacing: PixelSpacing? = ReportFixtures.spacing,
                        deposits: [Deposit] = ReportFixtures.deposits,
                        timings: [(stage: String, seconds: Double)] = [("decode", 0.0123456), ("detect", 0.5)]) -> FilmReport {
-        var report = FilmReport(file: file, status: .ok, format: .dicom, width: 400, height: 300,
-                   spacing: spacing, spacingSource: spacing == nil ? .unknown : .pixelSpacing,
-                   deposits: deposits.map { DepositReport($0, spacing: spacing) },
-                   distribution: assessment, bodyAreaPx: 50_000, noiseSigma: 7.654321,
-                   timings: timings)
-        report.classifierModel = "deposit-classifier test"
-        return report
+        FilmReport(file: file, analysis: analysis(spacing: spacing, deposits: deposits, timings: timings))
     }
 
     static let oddName = "we\"ird\\name\nline\ttab\u{01}\u{1F} é 😀 ,comma.dcm"

@@ -1,5 +1,6 @@
 import Detection
 import Reporting
+import Radiography
 import XCTest
 
 final class TextReportTests: XCTestCase {
@@ -28,7 +29,7 @@ final class TextReportTests: XCTestCase {
     }
 
     func testErrorFilmIsOneLine() {
-        let text = ReportWriter.text(FilmReport.failure(file: "a.dcm", error: "not a DICOM file"))
+        let text = ReportWriter.text(FilmReport.failure(file: "a.dcm", error: FilmError(.malformed, "not a DICOM file")))
         XCTAssertEqual(text, "a.dcm: error: not a DICOM file\n")
     }
 
@@ -52,10 +53,10 @@ final class TextReportTests: XCTestCase {
 
     func testBatchPrintsCaveatOnce() {
         let text = ReportWriter.render([ReportFixtures.report(), ReportFixtures.report(file: "b.dcm"),
-                                        FilmReport.failure(file: "c", error: "bad")], as: .text)
+                                        FilmReport.failure(file: "c", error: FilmError(.malformed, "bad"))], as: .text)
         XCTAssertEqual(text.components(separatedBy: "Decision support only").count, 2)
         XCTAssertTrue(text.contains("c: error: bad\n"))
-        XCTAssertFalse(ReportWriter.render([FilmReport.failure(file: "c", error: "bad")], as: .text)
+        XCTAssertFalse(ReportWriter.render([FilmReport.failure(file: "c", error: FilmError(.malformed, "bad"))], as: .text)
             .contains("Decision support"))
     }
 }

@@ -73,6 +73,6 @@ struct ByteCursor {
 /// Message builders shared by the parsing files, so the same fault reads the same everywhere.
 enum FilmErrorText {
     static func truncated(_ what: String, at offset: Int, left: Int) -> FilmError {
-        FilmError("DICOM: file ends inside \(what) at byte \(offset) (\(left) bytes left)")
+        FilmError(.truncated, "DICOM: file ends inside \(what) at byte \(offset) (\(left) bytes left)")
     }
 }

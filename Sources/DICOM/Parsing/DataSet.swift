@@ -13,7 +13,7 @@ struct DataSet {
     func unsigned16(_ tag: Tag) throws -> UInt16? {
         guard let e = elements[tag] else { return nil }
         guard e.value.count >= 2 else {
-            throw FilmError("DICOM: \(ElementDictionary.label(tag)) is empty")
+            throw FilmError(.malformed, "DICOM: \(ElementDictionary.label(tag)) is empty")
         }
         let v = UInt16(bytes[e.value.lowerBound]) | UInt16(bytes[e.value.lowerBound + 1]) << 8
         return bigEndian ? v.byteSwapped : v
@@ -40,7 +40,7 @@ struct DataSet {
         guard let parts = values(tag) else { return nil }
         return try parts.map { part in
             guard let v = Double(part), v.isFinite else {
-                throw FilmError("DICOM: \(ElementDictionary.label(tag)) holds \"\(part)\", which is not a number")
+                throw FilmError(.malformed, "DICOM: \(ElementDictionary.label(tag)) holds \"\(part)\", which is not a number")
             }
             return v
         }
@@ -51,7 +51,7 @@ struct DataSet {
         guard let first = values(tag)?.first else { return nil }
         let body = first.hasPrefix("+") ? String(first.dropFirst()) : first
         guard let v = Int(body) else {
-            throw FilmError("DICOM: \(ElementDictionary.label(tag)) holds \"\(first)\", which is not an integer")
+            throw FilmError(.malformed, "DICOM: \(ElementDictionary.label(tag)) holds \"\(first)\", which is not an integer")
         }
         return v
     }

@@ -31,7 +31,7 @@ struct DataSetReader {
     private mutating func countElement(at offset: Int) throws {
         elementCount += 1
         guard elementCount <= limits.maxElements else {
-            throw FilmError("DICOM: more than \(limits.maxElements) data elements (at byte \(offset)), over the limit (raise it with --max-elements)")
+            throw FilmError.overLimit(.elements, "DICOM: more than \(limits.maxElements) data elements (at byte \(offset)), over the limit")
         }
     }
 
@@ -58,13 +58,13 @@ struct DataSetReader {
                 // after it are lost), and an Item of undefined length cannot be skipped safely:
                 // both stay refused.
                 if header.tag == .itemDelimiter {
-                    throw FilmError("DICOM: Item Delimitation Item \(header.tag) at byte \(start) outside any sequence: it would end the data set before the pixel data")
+                    throw FilmError(.malformed, "DICOM: Item Delimitation Item \(header.tag) at byte \(start) outside any sequence: it would end the data set before the pixel data")
                 }
                 guard header.tag == .sequenceDelimiter || header.tag == .item, let length = header.length else {
-                    throw FilmError("DICOM: item or delimiter \(header.tag) at byte \(start) outside any sequence")
+                    throw FilmError(.malformed, "DICOM: item or delimiter \(header.tag) at byte \(start) outside any sequence")
                 }
                 guard length <= cursor.remaining else {
-                    throw FilmError("DICOM: stray \(header.tag) at byte \(start) has length \(length), past the end of the file")
+                    throw FilmError(.truncated, "DICOM: stray \(header.tag) at byte \(start) has length \(length), past the end of the file")
                 }
                 _ = try cursor.take(length, for: "the value of a stray \(header.tag)")
                 warnings.append("stray \(header.tag == .item ? "Item" : "Sequence Delimitation Item") \(header.tag) "
@@ -101,7 +101,7 @@ struct DataSetReader {
         if explicit && !tag.isItemOrDelimiter {
             let (a, b) = try cursor.readPair(for: "the VR of \(tag)")
             guard (0x41...0x5A).contains(a), (0x41...0x5A).contains(b) else {
-                throw FilmError("DICOM: element \(tag) at byte \(start) has no valid VR (bytes \(a), \(b)) although the transfer syntax is explicit VR")
+                throw FilmError(.malformed, "DICOM: element \(tag) at byte \(start) has no valid VR (bytes \(a), \(b)) although the transfer syntax is explicit VR")
             }
             let written = VR(a, b)
             vr = written
@@ -119,7 +119,7 @@ struct DataSetReader {
             return Header(tag: tag, vr: vr, length: nil, offset: start)
         }
         guard rawLength % 2 == 0 else {
-            throw FilmError("DICOM: element \(tag) at byte \(start) has odd length \(rawLength) (DICOM lengths are even)")
+            throw FilmError(.malformed, "DICOM: element \(tag) at byte \(start) has odd length \(rawLength) (DICOM lengths are even)")
         }
         return Header(tag: tag, vr: vr, length: Int(rawLength), offset: start)
     }
@@ -130,7 +130,7 @@ struct DataSetReader {
     private mutating func skipValue(of header: Header, explicit: Bool, depth: Int) throws -> Range<Int> {
         if let length = header.length {
             guard length <= cursor.remaining else {
-                throw FilmError("DICOM: element \(header.tag) length \(length) runs past the end of the file (\(cursor.remaining) bytes left)")
+                throw FilmError(.truncated, "DICOM: element \(header.tag) length \(length) runs past the end of the file (\(cursor.remaining) bytes left)")
             }
             return try cursor.take(length, for: "the value of \(header.tag)")
         }
@@ -148,7 +148,7 @@ struct DataSetReader {
         case .OB?, .OW?:
             end = try skipFragments(owner: header.tag)
         case let vr?:
-            throw FilmError("DICOM: element \(header.tag) (VR \(vr)) at byte \(header.offset) has undefined length, which only sequences and encapsulated pixel data may have")
+            throw FilmError(.malformed, "DICOM: element \(header.tag) (VR \(vr)) at byte \(header.offset) has undefined length, which only sequences and encapsulated pixel data may have")
         }
         return start..<end
     }
@@ -157,7 +157,7 @@ struct DataSetReader {
     /// Delimitation Item; returns the offset where the delimiter starts.
     private mutating func skipSequence(owner: Tag, explicit: Bool, depth: Int) throws -> Int {
         guard depth <= limits.maxSequenceDepth else {
-            throw FilmError("DICOM: sequences nested more than \(limits.maxSequenceDepth) deep (at \(owner), byte \(cursor.offset)), over the limit (raise it with --max-sequence-depth)")
+            throw FilmError.overLimit(.sequenceDepth, "DICOM: sequences nested more than \(limits.maxSequenceDepth) deep (at \(owner), byte \(cursor.offset)), over the limit")
         }
         while true {
             let itemStart = cursor.offset
@@ -168,14 +168,14 @@ struct DataSetReader {
             case .item:
                 if let length = item.length {
                     guard length <= cursor.remaining else {
-                        throw FilmError("DICOM: item of sequence \(owner) length \(length) runs past the end of the file (\(cursor.remaining) bytes left)")
+                        throw FilmError(.truncated, "DICOM: item of sequence \(owner) length \(length) runs past the end of the file (\(cursor.remaining) bytes left)")
                     }
                     _ = try cursor.take(length, for: "an item of \(owner)")
                 } else {
                     try skipItemElements(owner: owner, explicit: explicit, depth: depth)
                 }
             default:
-                throw FilmError("DICOM: sequence \(owner) holds \(item.tag) at byte \(itemStart) where an item or the end of the sequence belongs")
+                throw FilmError(.malformed, "DICOM: sequence \(owner) holds \(item.tag) at byte \(itemStart) where an item or the end of the sequence belongs")
             }
         }
     }
@@ -188,7 +188,7 @@ struct DataSetReader {
             let header = try readHeader(explicit: explicit)
             if header.tag == .itemDelimiter { return }
             if header.tag.isItemOrDelimiter {
-                throw FilmError("DICOM: item of sequence \(owner) holds \(header.tag) at byte \(start) before its Item Delimitation Item")
+                throw FilmError(.malformed, "DICOM: item of sequence \(owner) holds \(header.tag) at byte \(start) before its Item Delimitation Item")
             }
             _ = try skipValue(of: header, explicit: explicit, depth: depth)
         }
@@ -205,14 +205,14 @@ struct DataSetReader {
                 return itemStart
             case .item:
                 guard let length = item.length else {
-                    throw FilmError("DICOM: fragment of \(owner) at byte \(itemStart) has undefined length")
+                    throw FilmError(.malformed, "DICOM: fragment of \(owner) at byte \(itemStart) has undefined length")
                 }
                 guard length <= cursor.remaining else {
-                    throw FilmError("DICOM: fragment of \(owner) length \(length) runs past the end of the file (\(cursor.remaining) bytes left)")
+                    throw FilmError(.truncated, "DICOM: fragment of \(owner) length \(length) runs past the end of the file (\(cursor.remaining) bytes left)")
                 }
                 _ = try cursor.take(length, for: "a fragment of \(owner)")
             default:
-                throw FilmError("DICOM: encapsulated \(owner) holds \(item.tag) at byte \(itemStart) where a fragment or the end belongs")
+                throw FilmError(.malformed, "DICOM: encapsulated \(owner) holds \(item.tag) at byte \(itemStart) where a fragment or the end belongs")
             }
         }
     }
@@ -229,7 +229,7 @@ struct DataSetReader {
         let raw = try cursor.readUInt32(for: "an item length")
         if raw == 0xFFFF_FFFF { return Header(tag: tag, vr: nil, length: nil, offset: start) }
         guard raw % 2 == 0 || oddLengthAllowed else {
-            throw FilmError("DICOM: item \(tag) of \(owner) at byte \(start) has odd length \(raw) (DICOM lengths are even)")
+            throw FilmError(.malformed, "DICOM: item \(tag) of \(owner) at byte \(start) has odd length \(raw) (DICOM lengths are even)")
         }
         return Header(tag: tag, vr: nil, length: Int(raw), offset: start)
     }

@@ -12,7 +12,7 @@ enum DeflatedDataSet {
     /// its offsets and the data set starts at `offset`, as in an uncompressed file.
     static func inflate(_ bytes: [UInt8], dataSetOffset offset: Int, limits: DecodeLimits) throws -> [UInt8] {
         guard offset < bytes.count else {
-            throw FilmError("DICOM: file ends after the File Meta Information group: there is no deflated data set")
+            throw FilmError(.truncated, "DICOM: file ends after the File Meta Information group: there is no deflated data set")
         }
         var out = ccodecs_buffer()
         var message = ccodecs_message()
@@ -20,7 +20,10 @@ enum DeflatedDataSet {
         let status = bytes.withUnsafeBufferPointer { buffer in
             ccodecs_inflate_raw(buffer.baseAddress! + offset, buffer.count - offset, cap, &out, &message)
         }
-        guard status == 0 else { throw FilmError("DICOM: " + message.text()) }
+        guard status == 0 else {
+            let error = status == 2 ? FilmError.overLimit(.fileBytes, message.text()) : FilmError.codecFailure(message.text())
+            throw error.prefixed("DICOM: ")
+        }
         defer { ccodecs_buffer_free(&out) }
         var result = [UInt8]()
         result.reserveCapacity(offset + out.count)

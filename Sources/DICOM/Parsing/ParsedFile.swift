@@ -24,7 +24,7 @@ struct ParsedFile {
 
     init(_ original: [UInt8], limits: DecodeLimits) throws {
         guard original.count <= limits.maxFileBytes else {
-            throw FilmError("DICOM: file is \(original.count) bytes, over the limit of \(limits.maxFileBytes) bytes (raise it with --max-file-bytes)")
+            throw FilmError.overLimit(.fileBytes, "DICOM: file is \(original.count) bytes, over the limit of \(limits.maxFileBytes) bytes")
         }
         let header = try Part10Header.read(original, limits: limits)
         syntax = header.transferSyntax
@@ -56,9 +56,9 @@ struct ParsedFile {
     func pixelData() throws -> DataElement {
         guard let pixelData = dataSet[.pixelData] else {
             if dataSet[.floatPixelData] != nil || dataSet[.doubleFloatPixelData] != nil {
-                throw FilmError("DICOM: float pixel data (7FE0,0008/0009) is not supported")
+                throw FilmError(.unsupported, "DICOM: float pixel data (7FE0,0008/0009) is not supported")
             }
-            throw FilmError("DICOM: file has no Pixel Data (7FE0,0010): it is not an image")
+            throw FilmError(.malformed, "DICOM: file has no Pixel Data (7FE0,0010): it is not an image")
         }
         return pixelData
     }

@@ -33,7 +33,7 @@ struct Part10Header {
         let meta = try reader.readElements(keep: [.transferSyntaxUID], stopBefore: { $0.group != 0x0002 })
         let start = reader.offset
         guard start > metaOffset else {
-            throw FilmError("DICOM: the 'DICM' marker is not followed by a File Meta Information group (0002,xxxx)")
+            throw FilmError(.malformed, "DICOM: the 'DICM' marker is not followed by a File Meta Information group (0002,xxxx)")
         }
         // A meta group without a Transfer Syntax UID happens in the wild; infer as for raw data sets.
         guard let uid = DataSet(bytes: bytes, elements: meta).text(.transferSyntaxUID) else {
@@ -51,8 +51,8 @@ struct Part10Header {
         guard let group = cursor.peekUInt16(), cursor.remaining >= 8,
               let a = cursor.peekByte(at: 4), let b = cursor.peekByte(at: 5) else {
             throw afterMeta
-                ? FilmError("DICOM: file ends after the File Meta Information group: there is no data set")
-                : FilmError("DICOM: not a DICOM file (no 'DICM' marker at byte 128, and too short for a data set)")
+                ? FilmError(.truncated, "DICOM: file ends after the File Meta Information group: there is no data set")
+                : FilmError(.truncated, "DICOM: not a DICOM file (no 'DICM' marker at byte 128, and too short for a data set)")
         }
         if group <= 0x00FF {
             return VR(a, b).isKnown ? .explicitVRLittleEndian : .implicitVRLittleEndian
@@ -61,6 +61,6 @@ struct Part10Header {
         if group.byteSwapped <= 0x00FF, VR(a, b).isKnown {
             return .explicitVRBigEndian
         }
-        throw FilmError("DICOM: not a DICOM file (no 'DICM' marker at byte 128, and the bytes do not start with a data element)")
+        throw FilmError(.malformed, "DICOM: not a DICOM file (no 'DICM' marker at byte 128, and the bytes do not start with a data element)")
     }
 }

@@ -40,17 +40,17 @@ struct CodestreamFrame {
             initialised = status == 0 ? count : 0
         }
         message = failure
-        guard status == 0 else { throw FilmError("DICOM: \(codec): " + message.text()) }
+        guard status == 0 else { throw FilmError.codecFailure(message.text()).prefixed("DICOM: \(codec): ") }
         return CodestreamFrame(words: words, precision: Int(header.precision), isSigned: isSigned)
     }
 
     /// Checks the codestream header against the pixel module before any sample memory exists.
     static func check(_ h: ccodecs_coded_header, module m: PixelModule, codec: String) throws {
         guard Int(h.width) == m.columns, Int(h.height) == m.rows, Int(h.components) == m.samplesPerPixel else {
-            throw FilmError("DICOM: \(codec): the frame is \(h.width)×\(h.height) with \(h.components) component\(h.components == 1 ? "" : "s"), but the file says \(m.columns)×\(m.rows) with \(m.samplesPerPixel)")
+            throw FilmError(.malformed, "DICOM: \(codec): the frame is \(h.width)×\(h.height) with \(h.components) component\(h.components == 1 ? "" : "s"), but the file says \(m.columns)×\(m.rows) with \(m.samplesPerPixel)")
         }
         guard Int(h.precision) <= m.bitsAllocated else {
-            throw FilmError("DICOM: \(codec): the frame holds \(h.precision)-bit samples, more than Bits Allocated \(m.bitsAllocated)")
+            throw FilmError(.malformed, "DICOM: \(codec): the frame holds \(h.precision)-bit samples, more than Bits Allocated \(m.bitsAllocated)")
         }
     }
 }
@@ -64,7 +64,7 @@ enum JPEG2000Decoder {
             var message = ccodecs_message()
             let threads: Int32 = m.rows * m.columns >= 1 << 20 ? 0 : 1
             guard let reader = ccodecs_j2k_open(buffer.baseAddress, buffer.count, max(limits.maxPixels, 0), threads, &header, &message) else {
-                throw FilmError("DICOM: \(codec): " + message.text())
+                throw FilmError.codecFailure(message.text()).prefixed("DICOM: \(codec): ")
             }
             defer { ccodecs_j2k_close(reader) }
             return try CodestreamFrame.read(header, module: m, codec: codec, isSigned: header.is_signed != 0, message: &message) {
@@ -82,7 +82,7 @@ enum JPEGLSDecoder {
             var header = ccodecs_coded_header()
             var message = ccodecs_message()
             guard let reader = ccodecs_jpegls_open(buffer.baseAddress, buffer.count, max(limits.maxPixels, 0), &header, &message) else {
-                throw FilmError("DICOM: \(codec): " + message.text())
+                throw FilmError.codecFailure(message.text()).prefixed("DICOM: \(codec): ")
             }
             defer { ccodecs_jpegls_close(reader) }
             return try CodestreamFrame.read(header, module: m, codec: codec, isSigned: false, message: &message) {

@@ -17,21 +17,21 @@ enum EncapsulatedFrames {
             itemStarts.append(cursor.offset)
             let group = try cursor.readUInt16(for: "an item tag"), element = try cursor.readUInt16(for: "an item tag")
             guard group == 0xFFFE, element == 0xE000 else {
-                throw FilmError("DICOM: encapsulated Pixel Data holds \(Tag(group, element)) where a fragment belongs")
+                throw FilmError(.truncated, "DICOM: encapsulated Pixel Data holds \(Tag(group, element)) where a fragment belongs")
             }
             let length = Int(try cursor.readUInt32(for: "an item length"))
             guard length <= value.upperBound - cursor.offset else {
-                throw FilmError("DICOM: fragment length \(length) runs past the end of the Pixel Data")
+                throw FilmError(.truncated, "DICOM: fragment length \(length) runs past the end of the Pixel Data")
             }
             items.append(try cursor.take(length, for: "a fragment"))
         }
         guard let table = items.first else {
-            throw FilmError("DICOM: encapsulated Pixel Data has no Basic Offset Table item")
+            throw FilmError(.malformed, "DICOM: encapsulated Pixel Data has no Basic Offset Table item")
         }
         let fragments = Array(items.dropFirst())
         let fragmentStarts = Array(itemStarts.dropFirst())
         guard !fragments.isEmpty else {
-            throw FilmError("DICOM: encapsulated Pixel Data has no fragments")
+            throw FilmError(.malformed, "DICOM: encapsulated Pixel Data has no fragments")
         }
 
         if !table.isEmpty {
@@ -39,7 +39,7 @@ enum EncapsulatedFrames {
             // Compared by division: `frames` comes from Number of Frames, and 4 × a lying
             // count overflows.
             guard table.count % 4 == 0, table.count / 4 == frames else {
-                throw FilmError("DICOM: Basic Offset Table has \(table.count / 4) entries for \(frames) frames")
+                throw FilmError(.malformed, "DICOM: Basic Offset Table has \(table.count / 4) entries for \(frames) frames")
             }
             let origin = fragmentStarts[0]
             func offset(_ k: Int) -> Int {
@@ -49,7 +49,7 @@ enum EncapsulatedFrames {
             let start = origin + offset(index)
             let end = index + 1 < frames ? origin + offset(index + 1) : Int.max
             guard let first = fragmentStarts.firstIndex(of: start) else {
-                throw FilmError("DICOM: Basic Offset Table entry \(index + 1) does not point at a fragment")
+                throw FilmError(.malformed, "DICOM: Basic Offset Table entry \(index + 1) does not point at a fragment")
             }
             var chosen: [Range<Int>] = []
             var k = first
@@ -61,6 +61,6 @@ enum EncapsulatedFrames {
         }
         if fragments.count == frames { return [fragments[index]] }
         if frames == 1 { return fragments }
-        throw FilmError("DICOM: \(fragments.count) fragments for \(frames) frames and no Basic Offset Table to tell them apart")
+        throw FilmError(.malformed, "DICOM: \(fragments.count) fragments for \(frames) frames and no Basic Offset Table to tell them apart")
     }
 }

@@ -19,7 +19,7 @@ enum JPEGBaselineDecoder {
 
     static func decode(_ codestream: [UInt8], module m: PixelModule, limits: DecodeLimits) throws -> Frame {
         guard m.bitsAllocated == 8, m.bitsStored <= 8, !m.isSigned || m.samplesPerPixel == 1 else {
-            throw fail("the pixel module says \(m.bitsStored) of \(m.bitsAllocated) bits\(m.isSigned ? ", signed" : ""), but JPEG Baseline holds 8-bit samples")
+            throw fail(.malformed, "the pixel module says \(m.bitsStored) of \(m.bitsAllocated) bits\(m.isSigned ? ", signed" : ""), but JPEG Baseline holds 8-bit samples")
         }
         return try codestream.withUnsafeBufferPointer { buffer in
             var header = ccodecs_jpeg_header()
@@ -28,21 +28,21 @@ enum JPEGBaselineDecoder {
             let (perPixel, overflow) = max(limits.maxPixels, 0).multipliedReportingOverflow(by: 8)
             let memory = overflow ? Int.max : perPixel &+ (64 << 20)
             guard let reader = ccodecs_jpeg_open(buffer.baseAddress, buffer.count, memory, &header, &message) else {
-                throw fail(message.text())
+                throw FilmError.codecFailure(message.text()).prefixed("DICOM: JPEG Baseline: ")
             }
             defer { ccodecs_jpeg_close(reader) }
             guard header.precision == 8 else {
-                throw fail("the frame holds \(header.precision)-bit samples; JPEG Baseline is 8-bit")
+                throw fail(.malformed, "the frame holds \(header.precision)-bit samples; JPEG Baseline is 8-bit")
             }
             guard Int(header.width) == m.columns, Int(header.height) == m.rows,
                   Int(header.components) == m.samplesPerPixel else {
-                throw fail("the frame is \(header.width)×\(header.height) with \(header.components) component\(header.components == 1 ? "" : "s"), but the file says \(m.columns)×\(m.rows) with \(m.samplesPerPixel)")
+                throw fail(.malformed, "the frame is \(header.width)×\(header.height) with \(header.components) component\(header.components == 1 ? "" : "s"), but the file says \(m.columns)×\(m.rows) with \(m.samplesPerPixel)")
             }
             let isYCbCr: Bool
             switch Int(header.color_space) {
             case Int(CCODECS_JPEG_GRAY), Int(CCODECS_JPEG_RGB): isYCbCr = false
             case Int(CCODECS_JPEG_YCBCR): isYCbCr = true
-            default: throw fail("the frame is coded in CMYK/YCCK or an unknown colour space")
+            default: throw fail(.unsupported, "the frame is coded in CMYK/YCCK or an unknown colour space")
             }
             let count = m.rows * m.columns * m.samplesPerPixel
             var status: Int32 = 0
@@ -50,10 +50,10 @@ enum JPEGBaselineDecoder {
                 status = ccodecs_jpeg_read_components(reader, out.baseAddress, count, &message)
                 initialised = status == 0 ? count : 0
             }
-            guard status == 0 else { throw fail(message.text()) }
+            guard status == 0 else { throw FilmError.codecFailure(message.text()).prefixed("DICOM: JPEG Baseline: ") }
             return Frame(samples: samples, isYCbCr: isYCbCr)
         }
     }
 
-    private static func fail(_ what: String) -> FilmError { FilmError("DICOM: JPEG Baseline: " + what) }
+    private static func fail(_ kind: FilmError.Kind, _ what: String) -> FilmError { FilmError(kind, "DICOM: JPEG Baseline: " + what) }
 }

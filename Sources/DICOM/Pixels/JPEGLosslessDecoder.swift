@@ -17,7 +17,7 @@ enum JPEGLosslessDecoder {
         // claiming a large film with a few bytes of data costs nothing.
         let samples = rows * columns * components  // ≤ 3 × DecodeLimits.maxPixels
         guard data.count >= samples / 8 else {
-            throw fail("the frame's \(data.count) bytes cannot hold \(columns)×\(rows)×\(components) samples (at least one bit each)")
+            throw fail(.truncated, "the frame's \(data.count) bytes cannot hold \(columns)×\(rows)×\(components) samples (at least one bit each)")
         }
         var planes = [UInt16](repeating: 0, count: rows * columns * components)
         try data.withUnsafeBufferPointer { src in
@@ -29,83 +29,7 @@ enum JPEGLosslessDecoder {
         return planes
     }
 
-    private static func fail(_ what: String) -> FilmError { FilmError("DICOM: JPEG Lossless: " + what) }
-
-    /// Canonical Huffman codes as a 16-bit lookup: entry = length << 8 | symbol, 0 = no code.
-    private struct HuffmanTable {
-        var lookup = [UInt16](repeating: 0, count: 1 << 16)
-
-        init(counts: ArraySlice<UInt8>, symbols: ArraySlice<UInt8>) throws {
-            var code = 0, k = symbols.startIndex
-            for (i, n) in counts.enumerated() {
-                let length = i + 1
-                for _ in 0..<Int(n) {
-                    guard code < 1 << length else { throw fail("Huffman table has more codes than fit in \(length) bits") }
-                    let symbol = symbols[k]
-                    guard symbol <= 16 else { throw fail("Huffman table holds difference category \(symbol) (at most 16)") }
-                    let first = code << (16 - length), span = 1 << (16 - length)
-                    for j in first..<(first + span) { lookup[j] = UInt16(length) << 8 | UInt16(symbol) }
-                    code += 1
-                    k += 1
-                }
-                code <<= 1
-            }
-        }
-    }
-
-    /// Entropy-coded bits with byte stuffing (FF 00) removed. At a marker or the end of the data
-    /// it feeds zero bits and counts them, so running out is detected, not read past.
-    private struct BitReader {
-        let src: UnsafeBufferPointer<UInt8>
-        var position: Int
-        var buffer: UInt64 = 0
-        var count = 0
-        var padding = 0  // zero bits fed past the real data
-
-        init(src: UnsafeBufferPointer<UInt8>, position: Int) {
-            self.src = src
-            self.position = position
-        }
-
-        @inline(__always) mutating func fill() {
-            while count <= 56 {
-                var byte: UInt8 = 0
-                if position < src.count {
-                    let b = src[position]
-                    if b != 0xFF {
-                        byte = b
-                        position += 1
-                    } else if position + 1 < src.count, src[position + 1] == 0 {
-                        byte = 0xFF
-                        position += 2
-                    } else {
-                        padding += 8  // a marker: stay on it
-                    }
-                } else {
-                    padding += 8
-                }
-                buffer |= UInt64(byte) << (56 - count)
-                count += 8
-            }
-        }
-
-        @inline(__always) mutating func take(_ n: Int) -> Int {
-            let v = Int(buffer >> (64 - UInt64(n)))
-            buffer <<= UInt64(n)
-            count -= n
-            return v
-        }
-
-        /// Zero bits consumed beyond the data, i.e. how far decoding ran past the end.
-        var overrun: Int { max(0, padding - count) }
-
-        /// Drops the bits left in the current byte and the zero padding (before a marker).
-        mutating func reset() {
-            buffer = 0
-            count = 0
-            padding = 0
-        }
-    }
+    private static func fail(_ kind: FilmError.Kind, _ what: String) -> FilmError { FilmError(kind, "DICOM: JPEG Lossless: " + what) }
 
     private struct Component {
         let id: UInt8
@@ -117,7 +41,7 @@ enum JPEGLosslessDecoder {
     private static func decodeLine(
         _ line: Int, firstOfInterval: Bool, columns: Int, bases: UnsafeBufferPointer<Int>,
         lookup: UnsafeBufferPointer<UInt16>, predictor: Int, initial: Int,
-        bits: inout BitReader, out: UnsafeMutableBufferPointer<UInt16>
+        bits: inout JPEGBitReader, out: UnsafeMutableBufferPointer<UInt16>
     ) throws {
         var reader = bits
         defer { bits = reader }
@@ -125,7 +49,7 @@ enum JPEGLosslessDecoder {
             for k in 0..<bases.count {
                 if reader.count < 32 { reader.fill() }  // a code and its bits take at most 32
                 let entry = lookup[k << 16 | Int(truncatingIfNeeded: reader.buffer >> 48)]
-                guard entry != 0 else { throw fail("invalid Huffman code at line \(line + 1)") }
+                guard entry != 0 else { throw fail(.malformed, "invalid Huffman code at line \(line + 1)") }
                 _ = reader.take(Int(entry >> 8))
                 let ssss = Int(entry & 0xFF)
                 var diff = 0
@@ -163,7 +87,7 @@ enum JPEGLosslessDecoder {
         let rows: Int, columns: Int, components: Int
         let out: UnsafeMutableBufferPointer<UInt16>
         var position = 0
-        var tables: [HuffmanTable?] = [nil, nil, nil, nil]
+        var tables: [JPEGHuffmanTable?] = [nil, nil, nil, nil]
         var frameComponents: [Component] = []
         var precision = 0
         var restartInterval = 0
@@ -182,148 +106,117 @@ enum JPEGLosslessDecoder {
         }
 
         mutating func run() throws {
-            guard src.count >= 2, src[0] == 0xFF, src[1] == 0xD8 else { throw fail("the frame does not start with a JPEG SOI marker") }
+            guard src.count >= 2, src[0] == 0xFF, src[1] == 0xD8 else { throw fail(.malformed, "the frame does not start with a JPEG SOI marker") }
             position = 2
             var scans = 0
             while true {
-                // Markers may be preceded by any number of fill bytes FF.
-                guard position < src.count, src[position] == 0xFF else {
-                    throw fail(position >= src.count ? "the codestream ends before its EOI marker" : "expected a marker at byte \(position)")
-                }
-                while position < src.count, src[position] == 0xFF { position += 1 }
-                guard position < src.count else { throw fail("the codestream ends inside a marker") }
-                let marker = src[position]
-                position += 1
+                let (marker, segment) = try JPEGSegments.nextMarker(src, at: &position, codec: "JPEG Lossless")
                 switch marker {
                 case 0xD9:
-                    guard scans > 0 else { throw fail("the codestream has no scan") }
+                    guard scans > 0 else { throw fail(.malformed, "the codestream has no scan") }
                     return
-                case 0xD0...0xD7, 0x01:
-                    continue  // stray restart or TEM: no segment
-                default:
-                    break
-                }
-                guard position + 2 <= src.count else { throw fail("the codestream ends inside a marker segment") }
-                let length = Int(src[position]) << 8 | Int(src[position + 1])
-                guard length >= 2, position + length <= src.count else {
-                    throw fail("marker FF\(String(marker, radix: 16, uppercase: true)) segment length \(length) runs past the end of the frame")
-                }
-                let segment = (position + 2)..<(position + length)
-                position += length
-                switch marker {
                 case 0xC3: try readFrameHeader(segment)
                 case 0xC4: try readHuffmanTables(segment)
                 case 0xDD:
-                    guard segment.count == 2 else { throw fail("DRI segment has length \(length)") }
+                    guard segment.count == 2 else { throw fail(.malformed, "DRI segment has length \(segment.count + 2)") }
                     restartInterval = Int(src[segment.lowerBound]) << 8 | Int(src[segment.lowerBound + 1])
                 case 0xDA:
                     try decodeScan(header: segment)
                     scans += 1
                 case 0xC0...0xC2, 0xC5...0xC7, 0xC9...0xCB, 0xCD...0xCF:
-                    throw fail("the frame uses JPEG process SOF\(marker - 0xC0), not lossless (SOF3)")
+                    throw fail(.unsupported, "the frame uses JPEG process SOF\(marker - 0xC0), not lossless (SOF3)")
                 case 0xDC:
-                    throw fail("DNL markers (height given after the scan) are not supported")
+                    throw fail(.unsupported, "DNL markers (height given after the scan) are not supported")
                 default:
-                    break  // APPn, COM, DQT and the like carry nothing lossless decoding needs
+                    break  // RSTm, TEM, APPn, COM, DQT and the like carry nothing lossless decoding needs
                 }
             }
         }
 
         private mutating func readFrameHeader(_ s: Range<Int>) throws {
-            guard s.count >= 6 else { throw fail("SOF3 segment is too short") }
+            guard s.count >= 6 else { throw fail(.truncated, "SOF3 segment is too short") }
             precision = Int(src[s.lowerBound])
             let y = Int(src[s.lowerBound + 1]) << 8 | Int(src[s.lowerBound + 2])
             let x = Int(src[s.lowerBound + 3]) << 8 | Int(src[s.lowerBound + 4])
             let n = Int(src[s.lowerBound + 5])
-            guard (2...16).contains(precision) else { throw fail("sample precision \(precision) is outside 2…16") }
+            guard (2...16).contains(precision) else { throw fail(.malformed, "sample precision \(precision) is outside 2…16") }
             guard y == rows, x == columns, n == components else {
-                throw fail("the codestream is \(x)×\(y) with \(n) component\(n == 1 ? "" : "s"), the DICOM header says \(columns)×\(rows) with \(components)")
+                throw fail(.malformed, "the codestream is \(x)×\(y) with \(n) component\(n == 1 ? "" : "s"), the DICOM header says \(columns)×\(rows) with \(components)")
             }
-            guard s.count == 6 + 3 * n else { throw fail("SOF3 segment length does not match its \(n) components") }
+            guard s.count == 6 + 3 * n else { throw fail(.malformed, "SOF3 segment length does not match its \(n) components") }
             frameComponents = []
             for c in 0..<n {
                 let p = s.lowerBound + 6 + 3 * c
-                guard src[p + 1] == 0x11 else { throw fail("component \(c + 1) is subsampled, which lossless DICOM does not allow") }
+                guard src[p + 1] == 0x11 else { throw fail(.malformed, "component \(c + 1) is subsampled, which lossless DICOM does not allow") }
                 frameComponents.append(Component(id: src[p]))
             }
         }
 
         private mutating func readHuffmanTables(_ s: Range<Int>) throws {
-            var p = s.lowerBound
-            while p < s.upperBound {
+            for table in try JPEGSegments.huffmanTables(src, s, codec: "JPEG Lossless") {
                 tablesDefined += 1
                 guard tablesDefined <= Self.maxTablesDefined else {
-                    throw fail("more than \(Self.maxTablesDefined) Huffman tables defined in one frame")
+                    throw fail(.malformed, "more than \(Self.maxTablesDefined) Huffman tables defined in one frame")
                 }
-                let kind = src[p] >> 4, id = Int(src[p] & 0x0F)
-                guard kind == 0, id < 4 else { throw fail("Huffman table class \(kind) id \(id) is not a lossless (DC) table") }
-                guard p + 17 <= s.upperBound else { throw fail("DHT segment ends inside a table") }
-                let counts = Array(src[(p + 1)..<(p + 17)])
-                let total = counts.reduce(0) { $0 + Int($1) }
-                guard p + 17 + total <= s.upperBound else { throw fail("DHT segment ends inside a table's symbols") }
-                let symbols = Array(src[(p + 17)..<(p + 17 + total)])
-                tables[id] = try HuffmanTable(counts: counts[...], symbols: symbols[...])
-                p += 17 + total
+                guard table.tableClass == 0, table.id < 4 else {
+                    throw fail(.malformed, "Huffman table class \(table.tableClass) id \(table.id) is not a lossless (DC) table")
+                }
+                tables[table.id] = try JPEGHuffmanTable(counts: table.counts, symbols: table.symbols, maxSymbol: 16, codec: "JPEG Lossless")
             }
         }
 
         private mutating func decodeScan(header s: Range<Int>) throws {
-            guard precision > 0 else { throw fail("scan before the SOF3 frame header") }
-            guard s.count >= 1 else { throw fail("SOS segment is empty") }
+            guard precision > 0 else { throw fail(.malformed, "scan before the SOF3 frame header") }
+            guard s.count >= 1 else { throw fail(.malformed, "SOS segment is empty") }
             let n = Int(src[s.lowerBound])
-            guard n >= 1, s.count == 1 + 2 * n + 3 else { throw fail("SOS segment length does not match its \(n) components") }
+            guard n >= 1, s.count == 1 + 2 * n + 3 else { throw fail(.malformed, "SOS segment length does not match its \(n) components") }
             guard n <= frameComponents.count else {
-                throw fail("scan has \(n) components, the frame \(frameComponents.count)")
+                throw fail(.malformed, "scan has \(n) components, the frame \(frameComponents.count)")
             }
-            var planes: [Int] = [], huffman: [HuffmanTable] = []
+            var planes: [Int] = [], huffman: [JPEGHuffmanTable] = []
             for k in 0..<n {
                 let id = src[s.lowerBound + 1 + 2 * k]
                 guard let plane = frameComponents.firstIndex(where: { $0.id == id }) else {
-                    throw fail("scan names component \(id), which the frame does not have")
+                    throw fail(.malformed, "scan names component \(id), which the frame does not have")
                 }
                 let t = Int(src[s.lowerBound + 2 + 2 * k] >> 4)
-                guard t < 4, let table = tables[t] else { throw fail("scan uses Huffman table \(t), which was not defined") }
-                guard !planes.contains(plane) else { throw fail("scan names component \(id) twice") }
+                guard t < 4, let table = tables[t] else { throw fail(.malformed, "scan uses Huffman table \(t), which was not defined") }
+                guard !planes.contains(plane) else { throw fail(.malformed, "scan names component \(id) twice") }
                 planes.append(plane)
                 huffman.append(table)
             }
             let predictor = Int(src[s.lowerBound + 1 + 2 * n])
             let pointTransform = Int(src[s.lowerBound + 3 + 2 * n] & 0x0F)
             guard (1...7).contains(predictor) else {
-                throw fail("predictor \(predictor) is outside 1…7 (is the codestream lossy?)")
+                throw fail(.malformed, "predictor \(predictor) is outside 1…7 (is the codestream lossy?)")
             }
-            guard pointTransform < precision else { throw fail("point transform \(pointTransform) ≥ precision \(precision)") }
+            guard pointTransform < precision else { throw fail(.malformed, "point transform \(pointTransform) ≥ precision \(precision)") }
 
-            var bits = BitReader(src: src, position: position)
+            var bits = JPEGBitReader(src: src, position: position)
             let count = rows * columns
             let initial = 1 << (precision - pointTransform - 1)
             let linesPerInterval = restartInterval == 0 ? Int.max : restartInterval / columns
             guard restartInterval == 0 || (restartInterval % columns == 0 && linesPerInterval > 0) else {
-                throw fail("restart interval \(restartInterval) is not a whole number of lines of \(columns)")
+                throw fail(.malformed, "restart interval \(restartInterval) is not a whole number of lines of \(columns)")
             }
             var restarts = 0
             // Reconstructed values (before the point transform) live in `out`, one plane each.
             let lineBase = planes.map { $0 * count }
             let lookups = huffman.flatMap(\.lookup)  // table k at k << 16
-            let out = self.out, src = self.src
+            let out = self.out
             try lookups.withUnsafeBufferPointer { lookup in
                 try lineBase.withUnsafeBufferPointer { bases in
                     for line in 0..<rows {
                         let firstLineOfInterval = restartInterval == 0 ? line == 0 : line % linesPerInterval == 0
                         if firstLineOfInterval && line > 0 {
                             // Byte-aligned RSTm marker, then prediction restarts as at the top.
-                            let stop = bits.position
-                            bits.reset()
-                            guard stop + 1 < src.count, src[stop] == 0xFF, (0xD0...0xD7).contains(src[stop + 1]) else {
-                                throw fail("restart marker \(restarts + 1) is missing at byte \(stop)")
-                            }
-                            bits.position = stop + 2
                             restarts += 1
+                            try bits.restart(number: restarts, codec: "JPEG Lossless")
                         }
                         try JPEGLosslessDecoder.decodeLine(
                             line, firstOfInterval: firstLineOfInterval, columns: columns, bases: bases, lookup: lookup,
                             predictor: predictor, initial: initial, bits: &bits, out: out)
-                        guard bits.overrun == 0 else { throw fail("the entropy-coded data ends before line \(line + 1) is complete") }
+                        guard bits.overrun == 0 else { throw fail(.truncated, "the entropy-coded data ends before line \(line + 1) is complete") }
                     }
                 }
             }
@@ -333,9 +226,7 @@ enum JPEGLosslessDecoder {
                 }
             }
             // Continue with the marker after the scan's data.
-            var p = bits.position
-            while p < src.count, !(src[p] == 0xFF && p + 1 < src.count && src[p + 1] != 0 && !(0xD0...0xD7).contains(src[p + 1])) { p += 1 }
-            position = p
+            position = bits.markerAfterScan
         }
     }
 }

@@ -27,7 +27,7 @@ enum NativePixelDecoder {
         let (needed, overflow) = frameBytes.multipliedReportingOverflow(by: m.numberOfFrames)
         guard !overflow, needed <= pixelData.count else {
             let frames = m.numberOfFrames == 1 ? "" : " × \(m.numberOfFrames) frames"
-            throw FilmError("DICOM: Pixel Data holds \(pixelData.count) bytes but \(m.columns)×\(m.rows) pixels\(frames) × \(m.bytesPerPixel) bytes need \(overflow ? "more than \(Int.max)" : String(needed))")
+            throw FilmError(.truncated, "DICOM: Pixel Data holds \(pixelData.count) bytes but \(m.columns)×\(m.rows) pixels\(frames) × \(m.bytesPerPixel) bytes need \(overflow ? "more than \(Int.max)" : String(needed))")
         }
         let start = pixelData.lowerBound + index * frameBytes
         return start..<(start + frameBytes)

@@ -47,7 +47,7 @@ struct PixelModule: Sendable {
         do {
             try limits.checkDimensions(width: Int(columns), height: Int(rows))
         } catch let error as FilmError {
-            throw FilmError("DICOM: " + error.message)
+            throw error.prefixed("DICOM: ")
         }
         self.rows = Int(rows)
         self.columns = Int(columns)
@@ -69,48 +69,48 @@ struct PixelModule: Sendable {
         case (1, "PALETTE COLOR") where purpose == .storedValues: photometric = .palette
         case (1, _) where purpose == .storedValues, (3, _) where purpose == .storedValues: photometric = .other
         case (1, _), (3, _):
-            throw FilmError("DICOM: Photometric Interpretation \(name) with \(samplesPerPixel) sample\(samplesPerPixel == 1 ? "" : "s") per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB, YBR_FULL and YBR_FULL_422")
+            throw FilmError(.unsupported, "DICOM: Photometric Interpretation \(name) with \(samplesPerPixel) sample\(samplesPerPixel == 1 ? "" : "s") per pixel is not supported: read are MONOCHROME1, MONOCHROME2, RGB, YBR_FULL and YBR_FULL_422")
         default:
-            throw FilmError("DICOM: Samples per Pixel is \(samplesPerPixel); only 1 (grayscale) and 3 (colour) are read")
+            throw FilmError(.unsupported, "DICOM: Samples per Pixel is \(samplesPerPixel); only 1 (grayscale) and 3 (colour) are read")
         }
         switch try ds.unsigned16(.planarConfiguration) ?? 0 {
         case 0: isPlanar = false
         case 1: isPlanar = samplesPerPixel == 3
-        case let other: throw FilmError("DICOM: Planar Configuration \(other) is neither 0 (interleaved) nor 1 (planes)")
+        case let other: throw FilmError(.malformed, "DICOM: Planar Configuration \(other) is neither 0 (interleaved) nor 1 (planes)")
         }
 
         guard let allocated = try ds.unsigned16(.bitsAllocated) else { throw Self.missing(.bitsAllocated) }
         if purpose == .storedValues {
             guard [1, 8, 16, 32].contains(allocated) else {
-                throw FilmError("DICOM: Bits Allocated \(allocated) is not supported: 1, 8, 16 and 32 are read")
+                throw FilmError(.unsupported, "DICOM: Bits Allocated \(allocated) is not supported: 1, 8, 16 and 32 are read")
             }
             guard allocated != 1 || samplesPerPixel == 1 else {
-                throw FilmError("DICOM: 1-bit colour pixel data is not supported")
+                throw FilmError(.unsupported, "DICOM: 1-bit colour pixel data is not supported")
             }
         } else if allocated != 8 && allocated != 16 {
-            throw FilmError("DICOM: Bits Allocated \(allocated) is not supported: only 8 and 16 are read for a film")
+            throw FilmError(.unsupported, "DICOM: Bits Allocated \(allocated) is not supported: only 8 and 16 are read for a film")
         }
         bitsAllocated = Int(allocated)
         bitsStored = Int(try ds.unsigned16(.bitsStored) ?? allocated)
         guard (1...bitsAllocated).contains(bitsStored) else {
-            throw FilmError("DICOM: Bits Stored \(bitsStored) does not fit in Bits Allocated \(bitsAllocated)")
+            throw FilmError(.malformed, "DICOM: Bits Stored \(bitsStored) does not fit in Bits Allocated \(bitsAllocated)")
         }
         highBit = Int(try ds.unsigned16(.highBit) ?? UInt16(bitsStored - 1))
         guard highBit >= bitsStored - 1, highBit < bitsAllocated else {
-            throw FilmError("DICOM: High Bit \(highBit) is impossible with Bits Stored \(bitsStored) and Bits Allocated \(bitsAllocated)")
+            throw FilmError(.malformed, "DICOM: High Bit \(highBit) is impossible with Bits Stored \(bitsStored) and Bits Allocated \(bitsAllocated)")
         }
         switch try ds.unsigned16(.pixelRepresentation) ?? 0 {
         case 0: isSigned = false
         case 1: isSigned = true
-        case let other: throw FilmError("DICOM: Pixel Representation \(other) is neither 0 (unsigned) nor 1 (signed)")
+        case let other: throw FilmError(.malformed, "DICOM: Pixel Representation \(other) is neither 0 (unsigned) nor 1 (signed)")
         }
         guard !(isSigned && samplesPerPixel == 3) || purpose == .storedValues else {
-            throw FilmError("DICOM: signed colour pixel data is not supported")
+            throw FilmError(.unsupported, "DICOM: signed colour pixel data is not supported")
         }
 
         let frames = try ds.integer(.numberOfFrames) ?? 1
         guard frames >= 1 else {
-            throw FilmError("DICOM: Number of Frames is \(frames)")
+            throw FilmError(.malformed, "DICOM: Number of Frames is \(frames)")
         }
         numberOfFrames = frames
 
@@ -120,7 +120,7 @@ struct PixelModule: Sendable {
         if slope != nil || intercept != nil {
             let s = slope ?? 1, i = intercept ?? 0
             guard s != 0 else {
-                throw FilmError("DICOM: Rescale Slope is 0, which maps every pixel to the same value")
+                throw FilmError(.malformed, "DICOM: Rescale Slope is 0, which maps every pixel to the same value")
             }
             if Self.plausibleSlopeMagnitude.contains(abs(s)), abs(i) <= Self.plausibleInterceptMagnitude {
                 rescale = LinearRescale(slope: s, intercept: i)
@@ -196,6 +196,6 @@ struct PixelModule: Sendable {
     }
 
     private static func missing(_ tag: Tag) -> FilmError {
-        FilmError("DICOM: \(ElementDictionary.label(tag)) is missing")
+        FilmError(.malformed, "DICOM: \(ElementDictionary.label(tag)) is missing")
     }
 }

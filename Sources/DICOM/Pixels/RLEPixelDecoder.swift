@@ -15,25 +15,25 @@ enum RLEPixelDecoder {
         _ bytes: [UInt8], fragment: Range<Int>, module m: PixelModule, as: Word.Type
     ) throws -> [Word] {
         guard m.bitsAllocated >= 8, m.bitsAllocated <= Word.bitWidth else {
-            throw FilmError("DICOM: RLE Lossless with Bits Allocated \(m.bitsAllocated) is not supported")
+            throw FilmError(.unsupported, "DICOM: RLE Lossless with Bits Allocated \(m.bitsAllocated) is not supported")
         }
         let count = m.rows * m.columns
         let segments = m.bytesPerPixel
         guard fragment.count >= 64 else {
-            throw FilmError("DICOM: RLE frame is \(fragment.count) bytes, shorter than its 64-byte header")
+            throw FilmError(.truncated, "DICOM: RLE frame is \(fragment.count) bytes, shorter than its 64-byte header")
         }
         func header(_ k: Int) -> Int {
             let p = fragment.lowerBound + 4 * k
             return Int(bytes[p]) | Int(bytes[p + 1]) << 8 | Int(bytes[p + 2]) << 16 | Int(bytes[p + 3]) << 24
         }
         guard header(0) == segments else {
-            throw FilmError("DICOM: RLE frame has \(header(0)) segments; \(segments) expected for \(m.bitsAllocated)-bit \(m.samplesPerPixel == 1 ? "grayscale" : "colour")")
+            throw FilmError(.malformed, "DICOM: RLE frame has \(header(0)) segments; \(segments) expected for \(m.bitsAllocated)-bit \(m.samplesPerPixel == 1 ? "grayscale" : "colour")")
         }
         var starts: [Int] = []
         for s in 0..<segments {
             let start = header(1 + s)
             guard start >= 64, start <= fragment.count, start >= (starts.last ?? 64) else {
-                throw FilmError("DICOM: RLE segment \(s + 1) offset \(start) is outside its frame (\(fragment.count) bytes) or before the previous segment")
+                throw FilmError(.malformed, "DICOM: RLE segment \(s + 1) offset \(start) is outside its frame (\(fragment.count) bytes) or before the previous segment")
             }
             starts.append(start)
         }
@@ -42,7 +42,7 @@ enum RLEPixelDecoder {
             let end = s + 1 < segments ? starts[s + 1] : fragment.count
             // PackBits expands at most 128 bytes out per 2 bytes in.
             guard (end - starts[s]) * 64 >= count else {
-                throw FilmError("DICOM: RLE segment \(s + 1) is \(end - starts[s]) bytes, too short for \(count) pixels")
+                throw FilmError(.truncated, "DICOM: RLE segment \(s + 1) is \(end - starts[s]) bytes, too short for \(count) pixels")
             }
             ranges.append((fragment.lowerBound + starts[s])..<(fragment.lowerBound + end))
         }
@@ -57,7 +57,7 @@ enum RLEPixelDecoder {
                     let plane = UnsafeMutableBufferPointer(rebasing: all[(component * count)..<((component + 1) * count)])
                     let produced = unpack(src, range, into: plane, shift: shift)
                     guard produced == count else {
-                        throw FilmError("DICOM: RLE segment \(s + 1) decodes to \(produced) bytes; \(count) expected")
+                        throw FilmError(.malformed, "DICOM: RLE segment \(s + 1) decodes to \(produced) bytes; \(count) expected")
                     }
                 }
             }

@@ -10,9 +10,13 @@ import Radiography
 enum StoredWordsDecoder {
     struct Frame {
         /// `rows × columns × samplesPerPixel` words, interleaved.
-        let words: [UInt32]
+        var words: [UInt32]
         /// True when the first of three components is luma (YBR, or a JPEG coded in YCbCr).
         let firstComponentIsLuma: Bool
+        /// True when pydicom 3 reads the three components as Y, Cb, Cr and so converts them to
+        /// RGB by default: Photometric Interpretation YBR_FULL or YBR_FULL_422, which for JPEG
+        /// the codestream corrects (`YBRFullToRGB.jpegIsYCbCr`).
+        let colourIsYCbCr: Bool
         /// The pixel module to read `words` with: the file's, or for JPEG 2000 and JPEG-LS the
         /// file's with the codestream's precision as Bits Stored (`CodestreamFrame`).
         let module: PixelModule
@@ -23,43 +27,54 @@ enum StoredWordsDecoder {
         let syntax = file.syntax
         guard syntax.isReadable else { throw syntax.refusal }
         guard (1...m.numberOfFrames).contains(frame) else {
-            throw FilmError("DICOM: frame \(frame) was asked for but the file has \(m.numberOfFrames) frame\(m.numberOfFrames == 1 ? "" : "s")")
+            throw FilmError(.malformed, "DICOM: frame \(frame) was asked for but the file has \(m.numberOfFrames) frame\(m.numberOfFrames == 1 ? "" : "s")")
         }
         let ybrLuma = m.photometric == .ybrFull || m.photometric == .ybrFull422
+        let ybr = ybrLuma && m.samplesPerPixel == 3
         switch syntax.pixelCodec {
         case .native:
             guard !pixelData.hasUndefinedLength else {
-                throw FilmError("DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
+                throw FilmError(.malformed, "DICOM: Pixel Data is encapsulated (undefined length) but transfer syntax \(syntax.uid) (\(syntax.name)) stores it uncompressed")
             }
             let words = try native(file.bytes, module: m, element: pixelData, index: frame - 1, bigEndian: syntax.byteOrder == .big)
-            return Frame(words: words, firstComponentIsLuma: ybrLuma, module: m)
+            return Frame(words: words, firstComponentIsLuma: ybrLuma, colourIsYCbCr: ybr, module: m)
         case .rle:
             // Several fragments per frame are joined, as in `DICOMDecoder.decode`.
             let fragments = try DICOMDecoder.encapsulatedFragments(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let joined = fragments.count == 1 ? nil : fragments.flatMap { file.bytes[$0] }
             let planes = try RLEPixelDecoder.planes(joined ?? file.bytes, fragment: joined.map { 0..<$0.count } ?? fragments[0],
                                                     module: m, as: UInt32.self)
-            return Frame(words: interleave(planes, m), firstComponentIsLuma: ybrLuma, module: m)
+            return Frame(words: interleave(planes, m), firstComponentIsLuma: ybrLuma, colourIsYCbCr: ybr, module: m)
         case .jpegLossless:
             guard m.bitsAllocated <= 16 else {
-                throw FilmError("DICOM: JPEG Lossless with Bits Allocated \(m.bitsAllocated) is not supported")
+                throw FilmError(.unsupported, "DICOM: JPEG Lossless with Bits Allocated \(m.bitsAllocated) is not supported")
             }
             let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let planes = try JPEGLosslessDecoder.decode(codestream, rows: m.rows, columns: m.columns, components: m.samplesPerPixel)
-            return Frame(words: interleave(planes.map(UInt32.init), m), firstComponentIsLuma: ybrLuma, module: m)
+            return Frame(words: interleave(planes.map(UInt32.init), m), firstComponentIsLuma: ybrLuma, colourIsYCbCr: ybr, module: m)
         case .jpegBaseline:
             let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let decoded = try JPEGBaselineDecoder.decode(codestream, module: m, limits: limits)
-            return Frame(words: decoded.samples.map(UInt32.init), firstComponentIsLuma: decoded.isYCbCr, module: m)
+            return Frame(words: decoded.samples.map(UInt32.init), firstComponentIsLuma: decoded.isYCbCr,
+                         colourIsYCbCr: YBRFullToRGB.jpegIsYCbCr(codestream, module: m), module: m)
+        case .jpegExtended:
+            let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
+            let decoded = try JPEGSequentialDecoder.decode(codestream, rows: m.rows, columns: m.columns,
+                                                           components: m.samplesPerPixel, codec: syntax.name)
+            guard decoded.precision <= m.bitsAllocated else {
+                throw FilmError(.malformed, "DICOM: \(syntax.name): the frame holds \(decoded.precision)-bit samples, more than Bits Allocated \(m.bitsAllocated)")
+            }
+            return Frame(words: decoded.words, firstComponentIsLuma: decoded.isYCbCr,
+                         colourIsYCbCr: YBRFullToRGB.jpegIsYCbCr(codestream, module: m), module: m)
         case .jpeg2000, .htj2k:
             let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let decoded = try JPEG2000Decoder.decode(codestream, module: m, limits: limits, codec: syntax.name)
             // OpenJPEG has undone any colour transform: three components are RGB or as stored.
-            return Frame(words: decoded.words, firstComponentIsLuma: ybrLuma, module: decoded.module(for: m))
+            return Frame(words: decoded.words, firstComponentIsLuma: ybrLuma, colourIsYCbCr: ybr, module: decoded.module(for: m))
         case .jpegLS:
             let codestream = try DICOMDecoder.codestream(pixelData, frame: frame, module: m, syntax: syntax, bytes: file.bytes)
             let decoded = try JPEGLSDecoder.decode(codestream, module: m, limits: limits, codec: syntax.name)
-            return Frame(words: decoded.words, firstComponentIsLuma: ybrLuma, module: decoded.module(for: m))
+            return Frame(words: decoded.words, firstComponentIsLuma: ybrLuma, colourIsYCbCr: ybr, module: decoded.module(for: m))
         default:
             throw syntax.refusal
         }
@@ -84,7 +99,7 @@ enum StoredWordsDecoder {
         let pixels = m.rows * m.columns
         let subsampled = m.photometric == .ybrFull422
         if subsampled, m.columns % 2 != 0 {
-            throw FilmError("DICOM: YBR_FULL_422 needs an even number of columns, not \(m.columns)")
+            throw FilmError(.malformed, "DICOM: YBR_FULL_422 needs an even number of columns, not \(m.columns)")
         }
         // Samples in one frame as stored: YBR_FULL_422 keeps 4 samples per 2 pixels.
         let stored = subsampled ? 2 * pixels : pixels * m.samplesPerPixel  // ≤ 3 × DecodeLimits.maxPixels
@@ -95,7 +110,7 @@ enum StoredWordsDecoder {
         let allBytes = allBits / 8 + (allBits % 8 == 0 ? 0 : 1)
         guard !o1, !o2, allBytes <= value.count else {
             let frames = m.numberOfFrames == 1 ? "" : " × \(m.numberOfFrames) frames"
-            throw FilmError("DICOM: Pixel Data holds \(value.count) bytes but \(m.columns)×\(m.rows) pixels\(frames) × \(m.samplesPerPixel) samples × \(m.bitsAllocated) bits need \(o1 || o2 ? "more" : String(allBytes))")
+            throw FilmError(.truncated, "DICOM: Pixel Data holds \(value.count) bytes but \(m.columns)×\(m.rows) pixels\(frames) × \(m.samplesPerPixel) samples × \(m.bitsAllocated) bits need \(o1 || o2 ? "more" : String(allBytes))")
         }
         // 8-bit (and 1-bit) data in an OW element of a big-endian file is byte-swapped in pairs.
         let swapPairs = bigEndian && element.vr == .OW

@@ -21,7 +21,7 @@ public final class AppendOnlyFile: @unchecked Sendable {
     public init(path: String, truncate: Bool) throws {
         let flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0)
         descriptor = open(path, flags, 0o666)
-        guard descriptor >= 0 else { throw FilmError("cannot open for writing: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw FilmError(.io, "cannot open for writing: \(String(cString: strerror(errno)))") }
     }
 
     /// The standard output, for `--format jsonl` without `--output`.

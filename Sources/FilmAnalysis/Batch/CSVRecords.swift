@@ -1,13 +1,11 @@
 import Foundation
 import ImageIO
+import Radiography
 
-/// Splits CSV text (RFC 4180, as `ReportWriter` writes it) into records, keeping each record's
-/// exact text and reading only its first field, the film's path. Used to keep, on `--resume`,
-/// the `--csv` and `--deposits-csv` rows of films that are done and drop the rest.
-///
-/// A quoted field may hold newlines, so records are found by scanning quotes, not by splitting
-/// lines. Text after the last record's newline is an unfinished record (a killed run) and is
-/// returned apart.
+/// The `--csv` and `--deposits-csv` rows of a resumed run: each record's exact text and its
+/// first field, the film's path, as `CSVReader` finds them (a quoted field may hold newlines, so
+/// records are found by scanning quotes, not by splitting lines). Text after the last record's
+/// newline is an unfinished record (a killed run) and is returned apart.
 public enum CSVRecords {
     public struct Record: Sendable, Equatable {
         /// The record with its trailing newline.
@@ -16,43 +14,8 @@ public enum CSVRecords {
     }
 
     public static func split(_ text: String) -> (records: [Record], unfinished: Substring) {
-        var records: [Record] = []
-        var start = text.startIndex
-        var index = start
-        var inQuotes = false
-        var field: String? = nil
-        var current = ""
-        while index < text.endIndex {
-            let character = text[index]
-            if inQuotes {
-                if character == "\"" {
-                    let next = text.index(after: index)
-                    if next < text.endIndex && text[next] == "\"" {
-                        current.append("\"")
-                        index = next
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    current.append(character)
-                }
-            } else if character == "\"" {
-                inQuotes = true
-            } else if character == "," {
-                if field == nil { field = current }
-                current = ""
-            } else if character == "\n" || character == "\r\n" {
-                let end = text.index(after: index)
-                records.append(Record(text: text[start..<end], firstField: field ?? current))
-                start = end
-                field = nil
-                current = ""
-            } else if field == nil {
-                current.append(character)
-            }
-            index = text.index(after: index)
-        }
-        return (records, text[start...])
+        let scan = CSVReader.scan(text)
+        return (scan.records.map { Record(text: $0.text, firstField: $0.fields.first ?? "") }, scan.rest)
     }
 }
 

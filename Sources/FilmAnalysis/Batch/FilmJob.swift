@@ -1,4 +1,5 @@
 import Classification
+import Detection
 import Foundation
 import Radiography
 import Reporting
@@ -32,7 +33,7 @@ public struct FilmJob: Sendable {
         }
 
         /// A film that produced no report of its own (a worker that died, a timeout).
-        public static func failure(file: String, error: String) -> Outcome {
+        public static func failure(file: String, error: FilmError) -> Outcome {
             Outcome(report: RenderedReport(.failure(file: file, error: error)))
         }
     }
@@ -41,20 +42,19 @@ public struct FilmJob: Sendable {
     /// `shouldWriteOverlay` is asked just before the overlay is written (an abandoned film's
     /// thread must not write one).
     public func run(path: String, overlay: String?, shouldWriteOverlay: () -> Bool = { true }) -> Outcome {
-        let outcome = analyzer.analyze(path: path)
-        var report = outcome.report
+        var report = analyzer.analyze(path: path)
         var notes: [String] = []
         var overlayError: String?
         // Before the overlay, so its legend shows the top subtype.
-        if let records, report.status == .ok, !report.attachClinical(records, patientID: outcome.radiograph?.patientID) {
+        if let records, report.isOK, !report.attachClinical(records, patientID: report.analysis?.film.patientID) {
             notes.append("\(path): no clinical record matches its path, file name or patient ID")
         }
-        if let overlay, let radiograph = outcome.radiograph, let labels = outcome.labels, shouldWriteOverlay() {
+        if let overlay, let film = report.analysed, shouldWriteOverlay() {
             var clock = StageClock()
             do {
                 let folder = (overlay as NSString).deletingLastPathComponent
                 if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                try OverlayRenderer.write(radiograph: radiograph, report: report, labels: labels, to: overlay)
+                try OverlayRenderer.write(radiograph: film.analysis.film, report: film, labels: film.analysis.detection.labels, to: overlay)
                 clock.lap("overlay")
                 report.timings += clock.laps
             } catch {

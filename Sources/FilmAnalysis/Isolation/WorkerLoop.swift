@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Radiography
 
 /// The loop a worker process runs: the setup, then one film per message until its input closes.
 public enum WorkerLoop {
@@ -16,15 +17,18 @@ public enum WorkerLoop {
     public static let hangSwitch = "DETECT_TEST_HANG_ON"
 
     /// Returns the process's exit status: 0 when its input closed, 3 when the setup failed.
-    public static func serve(input: Int32 = 0, output: Int32 = 1) -> Int32 {
+    /// `hint` is the front end's (`FilmAnalyzer.hint`): the parent's films and the workers' read alike.
+    public static func serve(input: Int32 = 0, output: Int32 = 1,
+                             hint: @escaping @Sendable (FilmError) -> String? = { _ in nil }) -> Int32 {
         guard let setupBytes = PipeFrames.read(from: input) else { return 0 }
         guard let setup = WorkerCoding.decode(WorkerSetup.self, setupBytes) else {
             FileHandle.standardError.write(Data("detect worker: unreadable setup message\n".utf8))
             return 3
         }
-        let job: FilmJob
+        var job: FilmJob
         do {
             job = try setup.job()
+            job.analyzer.hint = hint
         } catch {
             FileHandle.standardError.write(Data("detect worker: \(error)\n".utf8))
             return 3

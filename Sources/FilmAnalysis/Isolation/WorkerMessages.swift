@@ -21,13 +21,13 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
     public var keepsTimings: Bool
 
     public init(analyzer: FilmAnalyzer, modelPath: String?, clinicalPath: String?, keepsTimings: Bool) {
-        maxPixels = analyzer.limits.maxPixels
-        maxFileBytes = analyzer.limits.maxFileBytes
-        maxSequenceDepth = analyzer.limits.maxSequenceDepth
-        maxElements = analyzer.limits.maxElements
-        frame = analyzer.frame
-        spacingOverride = analyzer.spacingOverride.map { [$0.row, $0.column] }
-        minScore = analyzer.detection.minScore
+        maxPixels = analyzer.options.limits.maxPixels
+        maxFileBytes = analyzer.options.limits.maxFileBytes
+        maxSequenceDepth = analyzer.options.limits.maxSequenceDepth
+        maxElements = analyzer.options.limits.maxElements
+        frame = analyzer.options.frame
+        spacingOverride = analyzer.options.spacingOverride.map { [$0.row, $0.column] }
+        minScore = analyzer.options.detection.minScore
         self.modelPath = modelPath
         self.clinicalPath = clinicalPath
         self.keepsTimings = keepsTimings
@@ -37,13 +37,13 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
     /// loaded (the parent loaded them first, so only a file changed since then fails here).
     public func job() throws -> FilmJob {
         var analyzer = FilmAnalyzer()
-        analyzer.limits = DecodeLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes,
+        analyzer.options.limits = DecodeLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes,
                                        maxSequenceDepth: maxSequenceDepth, maxElements: maxElements)
-        analyzer.frame = frame
-        if let s = spacingOverride, s.count == 2 { analyzer.spacingOverride = PixelSpacing(row: s[0], column: s[1]) }
-        analyzer.detection.minScore = minScore
+        analyzer.options.frame = frame
+        if let s = spacingOverride, s.count == 2 { analyzer.options.spacingOverride = PixelSpacing(row: s[0], column: s[1]) }
+        analyzer.options.detection.minScore = minScore
         if let modelPath {
-            analyzer.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: modelPath, limits: .standard)))
+            analyzer.options.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: modelPath, limits: .standard)))
         }
         let records = try clinicalPath.map { try ClinicalRecords.load(path: $0) }
         return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings)

@@ -57,7 +57,7 @@ public final class WorkerPool: @unchecked Sendable {
         do {
             worker = try checkOut(index: index)
         } catch {
-            return .failure(file: request.path, error: "\(error)")
+            return .failure(file: request.path, error: error as? FilmError ?? FilmError(.io, "\(error)"))
         }
         if worker.send(WorkerCoding.encode(request)), let answer = worker.receive(),
            let outcome = WorkerCoding.decode(FilmJob.Outcome.self, answer) {
@@ -72,7 +72,9 @@ public final class WorkerPool: @unchecked Sendable {
         if let replacement = try? launch() {
             lock.lock(); idle.append(replacement); lock.unlock()
         }
-        return .failure(file: request.path, error: "worker \(how); the batch went on without this film")
+        // A worker dies of what the film made its decoder do (a crash, a trap, memory): the
+        // film is the malformed input, as far as anyone can tell from outside.
+        return .failure(file: request.path, error: FilmError(.malformed, "worker \(how); the batch went on without this film"))
     }
 
     /// Starts `count` workers at once and waits until each has loaded its setup, so that no
@@ -136,7 +138,7 @@ public final class WorkerPool: @unchecked Sendable {
         let worker = try WorkerProcess(executable: executable, arguments: arguments, environment: environment)
         guard worker.send(setup), worker.receive() != nil else {
             worker.terminate()
-            throw FilmError("worker \(worker.reap())")
+            throw FilmError(.malformed, "worker \(worker.reap())")
         }
         return worker
     }

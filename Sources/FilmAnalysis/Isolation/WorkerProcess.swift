@@ -25,10 +25,10 @@ final class WorkerProcess: @unchecked Sendable {
         Self.spawnLock.lock()
         defer { Self.spawnLock.unlock() }
         var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1]
-        guard pipe(&input) == 0 else { throw FilmError("cannot create a pipe for a worker: \(String(cString: strerror(errno)))") }
+        guard pipe(&input) == 0 else { throw FilmError(.io, "cannot create a pipe for a worker: \(String(cString: strerror(errno)))") }
         guard pipe(&output) == 0 else {
             close(input[0]); close(input[1])
-            throw FilmError("cannot create a pipe for a worker: \(String(cString: strerror(errno)))")
+            throw FilmError(.io, "cannot create a pipe for a worker: \(String(cString: strerror(errno)))")
         }
         var template = Array((NSTemporaryDirectory() + "/detect-worker-XXXXXX").utf8CString)
         let errorFile = mkstemp(&template)
@@ -54,7 +54,7 @@ final class WorkerProcess: @unchecked Sendable {
         guard status == 0 else {
             close(input[1]); close(output[0])
             if errorFile >= 0 { close(errorFile) }
-            throw FilmError("cannot start a worker (\(executable)): \(String(cString: strerror(status)))")
+            throw FilmError(.io, "cannot start a worker (\(executable)): \(String(cString: strerror(status)))")
         }
         pid = child
         toWorker = input[1]

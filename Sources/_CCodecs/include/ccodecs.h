@@ -146,7 +146,8 @@ int ccodecs_jpeg_encode_gray(const uint8_t *samples, uint32_t width, uint32_t he
  * Endian stores its data set, PS3.5 A.5) into `out`, which must be zeroed on entry. Output
  * beyond `max_output` bytes is an error, so a small file cannot expand into gigabytes. Bytes
  * after the end of the deflate stream are ignored (writers pad to an even length). Returns 0 and
- * a filled `out` (release with ccodecs_buffer_free), or non-zero and `error` with `out` released. */
+ * a filled `out` (release with ccodecs_buffer_free), or non-zero and `error` with `out` released:
+ * 2 when the output would pass `max_output`, 1 for any other failure. */
 int ccodecs_inflate_raw(const uint8_t *bytes, size_t count, size_t max_output,
                         ccodecs_buffer *out, ccodecs_message *error);
 

@@ -11,11 +11,11 @@ public enum StageTimer {
     public static func medians(path: String, repeats: Int, analyzer: FilmAnalyzer = FilmAnalyzer()) throws -> [String: Double] {
         var samples: [String: [Double]] = [:]
         for run in 0...max(1, repeats) {
-            let outcome = analyzer.analyze(path: path)
-            if let error = outcome.report.error { throw BenchError("\(path): \(error)") }
+            let report = analyzer.analyze(path: path)
+            if let error = report.error { throw BenchError("\(path): \(error)") }
             guard run > 0 else { continue }
             var total = 0.0
-            for (stage, seconds) in outcome.report.timings {
+            for (stage, seconds) in report.timings {
                 samples[stage, default: []].append(seconds)
                 if stage != "decode" { total += seconds }
             }
@@ -34,7 +34,7 @@ public enum StageTimer {
         let start = DispatchTime.now().uptimeNanoseconds
         let runner = BatchRunner<Int>(jobs: max(1, jobs))
         runner.run(count: paths.count,
-                   work: { index in analyzer.analyze(path: paths[index]).report.depositCount },
+                   work: { index in analyzer.analyze(path: paths[index]).analysis?.deposits.count ?? 0 },
                    abandoned: { _ in 0 },
                    deliver: { _, _ in })
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

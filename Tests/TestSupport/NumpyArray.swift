@@ -2,16 +2,16 @@ import Foundation
 
 /// A `.npy` file (format version 1 or 2, C order) read into signed integers, for comparing
 /// `detect convert` output with values saved by numpy.
-struct NumpyArray: Equatable {
-    var descr: String
-    var shape: [Int]
-    var values: [Int64]
+public struct NumpyArray: Equatable {
+    public var descr: String
+    public var shape: [Int]
+    public var values: [Int64]
 
-    struct FormatError: Error, CustomStringConvertible {
-        var description: String
+    public struct FormatError: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    init(contentsOf path: String) throws {
+    public init(contentsOf path: String) throws {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         guard bytes.count >= 10, Array(bytes[0..<6]) == [0x93] + Array("NUMPY".utf8) else {
             throw FormatError(description: "\(path): not a .npy file")
@@ -51,7 +51,7 @@ struct NumpyArray: Equatable {
 
     /// `('u', 2)` for both `<u2` and `|u2`: the byte-order mark of one-byte types differs
     /// between writers without meaning anything.
-    var kindAndSize: String { String(descr.dropFirst()) }
+    public var kindAndSize: String { String(descr.dropFirst()) }
 
     /// The text after `'key': ` up to the next top-level comma.
     private static func field(_ header: String, _ key: String) -> String? {

@@ -1,0 +1,49 @@
+import Classification
+import Detection
+import Foundation
+import Radiography
+import Reporting
+
+/// Analyses a film already in memory: detect the deposits, label their distribution. Never
+/// fails: a film of any size and content gives an analysis (perhaps with no deposits).
+public func analyze(_ film: Radiograph, options: AnalysisOptions = AnalysisOptions()) -> Analysis {
+    let film = options.spacingOverride.map { film.withSpacing($0, source: .user) } ?? film
+    var clock = StageClock()
+    let found = DepositDetector.detect(film, parameters: options.detection)
+    // The detector's own stages (background, threshold, label, measure), then the classifier.
+    clock.record(found.stageSeconds)
+    var assessment = options.distribution.assess(found)
+    clock.lap("classify")
+    var assumedSpacingMM: Double?
+    if film.spacing == nil {
+        // Areas stay in pixels, but the distribution's figures are distances: say at what
+        // spacing they were taken, wherever the reason is shown (JSON, CSV, text, overlay).
+        assumedSpacingMM = found.spacingMM
+        if !found.deposits.isEmpty {
+            assessment.reason += " (mm at an assumed pixel spacing of \(NumberText.readable(found.spacingMM) ?? "n/a") mm: the film states none)"
+        }
+    }
+    return Analysis(film: film, detection: found, distribution: assessment,
+                    classifierModel: options.detection.classifier.map { "\($0.name) \($0.version)" },
+                    timings: clock.laps, assumedSpacingMM: assumedSpacingMM)
+}
+
+/// Reads a DICOM, PNG or JPEG file (recognised by its first bytes, never its name) and analyses
+/// it. Throws a `FilmError` whose `kind` says why a file could not be read (truncated,
+/// unsupported, over a limit, malformed, or the file system) and whose message names the problem,
+/// not the path.
+public func analyze(contentsOf url: URL, options: AnalysisOptions = AnalysisOptions()) throws(FilmError) -> Analysis {
+    var clock = StageClock()
+    let film: Radiograph
+    do {
+        film = try FilmLoader.load(path: url.path, frame: options.frame, limits: options.limits)
+    } catch let error as FilmError {
+        throw error
+    } catch {
+        throw FilmError(.io, "\(error)")
+    }
+    clock.lap("decode")
+    var analysis = analyze(film, options: options)
+    analysis.timings = clock.laps + analysis.timings
+    return analysis
+}
