@@ -21,6 +21,16 @@ final class InfoAllTests: XCTestCase {
         XCTAssertTrue(summary.stdout.contains("spacing_source"), summary.stdout)
     }
 
+    /// The walk has the decoder's bounds; its error names no option, the command line adds it.
+    func testTheDumpStopsAtALimitAndTheCommandLineNamesTheOption() throws {
+        let film = DetectProcess.packageRoot.appendingPathComponent("sample-images/knee_circumscripta.dcm").path
+        let result = try DetectProcess.run(["info", "--all", film, "--max-elements", "20"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.hasSuffix("more than 20 data elements (at byte 708), over the limit (raise it with --max-elements)\n"),
+                      result.stderr)
+        XCTAssertTrue(result.stdout.isEmpty, result.stdout)
+    }
+
     func testEveryElementAndSequenceAsPydicomReadsThem() throws {
         let env = ProcessInfo.processInfo.environment
         guard let dir = env["DICOM_ORACLE_DIR"], let python = env["DETECT_PYDICOM_PYTHON"] else {
