@@ -4,17 +4,7 @@ import XCTest
 /// What a new user meets on a first run (issue 15): errors on standard error in every format,
 /// output folders made the same way for every output, file problems as one line (never the usage
 /// text), an assumed spacing said out loud, and Ctrl-C saying how to go on.
-final class FirstRunTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = try DetectProcess.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
+final class FirstRunTests: FolderTestCase {
     var sample: String { DetectProcess.packageRoot.appendingPathComponent("sample-images/forearm_none.png").path }
 
     func testAFilmThatFailsIsNamedOnStandardErrorInEveryFormat() throws {
