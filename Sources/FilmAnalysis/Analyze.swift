@@ -1,3 +1,4 @@
+import Classification
 import Detection
 import Foundation
 import Radiography
@@ -11,11 +12,20 @@ public func analyze(_ film: Radiograph, options: AnalysisOptions = AnalysisOptio
     let found = DepositDetector.detect(film, parameters: options.detection)
     // The detector's own stages (background, threshold, label, measure), then the classifier.
     clock.record(found.stageSeconds)
-    let assessment = options.distribution.assess(found)
+    var assessment = options.distribution.assess(found)
     clock.lap("classify")
+    var assumedSpacingMM: Double?
+    if film.spacing == nil {
+        // Areas stay in pixels, but the distribution's figures are distances: say at what
+        // spacing they were taken, wherever the reason is shown (JSON, CSV, text, overlay).
+        assumedSpacingMM = found.spacingMM
+        if !found.deposits.isEmpty {
+            assessment.reason += " (mm at an assumed pixel spacing of \(NumberText.readable(found.spacingMM) ?? "n/a") mm: the film states none)"
+        }
+    }
     return Analysis(film: film, detection: found, distribution: assessment,
                     classifierModel: options.detection.classifier.map { "\($0.name) \($0.version)" },
-                    timings: clock.laps)
+                    timings: clock.laps, assumedSpacingMM: assumedSpacingMM)
 }
 
 /// Reads a DICOM, PNG or JPEG file (recognised by its first bytes, never its name) and analyses

@@ -16,14 +16,20 @@ public struct Analysis: Sendable {
     /// Wall-clock seconds per stage, in pipeline order (`decode` when the film was read from a
     /// file, the detector's stages, `classify`). Timing only: never part of the result's meaning.
     public var timings: [(stage: String, seconds: Double)]
+    /// The pixel spacing (mm) that the distribution's mm figures (span, clusters, metrics) were
+    /// computed at when the film states none: the detector's assumed spacing, reported so that
+    /// no mm figure passes for a measurement. Nil when the film's own (or the user's) was used.
+    public var assumedSpacingMM: Double?
 
     public init(film: Radiograph, detection: DetectionResult, distribution: DistributionAssessment,
-                classifierModel: String? = nil, timings: [(stage: String, seconds: Double)] = []) {
+                classifierModel: String? = nil, timings: [(stage: String, seconds: Double)] = [],
+                assumedSpacingMM: Double? = nil) {
         self.film = film
         self.detection = detection
         self.distribution = distribution
         self.classifierModel = classifierModel
         self.timings = timings
+        self.assumedSpacingMM = assumedSpacingMM
     }
 
     /// The accepted deposits, numbered 1…n in raster order of their first pixel.

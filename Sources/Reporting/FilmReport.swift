@@ -82,6 +82,8 @@ public struct AnalysedFilm: Sendable {
     public var height: Int { analysis.film.height }
     public var spacing: PixelSpacing? { analysis.film.spacing }
     public var spacingSource: SpacingSource { analysis.film.spacingSource }
+    /// The spacing (mm) the distribution's mm figures were taken at when the film states none.
+    public var assumedSpacingMM: Double? { analysis.assumedSpacingMM }
     public var distribution: DistributionAssessment { analysis.distribution }
     /// Imaged body (soft tissue and bone) in pixels.
     public var bodyAreaPx: Int { analysis.detection.body.bodyAreaPx }

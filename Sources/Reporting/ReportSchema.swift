@@ -143,6 +143,9 @@ public enum ReportSchema {
         Field("spacing_source", unit: "name",
               "`pixel_spacing` (DICOM 0028,0030), `imager_pixel_spacing` (0018,1164, detector plane), `png_phys` (PNG pHYs), `user` (given by the caller), `unknown`, `ignored_implausible` (the file's spacing is outside 0.01–5 mm or unreadable: ignored, with a warning; areas in pixels)",
               scalar: { $0.spacingSource.rawValue }, quoted: true),
+        Field("assumed_spacing_mm", unit: "mm (4 decimals), or null",
+              "the pixel spacing the distribution's mm figures (`span_mm`, clusters' `extent_mm` and `area_mm2`) were taken at when the film states none (the detector's default); null when the film's own or the user's spacing was used; JSON only",
+              json: { fixed($0.assumedSpacingMM, D.metric) ?? "null" }),
         Field("deposit_count", unit: "count", "deposits found", scalar: { String($0.depositCount) }),
     ]
 
@@ -169,7 +172,7 @@ public enum ReportSchema {
         Field("distribution_reason", unit: "string", "the sentence with the figures that decided the label",
               scalar: { $0.distribution.reason }, quoted: true),
         Field("distribution_metrics", unit: "object name → number (4 decimals)",
-              "those figures, in the classifier's order: `span_mm`, `hull_fraction`, `cluster_count`, …",
+              "those figures, in the classifier's order (`span_mm`, `hull_fraction`, `cluster_count`, …), each with its unit in its name: `_mm` mm, `_mm2` mm², `_fraction` and `_share` 0–1, `_count` a count, `universalis_strength` a ratio",
               json: { report in
                   var object = JSONObjectText()
                   for metric in report.distribution.metrics { object.number(metric.name, metric.value, decimals: D.metric) }
@@ -215,7 +218,7 @@ public enum ReportSchema {
                      text: .init(title: "id", rightAligned: true, needsSpacing: false, cell: { String($0.id) })),
         DepositField("area_px", unit: "px", "area", json: { String($0.areaPx) },
                      text: .init(title: "area px", rightAligned: true, needsSpacing: false, cell: { String($0.areaPx) })),
-        DepositField("area_mm2", unit: "mm² (4 decimals)", "area; null when the spacing is unknown",
+        DepositField("area_mm2", unit: "mm² (4 decimals)", "`area_px` × row spacing × column spacing; null when the spacing is unknown",
                      json: { fixed($0.areaMM2, D.areaMM2) ?? "null" },
                      text: .init(title: "area mm²", rightAligned: true, needsSpacing: true, cell: { fixed($0.areaMM2, 3) ?? "n/a" })),
         DepositField("centroid", unit: "`[x, y]` px (2 decimals)", "x = column, origin at the centre of the top-left pixel",
@@ -224,7 +227,7 @@ public enum ReportSchema {
                            .init(name: "centroid_y", cell: { fixed($0.centroidY, D.centroid) ?? "" })],
                      text: .init(title: "centroid x, y", rightAligned: false, needsSpacing: false,
                                  cell: { (fixed($0.centroidX, 1) ?? "n/a") + ", " + (fixed($0.centroidY, 1) ?? "n/a") })),
-        DepositField("bbox", unit: "`[x, y, width, height]` px", "bounding box",
+        DepositField("bbox", unit: "`[x, y, width, height]` px", "bounding box: its top-left pixel, width and height",
                      json: { "[\($0.bbox.x),\($0.bbox.y),\($0.bbox.width),\($0.bbox.height)]" },
                      csv: [.init(name: "bbox_x", cell: { String($0.bbox.x) }), .init(name: "bbox_y", cell: { String($0.bbox.y) }),
                            .init(name: "bbox_width", cell: { String($0.bbox.width) }), .init(name: "bbox_height", cell: { String($0.bbox.height) })],
@@ -239,7 +242,7 @@ public enum ReportSchema {
         DepositField("contrast", unit: "sample units (2 decimals)", "mean excess over the local soft-tissue background",
                      json: { fixed($0.contrast, D.intensity) ?? "null" },
                      text: .init(title: "contrast", rightAligned: true, needsSpacing: false, cell: { fixed($0.contrast, 1) ?? "n/a" })),
-        DepositField("peak_snr", unit: "ratio (2 decimals)", "peak local contrast over the local noise σ",
+        DepositField("peak_snr", unit: "ratio, no unit (2 decimals)", "peak local contrast over the local noise σ",
                      json: { fixed($0.peakSNR, D.intensity) ?? "null" },
                      text: .init(title: "peak SNR", rightAligned: true, needsSpacing: false, cell: { fixed($0.peakSNR, 1) ?? "n/a" })),
         DepositField("score", unit: "0–1 (3 decimals)",

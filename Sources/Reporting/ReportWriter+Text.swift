@@ -85,11 +85,17 @@ extension ReportWriter {
             line += ", pixel spacing \(row) × \(column) mm (row × column, "
                 + sourceText(report.spacingSource) + ")"
         } else if report.spacingSource == .ignoredImplausible {
-            line += ", pixel spacing in the file implausible, ignored: areas in pixels only (use --pixel-spacing MM)"
+            line += ", pixel spacing in the file implausible, ignored: areas in pixels only" + assumed(report) + " (use --pixel-spacing MM)"
         } else {
-            line += ", pixel spacing unknown: areas in pixels only (use --pixel-spacing MM)"
+            line += ", pixel spacing unknown: areas in pixels only" + assumed(report) + " (use --pixel-spacing MM)"
         }
         return line
+    }
+
+    /// "; distribution distances at an assumed 0.15 mm", when they were.
+    private static func assumed(_ report: AnalysedFilm) -> String {
+        guard let mm = report.assumedSpacingMM, let text = NumberText.readable(mm) else { return "" }
+        return "; distribution distances in mm at an assumed \(text) mm"
     }
 
     private static func sourceText(_ source: SpacingSource) -> String {
@@ -141,7 +147,7 @@ extension ReportWriter {
         }
         if deposits.count > shown.count {
             out += "  (the \(shown.count) largest of \(deposits.count) deposits; "
-                + "\(deposits.count - shown.count) more in --format json or csv)\n"
+                + "\(deposits.count - shown.count) more with --format json or jsonl, or --deposits-csv FILE)\n"
         }
         return out
     }

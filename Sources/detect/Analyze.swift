@@ -139,7 +139,7 @@ struct Analyze: ParsableCommand {
         }
         guard !walk.films.isEmpty else {
             let others = walk.skipped.isEmpty ? "" : " (\(walk.skipped.count) other files skipped; --verbose lists them)"
-            throw ValidationError("no DICOM, PNG or JPEG films found\(others)")
+            throw FileProblem("no DICOM, PNG or JPEG films found\(others)")
         }
         if overlay != nil && walk.films.count != 1 {
             throw ValidationError("--overlay writes one film's overlay; for \(walk.films.count) films use --overlay-dir DIR")
@@ -166,20 +166,22 @@ struct Analyze: ParsableCommand {
         }
         let todo = films.filter { earlier[$0.path] == nil }
 
-        // 2. Where results go. JSONL and CSV stream; JSON and text are whole documents.
+        // 2. Where results go. JSONL and CSV stream; JSON and text are whole documents. Every
+        // output file's folder is made when missing, as --overlay and --overlay-dir always did.
         let streamed = format == .jsonl || format == .csv
+        for path in [output, csv, depositsCSV].compactMap({ $0 }) { try Self.makeFolder(holding: path) }
         func open(_ path: String) throws -> AppendOnlyFile {
             do {
                 return try AppendOnlyFile(path: path, truncate: !resume)
             } catch {
-                throw ValidationError("\(path): \(CommandLineHints.text(error))")
+                throw FileProblem("\(path): \(CommandLineHints.text(error))")
             }
         }
         func start(_ file: AppendOnlyFile?, _ header: String, _ path: String?) throws {
             do {
                 try file?.append(header + "\n")
             } catch {
-                throw ValidationError("\(path ?? "standard output"): \(CommandLineHints.text(error))")
+                throw FileProblem("\(path ?? "standard output"): \(CommandLineHints.text(error))")
             }
         }
         var mainFile: AppendOnlyFile?
@@ -199,7 +201,7 @@ struct Analyze: ParsableCommand {
             do {
                 records = try ClinicalRecords.load(path: clinical)
             } catch {
-                throw ValidationError("\(clinical): \(CommandLineHints.text(error))")
+                throw FileProblem("\(clinical): \(CommandLineHints.text(error))")
             }
         }
 
@@ -214,7 +216,7 @@ struct Analyze: ParsableCommand {
             do {
                 analyzer.options.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: model, limits: .standard)))
             } catch {
-                throw ValidationError("--model \(model): \(CommandLineHints.text(error))")
+                throw FileProblem("--model \(model): \(CommandLineHints.text(error))")
             }
         }
         let keepTimings = timings
@@ -245,29 +247,39 @@ struct Analyze: ParsableCommand {
         }
 
         let progress = ProgressLine(total: todo.count, quiet: quiet)
+        let interruption = Interruption(total: todo.count, hint: Interruption.hint(
+            output: output, streamed: streamed, resumable: output != nil && format == .jsonl, resuming: resume))
+        interruption.install { [mainFile, csvFile, depositsFile] in
+            pool?.terminateAll()
+            for file in [mainFile, csvFile, depositsFile] { file?.sync() }
+        }
         var reports: [RenderedReport] = []
         var ok = 0, failed = 0, overlayFailures = 0
         var lastSync = DispatchTime.now().uptimeNanoseconds
-        let errorsGoToReport = format == .text && output == nil
         runner.run(count: todo.count, work: work, abandoned: abandoned, deliver: { index, result in
             let report = result.outcome.report
             do {
                 // The JSONL line last: it is what --resume trusts, so the side files never lack
                 // the rows of a film it counts as done.
-                try depositsFile?.append(report.depositsCSVRows)
-                try csvFile?.append(report.piece(.csv) + "\n")
-                if format == .jsonl {
-                    try mainFile?.append(ResultLine.json(object: report.piece(.jsonl), identity: result.identity))
-                } else if format == .csv {
-                    try mainFile?.append(report.piece(.csv) + "\n")
+                try interruption.record(ok: report.isOK) {
+                    try depositsFile?.append(report.depositsCSVRows)
+                    try csvFile?.append(report.piece(.csv) + "\n")
+                    if format == .jsonl {
+                        try mainFile?.append(ResultLine.json(object: report.piece(.jsonl), identity: result.identity))
+                    } else if format == .csv {
+                        try mainFile?.append(report.piece(.csv) + "\n")
+                    }
                 }
             } catch {
                 progress.note("detect: cannot write the results: \(error); stopping (what was written is complete; --resume continues)\n")
                 Foundation.exit(1)
             }
-            if !streamed { reports.append(report) }
+            // A text report on standard output leaves failed films to the line on standard error
+            // (the terminal would show them twice); a report file keeps them.
+            if !streamed && (report.isOK || format != .text || output != nil) { reports.append(report) }
             if report.isOK { ok += 1 } else { failed += 1 }
-            if !report.isOK && !errorsGoToReport {
+            // Standard error in every format, so `detect film.dcm > report.txt` still shows it.
+            if !report.isOK {
                 progress.note("detect: \(report.file): \(report.error ?? "failed")\n")
             }
             if !report.warnings.isEmpty && !quiet {
@@ -342,7 +354,18 @@ struct Analyze: ParsableCommand {
         } catch let error as BatchUsageError {
             throw ValidationError(error.message)
         } catch let error as FilmError {
-            throw ValidationError("cannot resume: \(error.message)")
+            throw FileProblem("cannot resume: \(error.message)")
+        }
+    }
+
+    /// Makes the folder an output file goes into, when missing.
+    static func makeFolder(holding path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileProblem("\(path): cannot make its folder \(folder): \((error as NSError).localizedDescription)")
         }
     }
 

@@ -84,6 +84,7 @@ struct ConvertCommand: ParsableCommand {
             FileHandle.standardError.write(Data("detect: \(file): \(CommandLineHints.text(error))\n".utf8))
             throw ExitCode(1)
         }
+        try Analyze.makeFolder(holding: out)  // as every output of detect: a missing folder is made
         do {
             try AtomicFile.write(output, to: out)
         } catch {

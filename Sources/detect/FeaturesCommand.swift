@@ -80,6 +80,7 @@ struct FeaturesCommand: ParsableCommand {
             }
         }
         if let output {
+            try Analyze.makeFolder(holding: output)  // as every output of detect: a missing folder is made
             try AtomicFile.write(text, to: output)
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -26,6 +26,9 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(help: "DICOM: list every element, as dcmdump does (tag, VR, value, length, name; sequences nested), instead of the summary. With --json, an array of objects.")
+    var all = false
+
     @OptionGroup var limitOptions: LimitOptions
 
     func run() throws {
@@ -33,6 +36,12 @@ struct InfoCommand: ParsableCommand {
         do {
             let limits = limitOptions.limits
             let bytes = try FilmLoader.readBytes(path: file, limits: limits)
+            if all, FormatSniffer.format(of: bytes) == .dicom {
+                let elements = try DICOMDump.read(bytes, limits: limits)
+                let text = json ? "[" + elements.map(Self.jsonObject).joined(separator: ",\n") + "]\n" : DICOMDump.text(elements)
+                FileHandle.standardOutput.write(Data(text.utf8))
+                return
+            }
             switch FormatSniffer.format(of: bytes) {
             case .dicom?: fields = Self.fields(try DICOMHeader.read(bytes, limits: limits))
             case .png?, .jpeg?: fields = Self.fields(try ImageInfo.read(bytes))
@@ -76,6 +85,20 @@ struct InfoCommand: ParsableCommand {
         add("spacing_source", .text(h.spacingSource.rawValue))
         add("has_pixel_data", .bool(h.hasPixelData))
         return f
+    }
+
+    /// One element of `--all --json`: `{"tag", "vr", "name", "length", "value"}`, or `"items"`
+    /// (a list of lists of elements) for a sequence.
+    static func jsonObject(_ e: DICOMDump.Element) -> String {
+        var parts = ["\"tag\": \(ReportWriter.jsonString(e.tag))", "\"vr\": \(ReportWriter.jsonString(e.vr))",
+                     "\"name\": " + (e.name.map(ReportWriter.jsonString) ?? "null"),
+                     "\"length\": " + (e.length.map(String.init) ?? "null")]
+        if let items = e.items {
+            parts.append("\"items\": [" + items.map { "[" + $0.map(jsonObject).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]")
+        } else {
+            parts.append("\"value\": " + (e.value.map(ReportWriter.jsonString) ?? "null"))
+        }
+        return "{" + parts.joined(separator: ", ") + "}"
     }
 
     static func fields(_ i: ImageInfo) -> [(String, InfoValue)] {

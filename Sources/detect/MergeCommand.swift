@@ -54,6 +54,7 @@ struct MergeCommand: ParsableCommand {
             expected = walk.films.map(\.path)
         }
         let merged = BatchMerge.merge(parts: texts, expected: expected)
+        try Analyze.makeFolder(holding: output)  // as every output of detect: a missing folder is made
         do {
             try AtomicFile.write(merged.text, to: output)
         } catch {

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import FilmAnalysis
 
 /// `detect _worker`: analyses films for a batch in a process of its own (see `WorkerPool`).
@@ -10,6 +13,9 @@ struct WorkerCommand: ParsableCommand {
         shouldDisplay: false)
 
     func run() throws {
+        // Ctrl-C reaches the whole process group; the batch that started this worker handles it
+        // (see Interruption) and ends the worker. Dying of it here would be reported as a failed film.
+        signal(SIGINT, SIG_IGN)
         let status = WorkerLoop.serve(hint: CommandLineHints.hint(for:))
         if status != 0 { throw ExitCode(status) }
     }

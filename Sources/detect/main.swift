@@ -12,6 +12,9 @@ ProcessMemory.keepLargeBlocksMapped()
 do {
     var command = try Detect.parseAsRoot()
     try command.run()
+} catch let problem as FileProblem {
+    FileHandleStandardError.write("detect: \(problem.message)\n")
+    exit(2)
 } catch {
     let code = Detect.exitCode(for: error)
     if code == .validationFailure {

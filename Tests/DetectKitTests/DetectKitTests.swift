@@ -50,6 +50,19 @@ final class DetectKitTests: XCTestCase {
         XCTAssertEqual(area, Double(analysis.deposits.map(\.areaPx).reduce(0, +)) * 0.09, accuracy: 1e-6)
     }
 
+    /// A film that states no spacing: the distribution's mm figures name the spacing assumed.
+    func testAnAssumedSpacingIsNamed() throws {
+        let jpeg = Self.root.appendingPathComponent("sample-images/forearm_circumscripta.jpg")
+        let analysis = try analyze(contentsOf: jpeg)
+        XCTAssertNil(analysis.film.spacing)
+        XCTAssertEqual(analysis.assumedSpacingMM, analysis.detection.spacingMM)
+        XCTAssertTrue(analysis.distribution.reason.hasSuffix("(mm at an assumed pixel spacing of 0.15 mm: the film states none)"),
+                      analysis.distribution.reason)
+        var options = AnalysisOptions()
+        options.spacingOverride = PixelSpacing(isotropic: 0.15)
+        XCTAssertNil(try analyze(contentsOf: jpeg, options: options).assumedSpacingMM)
+    }
+
     func testErrorsHaveAKindAndALimit() {
         var options = AnalysisOptions()
         options.limits = DecodeLimits(maxPixels: 1000)

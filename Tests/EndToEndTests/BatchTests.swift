@@ -3,17 +3,7 @@ import XCTest
 
 /// Batch jobs over folders, as issue 4 asks: a messy folder, `--jobs` not changing results,
 /// kill -9 then `--resume` giving every film exactly once, shards merged equal to one run.
-final class BatchTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = try DetectProcess.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
+final class BatchTests: FolderTestCase {
     var films: URL { folder.appendingPathComponent("films") }
 
     /// films/a/film1..4.png, films/b/film5..6.dcm, films/b/deeper/film7.png, plus (if asked)

@@ -2,17 +2,7 @@ import Foundation
 import XCTest
 
 /// The command-line contract: exit codes, one clear error line per bad film, outputs written.
-final class CommandLineTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = try DetectProcess.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
+final class CommandLineTests: FolderTestCase {
     /// A small sample film to cut up: the smallest PNG in sample-images.
     func samplePNG() throws -> URL {
         let samples = DetectProcess.packageRoot.appendingPathComponent("sample-images")

@@ -53,3 +53,16 @@ struct DetectProcess {
         return url
     }
 }
+
+/// A test case with a fresh temporary folder (`folder`) for each test, removed after it.
+class FolderTestCase: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = try DetectProcess.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+}

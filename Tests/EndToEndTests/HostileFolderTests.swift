@@ -7,17 +7,7 @@ import XCTest
 /// `DETECT_TEST_TRAP_ON`, `DETECT_TEST_KILL_ON`), in
 /// several orders: every good film reported, exit code 1, one JSON Lines line per film; then
 /// `--resume` keeps every film exactly once.
-final class HostileFolderTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = try DetectProcess.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
+final class HostileFolderTests: FolderTestCase {
     /// The crash classes a worker simulates, by file name (the folder names never contain them).
     static let switches = ["DETECT_TEST_CRASH_ON": "decoder-crash", "DETECT_TEST_TRAP_ON": "kernel-trap",
                            "DETECT_TEST_KILL_ON": "out-of-memory"]

@@ -34,7 +34,7 @@ final class FilmFileReaderTests: XCTestCase {
     func testRegularFile() throws {
         let path = folder + "/film.dcm"
         let bytes = TestFilms.dicom()
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         XCTAssertEqual(try FilmFileReader.read(path: path), bytes)
         XCTAssertEqual(try FilmFileReader.read(path: path, limits: DecodeLimits(maxFileBytes: bytes.count)), bytes)
         XCTAssertEqual(message(path, limits: DecodeLimits(maxFileBytes: bytes.count - 1)),
@@ -60,7 +60,7 @@ final class FilmFileReaderTests: XCTestCase {
         XCTAssertEqual(message(folder + "/missing.png"), "no such file")
         XCTAssertEqual(message(folder), "is a folder, not a film")
         let empty = folder + "/empty.png"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
         XCTAssertEqual(message(empty), "file is empty")
         XCTAssertEqual(message("a\u{0}b"), "the path contains a NUL character")
     }

@@ -45,7 +45,7 @@ final class LimitTests: XCTestCase {
         }
         // From disk, before anything is read.
         let path = NSTemporaryDirectory() + "/limits-\(UUID().uuidString).dcm"
-        FileManager.default.createFile(atPath: path, contents: Data(TestFilms.dicom()))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(TestFilms.dicom())))
         defer { try? FileManager.default.removeItem(atPath: path) }
         XCTAssertThrowsError(try FilmLoader.load(path: path, limits: DecodeLimits(maxFileBytes: 100))) {
             XCTAssertTrue(($0 as? FilmError)?.message.hasSuffix("over the limit of 100 bytes") ?? false, "\($0)")

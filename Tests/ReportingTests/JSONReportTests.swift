@@ -7,7 +7,7 @@ import XCTest
 final class JSONReportTests: XCTestCase {
     static let keyOrder = [
         "file", "status", "error", "format", "width", "height", "pixel_spacing_mm", "spacing_source",
-        "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px", "largest_area_mm2",
+        "assumed_spacing_mm", "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px", "largest_area_mm2",
         "body_area_px", "body_area_mm2", "noise_sigma", "classifier_model", "distribution", "distribution_score",
         "distribution_reason", "distribution_metrics", "distribution_clusters", "clinical_match",
         "clinical_subtypes", "timings_s", "warnings", "deposits",
@@ -105,7 +105,7 @@ final class JSONReportTests: XCTestCase {
         let top = try XCTUnwrap(result["top"] as? [[String]])
         XCTAssertEqual(top.map { $0[0] }, Self.keyOrder)
         XCTAssertEqual(top.map { $0[1] }, [
-            "str", "str", "NoneType", "str", "int", "int", "list", "str",
+            "str", "str", "NoneType", "str", "int", "int", "list", "str", "NoneType",
             "int", "int", "float", "int", "float", "int", "float", "float", "str", "str", "float",
             "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list", "list",
         ])
@@ -133,12 +133,12 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(films.count, 2)
         XCTAssertEqual(films[0].map { $0[0] }, Self.keyOrder)
         XCTAssertEqual(films[0].map { $0[1] }, [
-            "str", "str", "NoneType", "str", "int", "int", "NoneType", "str",
+            "str", "str", "NoneType", "str", "int", "int", "NoneType", "str", "NoneType",
             "int", "int", "NoneType", "int", "NoneType", "int", "NoneType", "float", "str", "str", "float",
             "str", "dict", "NoneType", "NoneType", "NoneType", "dict", "list", "list",
         ])
         XCTAssertEqual(films[1].map { $0[0] }, Self.keyOrder)
-        XCTAssertEqual(films[1].map { $0[1] }, ["str", "str", "str"] + Array(repeating: "NoneType", count: 22) + ["list", "list"])
+        XCTAssertEqual(films[1].map { $0[1] }, ["str", "str", "str"] + Array(repeating: "NoneType", count: 23) + ["list", "list"])
     }
 
     func testUnknownSpacingGivesNullsNotZeros() throws {
@@ -148,10 +148,22 @@ final class JSONReportTests: XCTestCase {
             XCTAssertTrue(json[key] is NSNull, key)
         }
         XCTAssertEqual(json["spacing_source"] as? String, "unknown")
+        XCTAssertTrue(json["assumed_spacing_mm"] is NSNull, "no distribution figures were taken at an assumed spacing")
         XCTAssertEqual(json["total_area_px"] as? Int, 163)
         let deposits = try XCTUnwrap(json["deposits"] as? [[String: Any]])
         XCTAssertTrue(deposits.allSatisfy { $0["area_mm2"] is NSNull })
         XCTAssertEqual(deposits.map { $0["area_px"] as? Int }, [120, 3, 40])
+    }
+
+    func testAssumedSpacingIsReported() throws {
+        var analysis = ReportFixtures.analysis(spacing: nil)
+        analysis.assumedSpacingMM = 0.15
+        let report = FilmReport(file: "hand.dcm", analysis: analysis)
+        let json = try parse(ReportWriter.jsonObject(report))
+        XCTAssertEqual(try number(json["assumed_spacing_mm"]), 0.15)
+        XCTAssertEqual(json["spacing_source"] as? String, "unknown")
+        XCTAssertTrue(ReportWriter.text(report).contains("at an assumed 0.15 mm"), ReportWriter.text(report))
+        XCTAssertTrue(try parse(ReportWriter.jsonObject(ReportFixtures.report()))["assumed_spacing_mm"] is NSNull)
     }
 
     func testOddFileNamesAreEscaped() throws {

@@ -12,7 +12,7 @@ final class ReportSchemaTests: XCTestCase {
     func testPublishedNamesAndOrder() {
         XCTAssertEqual(ReportSchema.filmFields.map(\.name), [
             "file", "status", "error", "format", "width", "height", "pixel_spacing_mm", "spacing_source",
-            "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px", "largest_area_mm2",
+            "assumed_spacing_mm", "deposit_count", "total_area_px", "total_area_mm2", "largest_area_px", "largest_area_mm2",
             "body_area_px", "body_area_mm2", "noise_sigma", "classifier_model", "distribution",
             "distribution_score", "distribution_reason", "distribution_metrics", "distribution_clusters",
             "clinical_match", "clinical_subtypes", "timings_s", "warnings", "deposits",

@@ -42,6 +42,9 @@ final class TextReportTests: XCTestCase {
         let text = ReportWriter.text(ReportFixtures.report(deposits: deposits))
         XCTAssertTrue(text.contains("30 deposits"), text)
         XCTAssertTrue(text.contains("the 25 largest of 30 deposits; 5 more"), text)
+        // The hint names outputs that have the deposit rows: --format csv has one row per film only.
+        XCTAssertTrue(text.contains("--deposits-csv FILE"), text)
+        XCTAssertFalse(text.contains("json or csv"), text)
         let tableRows = text.split(separator: "\n").filter { $0.contains(", 5, 1×") }
         XCTAssertEqual(tableRows.count, 25)
         XCTAssertFalse(text.contains("50, 5, 1×5"), "deposit 5 (area 5) should be cut")

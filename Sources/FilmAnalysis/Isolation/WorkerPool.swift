@@ -102,6 +102,13 @@ public final class WorkerPool: @unchecked Sendable {
         busy[index]?.terminate()
     }
 
+    /// Kills every worker, busy or idle (the batch was interrupted and is about to exit).
+    public func terminateAll() {
+        lock.lock(); defer { lock.unlock() }
+        for worker in idle { worker.terminate() }
+        for worker in busy.values { worker.terminate() }
+    }
+
     /// Ends the idle workers (closing their input ends their loop) and waits for them.
     public func finish() {
         lock.lock()
