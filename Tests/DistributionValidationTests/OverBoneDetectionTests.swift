@@ -80,13 +80,14 @@ final class OverBoneDetectionTests: XCTestCase {
         print("over bone: \(score.overBoneFound) of \(score.overBoneTruth) found, \(score.falseOverBone) false over bone "
               + "(\(score.reportedOverBone) reported over bone)")
         XCTAssertGreaterThan(score.overBoneTruth, 20, "the scenario plants deposits over bone")
-        // Measured with the candidate stage and the two-stage deposit classifier: 14 of 36, 3
-        // false over bone, all on these films with deposits (the first stage alone: 9 and 0; the
+        // Measured with the candidate stage and the two-stage deposit classifier of this round
+        // (fitted on more hybrids and the mini-MIAS films): 12 of 36, 1 false over bone, on these
+        // films with deposits (last round's model: 14 and 3; its first stage alone: 9 and 0; the
         // phantom-fitted bone search before it found 3). The second stage trusts candidates with
         // convincing neighbours, so a mark beside a true deposit passes more easily; the
         // deposit-free films below still give none. The guard keeps a margin of 2 on each.
-        XCTAssertGreaterThanOrEqual(score.overBoneFound, 12)
-        XCTAssertLessThanOrEqual(score.falseOverBone, 5)
+        XCTAssertGreaterThanOrEqual(score.overBoneFound, 10)
+        XCTAssertLessThanOrEqual(score.falseOverBone, 3)
     }
 
     func testDepositFreeFilmsGiveNothingOverBone() {
