@@ -120,7 +120,6 @@ public enum ReportSchema {
     }
 
     /// The per-film fields, in the order of the JSON keys.
-    /// The per-film fields, in the order of the JSON keys.
     public static let filmFields: [Field] = identityFields + measuresFields + distributionFields + extrasFields
 
     private static let identityFields: [Field] = [
