@@ -25,7 +25,8 @@ public enum SecondaryCaptureEncoder {
         sourceImage.set(Tag(0x0040, 0xA170), code: CodedConcept("121322", "DCM", "Source image for image processing operation"))
         ds.set(Tag(0x0008, 0x2112), sequence: [sourceImage])
         ds.set(Tag(0x0020, 0x0020), .CS, bytes: source.copied[Tag(0x0020, 0x0020)]?.bytes ?? [])  // Patient Orientation
-        if let laterality = source.copied[Tag(0x0020, 0x0060)] { ds.set(Tag(0x0020, 0x0060), laterality.vr, bytes: laterality.bytes) }
+        // Laterality (General Series, 2C): the film's, or empty (unknown) when it states none.
+        ds.set(Tag(0x0020, 0x0060), .CS, bytes: source.copied[Tag(0x0020, 0x0060)]?.bytes ?? [])
         ds.set(Tag(0x0028, 0x2110), .CS, text: "00")  // Lossy Image Compression: none
         // SC Equipment: made on a workstation.
         ds.set(Tag(0x0008, 0x0064), .CS, text: "WSD")  // Conversion Type

@@ -56,7 +56,7 @@ public enum SegmentationEncoder {
         algorithm.set(Tag(0x0066, 0x0031), .LO, text: software.version)  // Algorithm Version
         // Recommended Display CIELab Value: the overlay's magenta (L* 60, a* 98, b* −61, scaled to 0…65535).
         segmentItem.set(Tag(0x0062, 0x000D), .US, bytes: [39518, 58133, 17270].flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-        segmentItem.set(Tag(0x0066, 0x002C), sequence: [algorithm])  // Segmentation Algorithm Identification
+        segmentItem.set(Tag(0x0062, 0x0007), sequence: [algorithm])  // Segmentation Algorithm Identification
         ds.set(Tag(0x0062, 0x0002), sequence: [segmentItem])
 
         // Image Pixel: 1 bit per pixel, packed least significant bit first (PS3.5 8.1.1).
