@@ -18,6 +18,8 @@ public struct DICOMSourceImage: Sendable {
     public var imageOrientation: [Double]?
     /// Image Position (Patient) (0020,0032), mm, when the film states it.
     public var imagePosition: [Double]?
+    /// Slice Thickness (0018,0050), mm, when the film states it.
+    public var sliceThickness: Double?
     /// Number of Frames (0028,0008); 1 for a single-frame film.
     public var numberOfFrames: Int
     public var rows: Int
@@ -51,13 +53,14 @@ public struct DICOMSourceImage: Sendable {
     static let frameOfReferenceUIDTag = Tag(0x0020, 0x0052)
     static let imageOrientationTag = Tag(0x0020, 0x0037)
     static let imagePositionTag = Tag(0x0020, 0x0032)
+    static let sliceThicknessTag = Tag(0x0018, 0x0050)
 
     /// Reads the header of a DICOM film (not its pixels). Throws `FilmError(.malformed)` when
     /// it lacks an identity a derived object must reference (SOP Class or Instance, Study or
     /// Series UID, Rows, Columns).
     public static func read(_ bytes: [UInt8], limits: DecodeLimits = .standard) throws -> DICOMSourceImage {
         let own: Set<Tag> = [sopInstanceUIDTag, studyInstanceUIDTag, seriesInstanceUIDTag, frameOfReferenceUIDTag,
-                             imageOrientationTag, imagePositionTag]
+                             imageOrientationTag, imagePositionTag, sliceThicknessTag]
         let keep = ParsedFile.keptTags.union(own).union(copiedAttributes.map(\.tag))
         let file = try ParsedFile(bytes, limits: limits, keep: keep)
         let ds = file.dataSet
@@ -85,6 +88,7 @@ public struct DICOMSourceImage: Sendable {
             frameOfReferenceUID: ds.text(frameOfReferenceUIDTag),
             imageOrientation: (try? ds.decimals(imageOrientationTag)).flatMap { $0?.count == 6 ? $0 : nil },
             imagePosition: (try? ds.decimals(imagePositionTag)).flatMap { $0?.count == 3 ? $0 : nil },
+            sliceThickness: (try? ds.decimals(sliceThicknessTag))?.flatMap { $0.first },
             numberOfFrames: max(1, (try? ds.integer(.numberOfFrames)).flatMap { $0 } ?? 1),
             rows: Int(rows), columns: Int(columns), copied: copied)
     }

@@ -91,6 +91,12 @@ public enum SegmentationEncoder {
         if let spacing {
             var measures = DataSetBuilder()
             measures.set(Tag(0x0028, 0x0030), decimals: [spacing.row, spacing.column])
+            // Slice Thickness is 1C: required with a Frame of Reference (CP 1426), forbidden empty
+            // without one (dciodvfy), and meaningless for a projection, so it is the film's own
+            // value or absent. (highdicom 0.28's reader wants it always: see the README.)
+            if source.frameOfReferenceUID != nil, let thickness = source.sliceThickness {
+                measures.set(Tag(0x0018, 0x0050), decimals: [thickness])
+            }
             shared.set(Tag(0x0028, 0x9110), sequence: [measures])
         }
         if source.frameOfReferenceUID != nil, let orientation = source.imageOrientation {
@@ -109,6 +115,7 @@ public enum SegmentationEncoder {
         perFrame.set(Tag(0x0062, 0x000A), sequence: [segmentIdentification])
         var sourceImage = instance.sourceReference(frame: frame)
         sourceImage.set(Tag(0x0040, 0xA170), code: CodedConcept("121322", "DCM", "Source image for image processing operation"))
+        sourceImage.set(Tag(0x0028, 0x135A), .CS, text: "YES")  // Spatial Locations Preserved: same pixel grid
         var derivation = DataSetBuilder()
         derivation.set(Tag(0x0008, 0x9215), code: CodedConcept("113076", "DCM", "Segmentation"))  // Derivation Code
         derivation.set(Tag(0x0008, 0x2112), sequence: [sourceImage])  // Source Image Sequence
