@@ -49,8 +49,9 @@ def check_same_study(ds, kind):
 # (after CP 1426) requires only with a Frame of Reference and dciodvfy refuses empty without one;
 # a projection film has neither, so the thickness is added here, in memory only, and said so.
 seg_ds = pydicom.dcmread(seg_path)
-measures = seg_ds.SharedFunctionalGroupsSequence[0].PixelMeasuresSequence[0]
-if "SliceThickness" not in measures and "FrameOfReferenceUID" not in seg_ds:
+shared = seg_ds.SharedFunctionalGroupsSequence[0]
+measures = shared.PixelMeasuresSequence[0] if "PixelMeasuresSequence" in shared else None
+if measures is not None and "SliceThickness" not in measures and "FrameOfReferenceUID" not in seg_ds:
     print("note: Slice Thickness added in memory for highdicom (absent in the file, as the standard has it)")
     measures.SliceThickness = None
 seg = hd.seg.Segmentation.from_dataset(seg_ds)
@@ -75,8 +76,11 @@ check(seg.get_source_image_uids() == [(film.StudyInstanceUID, film.SeriesInstanc
 mask = seg.get_pixels_by_source_instance(source_sop_instance_uids=[film.SOPInstanceUID], segment_numbers=[1])
 check(mask.shape == (1, film.Rows, film.Columns, 1), f"SEG: mask of the film's size {mask.shape}")
 check(int(mask.sum()) == report["total_area_px"], f"SEG: {int(mask.sum())} mask pixels = total_area_px")
-spacing = seg.SharedFunctionalGroupsSequence[0].PixelMeasuresSequence[0].PixelSpacing
-check([float(v) for v in spacing] == report["pixel_spacing_mm"], f"SEG: Pixel Spacing {list(spacing)}")
+if report["pixel_spacing_mm"] is None:
+    check(measures is None, "SEG: no Pixel Measures for a film without spacing")
+else:
+    spacing = measures.PixelSpacing
+    check([float(v) for v in spacing] == report["pixel_spacing_mm"], f"SEG: Pixel Spacing {list(spacing)}")
 
 # SR
 sr_ds = pydicom.dcmread(sr_path)

@@ -361,10 +361,10 @@ struct Analyze: ParsableCommand {
     private func checkedDICOMOutputs(films: [BatchInput]) throws -> DICOMOutputPaths {
         let paths = DICOMOutputPaths(segmentation: dicomSEG, report: dicomSR, secondaryCapture: dicomSC)
         guard !paths.isEmpty else { return paths }
-        let options = [("--dicom-seg", dicomSEG), ("--dicom-sr", dicomSR), ("--dicom-sc", dicomSC)]
-            .compactMap { $0.1 == nil ? nil : $0.0 }.joined(separator: ", ")
+        let given = [("--dicom-seg", dicomSEG), ("--dicom-sr", dicomSR), ("--dicom-sc", dicomSC)].compactMap { $0.1 == nil ? nil : $0.0 }
+        let options = given.joined(separator: ", ")
         guard films.count == 1, let film = films.first else {
-            throw ValidationError("\(options) write one film's DICOM objects; run detect once per film for \(films.count) films")
+            throw ValidationError("\(options) \(given.count == 1 ? "writes" : "write") one film's DICOM objects; for \(films.count) films run detect once per film")
         }
         // The first bytes are enough to tell a PNG or JPEG; a file that cannot be read fails later
         // as every unreadable film does.
