@@ -114,6 +114,18 @@ final class DerivedObjectTests: XCTestCase {
         XCTAssertEqual(number.first { $0.tag == "(0040,A300)" }?.items?.first?.first { $0.tag == "(0040,A30A)" }?.text, "1.25")
     }
 
+    func testAMultiFrameFilmIsReferencedWithTheFrameAnalysed() throws {
+        var source = try source()
+        source.numberOfFrames = 3
+        let rgb = [UInt8](repeating: 7, count: 12 * 5 * 3)
+        let e = try elements(SecondaryCaptureEncoder.encode(rgb: rgb, width: 12, height: 5, source: source, frame: 2, spacing: nil,
+                                                            description: "overlay", software: Self.software))
+        XCTAssertEqual(e["(0008,2112)"]?.items?.first?.first { $0.tag == "(0008,1160)" }?.text, "2")
+        let single = try elements(SecondaryCaptureEncoder.encode(rgb: rgb, width: 12, height: 5, source: try self.source(), spacing: nil,
+                                                                 description: "overlay", software: Self.software))
+        XCTAssertNil(single["(0008,2112)"]?.items?.first?.first { $0.tag == "(0008,1160)" }, "no frame number for a single-frame film")
+    }
+
     func testSecondaryCaptureIsRGBOfTheGivenSize() throws {
         let source = try source()
         let rgb = (0..<(12 * 5 * 3)).map { UInt8($0 % 256) }
