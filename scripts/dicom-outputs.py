@@ -82,6 +82,14 @@ else:
     spacing = measures.PixelSpacing
     check([float(v) for v in spacing] == report["pixel_spacing_mm"], f"SEG: Pixel Spacing {list(spacing)}")
 
+if "FrameOfReferenceUID" in film:
+    check(seg.FrameOfReferenceUID == film.FrameOfReferenceUID, "SEG: Frame of Reference is the film's")
+    orientation = seg.SharedFunctionalGroupsSequence[0].PlaneOrientationSequence[0].ImageOrientationPatient
+    check([float(v) for v in orientation] == [float(v) for v in film.ImageOrientationPatient], "SEG: Plane Orientation is the film's")
+    position = seg.PerFrameFunctionalGroupsSequence[0].PlanePositionSequence[0].ImagePositionPatient
+    check([float(v) for v in position] == [float(v) for v in film.ImagePositionPatient], "SEG: Plane Position is the film's")
+    check(float(measures.SliceThickness) == float(film.SliceThickness), "SEG: Slice Thickness is the film's")
+
 # SR
 sr_ds = pydicom.dcmread(sr_path)
 check_same_study(sr_ds, "SR")
