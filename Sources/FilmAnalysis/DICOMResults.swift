@@ -56,7 +56,7 @@ public enum DICOMResults {
     /// the output file; the outputs written before the failure stay.
     public static func write(_ film: AnalysedFilm, frame: Int, limits: DecodeLimits, to paths: DICOMOutputPaths) throws {
         guard film.format == .dicom else {
-            throw FilmError(.unsupported, "DICOM results need a DICOM film (this one is \(film.format.rawValue)): they reference the film's study, series and instance")
+            throw FilmError(.unsupported, "the film is \(film.format.rawValue.uppercased()), not DICOM: the objects go into the film's study and reference its series and instance")
         }
         let source = try DICOMSourceImage.read(try FilmLoader.readBytes(path: film.file, limits: limits), limits: limits)
         guard source.columns == film.width && source.rows == film.height else {

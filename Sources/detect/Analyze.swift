@@ -51,6 +51,9 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("dicom-sc"), help: "Write the overlay as a DICOM Secondary Capture in the film's study (one DICOM film only).")
     var dicomSC: String?
 
+    @Option(help: "Write each DICOM film's Segmentation, SR and Secondary Capture into this folder, mirroring the input folders (NAME.seg.dcm, NAME.sr.dcm, NAME.sc.dcm).")
+    var dicomDir: String?
+
     @Option(help: "Pixel spacing in mm, overriding the file: one value, or row,column.")
     var pixelSpacing: String?
 
@@ -113,6 +116,9 @@ struct Analyze: ParsableCommand {
         if overlay != nil && overlayDir != nil {
             throw ValidationError("give --overlay or --overlay-dir, not both")
         }
+        if dicomDir != nil && (dicomSEG != nil || dicomSR != nil || dicomSC != nil) {
+            throw ValidationError("give --dicom-seg/--dicom-sr/--dicom-sc (one film) or --dicom-dir (any number), not both")
+        }
         let dicomPaths = [dicomSEG, dicomSR, dicomSC, overlay].compactMap { $0 }
         if Set(dicomPaths).count != dicomPaths.count {
             throw ValidationError("--dicom-seg, --dicom-sr, --dicom-sc and --overlay each need a file of their own")
@@ -144,7 +150,7 @@ struct Analyze: ParsableCommand {
         let format = resolvedFormat
 
         // 1. Which films: walk, then shard, then drop those already done.
-        let walk = selection.walker(avoiding: [overlayDir].compactMap { $0 }).walk(try selection.paths(inputs))
+        let walk = selection.walker(avoiding: [overlayDir, dicomDir].compactMap { $0 }).walk(try selection.paths(inputs))
         for (path, reason) in walk.unreadable { FileHandleStandardError.write("detect: \(path): \(reason)\n") }
         if verbose {
             for (path, reason) in walk.skipped { FileHandleStandardError.write("detect: skipped \(path): \(reason)\n") }
@@ -159,6 +165,7 @@ struct Analyze: ParsableCommand {
         }
         let overlayPaths = OverlayPaths(films: walk.films, single: overlay, folder: overlayDir)
         let dicomOutputs = try checkedDICOMOutputs(films: walk.films)
+        let dicomStems = OverlayPaths(films: walk.films, single: nil, folder: dicomDir, suffix: "")
 
         var films = walk.films
         let resolved: (Shard, Shard.Origin)?
@@ -246,8 +253,11 @@ struct Analyze: ParsableCommand {
             let film = todo[index]
             let identity = FilmIdentity.of(path: film.path)
             let overlay = overlayPaths[film.path]
-            let outcome = pool?.analyze(index: index, request: WorkerRequest(path: film.path, overlay: overlay, dicom: dicomOutputs))
-                ?? job.run(path: film.path, overlay: overlay, dicom: dicomOutputs, shouldWriteOverlay: { !runner.isAbandoned(index) })
+            let dicom = dicomStems[film.path].map {
+                DICOMOutputPaths(segmentation: $0 + ".seg.dcm", report: $0 + ".sr.dcm", secondaryCapture: $0 + ".sc.dcm")
+            } ?? dicomOutputs
+            let outcome = pool?.analyze(index: index, request: WorkerRequest(path: film.path, overlay: overlay, dicom: dicom))
+                ?? job.run(path: film.path, overlay: overlay, dicom: dicom, shouldWriteOverlay: { !runner.isAbandoned(index) })
             return FilmResult(outcome: outcome, identity: identity)
         }
         let timeoutText = timeout.map { String(format: "%g", $0) } ?? ""
@@ -347,7 +357,7 @@ struct Analyze: ParsableCommand {
             if !earlier.isEmpty { line += " (\(earlier.count) done before, kept)" }
             line += "; \(todo.count) films in \(String(format: "%.1f", seconds)) s (\(String(format: "%.1f", seconds > 0 ? Double(todo.count) / seconds : 0)) films/s)"
             if overlayFailures > 0 { line += "; \(overlayFailures) overlays not written" }
-            if dicomFailures > 0 { line += "; DICOM results not written" }
+            if dicomFailures > 0 { line += "; \(dicomFailures) films' DICOM results not written" }
             if !walk.unreadable.isEmpty { line += "; \(walk.unreadable.count) inputs could not be read" }
             if let output { line += "; results in \(output)" }
             FileHandleStandardError.write(line + "\n")
@@ -364,7 +374,7 @@ struct Analyze: ParsableCommand {
         let given = [("--dicom-seg", dicomSEG), ("--dicom-sr", dicomSR), ("--dicom-sc", dicomSC)].compactMap { $0.1 == nil ? nil : $0.0 }
         let options = given.joined(separator: ", ")
         guard films.count == 1, let film = films.first else {
-            throw ValidationError("\(options) \(given.count == 1 ? "writes" : "write") one film's DICOM objects; for \(films.count) films run detect once per film")
+            throw ValidationError("\(options) \(given.count == 1 ? "writes" : "write") one film's DICOM objects; for \(films.count) films use --dicom-dir DIR")
         }
         // The first bytes are enough to tell a PNG or JPEG; a file that cannot be read fails later
         // as every unreadable film does.
