@@ -382,7 +382,7 @@ struct Analyze: ParsableCommand {
         let head = [UInt8]((try? handle?.read(upToCount: 4096)) ?? Data())
         try? handle?.close()
         if let format = FormatSniffer.format(of: head), format != .dicom {
-            throw FileProblem("\(film.path): \(options) needs a DICOM film, and this is \(format.rawValue.uppercased()): the DICOM objects go into the film's study and reference its series and instance")
+            throw FileProblem("\(film.path): \(options) \(given.count == 1 ? "needs" : "need") a DICOM film, and this is \(format.rawValue.uppercased()): the DICOM objects go into the film's study and reference its series and instance")
         }
         return paths
     }
