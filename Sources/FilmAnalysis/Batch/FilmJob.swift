@@ -23,12 +23,16 @@ public struct FilmJob: Sendable {
         public var report: RenderedReport
         /// The overlay could not be written (the film's result still counts).
         public var overlayError: String?
+        /// A DICOM result (`--dicom-seg/-sr/-sc`) could not be written (the film's result still
+        /// counts); nil when none was asked for or all were written.
+        public var dicomError: String?
         /// Lines for standard error that are neither errors nor warnings (no clinical match).
         public var notes: [String]
 
-        public init(report: RenderedReport, overlayError: String? = nil, notes: [String] = []) {
+        public init(report: RenderedReport, overlayError: String? = nil, dicomError: String? = nil, notes: [String] = []) {
             self.report = report
             self.overlayError = overlayError
+            self.dicomError = dicomError
             self.notes = notes
         }
 
@@ -39,9 +43,10 @@ public struct FilmJob: Sendable {
     }
 
     /// Never throws: a film that cannot be read or analysed is an error report.
-    /// `shouldWriteOverlay` is asked just before the overlay is written (an abandoned film's
-    /// thread must not write one).
-    public func run(path: String, overlay: String?, shouldWriteOverlay: () -> Bool = { true }) -> Outcome {
+    /// `shouldWriteOverlay` is asked just before the overlay and the DICOM results are written
+    /// (an abandoned film's thread must not write them).
+    public func run(path: String, overlay: String?, dicom: DICOMOutputPaths = DICOMOutputPaths(),
+                    shouldWriteOverlay: () -> Bool = { true }) -> Outcome {
         var report = analyzer.analyze(path: path)
         var notes: [String] = []
         var overlayError: String?
@@ -61,7 +66,18 @@ public struct FilmJob: Sendable {
                 overlayError = "\(overlay): overlay not written: \(error)"
             }
         }
+        var dicomError: String?
+        if !dicom.isEmpty, let film = report.analysed, shouldWriteOverlay() {
+            var clock = StageClock()
+            do {
+                try DICOMResults.write(film, frame: analyzer.options.frame, limits: analyzer.options.limits, to: dicom)
+                clock.lap("dicom")
+                report.timings += clock.laps
+            } catch {
+                dicomError = "\(path): DICOM results not written: \(error)"
+            }
+        }
         if !keepsTimings { report.timings = [] }
-        return Outcome(report: RenderedReport(report), overlayError: overlayError, notes: notes)
+        return Outcome(report: RenderedReport(report), overlayError: overlayError, dicomError: dicomError, notes: notes)
     }
 }

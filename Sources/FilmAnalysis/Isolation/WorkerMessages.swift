@@ -54,10 +54,13 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
 public struct WorkerRequest: Sendable, Codable, Equatable {
     public var path: String
     public var overlay: String?
+    /// `--dicom-seg` / `--dicom-sr` / `--dicom-sc`; nil (or absent in the message) for none.
+    public var dicom: DICOMOutputPaths?
 
-    public init(path: String, overlay: String?) {
+    public init(path: String, overlay: String?, dicom: DICOMOutputPaths? = nil) {
         self.path = path
         self.overlay = overlay
+        self.dicom = dicom
     }
 }
 
