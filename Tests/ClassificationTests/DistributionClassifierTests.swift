@@ -86,6 +86,22 @@ final class DistributionClassifierTests: XCTestCase {
         XCTAssertGreaterThan(a.score, 0.9)
     }
 
+    /// Deposits strung 12 mm apart down one side of the limb (along a fascia): one cluster and
+    /// little of the soft tissue near them, but the chain stretches 120 mm: not a confined
+    /// focus, universalis by the chained rule. The same string over 60 mm stays circumscripta.
+    func testAChainThroughTheLimbIsUniversalisAndAShortOneIsNot() {
+        let long = label(stride(from: 40.0, through: 160, by: 12).map { (x: 22.0, y: $0, sizeMM: 1.5) })
+        XCTAssertEqual(metric(long, "cluster_count"), 1)
+        XCTAssertLessThan(metric(long, "neighbourhood_fraction")!, 0.25)
+        XCTAssertEqual(long.label, .universalis, long.reason)
+        XCTAssertGreaterThan(metric(long, "largest_cluster_extent_mm")!, 119)
+        XCTAssertTrue(long.reason.hasPrefix("chained: one cluster stretches 12"), long.reason)
+        XCTAssertTrue(long.headline.hasPrefix("one cluster over 12"), long.headline)
+        let short = label(stride(from: 40.0, through: 100, by: 12).map { (x: 22.0, y: $0, sizeMM: 1.5) })
+        XCTAssertEqual(short.label, .circumscripta, short.reason)
+        XCTAssertLessThan(short.score, 0.5)
+    }
+
     /// A close-up that shows 60 × 60 mm of body, filled with deposits: everything is near a
     /// deposit, but the involvement spans less than 100 mm, so it stays circumscripta and the
     /// reason says why.
