@@ -13,10 +13,11 @@ import Radiography
 ///   `neighbourhoodRadiusMM` of a deposit;
 /// - **chained**: one cluster (deposits linked at `clusterLinkageMM`) itself stretches at least
 ///   `universalMinimumSpanMM`: deposits strung along fascia or through the subcutaneous tissue of a
-///   whole limb segment are not a confined focus, though they form a single cluster and cover little
-///   of the soft tissue. Held-back hybrids (../shared/eval, each side measured by the model of 8d5ce70 fitted on
-///   the other): of the films labelled circumscripta, this rule moved 2 of 98 (side A) and 2 of 50
-///   (side B) to universalis, all truly universalis (one chain of 122–186 mm each), and no other;
+///   whole limb segment are not a confined focus, though they form a single cluster and cover
+///   little of the soft tissue. Held-back hybrids (../shared/eval, each side measured by the model
+///   of 8d5ce70 fitted on the other): of the films labelled circumscripta, this rule moved 2 of 98
+///   (side A) and 2 of 50 (side B) to universalis, all truly universalis (one chain of 122–186 mm
+///   each), and no other;
 /// - **and** in every case the deposits span at least `universalMinimumSpanMM`: calcinosis within
 ///   a region smaller than that is circumscripta however small the film (a close-up of one
 ///   elbow that the deposits fill is still a local process).
