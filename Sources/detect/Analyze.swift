@@ -42,6 +42,8 @@ struct Analyze: ParsableCommand {
     @Option(help: "Write one overlay PNG per film into this folder, mirroring the input folders.")
     var overlayDir: String?
 
+    @OptionGroup var shapeFiles: ShapeFileOptions
+
     @Option(help: "Pixel spacing in mm, overriding the file: one value, or row,column.")
     var pixelSpacing: String?
 
@@ -131,7 +133,7 @@ struct Analyze: ParsableCommand {
         let format = resolvedFormat
 
         // 1. Which films: walk, then shard, then drop those already done.
-        let walk = selection.walker(avoiding: [overlayDir].compactMap { $0 }).walk(try selection.paths(inputs))
+        let walk = selection.walker(avoiding: [overlayDir].compactMap { $0 } + shapeFiles.folders).walk(try selection.paths(inputs))
         for (path, reason) in walk.unreadable { FileHandleStandardError.write("detect: \(path): \(reason)\n") }
         if verbose {
             for (path, reason) in walk.skipped { FileHandleStandardError.write("detect: skipped \(path): \(reason)\n") }
@@ -144,7 +146,10 @@ struct Analyze: ParsableCommand {
         if overlay != nil && walk.films.count != 1 {
             throw ValidationError("--overlay writes one film's overlay; for \(walk.films.count) films use --overlay-dir DIR")
         }
-        let overlayPaths = OverlayPaths(films: walk.films, single: overlay, folder: overlayDir)
+        if let single = shapeFiles.singles.first, walk.films.count != 1 {
+            throw ValidationError("\(single) writes one film's file; for \(walk.films.count) films use \(single)-dir DIR")
+        }
+        let filmFiles = shapeFiles.files(films: walk.films, overlay: OverlayPaths(films: walk.films, single: overlay, folder: overlayDir))
 
         var films = walk.films
         let resolved: (Shard, Shard.Origin)?
@@ -231,9 +236,9 @@ struct Analyze: ParsableCommand {
         let work: @Sendable (Int) -> FilmResult = { index in
             let film = todo[index]
             let identity = FilmIdentity.of(path: film.path)
-            let overlay = overlayPaths[film.path]
-            let outcome = pool?.analyze(index: index, request: WorkerRequest(path: film.path, overlay: overlay))
-                ?? job.run(path: film.path, overlay: overlay, shouldWriteOverlay: { !runner.isAbandoned(index) })
+            let files = filmFiles[film.path] ?? FilmJob.FilmFiles()
+            let outcome = pool?.analyze(index: index, request: WorkerRequest(path: film.path, files: files))
+                ?? job.run(path: film.path, files: files, shouldWriteFiles: { !runner.isAbandoned(index) })
             return FilmResult(outcome: outcome, identity: identity)
         }
         let timeoutText = timeout.map { String(format: "%g", $0) } ?? ""
@@ -254,7 +259,7 @@ struct Analyze: ParsableCommand {
             for file in [mainFile, csvFile, depositsFile] { file?.sync() }
         }
         var reports: [RenderedReport] = []
-        var ok = 0, failed = 0, overlayFailures = 0
+        var ok = 0, failed = 0, outputFailures = 0
         var lastSync = DispatchTime.now().uptimeNanoseconds
         runner.run(count: todo.count, work: work, abandoned: abandoned, deliver: { index, result in
             let report = result.outcome.report
@@ -288,9 +293,9 @@ struct Analyze: ParsableCommand {
             if !quiet {
                 for note in result.outcome.notes { progress.note("detect: \(note)\n") }
             }
-            if let overlayError = result.outcome.overlayError {
-                overlayFailures += 1
-                progress.note("detect: \(overlayError)\n")
+            for outputError in result.outcome.outputErrors {
+                outputFailures += 1
+                progress.note("detect: \(outputError)\n")
             }
             if keepTimings {
                 let stages = report.timings.map { "\($0.stage) \(String(format: "%.1f", $0.seconds * 1000)) ms" }
@@ -322,13 +327,13 @@ struct Analyze: ParsableCommand {
             }
         }
         let earlierFailed = earlier.values.filter { !$0 }.count
-        let totalFailed = failed + earlierFailed + overlayFailures
+        let totalFailed = failed + earlierFailed + outputFailures
         if !quiet && (output != nil || films.count > 1 || !walk.skipped.isEmpty) {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             var line = "detect: \(ok + earlier.count - earlierFailed) ok, \(failed + earlierFailed) failed, \(walk.skipped.count) skipped"
             if !earlier.isEmpty { line += " (\(earlier.count) done before, kept)" }
             line += "; \(todo.count) films in \(String(format: "%.1f", seconds)) s (\(String(format: "%.1f", seconds > 0 ? Double(todo.count) / seconds : 0)) films/s)"
-            if overlayFailures > 0 { line += "; \(overlayFailures) overlays not written" }
+            if outputFailures > 0 { line += "; \(outputFailures) overlays, label masks or outlines not written" }
             if !walk.unreadable.isEmpty { line += "; \(walk.unreadable.count) inputs could not be read" }
             if let output { line += "; results in \(output)" }
             FileHandleStandardError.write(line + "\n")

@@ -53,11 +53,11 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
 /// One film for a worker.
 public struct WorkerRequest: Sendable, Codable, Equatable {
     public var path: String
-    public var overlay: String?
+    public var files: FilmJob.FilmFiles
 
-    public init(path: String, overlay: String?) {
+    public init(path: String, files: FilmJob.FilmFiles) {
         self.path = path
-        self.overlay = overlay
+        self.files = files
     }
 }
 
