@@ -10,7 +10,7 @@ import Foundation
 ///   the border pixels (those with a 4-neighbour outside) weighted by their configuration of
 ///   border neighbours, 1 for a straight run, √2 for a diagonal step, (1 + √2)/2 for a corner.
 ///   It runs through the centres of the border pixels, so it is shorter than the outline of the
-///   pixel squares; a region at most two pixels thick has perimeter 0.
+///   pixel squares; a region of one or two pixels has perimeter 0.
 /// - second moments: the variances and covariance of the pixel centres (`inertia_tensor`, no
 ///   1/12 for the pixel's own extent), from which the ellipse's axes are 4√λ.
 /// - Feret diameters: over the convex hull of `feret_diameter_max`'s points, the midpoints of the

@@ -267,7 +267,7 @@ public enum ReportSchema {
                      "scikit-image's `perimeter` (4-neighbourhood): the border pixels (a 4-neighbour outside), each weighted by its border neighbours (1 in a straight run, √2 at a diagonal step, (1 + √2)/2 at a corner), so about the length of the polygon through the border pixels' centres, shorter than ImageJ's outline of the pixel squares; × √(row × column spacing); null when the spacing is unknown",
                      json: { fixed($0.measuresMM?.perimeter, D.lengthMM) ?? "null" }),
         DepositField("circularity", unit: "0–1 (4 decimals), or null",
-                     "4π × area / perimeter² (ImageJ's Circ.), clamped to 1 as ImageJ does (digitised discs measured 0.91–0.99, an ellipse 2.5 times as long as wide below 0.85); from pixels when the spacing is unknown; null when the perimeter is 0 (a deposit at most two pixels thick)",
+                     "4π × area / perimeter² (ImageJ's Circ.), clamped to 1 as ImageJ does (digitised discs measured 0.91–0.99, an ellipse 2.5 times as long as wide below 0.85); from pixels when the spacing is unknown; null when the perimeter is 0 (a deposit of one or two pixels)",
                      json: { fixed($0.circularity, D.metric) ?? "null" }),
         DepositField("feret_max_mm", unit: "mm (4 decimals), or null",
                      "Feret's largest diameter: the greatest distance between two midpoints of the pixel edges around the deposit's convex hull image (scikit-image's `feret_diameter_max`; ImageJ's Feret takes pixel corners, up to a pixel more); null when the spacing is unknown",

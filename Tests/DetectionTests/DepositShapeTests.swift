@@ -29,6 +29,19 @@ final class DepositShapeTests: XCTestCase {
         }
     }
 
+    func testTinyRegionsFollowScikitImage() {
+        // One pixel, two pixels: every border pixel's code has weight 0 (scikit-image gives 0 too).
+        for (mask, w, h) in [([true], 1, 1), ([true, true], 2, 1), ([true, false, false, true], 2, 2)] {
+            let m = DepositShape(mask: mask, width: w, height: h).measures(rowSpacing: 1, columnSpacing: 1)
+            XCTAssertEqual(m.perimeter, 0, "\(mask)")
+            XCTAssertNil(m.circularity, "\(mask)")
+        }
+        let pixel = DepositShape(mask: [true], width: 1, height: 1).measures(rowSpacing: 1, columnSpacing: 1)
+        XCTAssertEqual(pixel.feretMax, 1, accuracy: 1e-12)
+        XCTAssertEqual(pixel.feretMin, 0.5.squareRoot(), accuracy: 1e-12, "the diamond of edge midpoints")
+        XCTAssertEqual(DepositShape(mask: [true, true, true, true], width: 2, height: 2).perimeterPx, 4, accuracy: 1e-12)
+    }
+
     func testSpacingScalesEachAxis() {
         // 10 columns of 0.1 mm, 5 rows of 0.2 mm: a 1 mm square.
         let shape = DepositShape(mask: [Bool](repeating: true, count: 50), width: 10, height: 5)

@@ -253,6 +253,20 @@ final class BatchTests: FolderTestCase {
         XCTAssertEqual(again.stdout.split(separator: "\n").count, 1)
     }
 
+    /// `--labels-dir` and `--outlines-dir` name their files as `--overlay-dir` does, and the walk
+    /// keeps out of them (a 16-bit PNG mask would otherwise be taken for a film).
+    func testLabelMasksAndOutlinesMirrorTheTree() throws {
+        try BatchProcess.phantoms(2, into: folder.appendingPathComponent("one/knee"))
+        let arguments = ["one", "--labels-dir", "one/shapes", "--outlines-dir", "one/shapes", "--format", "jsonl", "-q"]
+        let first = try BatchProcess.run(arguments, in: folder)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("one/shapes/knee").path).sorted()
+        XCTAssertEqual(names, ["film1.png.labels.png", "film1.png.outlines.geojson", "film2.png.labels.png", "film2.png.outlines.geojson"])
+        let again = try BatchProcess.run(arguments, in: folder)
+        XCTAssertEqual(again.stdout, first.stdout)
+        XCTAssertEqual(again.stdout.split(separator: "\n").count, 2)
+    }
+
     func testFilesFromAList() throws {
         try BatchProcess.phantoms(3, into: films)
         try "films/film3.png\n\n  films/film1.png  \n".write(to: folder.appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)
