@@ -9,9 +9,10 @@ import Radiography
 /// `area_px` exactly.
 ///
 /// `properties` holds the deposit's report fields under their JSON names (`id`, `score`,
-/// `perimeter_mm`, …) and, for QuPath (File › Import objects from file), `objectType`
-/// `detection`, a `name`, a `classification` and `measurements`: the numeric CSV columns of the
-/// deposit (`area_px`, `centroid_x`, `feret_max_mm`, …; unknown values left out).
+/// `perimeter_mm`, …) and, for QuPath 0.4 or later (File › Import objects from file), `objectType`
+/// `detection`, a `name`, a `classification` (`name` and a 3-number `color`) and `measurements`
+/// as one object: the numeric CSV columns of the deposit (`area_px`, `centroid_x`,
+/// `feret_max_mm`, …; unknown values left out). No Feature `id`: QuPath takes that for a UUID.
 public enum OutlinesGeoJSON {
     /// The class QuPath shows the deposits under, in the overlay's magenta.
     static let className = "Calcification"

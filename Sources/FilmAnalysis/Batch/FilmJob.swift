@@ -4,9 +4,9 @@ import Foundation
 import Radiography
 import Reporting
 
-/// One film of a batch from path to rendered report (and overlay, label mask, outlines), the same whether it runs on
-/// a thread of `detect` or in a worker process (`WorkerPool`): the batch then writes the same
-/// bytes either way.
+/// One film of a batch from path to rendered report (and overlay, label mask, outlines), the
+/// same whether it runs on a thread of `detect` or in a worker process (`WorkerPool`): the batch
+/// then writes the same bytes either way.
 public struct FilmJob: Sendable {
     public var analyzer: FilmAnalyzer
     public var records: ClinicalRecords?
