@@ -2,18 +2,18 @@ extension DepositShape {
     /// The shape of the pixels labelled `id` inside `box` (which must hold them all).
     public init(labels: UnsafeBufferPointer<Int32>, width: Int, id: Int32, box: PixelBox) {
         let mask = BoxMask(labels: labels, width: width, id: id, box: box)
-        self.init(mask: mask, origin: SIMD2(Double(box.x), Double(box.y)))
+        self.init(mask: mask, originX: Double(box.x), originY: Double(box.y))
     }
 
     /// The shape of the pixels set in a row-major `mask` of `width` × `height` (tests: discs,
     /// rectangles, ellipses drawn by hand).
     public init(mask: [Bool], width: Int, height: Int) {
         precondition(mask.count == width * height)
-        self.init(mask: BoxMask(mask: mask, width: width, height: height), origin: .zero)
+        self.init(mask: BoxMask(mask: mask, width: width, height: height), originX: 0, originY: 0)
     }
 
-    /// `origin`: where the mask's top-left pixel is on the film.
-    init(mask: BoxMask, origin: SIMD2<Double>) {
+    /// `originX`, `originY`: where the mask's top-left pixel is on the film.
+    init(mask: BoxMask, originX: Double, originY: Double) {
         let w = mask.width, h = mask.height
         // Moments in two passes (centroid, then centred sums), as regionprops takes them.
         var n = 0, sx = 0, sy = 0
@@ -31,7 +31,7 @@ extension DepositShape {
             }
         }
         let count = Double(max(n, 1))
-        let hull = Self.feretPoints(mask).map { origin + SIMD2(Double($0.x), Double($0.y)) / 2 }
+        let hull = Self.feretPoints(mask).map { ConvexHull.Point(x: originX + $0.x / 2, y: originY + $0.y / 2) }
         self.init(areaPx: n, perimeterPx: Self.perimeter(mask), varianceX: xx / count, varianceY: yy / count,
                   covarianceXY: xy / count, feretHull: hull)
     }
@@ -60,45 +60,38 @@ extension DepositShape {
         return zip(counts, weight).reduce(0) { $0 + Double($1.0) * $1.1 }
     }
 
-    /// The convex hull of `feret_diameter_max`'s points, in half pixels (x2, exact integers)
-    /// from the mask's top-left pixel centre: the mask's convex hull image (pixel centres inside
-    /// or on the hull of the midpoints of its pixels' edges, as `convex_hull_image` makes it),
-    /// then the midpoints of the edges between that image and the outside.
-    static func feretPoints(_ mask: BoxMask) -> [SIMD2<Int>] {
+    /// The convex hull of `feret_diameter_max`'s points, in half pixels (×2, whole numbers, so
+    /// every test below is exact) from the mask's top-left pixel centre: the mask's convex hull
+    /// image (pixel centres inside or on the hull of the midpoints of its pixels' edges, as
+    /// `convex_hull_image` makes it), then the midpoints of the edges between that image and the
+    /// outside.
+    static func feretPoints(_ mask: BoxMask) -> [ConvexHull.Point] {
         let w = mask.width, h = mask.height
-        var edgeMidpoints: [SIMD2<Int>] = []
+        var edgeMidpoints: [ConvexHull.Point] = []
         for y in 0..<h {
             for x in 0..<w where mask[x, y] {
-                for d in [SIMD2(1, 0), SIMD2(-1, 0), SIMD2(0, 1), SIMD2(0, -1)] { edgeMidpoints.append(SIMD2(2 * x, 2 * y) &+ d) }
+                let cx = Double(2 * x), cy = Double(2 * y)
+                edgeMidpoints += [.init(x: cx + 1, y: cy), .init(x: cx - 1, y: cy), .init(x: cx, y: cy + 1), .init(x: cx, y: cy - 1)]
             }
         }
-        let outline = ConvexHull2D.hull(edgeMidpoints)
-        guard outline.count >= 3 else { return outline }
-        // Inside or on every edge of a counter-clockwise (y down: clockwise on screen) polygon.
-        func inside(_ p: SIMD2<Int>) -> Bool {
-            for i in outline.indices {
-                let a = outline[i], b = outline[(i + 1) % outline.count]
-                let e = b &- a, d = p &- a
-                if e.x * d.y - e.y * d.x < 0 { return false }
-            }
-            return true
-        }
+        let outline = ConvexHull.of(edgeMidpoints)
+        guard outline.count > 2 else { return outline }
         // The hull image is convex, so each row and column of it is one run: its ends' outer
         // edge midpoints are all the boundary's.
-        var points: [SIMD2<Int>] = []
+        var points: [ConvexHull.Point] = []
         var top = [Int](repeating: .max, count: w), bottom = [Int](repeating: .min, count: w)
         for y in 0..<h {
             var first = Int.max, last = Int.min
-            for x in 0..<w where inside(SIMD2(2 * x, 2 * y)) {
+            for x in 0..<w where ConvexHull.contains(outline, .init(x: Double(2 * x), y: Double(2 * y))) {
                 first = min(first, x); last = max(last, x)
                 top[x] = min(top[x], y); bottom[x] = max(bottom[x], y)
             }
-            if first <= last { points += [SIMD2(2 * first - 1, 2 * y), SIMD2(2 * last + 1, 2 * y)] }
+            if first <= last { points += [.init(x: Double(2 * first - 1), y: Double(2 * y)), .init(x: Double(2 * last + 1), y: Double(2 * y))] }
         }
         for x in 0..<w where top[x] <= bottom[x] {
-            points += [SIMD2(2 * x, 2 * top[x] - 1), SIMD2(2 * x, 2 * bottom[x] + 1)]
+            points += [.init(x: Double(2 * x), y: Double(2 * top[x] - 1)), .init(x: Double(2 * x), y: Double(2 * bottom[x] + 1))]
         }
-        return ConvexHull2D.hull(points)
+        return ConvexHull.of(points)
     }
 }
 
@@ -127,27 +120,5 @@ struct BoxMask {
 
     subscript(x: Int, y: Int) -> Bool {
         x >= 0 && y >= 0 && x < width && y < height && bits[y * width + x]
-    }
-}
-
-/// Andrew's monotone chain on integer points: the hull's vertices counter-clockwise in (x, y)
-/// (clockwise on a y-down screen), collinear points dropped.
-enum ConvexHull2D {
-    static func hull(_ points: [SIMD2<Int>]) -> [SIMD2<Int>] {
-        let sorted = Set(points).sorted { $0.x != $1.x ? $0.x < $1.x : $0.y < $1.y }
-        guard sorted.count >= 3 else { return sorted }
-        func cross(_ o: SIMD2<Int>, _ a: SIMD2<Int>, _ b: SIMD2<Int>) -> Int {
-            (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
-        }
-        var lower: [SIMD2<Int>] = [], upper: [SIMD2<Int>] = []
-        for p in sorted {
-            while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
-            lower.append(p)
-        }
-        for p in sorted.reversed() {
-            while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
-            upper.append(p)
-        }
-        return Array(lower.dropLast() + upper.dropLast())
     }
 }

@@ -30,10 +30,10 @@ public struct DepositShape: Sendable, Equatable {
     /// The convex hull the Feret diameters are taken over, counter-clockwise by the numbers
     /// (clockwise on a y-down screen); px, x = column, origin at the centre of the top-left pixel
     /// (as `Deposit.centroidX`).
-    public var feretHull: [SIMD2<Double>]
+    public var feretHull: [ConvexHull.Point]
 
     public init(areaPx: Int, perimeterPx: Double, varianceX: Double, varianceY: Double, covarianceXY: Double,
-                feretHull: [SIMD2<Double>]) {
+                feretHull: [ConvexHull.Point]) {
         self.areaPx = areaPx
         self.perimeterPx = perimeterPx
         self.varianceX = varianceX
@@ -66,42 +66,12 @@ public struct DepositShape: Sendable, Equatable {
         if angle < 0 { angle += 180 }
         if angle >= 180 { angle = 0 }
 
-        let hull = feretHull.map { SIMD2($0.x * sx, $0.y * sy) }
+        // An affine map keeps a hull a hull: scale its vertices.
+        let hull = feretHull.map { ConvexHull.Point(x: $0.x * sx, y: $0.y * sy) }
         return ShapeMeasures(perimeter: perimeter, circularity: circularity,
-                             feretMax: Self.diameter(hull), feretMin: Self.width(hull),
+                             feretMax: ConvexHull.diameter(hull), feretMin: ConvexHull.width(hull),
                              majorAxis: 4 * largest.squareRoot(), minorAxis: 4 * smallest.squareRoot(), angleDegrees: angle,
                              equivalentDiameter: (4 * area / Double.pi).squareRoot())
-    }
-
-    /// The largest distance between two vertices of a convex polygon (a few dozen vertices: all pairs).
-    static func diameter(_ hull: [SIMD2<Double>]) -> Double {
-        var best = 0.0
-        for i in hull.indices {
-            for j in (i + 1)..<hull.count {
-                let d = hull[i] - hull[j]
-                best = max(best, (d * d).sum())
-            }
-        }
-        return best.squareRoot()
-    }
-
-    /// The smallest caliper width of a convex polygon: the least, over its edges, of the largest
-    /// distance of a vertex from the edge's line (the minimum width lies flush with an edge).
-    static func width(_ hull: [SIMD2<Double>]) -> Double {
-        guard hull.count >= 3 else { return 0 }
-        var best = Double.infinity
-        for i in hull.indices {
-            let p = hull[i], edge = hull[(i + 1) % hull.count] - p
-            let length = (edge * edge).sum().squareRoot()
-            guard length > 0 else { continue }
-            var farthest = 0.0
-            for v in hull {
-                let d = v - p
-                farthest = max(farthest, abs(edge.x * d.y - edge.y * d.x) / length)
-            }
-            best = min(best, farthest)
-        }
-        return best.isFinite ? best : 0
     }
 }
 
