@@ -31,7 +31,7 @@ from skimage.measure import find_contours, regionprops
 work, stems = sys.argv[1], sys.argv[2:]
 failures = []
 worst = {}  # measure -> largest |detect - skimage| seen
-counts = {"films": 0, "deposits": 0, "angles": 0}
+counts = {"films": 0, "deposits": 0, "angles": 0, "holes": 0, "pinched": 0}
 
 
 def check(name, got, want, tolerance, where):
@@ -147,6 +147,8 @@ for stem in stems:
         if any(ring[0] != ring[-1] or len(ring) < 5 for ring in rings):
             failures.append(f"{where}: a ring is not closed")
         areas = [ring_area2(ring) for ring in rings]
+        counts["holes"] += len(rings) - 1
+        counts["pinched"] += len(set(map(tuple, rings[0][:-1]))) < len(rings[0]) - 1
         if areas[0] <= 0 or any(a >= 0 for a in areas[1:]):
             failures.append(f"{where}: ring orientations {areas} (outer > 0, holes < 0 expected)")
         if sum(areas) != 2 * deposits[did]["area_px"]:
@@ -168,7 +170,8 @@ if counts["deposits"] < 20:
 for line in failures[:40]:
     print("MISMATCH", line)
 summary = ", ".join(f"{k} {v:.2g}" for k, v in sorted(worst.items()))
-print(f"regionprops-check: {counts['films']} films, {counts['deposits']} deposits ({counts['angles']} with a direction); "
+print(f"regionprops-check: {counts['films']} films, {counts['deposits']} deposits ({counts['angles']} with a direction; "
+      f"outlines: {counts['holes']} holes, {counts['pinched']} outer rings through a corner twice); "
       f"largest |detect − scikit-image|: {summary}")
 print("regionprops-check: " + ("FAILED, %d mismatches" % len(failures) if failures else "agreed"))
 sys.exit(1 if failures else 0)
