@@ -15,11 +15,15 @@ Checked, per deposit (regionprops on the label mask, with the film's spacing):
   (4π area / perimeter², at most 1);
 and per film: the mask's ids are the report's ids, each GeoJSON polygon (outer ring minus holes)
 covers exactly its deposit's pixels, its rings are closed, the outer ring counter-clockwise by the
-numbers, and the batch's PNG masks and GeoJSON equal the single-film ones.
+numbers, napari-geojson's reader (the napari plugin for GeoJSON) reads the file into one shapes
+layer with the deposits' ids and measurements, and the batch's PNG masks and GeoJSON equal the
+single-film ones.
 Tolerances: the JSON's rounding (half its last decimal) plus 1e-9.
 """
+import importlib.util
 import json
 import math
+import os
 import sys
 
 import numpy as np
@@ -28,10 +32,16 @@ from skimage.draw import polygon2mask
 from skimage.io import imread
 from skimage.measure import find_contours, regionprops
 
+# napari-geojson's reader module alone (its package imports napari for the writer).
+_plugin = importlib.util.find_spec("napari_geojson").submodule_search_locations[0]
+_spec = importlib.util.spec_from_file_location("napari_geojson_reader", os.path.join(_plugin, "_reader.py"))
+napari_reader = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(napari_reader)
+
 work, stems = sys.argv[1], sys.argv[2:]
 failures = []
 worst = {}  # measure -> largest |detect - skimage| seen
-counts = {"films": 0, "deposits": 0, "angles": 0, "holes": 0, "pinched": 0}
+counts = {"films": 0, "deposits": 0, "angles": 0, "holes": 0, "pinched": 0, "napari": 0}
 
 
 def check(name, got, want, tolerance, where):
@@ -155,8 +165,33 @@ for stem in stems:
             failures.append(f"{where}: polygon area {sum(areas) / 2} != area_px {deposits[did]['area_px']}")
         if not np.array_equal(covered(rings, labels.shape), labels == did):
             failures.append(f"{where}: the polygon does not cover exactly the deposit's pixels")
-        if f["properties"].get("perimeter_mm") != deposits[did]["perimeter_mm"]:
-            failures.append(f"{where}: properties differ from the report")
+        measurements = {m["name"]: m["value"] for m in f["properties"].get("measurements", [])}
+        if measurements.get("perimeter_mm") != deposits[did]["perimeter_mm"] or measurements.get("area_px") != deposits[did]["area_px"]:
+            failures.append(f"{where}: measurements differ from the report")
+
+    # napari (napari-geojson's reader): one shapes layer, a polygon per deposit at the outer
+    # ring's vertices as (row, col), the ids and QuPath's measurements as its properties.
+    try:
+        layers = napari_reader.geojson_to_napari(f"{work}/{stem}.geojson")
+    except Exception as error:  # the reader's own failure is the finding
+        failures.append(f"{stem}: napari-geojson cannot read the outlines: {error!r}")
+        layers = None
+    if layers is not None and features:
+        shapes = [layer for layer in layers if layer[2] == "shapes"]
+        if len(layers) != 1 or len(shapes) != 1 or len(shapes[0][0]) != len(features):
+            failures.append(f"{stem}: napari-geojson made {[(len(l[0]), l[2]) for l in layers]}, expected one shapes layer of {len(features)}")
+        else:
+            data, meta, _ = shapes[0]
+            if list(meta["properties"]["id"]) != [f["properties"]["id"] for f in features]:
+                failures.append(f"{stem}: napari-geojson's ids differ")
+            for key in ("perimeter_mm", "feret_max_mm", "score"):
+                if list(meta["properties"].get(key, [])) != [deposits[f["properties"]["id"]][key] for f in features]:
+                    failures.append(f"{stem}: napari-geojson's {key} measurements differ")
+            for f, shape in zip(features, data):
+                rings = f["geometry"]["coordinates"]
+                if len(rings) == 1 and not np.array_equal(np.asarray(shape), np.asarray(rings[0][:-1])[:, ::-1]):
+                    failures.append(f"{stem} outline {f['properties']['id']}: napari-geojson's vertices differ")
+                counts["napari"] += 1
 
     # The batch run's files (--labels-dir PNG, --outlines-dir) equal the single-film ones.
     batch_mask = imread(f"{work}/batch/{stem}.dcm.labels.png")
@@ -171,7 +206,8 @@ for line in failures[:40]:
     print("MISMATCH", line)
 summary = ", ".join(f"{k} {v:.2g}" for k, v in sorted(worst.items()))
 print(f"regionprops-check: {counts['films']} films, {counts['deposits']} deposits ({counts['angles']} with a direction; "
-      f"outlines: {counts['holes']} holes, {counts['pinched']} outer rings through a corner twice); "
+      f"outlines: {counts['holes']} holes, {counts['pinched']} outer rings through a corner twice, "
+      f"{counts['napari']} read by napari-geojson); "
       f"largest |detect − scikit-image|: {summary}")
 print("regionprops-check: " + ("FAILED, %d mismatches" % len(failures) if failures else "agreed"))
 sys.exit(1 if failures else 0)

@@ -8,11 +8,14 @@ import Radiography
 /// counter-clockwise by the numbers and closed, holes after it clockwise), so its area is
 /// `area_px` exactly.
 ///
-/// `properties` holds the deposit's report fields under their JSON names (`id`, `score`,
-/// `perimeter_mm`, …) and, for QuPath 0.4 or later (File › Import objects from file), `objectType`
-/// `detection`, a `name`, a `classification` (`name` and a 3-number `color`) and `measurements`
-/// as one object: the numeric CSV columns of the deposit (`area_px`, `centroid_x`,
-/// `feret_max_mm`, …; unknown values left out). No Feature `id`: QuPath takes that for a UUID.
+/// `properties`: the deposit's `id`, and for QuPath 0.4 or later (File › Import objects from
+/// file) `objectType` `detection`, a `name`, a `classification` (`name` and a 3-number `color`)
+/// and `measurements`: every other numeric column of the deposits CSV (`area_px`, `score`,
+/// `centroid_x_mm`, `perimeter_mm`, …; unknown values left out) as a list of `{"name", "value"}`,
+/// the form QuPath 0.3 wrote and later versions still read, and the one napari-geojson reads
+/// (its 0.1.6 reader fails on QuPath 0.4's object form). No key twice: napari-geojson gathers
+/// the measurements and the other properties into one table of columns. No Feature `id`: QuPath
+/// takes that for a UUID.
 public enum OutlinesGeoJSON {
     /// The class QuPath shows the deposits under, in the overlay's magenta.
     static let className = "Calcification"
@@ -33,16 +36,18 @@ public enum OutlinesGeoJSON {
     static func feature(_ outline: DepositOutline, _ deposit: DepositReport) -> String {
         let rings = outline.rings.map { ring in "[" + ring.map { "[\($0.x),\($0.y)]" }.joined(separator: ",") + "]" }
         var properties = JSONObjectText()
-        for field in ReportSchema.depositFields { properties.raw(field.name, field.json(deposit)) }
+        properties.int("id", deposit.id)
         properties.string("objectType", "detection")
         properties.string("name", "deposit \(deposit.id)")
         properties.raw("classification", "{\"name\":\(JSONObjectText.quoted(className)),\"color\":[255,0,255]}")
-        var measurements = JSONObjectText()
-        for column in ReportSchema.depositFields.flatMap(\.csv) {
+        var measurements: [String] = []
+        for column in ReportSchema.depositFields.flatMap(\.csv) where column.name != "id" {
             let cell = column.cell(deposit)
-            if let value = Double(cell), value.isFinite { measurements.raw(column.name, cell) }
+            if let value = Double(cell), value.isFinite {
+                measurements.append("{\"name\":\(JSONObjectText.quoted(column.name)),\"value\":\(cell)}")
+            }
         }
-        properties.raw("measurements", measurements.result)
+        properties.raw("measurements", "[" + measurements.joined(separator: ",") + "]")
         return "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[" + rings.joined(separator: ",")
             + "]},\"properties\":" + properties.result + "}"
     }
