@@ -16,8 +16,8 @@ import Foundation
 /// - Feret diameters: over the convex hull of `feret_diameter_max`'s points, the midpoints of the
 ///   pixel edges between the convex hull image (`image_convex`) and the outside.
 ///
-/// Computed once per deposit on its bounding box: deposits are few and small, so the cost is a
-/// few thousand pixel visits per film.
+/// Computed once per deposit on its bounding box: deposits are few and small (30 discs of radius
+/// 8–37 px took about 2.5 ms, against 60–110 ms for the whole measure stage of a film).
 public struct DepositShape: Sendable, Equatable {
     /// Pixels in the deposit, as counted here (equal to `Deposit.areaPx`).
     public var areaPx: Int
