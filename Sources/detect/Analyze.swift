@@ -44,6 +44,18 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var shapeFiles: ShapeFileOptions
 
+    @Option(name: .customLong("dicom-seg"), help: "Write the deposits as a DICOM Segmentation (one binary segment) in the film's study (one DICOM film only).")
+    var dicomSEG: String?
+
+    @Option(name: .customLong("dicom-sr"), help: "Write the measurements as a DICOM SR measurement report (TID 1500) in the film's study (one DICOM film only).")
+    var dicomSR: String?
+
+    @Option(name: .customLong("dicom-sc"), help: "Write the overlay as a DICOM Secondary Capture in the film's study (one DICOM film only).")
+    var dicomSC: String?
+
+    @Option(help: "Write each DICOM film's Segmentation, SR and Secondary Capture into this folder, mirroring the input folders (NAME.seg.dcm, NAME.sr.dcm, NAME.sc.dcm).")
+    var dicomDir: String?
+
     @Option(help: "Pixel spacing in mm, overriding the file: one value, or row,column.")
     var pixelSpacing: String?
 
@@ -106,6 +118,13 @@ struct Analyze: ParsableCommand {
         if overlay != nil && overlayDir != nil {
             throw ValidationError("give --overlay or --overlay-dir, not both")
         }
+        if dicomDir != nil && (dicomSEG != nil || dicomSR != nil || dicomSC != nil) {
+            throw ValidationError("give --dicom-seg/--dicom-sr/--dicom-sc (one film) or --dicom-dir (any number), not both")
+        }
+        let dicomPaths = [dicomSEG, dicomSR, dicomSC, overlay].compactMap { $0 }
+        if Set(dicomPaths).count != dicomPaths.count {
+            throw ValidationError("--dicom-seg, --dicom-sr, --dicom-sc and --overlay each need a file of their own")
+        }
         if let pixelSpacing, Self.parseSpacing(pixelSpacing) == nil {
             throw ValidationError(Self.spacingProblem("--pixel-spacing", pixelSpacing))
         }
@@ -133,7 +152,7 @@ struct Analyze: ParsableCommand {
         let format = resolvedFormat
 
         // 1. Which films: walk, then shard, then drop those already done.
-        let walk = selection.walker(avoiding: [overlayDir].compactMap { $0 } + shapeFiles.folders).walk(try selection.paths(inputs))
+        let walk = selection.walker(avoiding: [overlayDir, dicomDir].compactMap { $0 } + shapeFiles.folders).walk(try selection.paths(inputs))
         for (path, reason) in walk.unreadable { FileHandleStandardError.write("detect: \(path): \(reason)\n") }
         if verbose {
             for (path, reason) in walk.skipped { FileHandleStandardError.write("detect: skipped \(path): \(reason)\n") }
@@ -149,7 +168,12 @@ struct Analyze: ParsableCommand {
         if let single = shapeFiles.singles.first, walk.films.count != 1 {
             throw ValidationError("\(single) writes one film's file; for \(walk.films.count) films use \(single)-dir DIR")
         }
-        let filmFiles = shapeFiles.files(films: walk.films, overlay: OverlayPaths(films: walk.films, single: overlay, folder: overlayDir))
+        let dicomOutputs = try checkedDICOMOutputs(films: walk.films)
+        let dicomStems = OverlayPaths(films: walk.films, single: nil, folder: dicomDir, suffix: "")
+        let filmFiles = shapeFiles.files(films: walk.films, overlay: OverlayPaths(films: walk.films, single: overlay, folder: overlayDir)) {
+            dicomStems[$0].map { DICOMOutputPaths(segmentation: $0 + ".seg.dcm", report: $0 + ".sr.dcm", secondaryCapture: $0 + ".sc.dcm") }
+                ?? dicomOutputs
+        }
 
         var films = walk.films
         let resolved: (Shard, Shard.Origin)?
@@ -333,12 +357,34 @@ struct Analyze: ParsableCommand {
             var line = "detect: \(ok + earlier.count - earlierFailed) ok, \(failed + earlierFailed) failed, \(walk.skipped.count) skipped"
             if !earlier.isEmpty { line += " (\(earlier.count) done before, kept)" }
             line += "; \(todo.count) films in \(String(format: "%.1f", seconds)) s (\(String(format: "%.1f", seconds > 0 ? Double(todo.count) / seconds : 0)) films/s)"
-            if outputFailures > 0 { line += "; \(outputFailures) overlays, label masks or outlines not written" }
+            if outputFailures > 0 { line += "; \(outputFailures) overlays, label masks, outlines or films' DICOM results not written" }
             if !walk.unreadable.isEmpty { line += "; \(walk.unreadable.count) inputs could not be read" }
             if let output { line += "; results in \(output)" }
             FileHandleStandardError.write(line + "\n")
         }
         if totalFailed > 0 || !walk.unreadable.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `--dicom-seg/-sr/-sc` for the one film they may be asked for. Several films are a usage
+    /// error (as `--overlay` is); a film that is not DICOM is a `FileProblem` (one line, exit 2),
+    /// found before any analysis, since the objects reference the film's DICOM study.
+    private func checkedDICOMOutputs(films: [BatchInput]) throws -> DICOMOutputPaths {
+        let paths = DICOMOutputPaths(segmentation: dicomSEG, report: dicomSR, secondaryCapture: dicomSC)
+        guard !paths.isEmpty else { return paths }
+        let given = [("--dicom-seg", dicomSEG), ("--dicom-sr", dicomSR), ("--dicom-sc", dicomSC)].compactMap { $0.1 == nil ? nil : $0.0 }
+        let options = given.joined(separator: ", ")
+        guard films.count == 1, let film = films.first else {
+            throw ValidationError("\(options) \(given.count == 1 ? "writes" : "write") one film's DICOM objects; for \(films.count) films use --dicom-dir DIR")
+        }
+        // The first bytes are enough to tell a PNG or JPEG; a file that cannot be read fails later
+        // as every unreadable film does.
+        let handle = FileHandle(forReadingAtPath: film.path)
+        let head = [UInt8]((try? handle?.read(upToCount: 4096)) ?? Data())
+        try? handle?.close()
+        if let format = FormatSniffer.format(of: head), format != .dicom {
+            throw FileProblem("\(film.path): \(options) \(given.count == 1 ? "needs" : "need") a DICOM film, and this is \(format.rawValue.uppercased()): the DICOM objects go into the film's study and reference its series and instance")
+        }
+        return paths
     }
 
     /// Prepares the outputs of a resumed run and returns the films already done (path → ok).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FilmAnalysis
 import Reporting
 
 struct Detect: ParsableCommand {
@@ -12,7 +13,7 @@ struct Detect: ParsableCommand {
 
         \(ReportWriter.caveat)
         """,
-        version: "0.1.0",
+        version: DetectRelease.version,
         subcommands: [Analyze.self, PhantomCommand.self, FeaturesCommand.self, InfoCommand.self, ConvertCommand.self, MergeCommand.self, WorkerCommand.self],
         defaultSubcommand: Analyze.self
     )

@@ -32,13 +32,14 @@ struct ShapeFileOptions: ParsableArguments {
     /// The one-film options given, for the message when several films are found.
     var singles: [String] { [labels.map { _ in "--labels" }, outlines.map { _ in "--outlines" }].compactMap { $0 } }
 
-    /// Each film's files: the overlay's path and these.
-    func files(films: [BatchInput], overlay: OverlayPaths) -> [String: FilmJob.FilmFiles] {
+    /// Each film's files: these, the overlay's path and the DICOM objects' paths (by film path).
+    func files(films: [BatchInput], overlay: OverlayPaths, dicom: (String) -> DICOMOutputPaths) -> [String: FilmJob.FilmFiles] {
         let labelPaths = OverlayPaths(films: films, single: labels, folder: labelsDir, suffix: ".labels.png")
         let outlinePaths = OverlayPaths(films: films, single: outlines, folder: outlinesDir, suffix: ".outlines.geojson")
         var files: [String: FilmJob.FilmFiles] = [:]
         for film in films {
-            files[film.path] = FilmJob.FilmFiles(overlay: overlay[film.path], labels: labelPaths[film.path], outlines: outlinePaths[film.path])
+            files[film.path] = FilmJob.FilmFiles(overlay: overlay[film.path], labels: labelPaths[film.path],
+                                                 outlines: outlinePaths[film.path], dicom: dicom(film.path))
         }
         return files
     }

@@ -22,7 +22,9 @@ struct ParsedFile {
     /// The tags read from every file: the pixel module, spacing and identification.
     static let keptTags = Set(ElementDictionary.entries.keys)
 
-    init(_ original: [UInt8], limits: DecodeLimits) throws {
+    /// `keep`: the top-level tags to keep (`keptTags` unless a caller needs others, as
+    /// `DICOMSourceImage` does for the study and patient attributes it copies).
+    init(_ original: [UInt8], limits: DecodeLimits, keep: Set<Tag> = keptTags) throws {
         guard original.count <= limits.maxFileBytes else {
             throw FilmError.overLimit(.fileBytes, "DICOM: file is \(original.count) bytes, over the limit of \(limits.maxFileBytes) bytes")
         }
@@ -47,7 +49,7 @@ struct ParsedFile {
         var reader = DataSetReader(bytes, offset: header.dataSetOffset,
                                    explicitVR: syntax.vrEncoding == .explicit && !implicitDespiteSyntax, bigEndian: bigEndian,
                                    limits: limits)
-        let elements = try reader.readElements(keep: Self.keptTags, stopAfter: .pixelData)
+        let elements = try reader.readElements(keep: keep, stopAfter: .pixelData)
         dataSet = DataSet(bytes: bytes, elements: elements, bigEndian: bigEndian)
         warnings = reader.warnings
     }

@@ -28,7 +28,7 @@ struct VR: Hashable, Sendable, CustomStringConvertible {
     static let UT = VR("UT"), SV = VR("SV"), UV = VR("UV")
     static let US = VR("US"), UL = VR("UL"), DS = VR("DS"), IS = VR("IS"), CS = VR("CS")
     static let UI = VR("UI"), SH = VR("SH"), LO = VR("LO"), PN = VR("PN"), DA = VR("DA")
-    static let TM = VR("TM")
+    static let TM = VR("TM"), AT = VR("AT"), DT = VR("DT"), LT = VR("LT"), FD = VR("FD"), ST = VR("ST")
 
     private static let longLength: Set<VR> = [.OB, .OD, .OF, .OL, .OV, .OW, .SQ, .UC, .UN, .UR, .UT, .SV, .UV]
     private static let all: Set<VR> = longLength.union([

@@ -28,14 +28,6 @@ public enum DICOMEncoder {
         let uids = FilmUIDs(film)
         let syntax = film.syntax == .explicitLittle ? TransferSyntax.explicitVRLittleEndian : .implicitVRLittleEndian
 
-        var meta = ElementWriter(explicitVR: true)
-        meta.append(Tag(0x0002, 0x0001), .OB, [0x00, 0x01])
-        meta.append(Tag(0x0002, 0x0002), .UI, text: sopClass)
-        meta.append(Tag(0x0002, 0x0003), .UI, text: uids.sopInstance)
-        meta.append(Tag(0x0002, 0x0010), .UI, text: syntax.uid)
-        meta.append(Tag(0x0002, 0x0012), .UI, text: FilmUIDs.implementationClass)
-        meta.append(Tag(0x0002, 0x0013), .SH, text: "DETECT_1")
-
         var ds = ElementWriter(explicitVR: film.syntax == .explicitLittle)
         ds.append(Tag(0x0008, 0x0008), .CS, text: "ORIGINAL\\PRIMARY")
         ds.append(Tag(0x0008, 0x0016), .UI, text: sopClass)
@@ -78,13 +70,26 @@ public enum DICOMEncoder {
         }
         ds.append(.pixelData, .OW, pixels)
 
+        return part10(sopClass: sopClass, sopInstance: uids.sopInstance, syntax: syntax, dataSet: ds.bytes)
+    }
+
+    /// Preamble, "DICM", the meta group (with its group length) and the encoded data set.
+    static func part10(sopClass: String, sopInstance: String, syntax: TransferSyntax, dataSet: [UInt8]) -> [UInt8] {
+        var meta = ElementWriter(explicitVR: true)
+        meta.append(Tag(0x0002, 0x0001), .OB, [0x00, 0x01])
+        meta.append(Tag(0x0002, 0x0002), .UI, text: sopClass)
+        meta.append(Tag(0x0002, 0x0003), .UI, text: sopInstance)
+        meta.append(Tag(0x0002, 0x0010), .UI, text: syntax.uid)
+        meta.append(Tag(0x0002, 0x0012), .UI, text: FilmUIDs.implementationClass)
+        meta.append(Tag(0x0002, 0x0013), .SH, text: "DETECT_1")
+
         var file = [UInt8](repeating: 0, count: 128)
         file.append(contentsOf: Array("DICM".utf8))
         var groupLength = ElementWriter(explicitVR: true)
         groupLength.append(Tag(0x0002, 0x0000), ul: UInt32(meta.bytes.count))
         file.append(contentsOf: groupLength.bytes)
         file.append(contentsOf: meta.bytes)
-        file.append(contentsOf: ds.bytes)
+        file.append(contentsOf: dataSet)
         return file
     }
 }

@@ -27,6 +27,21 @@ struct ElementWriter {
         bytes.append(contentsOf: value)
     }
 
+    /// A sequence of defined length whose items are the given encoded data sets (each written
+    /// as an Item of defined length, PS3.5 7.5).
+    mutating func append(_ tag: Tag, items: [[UInt8]]) {
+        var value: [UInt8] = []
+        for item in items {
+            var header = ElementWriter(explicitVR: false)
+            header.appendUInt16(Tag.item.group)
+            header.appendUInt16(Tag.item.element)
+            header.appendUInt32(UInt32(item.count))
+            value += header.bytes
+            value += item
+        }
+        append(tag, .SQ, value)
+    }
+
     /// Text padded to even length: UIDs with NUL, everything else with a space (PS3.5 6.2).
     mutating func append(_ tag: Tag, _ vr: VR, text: String) {
         var value = Array(text.utf8)

@@ -27,6 +27,16 @@ struct FilmUIDs {
         sopInstance = Self.uid(hashing: Array("instance".utf8) + seed)
     }
 
+    /// A new UID for an object made now (a derived series or instance): `2.25.` and a random
+    /// (version 4) UUID, at most 44 characters.
+    static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var value = UInt128(generator.next() as UInt64) << 64 | UInt128(generator.next() as UInt64)
+        value = (value & ~(UInt128(0xF) << 76)) | (UInt128(0x4) << 76)
+        value = (value & ~(UInt128(0x3) << 62)) | (UInt128(0x2) << 62)
+        return "2.25.\(value)"
+    }
+
     static func uid(hashing bytes: [UInt8]) -> String {
         let hi = fnv1a(bytes, basis: 0xcbf2_9ce4_8422_2325)
         let lo = fnv1a(bytes, basis: 0x84222325_cbf29ce4)

@@ -4,9 +4,9 @@ import Foundation
 import Radiography
 import Reporting
 
-/// One film of a batch from path to rendered report (and overlay, label mask, outlines), the
-/// same whether it runs on a thread of `detect` or in a worker process (`WorkerPool`): the batch
-/// then writes the same bytes either way.
+/// One film of a batch from path to rendered report (and overlay, label mask, outlines, DICOM
+/// results), the same whether it runs on a thread of `detect` or in a worker process
+/// (`WorkerPool`): the batch then writes the same bytes either way.
 public struct FilmJob: Sendable {
     public var analyzer: FilmAnalyzer
     public var records: ClinicalRecords?
@@ -21,8 +21,8 @@ public struct FilmJob: Sendable {
     /// What one film produced, as the batch writes it.
     public struct Outcome: Sendable, Codable, Equatable {
         public var report: RenderedReport
-        /// The files beside the report (overlay, label mask, outlines) that could not be
-        /// written, one line each (the film's result still counts).
+        /// The files beside the report (overlay, label mask, outlines, DICOM results) that could
+        /// not be written, one line each (the film's result still counts).
         public var outputErrors: [String]
         /// Lines for standard error that are neither errors nor warnings (no clinical match).
         public var notes: [String]
@@ -47,11 +47,15 @@ public struct FilmJob: Sendable {
         public var labels: String?
         /// The outlines, GeoJSON (`OutlinesGeoJSON`).
         public var outlines: String?
+        /// The DICOM Segmentation, SR and Secondary Capture (`DICOMResults`; DICOM films only).
+        public var dicom: DICOMOutputPaths
 
-        public init(overlay: String? = nil, labels: String? = nil, outlines: String? = nil) {
+        public init(overlay: String? = nil, labels: String? = nil, outlines: String? = nil,
+                    dicom: DICOMOutputPaths = DICOMOutputPaths()) {
             self.overlay = overlay
             self.labels = labels
             self.outlines = outlines
+            self.dicom = dicom
         }
     }
 
@@ -85,6 +89,16 @@ public struct FilmJob: Sendable {
             }
             write(files.labels, "labels") { try LabelMaskFile.write(labels, spacing: film.spacing, to: $0) }
             write(files.outlines, "outlines") { try OutlinesGeoJSON.write(film, to: $0) }
+            // The DICOM objects together (they share the film's header, read again once); the line
+            // names the film, and the error the object file when one could not be written.
+            if !files.dicom.isEmpty {
+                do {
+                    try DICOMResults.write(film, frame: analyzer.options.frame, limits: analyzer.options.limits, to: files.dicom)
+                    clock.lap("dicom")
+                } catch {
+                    outputErrors.append("\(path): DICOM results not written: \(error)")
+                }
+            }
             report.timings += clock.laps
         }
         if !keepsTimings { report.timings = [] }
