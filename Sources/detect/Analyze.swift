@@ -121,9 +121,9 @@ struct Analyze: ParsableCommand {
         if dicomDir != nil && (dicomSEG != nil || dicomSR != nil || dicomSC != nil) {
             throw ValidationError("give --dicom-seg/--dicom-sr/--dicom-sc (one film) or --dicom-dir (any number), not both")
         }
-        let dicomPaths = [dicomSEG, dicomSR, dicomSC, overlay].compactMap { $0 }
-        if Set(dicomPaths).count != dicomPaths.count {
-            throw ValidationError("--dicom-seg, --dicom-sr, --dicom-sc and --overlay each need a file of their own")
+        let singleFiles = [overlay, shapeFiles.labels, shapeFiles.outlines, dicomSEG, dicomSR, dicomSC].compactMap { $0 }
+        if Set(singleFiles).count != singleFiles.count {
+            throw ValidationError("--overlay, --labels, --outlines, --dicom-seg, --dicom-sr and --dicom-sc each need a file of their own")
         }
         if let pixelSpacing, Self.parseSpacing(pixelSpacing) == nil {
             throw ValidationError(Self.spacingProblem("--pixel-spacing", pixelSpacing))

@@ -118,7 +118,8 @@ final class CommandLineTests: FolderTestCase {
         let film = try samplePNG().path
         let other = try write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: film))), "copy.png")
         for arguments in [[film, "--labels", "mask.tif"], [film, other, "--labels", "mask.png"], [film, other, "--outlines", "o.geojson"],
-                          [film, "--labels", "a.png", "--labels-dir", "masks"], [film, "--outlines", "o.geojson", "--outlines-dir", "x"]] {
+                          [film, "--labels", "a.png", "--labels-dir", "masks"], [film, "--outlines", "o.geojson", "--outlines-dir", "x"],
+                          [film, "--labels", "a.png", "--overlay", "a.png"], [film, "--outlines", "o.json", "--dicom-sr", "o.json"]] {
             let result = try DetectProcess.run(arguments)
             XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
             XCTAssertFalse(result.stderr.isEmpty)
