@@ -36,25 +36,7 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("deposits-csv"), help: "Also write one CSV row per deposit to this file.")
     var depositsCSV: String?
 
-    @Option(help: "Write an overlay PNG of the film with the deposits outlined (one film only).")
-    var overlay: String?
-
-    @Option(help: "Write one overlay PNG per film into this folder, mirroring the input folders.")
-    var overlayDir: String?
-
-    @OptionGroup var shapeFiles: ShapeFileOptions
-
-    @Option(name: .customLong("dicom-seg"), help: "Write the deposits as a DICOM Segmentation (one binary segment) in the film's study (one DICOM film only).")
-    var dicomSEG: String?
-
-    @Option(name: .customLong("dicom-sr"), help: "Write the measurements as a DICOM SR measurement report (TID 1500) in the film's study (one DICOM film only).")
-    var dicomSR: String?
-
-    @Option(name: .customLong("dicom-sc"), help: "Write the overlay as a DICOM Secondary Capture in the film's study (one DICOM film only).")
-    var dicomSC: String?
-
-    @Option(help: "Write each DICOM film's Segmentation, SR and Secondary Capture into this folder, mirroring the input folders (NAME.seg.dcm, NAME.sr.dcm, NAME.sc.dcm).")
-    var dicomDir: String?
+    @OptionGroup var filmFileOptions: FilmFileOptions
 
     @Option(help: "Pixel spacing in mm, overriding the file: one value, or row,column.")
     var pixelSpacing: String?
@@ -115,16 +97,6 @@ struct Analyze: ParsableCommand {
     }
 
     func validate() throws {
-        if overlay != nil && overlayDir != nil {
-            throw ValidationError("give --overlay or --overlay-dir, not both")
-        }
-        if dicomDir != nil && (dicomSEG != nil || dicomSR != nil || dicomSC != nil) {
-            throw ValidationError("give --dicom-seg/--dicom-sr/--dicom-sc (one film) or --dicom-dir (any number), not both")
-        }
-        let singleFiles = [overlay, shapeFiles.labels, shapeFiles.outlines, dicomSEG, dicomSR, dicomSC].compactMap { $0 }
-        if Set(singleFiles).count != singleFiles.count {
-            throw ValidationError("--overlay, --labels, --outlines, --dicom-seg, --dicom-sr and --dicom-sc each need a file of their own")
-        }
         if let pixelSpacing, Self.parseSpacing(pixelSpacing) == nil {
             throw ValidationError(Self.spacingProblem("--pixel-spacing", pixelSpacing))
         }
@@ -152,7 +124,7 @@ struct Analyze: ParsableCommand {
         let format = resolvedFormat
 
         // 1. Which films: walk, then shard, then drop those already done.
-        let walk = selection.walker(avoiding: [overlayDir, dicomDir].compactMap { $0 } + shapeFiles.folders).walk(try selection.paths(inputs))
+        let walk = selection.walker(avoiding: filmFileOptions.folders).walk(try selection.paths(inputs))
         for (path, reason) in walk.unreadable { FileHandleStandardError.write("detect: \(path): \(reason)\n") }
         if verbose {
             for (path, reason) in walk.skipped { FileHandleStandardError.write("detect: skipped \(path): \(reason)\n") }
@@ -162,18 +134,7 @@ struct Analyze: ParsableCommand {
             let others = walk.skipped.isEmpty ? "" : " (\(walk.skipped.count) other files skipped; --verbose lists them)"
             throw FileProblem("no DICOM, PNG or JPEG films found\(others)")
         }
-        if overlay != nil && walk.films.count != 1 {
-            throw ValidationError("--overlay writes one film's overlay; for \(walk.films.count) films use --overlay-dir DIR")
-        }
-        if let single = shapeFiles.singles.first, walk.films.count != 1 {
-            throw ValidationError("\(single) writes one film's file; for \(walk.films.count) films use \(single)-dir DIR")
-        }
-        let dicomOutputs = try checkedDICOMOutputs(films: walk.films)
-        let dicomStems = OverlayPaths(films: walk.films, single: nil, folder: dicomDir, suffix: "")
-        let filmFiles = shapeFiles.files(films: walk.films, overlay: OverlayPaths(films: walk.films, single: overlay, folder: overlayDir)) {
-            dicomStems[$0].map { DICOMOutputPaths(segmentation: $0 + ".seg.dcm", report: $0 + ".sr.dcm", secondaryCapture: $0 + ".sc.dcm") }
-                ?? dicomOutputs
-        }
+        let filmFiles = try filmFileOptions.files(films: walk.films)
 
         var films = walk.films
         let resolved: (Shard, Shard.Origin)?
@@ -363,28 +324,6 @@ struct Analyze: ParsableCommand {
             FileHandleStandardError.write(line + "\n")
         }
         if totalFailed > 0 || !walk.unreadable.isEmpty { throw ExitCode(1) }
-    }
-
-    /// `--dicom-seg/-sr/-sc` for the one film they may be asked for. Several films are a usage
-    /// error (as `--overlay` is); a film that is not DICOM is a `FileProblem` (one line, exit 2),
-    /// found before any analysis, since the objects reference the film's DICOM study.
-    private func checkedDICOMOutputs(films: [BatchInput]) throws -> DICOMOutputPaths {
-        let paths = DICOMOutputPaths(segmentation: dicomSEG, report: dicomSR, secondaryCapture: dicomSC)
-        guard !paths.isEmpty else { return paths }
-        let given = [("--dicom-seg", dicomSEG), ("--dicom-sr", dicomSR), ("--dicom-sc", dicomSC)].compactMap { $0.1 == nil ? nil : $0.0 }
-        let options = given.joined(separator: ", ")
-        guard films.count == 1, let film = films.first else {
-            throw ValidationError("\(options) \(given.count == 1 ? "writes" : "write") one film's DICOM objects; for \(films.count) films use --dicom-dir DIR")
-        }
-        // The first bytes are enough to tell a PNG or JPEG; a file that cannot be read fails later
-        // as every unreadable film does.
-        let handle = FileHandle(forReadingAtPath: film.path)
-        let head = [UInt8]((try? handle?.read(upToCount: 4096)) ?? Data())
-        try? handle?.close()
-        if let format = FormatSniffer.format(of: head), format != .dicom {
-            throw FileProblem("\(film.path): \(options) \(given.count == 1 ? "needs" : "need") a DICOM film, and this is \(format.rawValue.uppercased()): the DICOM objects go into the film's study and reference its series and instance")
-        }
-        return paths
     }
 
     /// Prepares the outputs of a resumed run and returns the films already done (path → ok).
