@@ -24,10 +24,15 @@ public struct Deposit: Sendable, Equatable {
     /// The deposit classifier's confidence (0–1) that this is a deposit and not anatomy; nil when
     /// the detector ran without a classifier.
     public var score: Double?
+    /// Its shape, for the ImageJ-style measures (perimeter, Feret, fitted ellipse); nil for a
+    /// deposit made by hand rather than by the detector.
+    public var shape: DepositShape?
 
     public init(id: Int, areaPx: Int, bbox: PixelBox, centroidX: Double, centroidY: Double,
-                mean: Double, peak: Int, contrast: Double, peakSNR: Double, score: Double? = nil) {
+                mean: Double, peak: Int, contrast: Double, peakSNR: Double, score: Double? = nil,
+                shape: DepositShape? = nil) {
         self.score = score
+        self.shape = shape
         self.id = id
         self.areaPx = areaPx
         self.bbox = bbox

@@ -34,8 +34,8 @@ public enum DepositDetector {
     /// - background: the 3×3 smoothing, noise map, anatomy map and the box means of both scales;
     /// - threshold: local contrast, clutter σ, significance, the search region and the candidate mask;
     /// - label: the hysteresis labelling (with peak contrast per component) and the outline mask;
-    /// - measure: the labelling of the outlines with every deposit's statistics, the size filter
-    ///   and the renumbering.
+    /// - measure: the labelling of the outlines with every deposit's statistics, the size filter,
+    ///   the renumbering and each deposit's shape (`DepositShape`).
     public enum Stage: String, CaseIterable, Sendable {
         case background, threshold, label, measure
     }
@@ -371,9 +371,15 @@ public enum DepositDetector {
             for (k, deposit) in zip(accepted, deposits) where k >= mainCount {
                 for i in list[k].pixels { l[i] = Int32(deposit.id) }
             }
+            // The ImageJ-style shape of each deposit, from its final pixels.
+            let measured = deposits.map { deposit in
+                var deposit = deposit
+                deposit.shape = DepositShape(labels: UnsafeBufferPointer(l), width: width, id: Int32(deposit.id), box: deposit.bbox)
+                return deposit
+            }
             clock.lap(Stage.measure.rawValue)
             return Segmentation(
-                deposits: deposits, features: keptFeatures,
+                deposits: measured, features: keptFeatures,
                 body: BodyMap(cellSize: scales.cellSize, columns: anatomy.columns, rows: anatomy.rows, cells: anatomy.body, bone: anatomy.bone),
                 noiseSigma: Double(filmSigma))
         }}}

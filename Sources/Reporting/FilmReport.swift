@@ -120,6 +120,17 @@ public struct DepositReport: Sendable, Equatable {
     public var peakSNR: Double
     /// The deposit classifier's confidence, 0–1 (nil when detect ran without a classifier).
     public var score: Double?
+    /// The ImageJ-style measures in mm; nil when the spacing is unknown (as `areaMM2`) or the
+    /// deposit has no shape (made by hand).
+    public var measuresMM: ShapeMeasures?
+    /// The centroid in mm from the film's top-left corner (the outer corner of its top-left
+    /// pixel, where ImageJ puts 0): (centroid + ½) × spacing; nil when the spacing is unknown.
+    public var centroidXMM: Double?
+    public var centroidYMM: Double?
+    /// Circularity and angle have no unit: from the mm measures when the spacing is known,
+    /// else from pixels taken as square.
+    public var circularity: Double?
+    public var angleDegrees: Double?
 
     public init(_ deposit: Deposit, spacing: PixelSpacing?) {
         id = deposit.id
@@ -133,5 +144,13 @@ public struct DepositReport: Sendable, Equatable {
         contrast = deposit.contrast
         peakSNR = deposit.peakSNR
         score = deposit.score
+        if let spacing {
+            centroidXMM = (deposit.centroidX + 0.5) * spacing.column
+            centroidYMM = (deposit.centroidY + 0.5) * spacing.row
+        }
+        measuresMM = spacing.flatMap { spacing in deposit.shape?.measures(rowSpacing: spacing.row, columnSpacing: spacing.column) }
+        let unitless = measuresMM ?? deposit.shape?.measures(rowSpacing: 1, columnSpacing: 1)
+        circularity = unitless?.circularity
+        angleDegrees = unitless?.angleDegrees
     }
 }

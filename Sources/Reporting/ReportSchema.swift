@@ -113,6 +113,8 @@ public enum ReportSchema {
         public static let noise = 3
         public static let metric = 4
         public static let seconds = 4
+        public static let lengthMM = 4
+        public static let angle = 2
     }
 
     static func fixed(_ value: Double?, _ decimals: Int) -> String? {
@@ -210,7 +212,7 @@ public enum ReportSchema {
 
     /// The fields of each deposit, in the order of the JSON keys (the deposits CSV puts the
     /// film's `file` first).
-    public static let depositFields: [DepositField] = depositPlaceFields + depositMeasureFields
+    public static let depositFields: [DepositField] = depositPlaceFields + depositMeasureFields + depositShapeFields
 
     private static let depositPlaceFields: [DepositField] = [
         DepositField("id", unit: "1…n", "in raster order of the deposit's first pixel, as on the overlay", json: { String($0.id) },
@@ -248,6 +250,42 @@ public enum ReportSchema {
                      "the deposit classifier's confidence that this is a deposit and not anatomy (deposits are reported from the model's operating point up, or from `--min-score`)",
                      json: { fixed($0.score, D.score) ?? "null" },
                      text: .init(title: "score", rightAligned: true, needsSpacing: false, cell: { fixed($0.score, 2) ?? "n/a" })),
+    ]
+
+    /// ImageJ's Analyze Particles measures (scikit-image's `regionprops` definitions where it has
+    /// one; `DepositShape` computes them), in mm as `area_mm2` is: null when the spacing is unknown.
+    private static let depositShapeFields: [DepositField] = [
+        DepositField("centroid_mm", unit: "`[x, y]` mm (4 decimals), or null",
+                     "the centroid from the film's top-left corner (the outer corner of its top-left pixel, ImageJ's origin): (`centroid` + ½) × column, row spacing; null when the spacing is unknown",
+                     json: { report in
+                         guard let x = report.centroidXMM, let y = report.centroidYMM else { return "null" }
+                         return JSONObjectText.array([x, y], decimals: D.lengthMM)
+                     },
+                     csv: [.init(name: "centroid_x_mm", cell: { fixed($0.centroidXMM, D.lengthMM) ?? "" }),
+                           .init(name: "centroid_y_mm", cell: { fixed($0.centroidYMM, D.lengthMM) ?? "" })]),
+        DepositField("perimeter_mm", unit: "mm (4 decimals), or null",
+                     "scikit-image's `perimeter` (4-neighbourhood): the border pixels (a 4-neighbour outside), each weighted by its border neighbours (1 in a straight run, √2 at a diagonal step, (1 + √2)/2 at a corner), so about the length of the polygon through the border pixels' centres, shorter than ImageJ's outline of the pixel squares; × √(row × column spacing); null when the spacing is unknown",
+                     json: { fixed($0.measuresMM?.perimeter, D.lengthMM) ?? "null" }),
+        DepositField("circularity", unit: "0–1 (4 decimals), or null",
+                     "4π × area / perimeter² (ImageJ's Circ.), clamped to 1 as ImageJ does (digitised discs measured 0.91–0.99, an ellipse 2.5 times as long as wide below 0.85); from pixels when the spacing is unknown; null when the perimeter is 0 (a deposit of one or two pixels)",
+                     json: { fixed($0.circularity, D.metric) ?? "null" }),
+        DepositField("feret_max_mm", unit: "mm (4 decimals), or null",
+                     "Feret's largest diameter: the greatest distance between two midpoints of the pixel edges around the deposit's convex hull image (scikit-image's `feret_diameter_max`; ImageJ's Feret takes pixel corners, up to a pixel more); null when the spacing is unknown",
+                     json: { fixed($0.measuresMM?.feretMax, D.lengthMM) ?? "null" }),
+        DepositField("feret_min_mm", unit: "mm (4 decimals), or null",
+                     "Feret's smallest diameter: the narrowest caliper width over the same convex hull (ImageJ's MinFeret, on those points); null when the spacing is unknown",
+                     json: { fixed($0.measuresMM?.feretMin, D.lengthMM) ?? "null" }),
+        DepositField("major_axis_mm", unit: "mm (4 decimals), or null",
+                     "the major axis of the ellipse with the deposit's second central moments: 4√λ₁ of the covariance of its pixel centres (scikit-image's `axis_major_length`; ImageJ's Major also scales the ellipse to the area); null when the spacing is unknown",
+                     json: { fixed($0.measuresMM?.majorAxis, D.lengthMM) ?? "null" }),
+        DepositField("minor_axis_mm", unit: "mm (4 decimals), or null", "the minor axis, 4√λ₂ (scikit-image's `axis_minor_length`); null when the spacing is unknown",
+                     json: { fixed($0.measuresMM?.minorAxis, D.lengthMM) ?? "null" }),
+        DepositField("angle_deg", unit: "degrees 0–180 (2 decimals), or null",
+                     "the major axis's direction, counter-clockwise on screen from the x axis (ImageJ's Angle; scikit-image's `orientation` in degrees + 90, modulo 180); 0 when the moments have no direction (a disc); from square pixels when the spacing is unknown",
+                     json: { fixed($0.angleDegrees, D.angle) ?? "null" }),
+        DepositField("equivalent_diameter_mm", unit: "mm (4 decimals), or null",
+                     "the diameter of the disc of the same area, √(4 `area_mm2` / π) (scikit-image's `equivalent_diameter_area`); null when the spacing is unknown",
+                     json: { fixed($0.measuresMM?.equivalentDiameter, D.lengthMM) ?? "null" }),
     ]
 
     /// The deposit fields the terminal's table shows, in its order (area in mm² first, where a

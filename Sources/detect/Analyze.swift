@@ -36,23 +36,7 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("deposits-csv"), help: "Also write one CSV row per deposit to this file.")
     var depositsCSV: String?
 
-    @Option(help: "Write an overlay PNG of the film with the deposits outlined (one film only).")
-    var overlay: String?
-
-    @Option(help: "Write one overlay PNG per film into this folder, mirroring the input folders.")
-    var overlayDir: String?
-
-    @Option(name: .customLong("dicom-seg"), help: "Write the deposits as a DICOM Segmentation (one binary segment) in the film's study (one DICOM film only).")
-    var dicomSEG: String?
-
-    @Option(name: .customLong("dicom-sr"), help: "Write the measurements as a DICOM SR measurement report (TID 1500) in the film's study (one DICOM film only).")
-    var dicomSR: String?
-
-    @Option(name: .customLong("dicom-sc"), help: "Write the overlay as a DICOM Secondary Capture in the film's study (one DICOM film only).")
-    var dicomSC: String?
-
-    @Option(help: "Write each DICOM film's Segmentation, SR and Secondary Capture into this folder, mirroring the input folders (NAME.seg.dcm, NAME.sr.dcm, NAME.sc.dcm).")
-    var dicomDir: String?
+    @OptionGroup var filmFileOptions: FilmFileOptions
 
     @Option(help: "Pixel spacing in mm, overriding the file: one value, or row,column.")
     var pixelSpacing: String?
@@ -113,16 +97,6 @@ struct Analyze: ParsableCommand {
     }
 
     func validate() throws {
-        if overlay != nil && overlayDir != nil {
-            throw ValidationError("give --overlay or --overlay-dir, not both")
-        }
-        if dicomDir != nil && (dicomSEG != nil || dicomSR != nil || dicomSC != nil) {
-            throw ValidationError("give --dicom-seg/--dicom-sr/--dicom-sc (one film) or --dicom-dir (any number), not both")
-        }
-        let dicomPaths = [dicomSEG, dicomSR, dicomSC, overlay].compactMap { $0 }
-        if Set(dicomPaths).count != dicomPaths.count {
-            throw ValidationError("--dicom-seg, --dicom-sr, --dicom-sc and --overlay each need a file of their own")
-        }
         if let pixelSpacing, Self.parseSpacing(pixelSpacing) == nil {
             throw ValidationError(Self.spacingProblem("--pixel-spacing", pixelSpacing))
         }
@@ -150,7 +124,7 @@ struct Analyze: ParsableCommand {
         let format = resolvedFormat
 
         // 1. Which films: walk, then shard, then drop those already done.
-        let walk = selection.walker(avoiding: [overlayDir, dicomDir].compactMap { $0 }).walk(try selection.paths(inputs))
+        let walk = selection.walker(avoiding: filmFileOptions.folders).walk(try selection.paths(inputs))
         for (path, reason) in walk.unreadable { FileHandleStandardError.write("detect: \(path): \(reason)\n") }
         if verbose {
             for (path, reason) in walk.skipped { FileHandleStandardError.write("detect: skipped \(path): \(reason)\n") }
@@ -160,12 +134,7 @@ struct Analyze: ParsableCommand {
             let others = walk.skipped.isEmpty ? "" : " (\(walk.skipped.count) other files skipped; --verbose lists them)"
             throw FileProblem("no DICOM, PNG or JPEG films found\(others)")
         }
-        if overlay != nil && walk.films.count != 1 {
-            throw ValidationError("--overlay writes one film's overlay; for \(walk.films.count) films use --overlay-dir DIR")
-        }
-        let overlayPaths = OverlayPaths(films: walk.films, single: overlay, folder: overlayDir)
-        let dicomOutputs = try checkedDICOMOutputs(films: walk.films)
-        let dicomStems = OverlayPaths(films: walk.films, single: nil, folder: dicomDir, suffix: "")
+        let filmFiles = try filmFileOptions.files(films: walk.films)
 
         var films = walk.films
         let resolved: (Shard, Shard.Origin)?
@@ -252,12 +221,9 @@ struct Analyze: ParsableCommand {
         let work: @Sendable (Int) -> FilmResult = { index in
             let film = todo[index]
             let identity = FilmIdentity.of(path: film.path)
-            let overlay = overlayPaths[film.path]
-            let dicom = dicomStems[film.path].map {
-                DICOMOutputPaths(segmentation: $0 + ".seg.dcm", report: $0 + ".sr.dcm", secondaryCapture: $0 + ".sc.dcm")
-            } ?? dicomOutputs
-            let outcome = pool?.analyze(index: index, request: WorkerRequest(path: film.path, overlay: overlay, dicom: dicom))
-                ?? job.run(path: film.path, overlay: overlay, dicom: dicom, shouldWriteOverlay: { !runner.isAbandoned(index) })
+            let files = filmFiles[film.path] ?? FilmJob.FilmFiles()
+            let outcome = pool?.analyze(index: index, request: WorkerRequest(path: film.path, files: files))
+                ?? job.run(path: film.path, files: files, shouldWriteFiles: { !runner.isAbandoned(index) })
             return FilmResult(outcome: outcome, identity: identity)
         }
         let timeoutText = timeout.map { String(format: "%g", $0) } ?? ""
@@ -278,7 +244,7 @@ struct Analyze: ParsableCommand {
             for file in [mainFile, csvFile, depositsFile] { file?.sync() }
         }
         var reports: [RenderedReport] = []
-        var ok = 0, failed = 0, overlayFailures = 0, dicomFailures = 0
+        var ok = 0, failed = 0, outputFailures = 0
         var lastSync = DispatchTime.now().uptimeNanoseconds
         runner.run(count: todo.count, work: work, abandoned: abandoned, deliver: { index, result in
             let report = result.outcome.report
@@ -312,13 +278,9 @@ struct Analyze: ParsableCommand {
             if !quiet {
                 for note in result.outcome.notes { progress.note("detect: \(note)\n") }
             }
-            if let overlayError = result.outcome.overlayError {
-                overlayFailures += 1
-                progress.note("detect: \(overlayError)\n")
-            }
-            if let dicomError = result.outcome.dicomError {
-                dicomFailures += 1
-                progress.note("detect: \(dicomError)\n")
+            for outputError in result.outcome.outputErrors {
+                outputFailures += 1
+                progress.note("detect: \(outputError)\n")
             }
             if keepTimings {
                 let stages = report.timings.map { "\($0.stage) \(String(format: "%.1f", $0.seconds * 1000)) ms" }
@@ -350,41 +312,18 @@ struct Analyze: ParsableCommand {
             }
         }
         let earlierFailed = earlier.values.filter { !$0 }.count
-        let totalFailed = failed + earlierFailed + overlayFailures + dicomFailures
+        let totalFailed = failed + earlierFailed + outputFailures
         if !quiet && (output != nil || films.count > 1 || !walk.skipped.isEmpty) {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             var line = "detect: \(ok + earlier.count - earlierFailed) ok, \(failed + earlierFailed) failed, \(walk.skipped.count) skipped"
             if !earlier.isEmpty { line += " (\(earlier.count) done before, kept)" }
             line += "; \(todo.count) films in \(String(format: "%.1f", seconds)) s (\(String(format: "%.1f", seconds > 0 ? Double(todo.count) / seconds : 0)) films/s)"
-            if overlayFailures > 0 { line += "; \(overlayFailures) overlays not written" }
-            if dicomFailures > 0 { line += "; \(dicomFailures) films' DICOM results not written" }
+            if outputFailures > 0 { line += "; \(outputFailures) overlays, label masks, outlines or films' DICOM results not written" }
             if !walk.unreadable.isEmpty { line += "; \(walk.unreadable.count) inputs could not be read" }
             if let output { line += "; results in \(output)" }
             FileHandleStandardError.write(line + "\n")
         }
         if totalFailed > 0 || !walk.unreadable.isEmpty { throw ExitCode(1) }
-    }
-
-    /// `--dicom-seg/-sr/-sc` for the one film they may be asked for. Several films are a usage
-    /// error (as `--overlay` is); a film that is not DICOM is a `FileProblem` (one line, exit 2),
-    /// found before any analysis, since the objects reference the film's DICOM study.
-    private func checkedDICOMOutputs(films: [BatchInput]) throws -> DICOMOutputPaths {
-        let paths = DICOMOutputPaths(segmentation: dicomSEG, report: dicomSR, secondaryCapture: dicomSC)
-        guard !paths.isEmpty else { return paths }
-        let given = [("--dicom-seg", dicomSEG), ("--dicom-sr", dicomSR), ("--dicom-sc", dicomSC)].compactMap { $0.1 == nil ? nil : $0.0 }
-        let options = given.joined(separator: ", ")
-        guard films.count == 1, let film = films.first else {
-            throw ValidationError("\(options) \(given.count == 1 ? "writes" : "write") one film's DICOM objects; for \(films.count) films use --dicom-dir DIR")
-        }
-        // The first bytes are enough to tell a PNG or JPEG; a file that cannot be read fails later
-        // as every unreadable film does.
-        let handle = FileHandle(forReadingAtPath: film.path)
-        let head = [UInt8]((try? handle?.read(upToCount: 4096)) ?? Data())
-        try? handle?.close()
-        if let format = FormatSniffer.format(of: head), format != .dicom {
-            throw FileProblem("\(film.path): \(options) \(given.count == 1 ? "needs" : "need") a DICOM film, and this is \(format.rawValue.uppercased()): the DICOM objects go into the film's study and reference its series and instance")
-        }
-        return paths
     }
 
     /// Prepares the outputs of a resumed run and returns the films already done (path → ok).

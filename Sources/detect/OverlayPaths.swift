@@ -3,8 +3,10 @@ import Foundation
 
 /// Where each film's overlay goes: the one `--overlay` path, or `--overlay-dir` mirroring the
 /// input tree (`DIR/knee/a.dcm.overlay.png` for `films/knee/a.dcm` when `films` was given; a
-/// film named directly goes to `DIR/<name>.overlay.png`). `--dicom-dir` uses the same mirror with
-/// an empty suffix, as the stem its `.seg.dcm`, `.sr.dcm` and `.sc.dcm` are added to.
+/// film named directly goes to `DIR/<name>.overlay.png`). The label masks and outlines of
+/// `--labels-dir` and `--outlines-dir` are placed the same way, with their own `suffix`;
+/// `--dicom-dir` with an empty suffix, as the stem its `.seg.dcm`, `.sr.dcm` and `.sc.dcm` are
+/// added to.
 ///
 /// Two films can mirror onto one name (two folders given that both hold `a.png`, or names
 /// differing only in case on a case-insensitive disk): the later one, in walk order, gets

@@ -253,6 +253,34 @@ final class BatchTests: FolderTestCase {
         XCTAssertEqual(again.stdout.split(separator: "\n").count, 1)
     }
 
+    /// `--labels-dir` and `--outlines-dir` name their files as `--overlay-dir` does, and the walk
+    /// keeps out of them (a 16-bit PNG mask would otherwise be taken for a film).
+    func testLabelMasksAndOutlinesMirrorTheTree() throws {
+        try BatchProcess.phantoms(2, into: folder.appendingPathComponent("one/knee"))
+        let arguments = ["one", "--labels-dir", "one/shapes", "--outlines-dir", "one/shapes", "--format", "jsonl", "-q"]
+        let first = try BatchProcess.run(arguments, in: folder)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("one/shapes/knee").path).sorted()
+        XCTAssertEqual(names, ["film1.png.labels.png", "film1.png.outlines.geojson", "film2.png.labels.png", "film2.png.outlines.geojson"])
+        let again = try BatchProcess.run(arguments, in: folder)
+        XCTAssertEqual(again.stdout, first.stdout)
+        XCTAssertEqual(again.stdout.split(separator: "\n").count, 2)
+    }
+
+    /// Label masks and DICOM results in one batch: a PNG film gets its mask but no DICOM objects,
+    /// named on standard error, counted in the summary and exit 1 (as an overlay not written).
+    func testLabelMasksBesideDICOMResults() throws {
+        try BatchProcess.phantoms(1, into: folder.appendingPathComponent("mixed"), format: "dicom")
+        try BatchProcess.phantoms(1, firstSeed: 2, into: folder.appendingPathComponent("mixed"))
+        let result = try BatchProcess.run(["mixed", "--labels-dir", "out", "--dicom-dir", "out", "--format", "jsonl", "-o", "r.jsonl"], in: folder)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).sorted()
+        XCTAssertEqual(names, ["film1.dcm.labels.png", "film1.dcm.sc.dcm", "film1.dcm.seg.dcm", "film1.dcm.sr.dcm", "film2.png.labels.png"])
+        XCTAssertTrue(result.stderr.contains("film2.png: DICOM results not written: the film is PNG, not DICOM"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("2 ok, 0 failed"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("; 1 overlays, label masks, outlines or films' DICOM results not written"), result.stderr)
+    }
+
     func testFilesFromAList() throws {
         try BatchProcess.phantoms(3, into: films)
         try "films/film3.png\n\n  films/film1.png  \n".write(to: folder.appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The command-line contract: exit codes, one clear error line per bad film, outputs written.
@@ -83,6 +84,46 @@ final class CommandLineTests: FolderTestCase {
         XCTAssertEqual(be32(20), report["height"] as? Int)
         XCTAssertEqual(bytes[24], 8, "bit depth")
         XCTAssertEqual(bytes[25], 2, "colour type RGB")
+    }
+
+    /// `--labels` (.npy) and `--outlines`: the mask's ids and pixel counts are the report's
+    /// deposits, each outline is one closed Polygon feature per deposit, in a folder made for them.
+    func testLabelMaskAndOutlinesOfOneFilm() throws {
+        let film = DetectProcess.packageRoot.appendingPathComponent("sample-images/forearm_universalis.png").path
+        let mask = folder.appendingPathComponent("made/mask.npy").path, outlines = folder.appendingPathComponent("made/o.geojson").path
+        let result = try DetectProcess.run([film, "--labels", mask, "--outlines", outlines, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let deposits = try XCTUnwrap(report["deposits"] as? [[String: Any]])
+        XCTAssertGreaterThan(deposits.count, 3)
+        let labels = try NumpyArray(contentsOf: mask)
+        XCTAssertEqual(labels.descr, "<u2")
+        XCTAssertEqual(labels.shape, [try XCTUnwrap(report["height"] as? Int), try XCTUnwrap(report["width"] as? Int)])
+        var counts: [Int64: Int] = [:]
+        for id in labels.values where id != 0 { counts[id, default: 0] += 1 }
+        XCTAssertEqual(counts, Dictionary(uniqueKeysWithValues: deposits.map { (Int64($0["id"] as! Int), $0["area_px"] as! Int) }))
+        let geojson = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: outlines))) as? [String: Any])
+        XCTAssertEqual(geojson["type"] as? String, "FeatureCollection")
+        let features = try XCTUnwrap(geojson["features"] as? [[String: Any]])
+        XCTAssertEqual(features.compactMap { ($0["properties"] as? [String: Any])?["id"] as? Int }, deposits.map { $0["id"] as! Int })
+        for feature in features {
+            let geometry = try XCTUnwrap(feature["geometry"] as? [String: Any])
+            XCTAssertEqual(geometry["type"] as? String, "Polygon")
+            let rings = try XCTUnwrap(geometry["coordinates"] as? [[[Int]]])
+            for ring in rings { XCTAssertEqual(ring.first, ring.last) }
+        }
+    }
+
+    func testLabelsAndOutlinesUsage() throws {
+        let film = try samplePNG().path
+        let other = try write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: film))), "copy.png")
+        for arguments in [[film, "--labels", "mask.tif"], [film, other, "--labels", "mask.png"], [film, other, "--outlines", "o.geojson"],
+                          [film, "--labels", "a.png", "--labels-dir", "masks"], [film, "--outlines", "o.geojson", "--outlines-dir", "x"],
+                          [film, "--labels", "a.png", "--overlay", "a.png"], [film, "--outlines", "o.json", "--dicom-sr", "o.json"]] {
+            let result = try DetectProcess.run(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertFalse(result.stderr.isEmpty)
+        }
     }
 
     func testUsageErrorsExitTwo() throws {

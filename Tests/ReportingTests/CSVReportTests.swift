@@ -62,9 +62,15 @@ final class CSVReportTests: XCTestCase {
         XCTAssertEqual(ReportWriter.depositsCSVRows(ReportFixtures.report(deposits: [])), "")
         guard let table = try rows(csv) else { throw XCTSkip("python3 is not installed") }
         XCTAssertEqual(table[0], ["file", "id", "area_px", "area_mm2", "centroid_x", "centroid_y", "bbox_x",
-                                  "bbox_y", "bbox_width", "bbox_height", "mean", "peak", "contrast", "peak_snr", "score"])
+                                  "bbox_y", "bbox_width", "bbox_height", "mean", "peak", "contrast", "peak_snr", "score",
+                                  "centroid_x_mm", "centroid_y_mm", "perimeter_mm", "circularity", "feret_max_mm", "feret_min_mm",
+                                  "major_axis_mm", "minor_axis_mm", "angle_deg", "equivalent_diameter_mm"])
         XCTAssertEqual(table.count, 4)
-        XCTAssertEqual(table[2], ["x,y.dcm", "2", "3", "0.0450", "100.00", "80.33", "99", "80", "2", "2",
-                                  "900.00", "950", "55.50", "4.25", "0.500"])
+        // The L of 3 pixels: perimeter 1 + 1 + √2 px × √(0.1 × 0.15) mm; circularity clamped.
+        XCTAssertEqual(Array(table[2][..<20]), ["x,y.dcm", "2", "3", "0.0450", "100.00", "80.33", "99", "80", "2", "2",
+                                                "900.00", "950", "55.50", "4.25", "0.500", "15.0750", "8.0833", "0.4182", "1.0000",
+                                                table[2][19]])
+        // Deposit 3 has no shape: its measures are empty cells, its centroid in mm is known.
+        XCTAssertEqual(Array(table[3][15...]), ["30.1500", "15.0750", "", "", "", "", "", "", "", ""])
     }
 }

@@ -69,8 +69,7 @@ final class JSONReportTests: XCTestCase {
 
         let deposits = try XCTUnwrap(json["deposits"] as? [[String: Any]])
         XCTAssertEqual(deposits.count, 3)
-        XCTAssertEqual(Set(deposits[0].keys),
-                       ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr", "score"])
+        XCTAssertEqual(Set(deposits[0].keys), Set(ReportSchema.depositFields.map(\.name)))
         XCTAssertEqual(deposits.map { $0["id"] as? Int }, [1, 2, 3])
         XCTAssertEqual(deposits.map { $0["area_px"] as? Int }, [120, 3, 40])
         XCTAssertEqual(try number(deposits[1]["area_mm2"]), 0.045, accuracy: 1e-9)
@@ -83,6 +82,26 @@ final class JSONReportTests: XCTestCase {
         XCTAssertEqual(try number(deposits[1]["peak_snr"]), 4.25, accuracy: 1e-9)
         XCTAssertEqual(try number(deposits[1]["score"]), 0.5, accuracy: 1e-9)
         XCTAssertEqual(json["classifier_model"] as? String, "deposit-classifier test")
+        // Deposit 1, a 12 × 10 px rectangle at 0.15 mm columns and 0.1 mm rows: 1.8 × 1.0 mm.
+        XCTAssertEqual(deposits[0]["centroid_mm"] as? [Double], [6.0939, 3.1])
+        XCTAssertEqual(try number(deposits[0]["perimeter_mm"]), 40 * (0.015).squareRoot(), accuracy: 5e-5)
+        XCTAssertEqual(try number(deposits[0]["feret_min_mm"]), 1.0, accuracy: 5e-5)
+        XCTAssertEqual(try number(deposits[0]["feret_max_mm"]), max((1.8 * 1.8 + 0.81).squareRoot(), (1.65 * 1.65 + 1).squareRoot()), accuracy: 5e-5)
+        XCTAssertEqual(try number(deposits[0]["major_axis_mm"]), 4 * (143.0 / 12).squareRoot() * 0.15, accuracy: 5e-5)
+        XCTAssertEqual(try number(deposits[0]["minor_axis_mm"]), 4 * (99.0 / 12).squareRoot() * 0.1, accuracy: 5e-5)
+        XCTAssertEqual(try number(deposits[0]["angle_deg"]), 0, accuracy: 1e-9)
+        XCTAssertEqual(try number(deposits[0]["equivalent_diameter_mm"]), (4 * 1.8 / Double.pi).squareRoot(), accuracy: 5e-5)
+        XCTAssertEqual(try number(deposits[0]["circularity"]), 4 * Double.pi * 120 / (40 * 40), accuracy: 5e-5)
+    }
+
+    func testShapeMeasuresWithoutSpacingAreCircularityAndAngleOnly() throws {
+        let text = ReportWriter.jsonObject(FilmReport(file: "a.png", analysis: ReportFixtures.analysis(spacing: nil)))
+        let deposit = try XCTUnwrap((try parse(text)["deposits"] as? [[String: Any]])?.first)
+        for key in ["centroid_mm", "perimeter_mm", "feret_max_mm", "feret_min_mm", "major_axis_mm", "minor_axis_mm", "equivalent_diameter_mm"] {
+            XCTAssertTrue(deposit[key] is NSNull, key)
+        }
+        XCTAssertEqual(try number(deposit["circularity"]), 4 * Double.pi * 120 / (40 * 40), accuracy: 5e-5)
+        XCTAssertEqual(try number(deposit["angle_deg"]), 0, accuracy: 1e-9)
     }
 
     func testFixedDecimalsAsWritten() {
@@ -111,8 +130,11 @@ final class JSONReportTests: XCTestCase {
         ])
         let deposit = try XCTUnwrap(result["deposit"] as? [[String]])
         XCTAssertEqual(deposit.map { $0[0] },
-                       ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr", "score"])
-        XCTAssertEqual(deposit.map { $0[1] }, ["int", "int", "float", "list", "list", "float", "int", "float", "float", "float"])
+                       ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr", "score",
+                        "centroid_mm", "perimeter_mm", "circularity", "feret_max_mm", "feret_min_mm", "major_axis_mm",
+                        "minor_axis_mm", "angle_deg", "equivalent_diameter_mm"])
+        XCTAssertEqual(deposit.map { $0[1] }, ["int", "int", "float", "list", "list", "float", "int", "float", "float", "float",
+                                               "list", "float", "float", "float", "float", "float", "float", "float", "float"])
         XCTAssertEqual(result["metrics"] as? [String], ["hull_fraction", "clusters", "spread_mm"])
         XCTAssertEqual(result["timings"] as? [String], ["decode", "detect"])
         XCTAssertEqual(result["file"] as? String, ReportFixtures.oddName)

@@ -11,15 +11,19 @@ enum ReportFixtures {
 
     static func deposit(id: Int, area: Int, x: Double, y: Double, box: PixelBox,
                         mean: Double = 1234.5678, peak: Int = 2000, contrast: Double = 321.456,
-                        snr: Double = 12.345, score: Double? = 0.9876) -> Deposit {
+                        snr: Double = 12.345, score: Double? = 0.9876, shape: DepositShape? = nil) -> Deposit {
         Deposit(id: id, areaPx: area, bbox: box, centroidX: x, centroidY: y,
-                mean: mean, peak: peak, contrast: contrast, peakSNR: snr, score: score)
+                mean: mean, peak: peak, contrast: contrast, peakSNR: snr, score: score, shape: shape)
     }
 
+    /// Deposit 1's shape, a 12 × 10 rectangle, and deposit 2's, an L of 3 pixels; deposit 3 has none.
+    static let rectangle = DepositShape(mask: [Bool](repeating: true, count: 120), width: 12, height: 10)
+    static let corner = DepositShape(mask: [true, true, false, true], width: 2, height: 2)
+
     static let deposits = [
-        deposit(id: 1, area: 120, x: 40.126, y: 30.5, box: PixelBox(x: 34, y: 24, width: 13, height: 13)),
+        deposit(id: 1, area: 120, x: 40.126, y: 30.5, box: PixelBox(x: 34, y: 24, width: 13, height: 13), shape: rectangle),
         deposit(id: 2, area: 3, x: 100, y: 80.333333, box: PixelBox(x: 99, y: 80, width: 2, height: 2),
-                mean: 900, peak: 950, contrast: 55.5, snr: 4.25, score: 0.5),
+                mean: 900, peak: 950, contrast: 55.5, snr: 4.25, score: 0.5, shape: corner),
         deposit(id: 3, area: 40, x: 200.5, y: 150.25, box: PixelBox(x: 196, y: 146, width: 10, height: 9)),
     ]
 

@@ -21,9 +21,12 @@ final class ReportSchemaTests: XCTestCase {
             + "spacing_source,deposit_count,total_area_px,total_area_mm2,largest_area_px,largest_area_mm2,body_area_px,"
             + "body_area_mm2,noise_sigma,distribution,distribution_score,distribution_reason,clinical_subtype")
         XCTAssertEqual(ReportSchema.depositFields.map(\.name),
-                       ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr", "score"])
+                       ["id", "area_px", "area_mm2", "centroid", "bbox", "mean", "peak", "contrast", "peak_snr", "score",
+                        "centroid_mm", "perimeter_mm", "circularity", "feret_max_mm", "feret_min_mm", "major_axis_mm",
+                        "minor_axis_mm", "angle_deg", "equivalent_diameter_mm"])
         XCTAssertEqual(ReportWriter.depositsCSVHeader(), "file,id,area_px,area_mm2,centroid_x,centroid_y,bbox_x,bbox_y,"
-            + "bbox_width,bbox_height,mean,peak,contrast,peak_snr,score")
+            + "bbox_width,bbox_height,mean,peak,contrast,peak_snr,score,centroid_x_mm,centroid_y_mm,perimeter_mm,circularity,"
+            + "feret_max_mm,feret_min_mm,major_axis_mm,minor_axis_mm,angle_deg,equivalent_diameter_mm")
     }
 
     /// The terminal's deposit table names fields that have a terminal column.

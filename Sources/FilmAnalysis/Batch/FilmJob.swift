@@ -4,9 +4,9 @@ import Foundation
 import Radiography
 import Reporting
 
-/// One film of a batch from path to rendered report (and overlay), the same whether it runs on
-/// a thread of `detect` or in a worker process (`WorkerPool`): the batch then writes the same
-/// bytes either way.
+/// One film of a batch from path to rendered report (and overlay, label mask, outlines, DICOM
+/// results), the same whether it runs on a thread of `detect` or in a worker process
+/// (`WorkerPool`): the batch then writes the same bytes either way.
 public struct FilmJob: Sendable {
     public var analyzer: FilmAnalyzer
     public var records: ClinicalRecords?
@@ -21,18 +21,15 @@ public struct FilmJob: Sendable {
     /// What one film produced, as the batch writes it.
     public struct Outcome: Sendable, Codable, Equatable {
         public var report: RenderedReport
-        /// The overlay could not be written (the film's result still counts).
-        public var overlayError: String?
-        /// A DICOM result (`--dicom-seg/-sr/-sc`) could not be written (the film's result still
-        /// counts); nil when none was asked for or all were written.
-        public var dicomError: String?
+        /// The files beside the report (overlay, label mask, outlines, DICOM results) that could
+        /// not be written, one line each (the film's result still counts).
+        public var outputErrors: [String]
         /// Lines for standard error that are neither errors nor warnings (no clinical match).
         public var notes: [String]
 
-        public init(report: RenderedReport, overlayError: String? = nil, dicomError: String? = nil, notes: [String] = []) {
+        public init(report: RenderedReport, outputErrors: [String] = [], notes: [String] = []) {
             self.report = report
-            self.overlayError = overlayError
-            self.dicomError = dicomError
+            self.outputErrors = outputErrors
             self.notes = notes
         }
 
@@ -42,42 +39,69 @@ public struct FilmJob: Sendable {
         }
     }
 
+    /// Where one film's files beside the report go (nil: not asked for).
+    public struct FilmFiles: Sendable, Codable, Equatable {
+        /// The overlay PNG.
+        public var overlay: String?
+        /// The label mask, `.png` or `.npy` (`LabelMaskFile`).
+        public var labels: String?
+        /// The outlines, GeoJSON (`OutlinesGeoJSON`).
+        public var outlines: String?
+        /// The DICOM Segmentation, SR and Secondary Capture (`DICOMResults`; DICOM films only).
+        public var dicom: DICOMOutputPaths
+
+        public init(overlay: String? = nil, labels: String? = nil, outlines: String? = nil,
+                    dicom: DICOMOutputPaths = DICOMOutputPaths()) {
+            self.overlay = overlay
+            self.labels = labels
+            self.outlines = outlines
+            self.dicom = dicom
+        }
+    }
+
     /// Never throws: a film that cannot be read or analysed is an error report.
-    /// `shouldWriteOverlay` is asked just before the overlay and the DICOM results are written
-    /// (an abandoned film's thread must not write them).
-    public func run(path: String, overlay: String?, dicom: DICOMOutputPaths = DICOMOutputPaths(),
-                    shouldWriteOverlay: () -> Bool = { true }) -> Outcome {
+    /// `shouldWriteFiles` is asked just before the files beside the report are written (an
+    /// abandoned film's thread must not write them).
+    public func run(path: String, files: FilmFiles = FilmFiles(), shouldWriteFiles: () -> Bool = { true }) -> Outcome {
         var report = analyzer.analyze(path: path)
         var notes: [String] = []
-        var overlayError: String?
+        var outputErrors: [String] = []
         // Before the overlay, so its legend shows the top subtype.
         if let records, report.isOK, !report.attachClinical(records, patientID: report.analysis?.film.patientID) {
             notes.append("\(path): no clinical record matches its path, file name or patient ID")
         }
-        if let overlay, let film = report.analysed, shouldWriteOverlay() {
+        if let film = report.analysed, shouldWriteFiles() {
             var clock = StageClock()
-            do {
-                let folder = (overlay as NSString).deletingLastPathComponent
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                try OverlayRenderer.write(radiograph: film.analysis.film, report: film, labels: film.analysis.detection.labels, to: overlay)
-                clock.lap("overlay")
-                report.timings += clock.laps
-            } catch {
-                overlayError = "\(overlay): overlay not written: \(error)"
+            func write(_ target: String?, _ what: String, _ body: (String) throws -> Void) {
+                guard let target else { return }
+                do {
+                    let folder = (target as NSString).deletingLastPathComponent
+                    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                    try body(target)
+                    clock.lap(what)
+                } catch {
+                    outputErrors.append("\(target): \(what) not written: \(error)")
+                }
             }
-        }
-        var dicomError: String?
-        if !dicom.isEmpty, let film = report.analysed, shouldWriteOverlay() {
-            var clock = StageClock()
-            do {
-                try DICOMResults.write(film, frame: analyzer.options.frame, limits: analyzer.options.limits, to: dicom)
-                clock.lap("dicom")
-                report.timings += clock.laps
-            } catch {
-                dicomError = "\(path): DICOM results not written: \(error)"
+            let labels = film.analysis.detection.labels
+            write(files.overlay, "overlay") {
+                try OverlayRenderer.write(radiograph: film.analysis.film, report: film, labels: labels, to: $0)
             }
+            write(files.labels, "labels") { try LabelMaskFile.write(labels, spacing: film.spacing, to: $0) }
+            write(files.outlines, "outlines") { try OutlinesGeoJSON.write(film, to: $0) }
+            // The DICOM objects together (they share the film's header, read again once); the line
+            // names the film, and the error the object file when one could not be written.
+            if !files.dicom.isEmpty {
+                do {
+                    try DICOMResults.write(film, frame: analyzer.options.frame, limits: analyzer.options.limits, to: files.dicom)
+                    clock.lap("dicom")
+                } catch {
+                    outputErrors.append("\(path): DICOM results not written: \(error)")
+                }
+            }
+            report.timings += clock.laps
         }
         if !keepsTimings { report.timings = [] }
-        return Outcome(report: RenderedReport(report), overlayError: overlayError, dicomError: dicomError, notes: notes)
+        return Outcome(report: RenderedReport(report), outputErrors: outputErrors, notes: notes)
     }
 }

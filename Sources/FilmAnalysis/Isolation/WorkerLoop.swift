@@ -60,7 +60,7 @@ public enum WorkerLoop {
             if let hangOn, request.path.contains(hangOn) {
                 while true { sleep(1000) }
             }
-            let outcome = job.run(path: request.path, overlay: request.overlay, dicom: request.dicom ?? DICOMOutputPaths())
+            let outcome = job.run(path: request.path, files: request.files)
             guard PipeFrames.write(WorkerCoding.encode(outcome), to: output) else { return 0 }
         }
         return 0

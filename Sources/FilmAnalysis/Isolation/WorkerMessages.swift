@@ -53,14 +53,11 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
 /// One film for a worker.
 public struct WorkerRequest: Sendable, Codable, Equatable {
     public var path: String
-    public var overlay: String?
-    /// `--dicom-seg` / `--dicom-sr` / `--dicom-sc`; nil (or absent in the message) for none.
-    public var dicom: DICOMOutputPaths?
+    public var files: FilmJob.FilmFiles
 
-    public init(path: String, overlay: String?, dicom: DICOMOutputPaths? = nil) {
+    public init(path: String, files: FilmJob.FilmFiles) {
         self.path = path
-        self.overlay = overlay
-        self.dicom = dicom
+        self.files = files
     }
 }
 
