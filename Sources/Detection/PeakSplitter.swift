@@ -158,7 +158,12 @@ struct PeakSplitter {
         // Highest first; ties by position, so the result is fixed.
         peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.m < $1.m }
         var taken = [Bool](repeating: false, count: member.count)
-        var window: [Int32] = []
+        // The flood's member table: all −1 between peaks. A peak sets the entries of its window's
+        // members and resets just those afterwards (`filled`), not the whole window.
+        var window = UnsafeMutablePointer<Int32>.allocate(capacity: 0), windowCapacity = 0
+        var filled: [Int] = []
+        defer { window.deallocate() }
+        var stack: [Int] = [], region: [Int] = []
         var regions: [Region] = []
         let f = floorRadius
         for (peakValue, m) in peaks where !taken[m] {
@@ -181,8 +186,12 @@ struct PeakSplitter {
             let ww = wx1 - wx0 + 1, wh = wy1 - wy0 + 1
             let tabled = ww * wh <= Self.windowTableLimit
             if tabled {
-                if window.count < ww * wh { window = [Int32](repeating: -1, count: ww * wh) }
-                for n in 0..<(ww * wh) { window[n] = -1 }
+                if windowCapacity < ww * wh {
+                    window.deallocate()
+                    window = UnsafeMutablePointer<Int32>.allocate(capacity: ww * wh)
+                    window.initialize(repeating: -1, count: ww * wh)
+                    windowCapacity = ww * wh
+                }
                 for y in wy0...wy1 {
                     let first = y * width + wx0, last = y * width + wx1
                     var low = rowStart[y - y0], high = rowStart[y - y0 + 1]
@@ -192,19 +201,24 @@ struct PeakSplitter {
                         if index[member[middle]] < first { low = middle + 1 } else { high = middle }
                     }
                     while low < end && index[member[low]] <= last {
-                        window[(y - wy0) * ww + index[member[low]] - y * width - wx0] = Int32(low)
+                        let n = (y - wy0) * ww + index[member[low]] - y * width - wx0
+                        window[n] = Int32(low)
+                        filled.append(n)
                         low += 1
                     }
                 }
             }
+            let table = window
             /// Position in `member` of the window's pixel (x, y), or nil.
-            func windowMember(_ x: Int, _ y: Int) -> Int? {
+            @inline(__always) func windowMember(_ x: Int, _ y: Int) -> Int? {
                 guard x >= wx0, x <= wx1, y >= wy0, y <= wy1 else { return nil }
                 guard tabled else { return find(x, y) }
-                let n = window[(y - wy0) * ww + x - wx0]
+                let n = table[(y - wy0) * ww + x - wx0]
                 return n < 0 ? nil : Int(n)
             }
-            var stack = [m], region: [Int] = []
+            stack.removeAll(keepingCapacity: true)
+            region.removeAll(keepingCapacity: true)
+            stack.append(m)
             taken[m] = true
             while let q = stack.popLast() {
                 region.append(q)
@@ -220,6 +234,8 @@ struct PeakSplitter {
                     }
                 }
             }
+            for n in filled { window[n] = -1 }
+            filled.removeAll(keepingCapacity: true)
             guard region.count >= minimumArea else { continue }
             region.sort()
             var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0, sumValue = 0.0, sumContrast = 0.0
