@@ -221,11 +221,30 @@ enum BoxFilter {
         guard !columns.isEmpty else { return }
         let top = max(0, y - 1), bottom = min(height - 1, y + 1)
         let c0 = max(0, columns.lowerBound - 1), c1 = min(width, columns.upperBound + 1)
-        for x in c0..<c1 { columnSums[x] = UInt32(src[top * width + x]) }
-        if bottom > top {
-            for yy in (top + 1)...bottom {
-                let row = yy * width
-                for x in c0..<c1 { columnSums[x] &+= UInt32(src[row + x]) }
+        // Row pointers and SIMD lanes: the integer sums are exact, so the same values as adding
+        // the rows one pixel at a time.
+        let first = src.baseAddress! + top * width
+        @inline(__always) func load(_ p: UnsafePointer<UInt16>, _ x: Int) -> SIMD8<UInt32> {
+            SIMD8<UInt32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(fromByteOffset: x &* 2, as: SIMD8<UInt16>.self))
+        }
+        let sumsBase = UnsafeMutableRawPointer(columnSums)
+        var x = c0
+        if bottom - top == 2 {
+            let second = first + width, third = second + width
+            while x + 8 <= c1 {
+                sumsBase.storeBytes(of: load(first, x) &+ load(second, x) &+ load(third, x), toByteOffset: x &* 4, as: SIMD8<UInt32>.self)
+                x += 8
+            }
+            while x < c1 {
+                columnSums[x] = UInt32(first[x]) &+ UInt32(second[x]) &+ UInt32(third[x])
+                x += 1
+            }
+        } else {
+            for x in c0..<c1 { columnSums[x] = UInt32(first[x]) }
+            var row = first
+            for _ in top..<bottom {
+                row += width
+                for x in c0..<c1 { columnSums[x] &+= UInt32(row[x]) }
             }
         }
         // One Float division of the exact integer sum (< 2²⁰) by the clipped count (≤ 9): the
@@ -235,7 +254,7 @@ enum BoxFilter {
         @inline(__always) func mean(_ sum: UInt32, _ count: Float) -> Float { Float(Int32(bitPattern: sum)) / count }
         let rows = Float(bottom - top + 1)
         let edge = rows * 2, area = rows * 3
-        var x = columns.lowerBound
+        x = columns.lowerBound
         if x == 0 {
             out[0] = width == 1 ? mean(columnSums[0], rows) : mean(columnSums[0] &+ columnSums[1], edge)
             x = 1
