@@ -71,7 +71,8 @@ public enum DepositDetector {
         let result = found!
         return DetectionResult(
             deposits: result.deposits, features: result.features, labels: LabelImage(width: width, height: height, labels: labels),
-            body: result.body, noiseSigma: result.noiseSigma, spacingMM: scales.spacingMM, stageSeconds: clock.laps)
+            body: result.body, noiseSigma: result.noiseSigma, spacingMM: scales.spacingMM,
+            spacingIsAssumed: !(film.spacing?.isInPlausibleRange ?? false), stageSeconds: clock.laps)
     }
 
     /// Steps 1–2: S (the 3×3 mean) into the workspace, the local noise σ and the anatomy map.
