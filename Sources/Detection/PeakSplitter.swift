@@ -49,30 +49,44 @@ struct PeakSplitter {
             minX[id] = min(minX[id], x); maxX[id] = max(maxX[id], x)
             minY[id] = min(minY[id], y); maxY[id] = max(maxY[id], y)
         }
-        var members = [[Int]](repeating: [], count: components + 1)
         var splitting = [Bool](repeating: false, count: components + 1)
         for id in 1...components where minX[id] <= maxX[id] {
             let w = Double(maxX[id] - minX[id] + 1), h = Double(maxY[id] - minY[id] + 1)
             splitting[id] = (w * w + h * h).squareRoot() >= minimumExtent
         }
-        for k in 0..<index.count where splitting[Int(componentOf[k])] { members[Int(componentOf[k])].append(k) }
+        // The members of the components to split, in one list: component id's (in raster
+        // order) at memberStart[id]..<memberStart[id + 1], counted first, so nothing grows.
+        var memberStart = [Int](repeating: 0, count: components + 2)
+        for k in 0..<index.count where splitting[Int(componentOf[k])] { memberStart[Int(componentOf[k]) + 1] += 1 }
+        for id in 0...components { memberStart[id + 1] += memberStart[id] }
+        var members = [Int](repeating: 0, count: memberStart[components + 1])
+        var next = memberStart
+        for k in 0..<index.count where splitting[Int(componentOf[k])] {
+            let id = Int(componentOf[k])
+            members[next[id]] = k
+            next[id] += 1
+        }
         // Components are independent: split concurrently, gathered in component order.
         let ids = (1...components).filter { splitting[$0] }
         var perComponent = [[Region]](repeating: [], count: ids.count)
         perComponent.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out, index = index, c = c, z = z, pixels = pixels
-            nonisolated(unsafe) let sigmaAt = sigmaAt
-            let members = members
-            let boxes = ids.map { (minX[$0], minY[$0], maxX[$0], maxY[$0]) }
-            DispatchQueue.concurrentPerform(iterations: ids.count) { n in
-                out[n] = splitComponent(members[ids[n]], box: boxes[n], index: index, contrast: c,
-                                        significance: z, seed: seed, pixels: pixels, sigmaAt: sigmaAt)
+            members.withUnsafeBufferPointer { members in
+                nonisolated(unsafe) let out = out, index = index, c = c, z = z, pixels = pixels, members = members
+                nonisolated(unsafe) let sigmaAt = sigmaAt
+                let boxes = ids.map { (minX[$0], minY[$0], maxX[$0], maxY[$0]) }
+                let memberStart = memberStart
+                DispatchQueue.concurrentPerform(iterations: ids.count) { n in
+                    let id = ids[n]
+                    let member = UnsafeBufferPointer(rebasing: members[memberStart[id]..<memberStart[id + 1]])
+                    out[n] = splitComponent(member, box: boxes[n], index: index, contrast: c,
+                                            significance: z, seed: seed, pixels: pixels, sigmaAt: sigmaAt)
+                }
             }
         }
         return perComponent.flatMap { $0 }
     }
 
-    private func splitComponent(_ member: [Int], box: (Int, Int, Int, Int), index: UnsafeBufferPointer<Int>,
+    private func splitComponent(_ member: UnsafeBufferPointer<Int>, box: (Int, Int, Int, Int), index: UnsafeBufferPointer<Int>,
                                 contrast c: UnsafeBufferPointer<Float>, significance z: UnsafeBufferPointer<Float>,
                                 seed: Float, pixels: UnsafeBufferPointer<UInt16>, sigmaAt: (Int) -> Float) -> [Region] {
         let (_, y0, _, y1) = box
