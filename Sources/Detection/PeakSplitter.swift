@@ -39,16 +39,22 @@ struct PeakSplitter {
                componentOf: [Int32], components: Int, seed: Float, pixels: UnsafeBufferPointer<UInt16>,
                sigmaAt: (Int) -> Float) -> [Region] {
         guard components > 0 else { return [] }
-        // Bounding boxes and member lists of the components to split.
+        // Bounding boxes and member lists of the components to split (through pointers: these
+        // loops run over every candidate pixel, before the components go in parallel).
         var minX = [Int](repeating: .max, count: components + 1), maxX = [Int](repeating: .min, count: components + 1)
         var minY = minX, maxY = maxX
-        for k in 0..<index.count {
-            let id = Int(componentOf[k])
-            guard id != 0 else { continue }
-            let x = index[k] % width, y = index[k] / width
-            minX[id] = min(minX[id], x); maxX[id] = max(maxX[id], x)
-            minY[id] = min(minY[id], y); maxY[id] = max(maxY[id], y)
-        }
+        minX.withUnsafeMutableBufferPointer { minX in
+        maxX.withUnsafeMutableBufferPointer { maxX in
+        minY.withUnsafeMutableBufferPointer { minY in
+        maxY.withUnsafeMutableBufferPointer { maxY in
+            for k in 0..<index.count {
+                let id = Int(componentOf[k])
+                guard id != 0 else { continue }
+                let x = index[k] % width, y = index[k] / width
+                minX[id] = min(minX[id], x); maxX[id] = max(maxX[id], x)
+                minY[id] = min(minY[id], y); maxY[id] = max(maxY[id], y)
+            }
+        }}}}
         var splitting = [Bool](repeating: false, count: components + 1)
         for id in 1...components where minX[id] <= maxX[id] {
             let w = Double(maxX[id] - minX[id] + 1), h = Double(maxY[id] - minY[id] + 1)
@@ -57,14 +63,23 @@ struct PeakSplitter {
         // The members of the components to split, in one list: component id's (in raster
         // order) at memberStart[id]..<memberStart[id + 1], counted first, so nothing grows.
         var memberStart = [Int](repeating: 0, count: components + 2)
-        for k in 0..<index.count where splitting[Int(componentOf[k])] { memberStart[Int(componentOf[k]) + 1] += 1 }
-        for id in 0...components { memberStart[id + 1] += memberStart[id] }
-        var members = [Int](repeating: 0, count: memberStart[components + 1])
-        var next = memberStart
-        for k in 0..<index.count where splitting[Int(componentOf[k])] {
-            let id = Int(componentOf[k])
-            members[next[id]] = k
-            next[id] += 1
+        var members: [Int] = []
+        splitting.withUnsafeBufferPointer { splitting in
+            memberStart.withUnsafeMutableBufferPointer { memberStart in
+                for k in 0..<index.count where splitting[Int(componentOf[k])] { memberStart[Int(componentOf[k]) + 1] += 1 }
+                for id in 0...components { memberStart[id + 1] += memberStart[id] }
+                members = [Int](repeating: 0, count: memberStart[components + 1])
+                var next = Array(memberStart)
+                members.withUnsafeMutableBufferPointer { members in
+                    next.withUnsafeMutableBufferPointer { next in
+                        for k in 0..<index.count where splitting[Int(componentOf[k])] {
+                            let id = Int(componentOf[k])
+                            members[next[id]] = k
+                            next[id] += 1
+                        }
+                    }
+                }
+            }
         }
         // Components are independent: split concurrently, gathered in component order.
         let ids = (1...components).filter { splitting[$0] }
@@ -171,7 +186,9 @@ struct PeakSplitter {
         }
         // Highest first; ties by position, so the result is fixed.
         peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.m < $1.m }
-        var taken = [Bool](repeating: false, count: member.count)
+        let taken = UnsafeMutablePointer<Bool>.allocate(capacity: max(1, member.count))
+        taken.initialize(repeating: false, count: member.count)
+        defer { taken.deallocate() }
         // The flood's member table: all −1 between peaks. A peak sets the entries of its window's
         // members and resets just those afterwards (`filled`), not the whole window.
         var window = UnsafeMutablePointer<Int32>.allocate(capacity: 0), windowCapacity = 0
