@@ -186,9 +186,11 @@ struct PeakSplitter {
         }
         // Highest first; ties by position, so the result is fixed.
         peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.m < $1.m }
-        let taken = UnsafeMutablePointer<Bool>.allocate(capacity: max(1, member.count))
-        taken.initialize(repeating: false, count: member.count)
-        defer { taken.deallocate() }
+        // Which peak's region took each member (1, 2, …; 0: none yet).
+        let takenBy = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, member.count))
+        takenBy.initialize(repeating: 0, count: member.count)
+        defer { takenBy.deallocate() }
+        var flooded: Int32 = 0
         // The flood's member table: all −1 between peaks. A peak sets the entries of its window's
         // members and resets just those afterwards (`filled`), not the whole window.
         var window = UnsafeMutablePointer<Int32>.allocate(capacity: 0), windowCapacity = 0
@@ -197,7 +199,7 @@ struct PeakSplitter {
         var stack: [Int] = [], region: [Int] = []
         var regions: [Region] = []
         let f = floorRadius
-        for (peakValue, m) in peaks where !taken[m] {
+        for (peakValue, m) in peaks where takenBy[m] == 0 {
             let peakIndex = index[member[m]]
             let px = peakIndex % width, py = peakIndex / width
             // Floor: the smallest member contrast on the square ring at distance f (0 off the component).
@@ -249,26 +251,34 @@ struct PeakSplitter {
             }
             stack.removeAll(keepingCapacity: true)
             region.removeAll(keepingCapacity: true)
+            flooded += 1
             stack.append(m)
-            taken[m] = true
+            takenBy[m] = flooded
+            var size = 0
             while let q = stack.popLast() {
-                region.append(q)
+                size += 1
+                if !tabled { region.append(q) }
                 let qx = index[member[q]] % width, qy = index[member[q]] / width
                 for oy in -1...1 {
                     for ox in -1...1 {
                         let nx = qx + ox, ny = qy + oy
                         guard let n = windowMember(nx, ny) else { continue }
-                        if !taken[n] && c[member[n]] >= level {
-                            taken[n] = true
+                        if takenBy[n] == 0 && c[member[n]] >= level {
+                            takenBy[n] = flooded
                             stack.append(n)
                         }
                     }
                 }
             }
+            // The region in raster order: from the table, whose entries were filled in raster order
+            // (no sort), else sorted.
+            if tabled && size >= minimumArea {
+                for n in filled where takenBy[Int(window[n])] == flooded { region.append(Int(window[n])) }
+            }
             for n in filled { window[n] = -1 }
             filled.removeAll(keepingCapacity: true)
-            guard region.count >= minimumArea else { continue }
-            region.sort()
+            guard size >= minimumArea else { continue }
+            if !tabled { region.sort() }
             var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0, sumValue = 0.0, sumContrast = 0.0
             var peak: UInt16 = 0, peakSNR: Float = 0
             var bx0 = Int.max, by0 = Int.max, bx1 = Int.min, by1 = Int.min
