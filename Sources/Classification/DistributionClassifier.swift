@@ -62,10 +62,16 @@ public struct DistributionClassifier: Sendable {
 
     public init() {}
 
-    /// Measured at the spacing the detector used (`detection.spacingMM`).
+    /// Measured at the spacing the detector used (`detection.spacingMM`); when that spacing was
+    /// assumed, the reason says so, since its figures are distances (wherever the reason is shown:
+    /// JSON, CSV, text, overlay).
     public func assess(_ detection: DetectionResult) -> DistributionAssessment {
         let spread = SpreadMetrics(detection, neighbourhoodRadiusMM: neighbourhoodRadiusMM, linkageMM: clusterLinkageMM)
-        return assess(spread)
+        var assessment = assess(spread)
+        if detection.spacingIsAssumed && spread.depositCount > 0 {
+            assessment.reason += " (mm at an assumed pixel spacing of \(NumberText.readable(detection.spacingMM) ?? "n/a") mm: the film states none)"
+        }
+        return assessment
     }
 
     /// The label for already measured spread figures (which must use this classifier's radius and linkage).

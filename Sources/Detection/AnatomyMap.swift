@@ -191,22 +191,38 @@ struct AnatomyMap {
         }
     }
 
-    /// Mean sample per cell. Each row's run of a cell is summed in integers and added to the
-    /// cell's `Double` sum: integer sums below 2⁵³ are exact either way, so this equals the sum
-    /// pixel by pixel, without a division and a floating add per pixel.
+    /// Mean sample per cell. Each cell's samples are summed in integers (a cell row's column sums,
+    /// eight columns at a time, then each cell's columns) and converted once: integer sums below
+    /// 2⁵³ are exact in `Double`, so this equals the sum pixel by pixel, without a division and a
+    /// floating add per pixel.
     static func cellMeans(_ pixels: UnsafeBufferPointer<UInt16>, width: Int, height: Int, cell: Int, columns: Int, rows: Int) -> [Float] {
         var sums = [Double](repeating: 0, count: columns * rows)
         sums.withUnsafeMutableBufferPointer { sums in
             nonisolated(unsafe) let sums = sums
             ParallelBands.run(rows, minimumBand: 4) { cellRows in
+                let columnSums = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+                defer { columnSums.deallocate() }
+                let columnBase = UnsafeMutableRawPointer(columnSums)
                 for cy in cellRows {
+                    columnSums.initialize(repeating: 0, count: width)
                     for y in (cy * cell)..<min(height, (cy + 1) * cell) {
-                        let row = y * width
-                        for cx in 0..<columns {
-                            var run: UInt64 = 0
-                            for x in (cx * cell)..<min(width, (cx + 1) * cell) { run &+= UInt64(pixels[row + x]) }
-                            sums[cy * columns + cx] += Double(run)
+                        let row = pixels.baseAddress! + y * width, rowBase = UnsafeRawPointer(row)
+                        var x = 0
+                        while x + 8 <= width {
+                            let v = SIMD8<UInt32>(truncatingIfNeeded: rowBase.loadUnaligned(fromByteOffset: x &* 2, as: SIMD8<UInt16>.self))
+                            let a = columnBase.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<UInt32>.self)
+                            columnBase.storeBytes(of: a &+ v, toByteOffset: x &* 4, as: SIMD8<UInt32>.self)
+                            x += 8
                         }
+                        while x < width {
+                            columnSums[x] &+= UInt32(row[x])
+                            x += 1
+                        }
+                    }
+                    for cx in 0..<columns {
+                        var total: UInt64 = 0
+                        for x in (cx * cell)..<min(width, (cx + 1) * cell) { total &+= UInt64(columnSums[x]) }
+                        sums[cy * columns + cx] = Double(total)
                     }
                 }
             }

@@ -97,13 +97,28 @@ enum BoxFilter {
                     }
                     var sum = SIMD4<Double>(repeating: 0)
                     for x in 0..<min(r, width) { sum += load(x) }
-                    for x in 0..<width {
-                        if x < enterEnd { sum += load(x + r) }
+                    @inline(__always) func store(_ x: Int) {
+                        let f = SIMD4<Float>(sum)
+                        o0[x] = f[0]
+                        o1[x] = f[1]
+                        o2[x] = f[2]
+                        o3[x] = f[3]
+                    }
+                    // The same additions in the same order as one loop testing both bounds at
+                    // every column, in three stretches that test neither.
+                    let entering = min(leaveStart, enterEnd), both = max(entering, enterEnd)
+                    for x in 0..<entering {
+                        sum += load(x + r)
+                        store(x)
+                    }
+                    for x in entering..<both {
+                        sum += load(x + r)
                         if x >= leaveStart { sum -= load(x - r - 1) }
-                        o0[x] = Float(sum[0])
-                        o1[x] = Float(sum[1])
-                        o2[x] = Float(sum[2])
-                        o3[x] = Float(sum[3])
+                        store(x)
+                    }
+                    for x in both..<width {
+                        if x >= leaveStart { sum -= load(x - r - 1) }
+                        store(x)
                     }
                 }
             }
@@ -128,15 +143,36 @@ enum BoxFilter {
             horizontalSums(through: min(height, firstEnter) - 1)
             for y in above.lowerBound..<min(height, firstEnter) { addRow(y, 1) }
             for y in band {
+                let rowsIn = Double(min(height - 1, y + r) - max(0, y - r) + 1)
+                let out = UnsafeMutableRawPointer(dst.baseAddress! + y * width)
+                let vectorEnd = width / 4 * 4
+                var x = 0
+                if y + r < height && y - r - 1 >= 0 {
+                    // Inside the film: add the entering row, take the leaving one and write the
+                    // means in one pass, in the order the passes below take.
+                    horizontalSums(through: y + r)
+                    let enter = UnsafeRawPointer(slot(y + r)), leave = UnsafeRawPointer(slot(y - r - 1))
+                    while x < vectorEnd {
+                        let a = accBase.loadUnaligned(fromByteOffset: x &* 8, as: SIMD4<Double>.self)
+                            + SIMD4<Double>(enter.loadUnaligned(fromByteOffset: x &* 4, as: SIMD4<Float>.self))
+                            - SIMD4<Double>(leave.loadUnaligned(fromByteOffset: x &* 4, as: SIMD4<Float>.self))
+                        accBase.storeBytes(of: a, toByteOffset: x &* 8, as: SIMD4<Double>.self)
+                        let q = a / (rowsIn * colsBase.loadUnaligned(fromByteOffset: x &* 8, as: SIMD4<Double>.self))
+                        out.storeBytes(of: SIMD4<Float>(q), toByteOffset: x &* 4, as: SIMD4<Float>.self)
+                        x += 4
+                    }
+                    let entering = UnsafePointer<Float>(slot(y + r)), leaving = UnsafePointer<Float>(slot(y - r - 1))
+                    for x in vectorEnd..<width {
+                        acc[x] = acc[x] + Double(entering[x]) - Double(leaving[x])
+                        dst[y * width + x] = Float(acc[x] / (rowsIn * colsIn[x]))
+                    }
+                    continue
+                }
                 if y + r < height {
                     horizontalSums(through: y + r)
                     addRow(y + r, 1)
                 }
                 if y - r - 1 >= 0 { addRow(y - r - 1, -1) }
-                let rowsIn = Double(min(height - 1, y + r) - max(0, y - r) + 1)
-                let out = UnsafeMutableRawPointer(dst.baseAddress! + y * width)
-                let vectorEnd = width / 4 * 4
-                var x = 0
                 while x < vectorEnd {
                     let a = accBase.loadUnaligned(fromByteOffset: x &* 8, as: SIMD4<Double>.self)
                     let q = a / (rowsIn * colsBase.loadUnaligned(fromByteOffset: x &* 8, as: SIMD4<Double>.self))
@@ -185,11 +221,30 @@ enum BoxFilter {
         guard !columns.isEmpty else { return }
         let top = max(0, y - 1), bottom = min(height - 1, y + 1)
         let c0 = max(0, columns.lowerBound - 1), c1 = min(width, columns.upperBound + 1)
-        for x in c0..<c1 { columnSums[x] = UInt32(src[top * width + x]) }
-        if bottom > top {
-            for yy in (top + 1)...bottom {
-                let row = yy * width
-                for x in c0..<c1 { columnSums[x] &+= UInt32(src[row + x]) }
+        // Row pointers and SIMD lanes: the integer sums are exact, so the same values as adding
+        // the rows one pixel at a time.
+        let first = src.baseAddress! + top * width
+        @inline(__always) func load(_ p: UnsafePointer<UInt16>, _ x: Int) -> SIMD8<UInt32> {
+            SIMD8<UInt32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(fromByteOffset: x &* 2, as: SIMD8<UInt16>.self))
+        }
+        let sumsBase = UnsafeMutableRawPointer(columnSums)
+        var x = c0
+        if bottom - top == 2 {
+            let second = first + width, third = second + width
+            while x + 8 <= c1 {
+                sumsBase.storeBytes(of: load(first, x) &+ load(second, x) &+ load(third, x), toByteOffset: x &* 4, as: SIMD8<UInt32>.self)
+                x += 8
+            }
+            while x < c1 {
+                columnSums[x] = UInt32(first[x]) &+ UInt32(second[x]) &+ UInt32(third[x])
+                x += 1
+            }
+        } else {
+            for x in c0..<c1 { columnSums[x] = UInt32(first[x]) }
+            var row = first
+            for _ in top..<bottom {
+                row += width
+                for x in c0..<c1 { columnSums[x] &+= UInt32(row[x]) }
             }
         }
         // One Float division of the exact integer sum (< 2²⁰) by the clipped count (≤ 9): the
@@ -199,7 +254,7 @@ enum BoxFilter {
         @inline(__always) func mean(_ sum: UInt32, _ count: Float) -> Float { Float(Int32(bitPattern: sum)) / count }
         let rows = Float(bottom - top + 1)
         let edge = rows * 2, area = rows * 3
-        var x = columns.lowerBound
+        x = columns.lowerBound
         if x == 0 {
             out[0] = width == 1 ? mean(columnSums[0], rows) : mean(columnSums[0] &+ columnSums[1], edge)
             x = 1

@@ -230,6 +230,8 @@ struct CandidatePatch {
             && y - half * step - box >= 0 && y + half * step + box < c.height
         if step == 1 && inside {
             boxMeansUnclamped(c, x: x, y: y, half: half, box: box)
+        } else if inside {
+            boxMeansInside(c, x: x, y: y, half: half, step: step, box: box, within: ring2.outer + 1.5 * Double(step))
         } else {
             boxMeansClamped(c, x: x, y: y, half: half, step: step, box: box, within: ring2.outer + 1.5 * Double(step))
         }
@@ -257,6 +259,37 @@ struct CandidatePatch {
                         }
                     }
                     values[(centre + j) * side + centre + i] = count > 0 ? Double(sum) / Double(count) : 0
+                }
+            }
+        }
+    }
+
+    /// The same box means as `boxMeansClamped` for a grid whose boxes all lie inside the film
+    /// (most candidates larger than a speck): nothing to clamp, every box has (2·box + 1)²
+    /// pixels, read row by row through a pointer. Integer sums, so the same bits.
+    private mutating func boxMeansInside(_ c: CandidateFeatures.Context, x: Int, y: Int, half: Int, step: Int, box: Int, within: Double) {
+        let side = Self.side, centre = Self.maximumHalf, width = c.width
+        let readSquared = within * within / Double(step * step)
+        let count = Double((2 * box + 1) * (2 * box + 1))
+        let pixels = c.pixels.baseAddress!
+        values.withUnsafeMutableBufferPointer { values in
+            for j in -half...half {
+                let rowBase = pixels + (y + j * step - box) * width + x - box
+                for i in -half...half where Double(i * i + j * j) <= readSquared {
+                    var p = rowBase + i * step
+                    var sum = 0
+                    if box == 1 {
+                        for _ in 0..<3 {
+                            sum += Int(p[0]) + Int(p[1]) + Int(p[2])
+                            p += width
+                        }
+                    } else {
+                        for _ in 0..<(2 * box + 1) {
+                            for dx in 0...(2 * box) { sum += Int(p[dx]) }
+                            p += width
+                        }
+                    }
+                    values[(centre + j) * side + centre + i] = Double(sum) / count
                 }
             }
         }

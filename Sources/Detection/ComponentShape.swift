@@ -17,19 +17,34 @@ struct ComponentShape {
     var isBone: [Bool]
     private var n: [Double], sx: [Double], sy: [Double], sxx: [Double], syy: [Double], sxy: [Double]
 
-    init(labels: UnsafeBufferPointer<Int32>, index: UnsafeBufferPointer<Int>, width: Int, count: Int, overBone: (Int) -> Bool) {
-        isBone = [Bool](repeating: false, count: count + 1)
-        n = [Double](repeating: 0, count: count + 1)
-        sx = n; sy = n; sxx = n; syy = n; sxy = n
-        for i in index {
-            let id = Int(labels[i])
-            guard id != 0 else { continue }
-            if overBone(i) { isBone[id] = true }
-            let x = Double(i % width), y = Double(i / width)
-            n[id] += 1
-            sx[id] += x; sy[id] += y
-            sxx[id] += x * x; syy[id] += y * y; sxy[id] += x * y
-        }
+    /// `candidates` calls its argument with every candidate pixel (index, column, row), in
+    /// raster order; `overBone` says whether a pixel lies in the searched bone.
+    init(labels: UnsafeBufferPointer<Int32>, count: Int, candidates: ((Int, Int, Int) -> Void) -> Void,
+         overBone: (_ x: Int, _ y: Int) -> Bool) {
+        var isBone = [Bool](repeating: false, count: count + 1)
+        var n = [Double](repeating: 0, count: count + 1)
+        var sx = n, sy = n, sxx = n, syy = n, sxy = n
+        isBone.withUnsafeMutableBufferPointer { isBone in
+        n.withUnsafeMutableBufferPointer { n in
+        sx.withUnsafeMutableBufferPointer { sx in
+        sy.withUnsafeMutableBufferPointer { sy in
+        sxx.withUnsafeMutableBufferPointer { sxx in
+        syy.withUnsafeMutableBufferPointer { syy in
+        sxy.withUnsafeMutableBufferPointer { sxy in
+        withoutActuallyEscaping(overBone) { overBone in
+            candidates { i, px, py in
+                let id = Int(labels[i])
+                guard id != 0 else { return }
+                if overBone(px, py) { isBone[id] = true }
+                let x = Double(px), y = Double(py)
+                n[id] += 1
+                sx[id] += x; sy[id] += y
+                sxx[id] += x * x; syy[id] += y * y; sxy[id] += x * y
+            }
+        }}}}}}}}
+        self.isBone = isBone
+        self.n = n
+        self.sx = sx; self.sy = sy; self.sxx = sxx; self.syy = syy; self.sxy = sxy
     }
 
     func elongation(_ id: Int) -> Double {

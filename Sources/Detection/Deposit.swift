@@ -112,18 +112,22 @@ public struct DetectionResult: Sendable {
     /// (`DetectionParameters.spacingMM(for:)`). It travels with the deposits so that the
     /// distribution classifier cannot be handed a different one.
     public var spacingMM: Double
+    /// Whether `spacingMM` is the assumed one (the film states no plausible spacing): its mm
+    /// figures are then estimates, and what reports them says so.
+    public var spacingIsAssumed: Bool
     /// Wall-clock seconds per detector stage, in pipeline order: background, threshold, label,
     /// measure (see `DepositDetector.Stage` for what each covers). Timing only: never part of a result's
     /// meaning, and the only thing that differs between two runs on the same film.
     public var stageSeconds: [(stage: String, seconds: Double)]
     public init(deposits: [Deposit], features: [[Double]] = [], labels: LabelImage, body: BodyMap, noiseSigma: Double,
-                spacingMM: Double, stageSeconds: [(stage: String, seconds: Double)] = []) {
+                spacingMM: Double, spacingIsAssumed: Bool = false, stageSeconds: [(stage: String, seconds: Double)] = []) {
         self.deposits = deposits
         self.features = features
         self.labels = labels
         self.body = body
         self.noiseSigma = noiseSigma
         self.spacingMM = spacingMM
+        self.spacingIsAssumed = spacingIsAssumed
         self.stageSeconds = stageSeconds
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Tells deposits from anatomy: gradient-boosted trees over `CandidateFeatures`, trained by
@@ -196,10 +197,25 @@ public struct DepositClassifier: Sendable, Equatable {
     /// features and the context of every candidate's first-stage score.
     public func scores(_ rows: [[Double]], positionsMM: [(x: Double, y: Double)]) -> [Double] {
         precondition(rows.count == positionsMM.count)
-        let first = rows.map(score)
+        let first = Self.concurrentMap(rows.count) { score(rows[$0]) }
         guard let context else { return first }
         let around = Self.contextFeatures(positionsMM: positionsMM, scores: first, strong: context.strong, some: context.some)
-        return zip(rows, around).map { Self.probability(Self.decision(context.trees, baseline: context.baseline, $0 + $1)) }
+        return Self.concurrentMap(rows.count) { Self.probability(Self.decision(context.trees, baseline: context.baseline, rows[$0] + around[$0])) }
+    }
+
+    /// `(0..<count).map(transform)`, in contiguous stretches on every core: each candidate's
+    /// score is its own sum over the trees, so the stretches change the speed, never the values.
+    private static func concurrentMap(_ count: Int, _ transform: (Int) -> Double) -> [Double] {
+        var out = [Double](repeating: 0, count: count)
+        let stretches = min(count / 64, 16)
+        guard stretches > 1 else { return (0..<count).map(transform) }
+        out.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out, transform = transform
+            DispatchQueue.concurrentPerform(iterations: stretches) { stretch in
+                for k in (count * stretch / stretches)..<(count * (stretch + 1) / stretches) { out[k] = transform(k) }
+            }
+        }
+        return out
     }
 
     /// `contextFeatureNames` for every candidate of one film. Neighbours are found through a

@@ -71,7 +71,8 @@ public enum DepositDetector {
         let result = found!
         return DetectionResult(
             deposits: result.deposits, features: result.features, labels: LabelImage(width: width, height: height, labels: labels),
-            body: result.body, noiseSigma: result.noiseSigma, spacingMM: scales.spacingMM, stageSeconds: clock.laps)
+            body: result.body, noiseSigma: result.noiseSigma, spacingMM: scales.spacingMM,
+            spacingIsAssumed: !(film.spacing?.isInPlausibleRange ?? false), stageSeconds: clock.laps)
     }
 
     /// Steps 1–2: S (the 3×3 mean) into the workspace, the local noise σ and the anatomy map.
@@ -319,19 +320,58 @@ public enum DepositDetector {
         let anatomy: AnatomyMap
         let scales: PixelScales
         let parameters: DetectionParameters
+        /// The cell column of each film column, and the first cell of each film row's cell row in
+        /// the anatomy's grids: a pixel's cell without a division.
+        let cellColumn: [Int]
+        let cellRowStart: [Int]
 
-        /// Whether pixel `i` lies in the searched bone. The search regions of bone and soft tissue
-        /// are apart (`AnatomyMap.boneSearchable`), so each component lies in one of them, and any
-        /// of its pixels tells which.
-        func overBone(_ i: Int) -> Bool {
-            anatomy.boneSearchable[((i / width) / scales.cellSize) * anatomy.columns + (i % width) / scales.cellSize] != 0
+        init(pixels: UnsafeBufferPointer<UInt16>, index: UnsafeBufferPointer<Int>, c: UnsafeBufferPointer<Float>,
+             z: UnsafeBufferPointer<Float>, width: Int, height: Int, noise: NoiseMap, anatomy: AnatomyMap,
+             scales: PixelScales, parameters: DetectionParameters) {
+            self.pixels = pixels
+            self.index = index
+            self.c = c
+            self.z = z
+            self.width = width
+            self.height = height
+            self.noise = noise
+            self.anatomy = anatomy
+            self.scales = scales
+            self.parameters = parameters
+            cellColumn = (0..<width).map { $0 / scales.cellSize }
+            cellRowStart = (0..<height).map { ($0 / scales.cellSize) * anatomy.columns }
+        }
+
+        /// Whether pixel (x, y) lies in the searched bone. The search regions of bone and soft
+        /// tissue are apart (`AnatomyMap.boneSearchable`), so each component lies in one of them,
+        /// and any of its pixels tells which.
+        @inline(__always) func overBone(x: Int, y: Int) -> Bool {
+            anatomy.boneSearchable[cellRowStart[y] + cellColumn[x]] != 0
+        }
+
+        /// `body(i, x, y)` for each candidate pixel `i` at column x and row y, in raster order: the
+        /// row follows the pixels (they are sorted), with a division only where a row is skipped.
+        @inline(__always) func forEachCandidate(_ body: (_ i: Int, _ x: Int, _ y: Int) -> Void) {
+            var y = 0, rowStart = 0
+            for i in index {
+                if i >= rowStart &+ width {
+                    y = i / width
+                    rowStart = y * width
+                }
+                body(i, i &- rowStart, y)
+            }
         }
 
         /// The seed threshold (in σ) of each of `components` labelled components: `boneSeedSigmas`
         /// over bone (of the bone's clutter σ), else `seedSigmas`.
         func seeds(components: Int, labels l: UnsafeMutableBufferPointer<Int32>) -> [Float] {
             var threshold = [Float](repeating: Float(parameters.seedSigmas), count: components + 1)
-            for i in index where l[i] != 0 && overBone(i) { threshold[Int(l[i])] = Float(parameters.boneSeedSigmas) }
+            let bone = Float(parameters.boneSeedSigmas)
+            threshold.withUnsafeMutableBufferPointer { threshold in
+                forEachCandidate { i, x, y in
+                    if l[i] != 0 && overBone(x: x, y: y) { threshold[Int(l[i])] = bone }
+                }
+            }
             return threshold
         }
     }
@@ -415,7 +455,7 @@ public enum DepositDetector {
                                     labels l: UnsafeMutableBufferPointer<Int32>) -> [Candidate] {
         let scales = context.scales
         let seed = context.seeds(components: found, labels: l)
-        let shape = ComponentShape(labels: UnsafeBufferPointer(l), index: context.index, width: context.width, count: found,
+        let shape = ComponentShape(labels: UnsafeBufferPointer(l), count: found, candidates: context.forEachCandidate,
                                    overBone: context.overBone)
         var firstPixel = [Int](repeating: -1, count: found + 1)
         for i in context.index where l[i] != 0 && firstPixel[Int(l[i])] < 0 { firstPixel[Int(l[i])] = i }

@@ -6,8 +6,9 @@
 /// a selection full of data-dependent branches; eight neighbouring cells share the shape of their
 /// problem, so a fixed sequence of compare-exchanges (`Lanes.min`/`Lanes.max` over the
 /// eight lanes) sorts all eight together without a branch. The network is Batcher's odd–even
-/// merge sort for the next power of two, with the padding filled with +∞, and pruned backwards
-/// to the compare-exchanges that can move a value into the middle position(s).
+/// merge sort for the next power of two, as if the padding held +∞ (the compare-exchanges with
+/// the padding are resolved once, when the network is built), and pruned backwards to the
+/// compare-exchanges that can move a value into the middle position(s).
 ///
 /// The result has the same bits as `RobustStatistics.smallMedian` on each lane's values: a median is one
 /// of the values (or the same `0.5 * (lower + upper)` of the two middle ones for an even count),
@@ -16,10 +17,13 @@
 struct LaneMedian {
     /// Values per lane.
     let count: Int
-    /// Vectors the caller provides: `count` rounded up to a power of two.
+    /// The network's width: `count` rounded up to a power of two.
     let size: Int
-    /// Compare-exchange pairs (a, b) with a < b, flattened: the minimum goes to a.
+    /// Compare-exchange pairs (a, b) of vectors, flattened: the minimum goes to a.
     private let pairs: [Int32]
+    /// The vectors that end up holding the lower and upper middle positions (the same one for
+    /// an odd count).
+    private let middle: (lower: Int, upper: Int)
     /// Compare-exchanges left after pruning.
     var comparatorCount: Int { pairs.count / 2 }
 
@@ -47,21 +51,35 @@ struct LaneMedian {
             }
             p *= 2
         }
+        // The padding is +∞, so a compare-exchange with +∞ at b does nothing and one with +∞ at
+        // a only swaps: both are done here, once, by renaming which vector holds each position,
+        // and the network compares real values only (never reading past `count`).
+        var slot = Array(0..<size)
+        var real: [(Int, Int)] = []
+        for (a, b) in all where slot[b] < count {
+            if slot[a] >= count {
+                slot.swapAt(a, b)
+            } else {
+                real.append((slot[a], slot[b]))
+            }
+        }
+        let upper = slot[count / 2], lower = slot[count % 2 == 0 ? count / 2 - 1 : count / 2]
         // Keep only what can reach the middle position(s), walking backwards from them.
         var needed = [Bool](repeating: false, count: size)
-        needed[count / 2] = true
-        if count % 2 == 0 { needed[count / 2 - 1] = true }
+        needed[upper] = true
+        needed[lower] = true
         var kept: [(Int, Int)] = []
-        for (a, b) in all.reversed() where needed[a] || needed[b] {
+        for (a, b) in real.reversed() where needed[a] || needed[b] {
             needed[a] = true
             needed[b] = true
             kept.append((a, b))
         }
         pairs = kept.reversed().flatMap { [Int32($0.0), Int32($0.1)] }
+        middle = (lower, upper)
     }
 
-    /// The medians of the eight lanes of `v[0..<count]`; `v` holds `size` vectors, those from
-    /// `count` on filled with +∞ by the caller. Reorders `v`.
+    /// The medians of the eight lanes of `v[0..<count]` (the vectors from `count` on are not
+    /// read). Reorders `v`.
     @inline(__always)
     func median(_ v: UnsafeMutablePointer<SIMD8<Float>>) -> SIMD8<Float> {
         pairs.withUnsafeBufferPointer { pairs in
@@ -75,7 +93,7 @@ struct LaneMedian {
                 c += 2
             }
         }
-        let upper = v[count / 2]
-        return count % 2 == 1 ? upper : 0.5 * (v[count / 2 - 1] + upper)
+        let upper = v[middle.upper]
+        return count % 2 == 1 ? upper : 0.5 * (v[middle.lower] + upper)
     }
 }

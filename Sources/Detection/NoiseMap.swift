@@ -36,7 +36,7 @@ struct NoiseMap {
             nonisolated(unsafe) let s = s
             ParallelBands.run(rows, minimumBand: 4) { cellRows in
                 let values = UnsafeMutablePointer<Float>.allocate(capacity: (cellSize / step + 1) * (cellSize / step + 1))
-                let lanes = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: cellMedian.size)
+                let lanes = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: cellMedian.count)
                 defer {
                     values.deallocate()
                     lanes.deallocate()
@@ -106,7 +106,6 @@ struct NoiseMap {
                                     }
                                 }
                             }
-                            for j in cellMedian.count..<cellMedian.size { lanes[j] = SIMD8(repeating: .infinity) }
                             let m = cellMedian.median(lanes)
                             for l in 0..<8 { out[cy * columns + cx + l] = m[l] * scale }
                             cx += 8
@@ -130,7 +129,7 @@ struct NoiseMap {
                 nonisolated(unsafe) let raw = rawBuffer, out = out
                 ParallelBands.run(rows, minimumBand: 8) { cellRows in
                     let window = UnsafeMutablePointer<Float>.allocate(capacity: 25)
-                    let lanes = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: windowMedian.size)
+                    let lanes = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: windowMedian.count)
                     defer {
                         window.deallocate()
                         lanes.deallocate()
@@ -151,7 +150,6 @@ struct NoiseMap {
                                     }
                                 }
                                 if complete {
-                                    for j in windowMedian.count..<windowMedian.size { lanes[j] = SIMD8(repeating: .infinity) }
                                     let m = windowMedian.median(lanes)
                                     for l in 0..<8 { out[cy * columns + cx + l] = max(Self.floor, m[l]) }
                                     cx += 8

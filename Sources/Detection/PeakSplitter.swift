@@ -39,40 +39,69 @@ struct PeakSplitter {
                componentOf: [Int32], components: Int, seed: Float, pixels: UnsafeBufferPointer<UInt16>,
                sigmaAt: (Int) -> Float) -> [Region] {
         guard components > 0 else { return [] }
-        // Bounding boxes and member lists of the components to split.
+        // Bounding boxes and member lists of the components to split (through pointers: these
+        // loops run over every candidate pixel, before the components go in parallel).
         var minX = [Int](repeating: .max, count: components + 1), maxX = [Int](repeating: .min, count: components + 1)
         var minY = minX, maxY = maxX
-        for k in 0..<index.count {
-            let id = Int(componentOf[k])
-            guard id != 0 else { continue }
-            let x = index[k] % width, y = index[k] / width
-            minX[id] = min(minX[id], x); maxX[id] = max(maxX[id], x)
-            minY[id] = min(minY[id], y); maxY[id] = max(maxY[id], y)
-        }
-        var members = [[Int]](repeating: [], count: components + 1)
+        minX.withUnsafeMutableBufferPointer { minX in
+        maxX.withUnsafeMutableBufferPointer { maxX in
+        minY.withUnsafeMutableBufferPointer { minY in
+        maxY.withUnsafeMutableBufferPointer { maxY in
+            for k in 0..<index.count {
+                let id = Int(componentOf[k])
+                guard id != 0 else { continue }
+                let x = index[k] % width, y = index[k] / width
+                minX[id] = min(minX[id], x); maxX[id] = max(maxX[id], x)
+                minY[id] = min(minY[id], y); maxY[id] = max(maxY[id], y)
+            }
+        }}}}
         var splitting = [Bool](repeating: false, count: components + 1)
         for id in 1...components where minX[id] <= maxX[id] {
             let w = Double(maxX[id] - minX[id] + 1), h = Double(maxY[id] - minY[id] + 1)
             splitting[id] = (w * w + h * h).squareRoot() >= minimumExtent
         }
-        for k in 0..<index.count where splitting[Int(componentOf[k])] { members[Int(componentOf[k])].append(k) }
+        // The members of the components to split, in one list: component id's (in raster
+        // order) at memberStart[id]..<memberStart[id + 1], counted first, so nothing grows.
+        var memberStart = [Int](repeating: 0, count: components + 2)
+        var members: [Int] = []
+        splitting.withUnsafeBufferPointer { splitting in
+            memberStart.withUnsafeMutableBufferPointer { memberStart in
+                for k in 0..<index.count where splitting[Int(componentOf[k])] { memberStart[Int(componentOf[k]) + 1] += 1 }
+                for id in 0...components { memberStart[id + 1] += memberStart[id] }
+                members = [Int](repeating: 0, count: memberStart[components + 1])
+                var next = Array(memberStart)
+                members.withUnsafeMutableBufferPointer { members in
+                    next.withUnsafeMutableBufferPointer { next in
+                        for k in 0..<index.count where splitting[Int(componentOf[k])] {
+                            let id = Int(componentOf[k])
+                            members[next[id]] = k
+                            next[id] += 1
+                        }
+                    }
+                }
+            }
+        }
         // Components are independent: split concurrently, gathered in component order.
         let ids = (1...components).filter { splitting[$0] }
         var perComponent = [[Region]](repeating: [], count: ids.count)
         perComponent.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out, index = index, c = c, z = z, pixels = pixels
-            nonisolated(unsafe) let sigmaAt = sigmaAt
-            let members = members
-            let boxes = ids.map { (minX[$0], minY[$0], maxX[$0], maxY[$0]) }
-            DispatchQueue.concurrentPerform(iterations: ids.count) { n in
-                out[n] = splitComponent(members[ids[n]], box: boxes[n], index: index, contrast: c,
-                                        significance: z, seed: seed, pixels: pixels, sigmaAt: sigmaAt)
+            members.withUnsafeBufferPointer { members in
+                nonisolated(unsafe) let out = out, index = index, c = c, z = z, pixels = pixels, members = members
+                nonisolated(unsafe) let sigmaAt = sigmaAt
+                let boxes = ids.map { (minX[$0], minY[$0], maxX[$0], maxY[$0]) }
+                let memberStart = memberStart
+                DispatchQueue.concurrentPerform(iterations: ids.count) { n in
+                    let id = ids[n]
+                    let member = UnsafeBufferPointer(rebasing: members[memberStart[id]..<memberStart[id + 1]])
+                    out[n] = splitComponent(member, box: boxes[n], index: index, contrast: c,
+                                            significance: z, seed: seed, pixels: pixels, sigmaAt: sigmaAt)
+                }
             }
         }
         return perComponent.flatMap { $0 }
     }
 
-    private func splitComponent(_ member: [Int], box: (Int, Int, Int, Int), index: UnsafeBufferPointer<Int>,
+    private func splitComponent(_ member: UnsafeBufferPointer<Int>, box: (Int, Int, Int, Int), index: UnsafeBufferPointer<Int>,
                                 contrast c: UnsafeBufferPointer<Float>, significance z: UnsafeBufferPointer<Float>,
                                 seed: Float, pixels: UnsafeBufferPointer<UInt16>, sigmaAt: (Int) -> Float) -> [Region] {
         let (_, y0, _, y1) = box
@@ -157,11 +186,20 @@ struct PeakSplitter {
         }
         // Highest first; ties by position, so the result is fixed.
         peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.m < $1.m }
-        var taken = [Bool](repeating: false, count: member.count)
-        var window: [Int32] = []
+        // Which peak's region took each member (1, 2, …; 0: none yet).
+        let takenBy = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, member.count))
+        takenBy.initialize(repeating: 0, count: member.count)
+        defer { takenBy.deallocate() }
+        var flooded: Int32 = 0
+        // The flood's member table: all −1 between peaks. A peak sets the entries of its window's
+        // members and resets just those afterwards (`filled`), not the whole window.
+        var window = UnsafeMutablePointer<Int32>.allocate(capacity: 0), windowCapacity = 0
+        var filled: [Int] = []
+        defer { window.deallocate() }
+        var stack: [Int] = [], region: [Int] = []
         var regions: [Region] = []
         let f = floorRadius
-        for (peakValue, m) in peaks where !taken[m] {
+        for (peakValue, m) in peaks where takenBy[m] == 0 {
             let peakIndex = index[member[m]]
             let px = peakIndex % width, py = peakIndex / width
             // Floor: the smallest member contrast on the square ring at distance f (0 off the component).
@@ -181,8 +219,12 @@ struct PeakSplitter {
             let ww = wx1 - wx0 + 1, wh = wy1 - wy0 + 1
             let tabled = ww * wh <= Self.windowTableLimit
             if tabled {
-                if window.count < ww * wh { window = [Int32](repeating: -1, count: ww * wh) }
-                for n in 0..<(ww * wh) { window[n] = -1 }
+                if windowCapacity < ww * wh {
+                    window.deallocate()
+                    window = UnsafeMutablePointer<Int32>.allocate(capacity: ww * wh)
+                    window.initialize(repeating: -1, count: ww * wh)
+                    windowCapacity = ww * wh
+                }
                 for y in wy0...wy1 {
                     let first = y * width + wx0, last = y * width + wx1
                     var low = rowStart[y - y0], high = rowStart[y - y0 + 1]
@@ -192,36 +234,51 @@ struct PeakSplitter {
                         if index[member[middle]] < first { low = middle + 1 } else { high = middle }
                     }
                     while low < end && index[member[low]] <= last {
-                        window[(y - wy0) * ww + index[member[low]] - y * width - wx0] = Int32(low)
+                        let n = (y - wy0) * ww + index[member[low]] - y * width - wx0
+                        window[n] = Int32(low)
+                        filled.append(n)
                         low += 1
                     }
                 }
             }
+            let table = window
             /// Position in `member` of the window's pixel (x, y), or nil.
-            func windowMember(_ x: Int, _ y: Int) -> Int? {
+            @inline(__always) func windowMember(_ x: Int, _ y: Int) -> Int? {
                 guard x >= wx0, x <= wx1, y >= wy0, y <= wy1 else { return nil }
                 guard tabled else { return find(x, y) }
-                let n = window[(y - wy0) * ww + x - wx0]
+                let n = table[(y - wy0) * ww + x - wx0]
                 return n < 0 ? nil : Int(n)
             }
-            var stack = [m], region: [Int] = []
-            taken[m] = true
+            stack.removeAll(keepingCapacity: true)
+            region.removeAll(keepingCapacity: true)
+            flooded += 1
+            stack.append(m)
+            takenBy[m] = flooded
+            var size = 0
             while let q = stack.popLast() {
-                region.append(q)
+                size += 1
+                if !tabled { region.append(q) }
                 let qx = index[member[q]] % width, qy = index[member[q]] / width
                 for oy in -1...1 {
                     for ox in -1...1 {
                         let nx = qx + ox, ny = qy + oy
                         guard let n = windowMember(nx, ny) else { continue }
-                        if !taken[n] && c[member[n]] >= level {
-                            taken[n] = true
+                        if takenBy[n] == 0 && c[member[n]] >= level {
+                            takenBy[n] = flooded
                             stack.append(n)
                         }
                     }
                 }
             }
-            guard region.count >= minimumArea else { continue }
-            region.sort()
+            // The region in raster order: from the table, whose entries were filled in raster order
+            // (no sort), else sorted.
+            if tabled && size >= minimumArea {
+                for n in filled where takenBy[Int(window[n])] == flooded { region.append(Int(window[n])) }
+            }
+            for n in filled { window[n] = -1 }
+            filled.removeAll(keepingCapacity: true)
+            guard size >= minimumArea else { continue }
+            if !tabled { region.sort() }
             var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0, sumValue = 0.0, sumContrast = 0.0
             var peak: UInt16 = 0, peakSNR: Float = 0
             var bx0 = Int.max, by0 = Int.max, bx1 = Int.min, by1 = Int.min

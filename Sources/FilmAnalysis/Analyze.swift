@@ -12,17 +12,11 @@ public func analyze(_ film: Radiograph, options: AnalysisOptions = AnalysisOptio
     let found = DepositDetector.detect(film, parameters: options.detection)
     // The detector's own stages (background, threshold, label, measure), then the classifier.
     clock.record(found.stageSeconds)
-    var assessment = options.distribution.assess(found)
+    // The classifier's reason says when its distances were taken at an assumed spacing.
+    let assessment = options.distribution.assess(found)
     clock.lap("classify")
-    var assumedSpacingMM: Double?
-    if film.spacing == nil {
-        // Areas stay in pixels, but the distribution's figures are distances: say at what
-        // spacing they were taken, wherever the reason is shown (JSON, CSV, text, overlay).
-        assumedSpacingMM = found.spacingMM
-        if !found.deposits.isEmpty {
-            assessment.reason += " (mm at an assumed pixel spacing of \(NumberText.readable(found.spacingMM) ?? "n/a") mm: the film states none)"
-        }
-    }
+    // Areas stay in pixels without a stated spacing; the report names the one assumed.
+    let assumedSpacingMM = film.spacing == nil ? found.spacingMM : nil
     return Analysis(film: film, detection: found, distribution: assessment,
                     classifierModel: options.detection.classifier.map { "\($0.name) \($0.version)" },
                     timings: clock.laps, assumedSpacingMM: assumedSpacingMM)

@@ -1,6 +1,6 @@
-/// One film's report already rendered in every format, so that a report made in a worker
-/// process crosses the pipe as text and the batch writes exactly the bytes an in-process run
-/// would (`ReportWriter.render` is `document` over these).
+/// One film's report already rendered in the formats a run writes, so that a report made in a
+/// worker process crosses the pipe as text and the batch writes exactly the bytes an in-process
+/// run would (`ReportWriter.render` is `document` over these).
 public struct RenderedReport: Sendable, Codable, Equatable {
     public var file: String
     public var isOK: Bool
@@ -8,7 +8,8 @@ public struct RenderedReport: Sendable, Codable, Equatable {
     public var error: String?
     /// Header values ignored as implausible (the analysis's warnings).
     public var warnings: [String]
-    /// Each format's piece for this film (`FormatRenderer.piece`), by the format's raw value.
+    /// The piece for this film (`FormatRenderer.piece`) of each format asked for, by the format's
+    /// raw value.
     public var pieces: [String: String]
     /// `ReportWriter.depositsCSVRows` (each row ends with a newline; empty without deposits).
     public var depositsCSVRows: String
@@ -20,18 +21,20 @@ public struct RenderedReport: Sendable, Codable, Equatable {
         public var seconds: Double
     }
 
-    public init(_ report: FilmReport) {
+    /// Renders `formats` only: a run writes one or two of them (its output and `--csv`), and a
+    /// JSON or text piece of a film with hundreds of deposits is not free.
+    public init(_ report: FilmReport, formats: Set<ReportFormat>) {
         file = report.file
         isOK = report.isOK
         error = report.error?.description
         warnings = report.analysis?.warnings ?? []
-        pieces = Dictionary(uniqueKeysWithValues: ReportFormat.allCases.map { ($0.rawValue, $0.renderer.piece(report)) })
+        pieces = Dictionary(uniqueKeysWithValues: ReportFormat.allCases.filter(formats.contains).map { ($0.rawValue, $0.renderer.piece(report)) })
         depositsCSVRows = ReportWriter.depositsCSVRows(report)
         timings = report.timings.map { Stage(stage: $0.stage, seconds: $0.seconds) }
     }
 
     /// This film in `format` (a JSON line, a CSV row, a text block), without a trailing newline
-    /// for JSON and CSV.
+    /// for JSON and CSV; empty for a format it was not rendered in.
     public func piece(_ format: ReportFormat) -> String { pieces[format.rawValue] ?? "" }
 
     /// The whole output for these films in one format, as `ReportWriter.render` describes it.

@@ -211,11 +211,14 @@ struct Analyze: ParsableCommand {
         }
         let keepTimings = timings
         let runner = BatchRunner<FilmResult>(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout)
-        let job = FilmJob(analyzer: analyzer, records: records, keepsTimings: keepTimings)
+        // Only what this run writes is rendered: its format, and CSV rows for --csv.
+        let formats: Set<ReportFormat> = csv == nil ? [format] : [format, .csv]
+        let job = FilmJob(analyzer: analyzer, records: records, keepsTimings: keepTimings, formats: formats)
         // Worker processes (as many as jobs) unless one film, or asked otherwise.
         let pool: WorkerPool? = (isolation ?? (todo.count > 1 ? .process : .thread)) == .process
             ? WorkerPool(executable: WorkerPool.currentExecutable, arguments: [WorkerCommand.configuration.commandName!],
-                         setup: WorkerSetup(analyzer: analyzer, modelPath: model, clinicalPath: clinical, keepsTimings: keepTimings))
+                         setup: WorkerSetup(analyzer: analyzer, modelPath: model, clinicalPath: clinical, keepsTimings: keepTimings,
+                                            formats: formats))
             : nil
         pool?.prestart(min(runner.jobs, todo.count))
         let work: @Sendable (Int) -> FilmResult = { index in
@@ -232,7 +235,8 @@ struct Analyze: ParsableCommand {
             pool?.terminate(index: index)
             let killed = pool == nil ? "" : "; its worker was killed"
             return FilmResult(
-                outcome: .failure(file: film.path, error: FilmError(.limit, "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish\(killed)")),
+                outcome: .failure(file: film.path, error: FilmError(.limit, "abandoned after \(timeoutText) s (--timeout): decoding or analysis did not finish\(killed)"),
+                                  formats: formats),
                 identity: FilmIdentity.of(path: film.path))
         }
 

@@ -11,6 +11,16 @@ struct JPEGHuffmanTable {
     /// `maxSymbol`: the largest value a symbol may have (16 for a lossless difference category,
     /// 11 or 15 for a DCT DC category, 255 for an AC run/size byte).
     init(counts: ArraySlice<UInt8>, symbols: ArraySlice<UInt8>, maxSymbol: UInt8, codec: String) throws {
+        try lookup.withUnsafeMutableBufferPointer { lookup in
+            try Self.fill(lookup, counts: counts, symbols: symbols, maxSymbol: maxSymbol, codec: codec)
+        }
+    }
+
+    /// Writes the codes into `lookup` (1 << 16 entries, all 0 on entry), for a decoder that keeps
+    /// its tables side by side in one buffer.
+    static func fill(_ lookup: UnsafeMutableBufferPointer<UInt16>, counts: ArraySlice<UInt8>, symbols: ArraySlice<UInt8>,
+                     maxSymbol: UInt8, codec: String) throws {
+        precondition(lookup.count == 1 << 16)
         var code = 0, k = symbols.startIndex
         for (i, n) in counts.enumerated() {
             let length = i + 1

@@ -50,7 +50,10 @@ enum JPEGSequentialDecoder {
         var width = 0, height = 0
         var blocksWide = 0, blocksHigh = 0
         var decoded = false
+        /// Where the component's plane starts in `Codestream.planes`.
+        var planeStart = 0
         var planeWidth: Int { blocksWide * 8 }
+        var planeCount: Int { planeWidth * blocksHigh * 8 }
     }
 
     private struct Codestream {
@@ -60,11 +63,16 @@ enum JPEGSequentialDecoder {
         var position = 0
         var precision = 0
         var frame: [Component] = []
-        var planes: [[UInt16]] = []
+        /// Every component's plane, one after another in one buffer (`Component.planeStart`), so a
+        /// scan takes one pointer for all of them.
+        var planes: [UInt16] = []
         var hMax = 1, vMax = 1, mcusWide = 0, mcusHigh = 0
-        /// Quantisation tables in zig-zag order; Huffman tables as lookups (DC ids 0–3, AC 4–7).
+        /// Quantisation tables in zig-zag order.
         var quant: [[Int32]?] = [nil, nil, nil, nil]
-        var huffman: [JPEGHuffmanTable?] = Array(repeating: nil, count: 8)
+        /// Huffman tables as lookups side by side (`JPEGHuffmanTable`), table t (DC ids 0–3, AC
+        /// 4–7) at t << 16, so a scan reads them in place; which of them are defined.
+        var huffman = [UInt16](repeating: 0, count: 8 << 16)
+        var huffmanDefined = [Bool](repeating: false, count: 8)
         var restartInterval = 0
         var tablesDefined = 0
         var jfif = false
@@ -163,8 +171,13 @@ enum JPEGSequentialDecoder {
             guard blocks <= src.count * 4 else {
                 throw fail(.truncated, "the frame's \(src.count) bytes cannot hold its \(blocks) blocks (at least two bits each)")
             }
+            var start = 0
+            for k in parsed.indices {
+                parsed[k].planeStart = start
+                start += parsed[k].planeCount
+            }
             frame = parsed
-            planes = parsed.map { [UInt16](repeating: 0, count: $0.planeWidth * $0.blocksHigh * 8) }
+            planes = [UInt16](repeating: 0, count: start)
         }
 
         private mutating func readQuantisationTables(_ s: Range<Int>) throws {
@@ -189,8 +202,16 @@ enum JPEGSequentialDecoder {
                 }
                 guard table.tableClass <= 1, table.id < 4 else { throw fail(.malformed, "Huffman table class \(table.tableClass) id \(table.id) (class 0–1, id 0–3)") }
                 // DC difference categories reach 11 (8-bit) or 15 (12-bit); AC symbols are run/size bytes.
-                huffman[Int(table.tableClass) * 4 + table.id] = try JPEGHuffmanTable(
-                    counts: table.counts, symbols: table.symbols, maxSymbol: table.tableClass == 0 ? 15 : 255, codec: codec)
+                let t = Int(table.tableClass) * 4 + table.id
+                huffmanDefined[t] = false
+                let codec = codec
+                try huffman.withUnsafeMutableBufferPointer { all in
+                    let lookup = UnsafeMutableBufferPointer(rebasing: all[(t << 16)..<((t + 1) << 16)])
+                    lookup.update(repeating: 0)
+                    try JPEGHuffmanTable.fill(lookup, counts: table.counts, symbols: table.symbols,
+                                              maxSymbol: table.tableClass == 0 ? 15 : 255, codec: codec)
+                }
+                huffmanDefined[t] = true
             }
         }
 
@@ -200,7 +221,6 @@ enum JPEGSequentialDecoder {
             let n = Int(src[s.lowerBound])
             guard (1...4).contains(n), s.count == 1 + 2 * n + 3 else { throw fail(.malformed, "SOS segment length does not match its \(n) components") }
             var scan: [ScanComponent] = []
-            var lookups: [UInt16] = []
             var quantNatural: [Int32] = []
             for k in 0..<n {
                 let id = src[s.lowerBound + 1 + 2 * k]
@@ -210,20 +230,19 @@ enum JPEGSequentialDecoder {
                 guard !scan.contains(where: { $0.index == index }) else { throw fail(.malformed, "scan names component \(id) twice") }
                 guard !frame[index].decoded else { throw fail(.malformed, "component \(id) is in two scans (progressive?)") }
                 let td = Int(src[s.lowerBound + 2 + 2 * k] >> 4), ta = Int(src[s.lowerBound + 2 + 2 * k] & 0x0F)
-                guard td < 4, let dc = huffman[td] else { throw fail(.malformed, "scan uses DC Huffman table \(td), which was not defined") }
-                guard ta < 4, let ac = huffman[4 + ta] else { throw fail(.malformed, "scan uses AC Huffman table \(ta), which was not defined") }
+                guard td < 4, huffmanDefined[td] else { throw fail(.malformed, "scan uses DC Huffman table \(td), which was not defined") }
+                guard ta < 4, huffmanDefined[4 + ta] else { throw fail(.malformed, "scan uses AC Huffman table \(ta), which was not defined") }
                 guard let q = quant[frame[index].quantTable] else {
                     throw fail(.malformed, "component \(id) uses quantisation table \(frame[index].quantTable), which was not defined")
                 }
-                // Tables in scan order: DC at 2k, AC at 2k + 1; quantisation by natural position.
-                lookups += dc.lookup
-                lookups += ac.lookup
+                // Quantisation by natural position, in scan order.
                 var natural = [Int32](repeating: 0, count: 64)
                 for z in 0..<64 { natural[JPEGSequentialDecoder.naturalOrder[z]] = q[z] }
                 quantNatural += natural
                 let c = frame[index]
                 // One component alone is coded block by block over its own size (T.81 A.2.2).
-                scan.append(ScanComponent(index: index, h: n == 1 ? 1 : c.h, v: n == 1 ? 1 : c.v, planeWidth: c.planeWidth))
+                scan.append(ScanComponent(index: index, h: n == 1 ? 1 : c.h, v: n == 1 ? 1 : c.v, planeWidth: c.planeWidth,
+                                          planeStart: c.planeStart, planeCount: c.planeCount, dcTable: td, acTable: 4 + ta))
             }
             let ss = src[s.lowerBound + 1 + 2 * n], se = src[s.lowerBound + 2 + 2 * n], a = src[s.lowerBound + 3 + 2 * n]
             guard ss == 0, se == 63, a == 0 else {
@@ -239,12 +258,14 @@ enum JPEGSequentialDecoder {
                 high = mcusHigh
             }
             var bits = JPEGBitReader(src: src, position: position)
+            // Moved out of self while the scan writes them, so the buffer stays unique (no copy).
             var planes = self.planes
             self.planes = []
             defer { self.planes = planes }
             let precision = self.precision
             let interval = restartInterval, codec = self.codec
-            try lookups.withUnsafeBufferPointer { lookup in
+            try huffman.withUnsafeBufferPointer { lookup in
+            try planes.withUnsafeMutableBufferPointer { planes in
                 try quantNatural.withUnsafeBufferPointer { q in
                     try JPEGSequentialDecoder.naturalOrder.withUnsafeBufferPointer { zigzag in
                         let f = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 64)
@@ -252,6 +273,8 @@ enum JPEGSequentialDecoder {
                         defer { f.deallocate(); t.deallocate() }
                         let block = BlockDecoder(lookup: lookup, quant: q, zigzag: zigzag, precision: precision,
                                                  codec: codec, f: f, t: t)
+                        // Each component's plane, taken once for the scan.
+                        let scanPlanes = scan.map { UnsafeMutableBufferPointer(rebasing: planes[$0.planeStart..<($0.planeStart + $0.planeCount)]) }
                         var predictions = [Int32](repeating: 0, count: n)
                         var restarts = 0
                         for mcu in 0..<(wide * high) {
@@ -262,14 +285,12 @@ enum JPEGSequentialDecoder {
                             }
                             let mx = mcu % wide, my = mcu / wide
                             for k in 0..<n {
-                                let c = scan[k]
-                                try planes[c.index].withUnsafeMutableBufferPointer { plane in
-                                    for by in 0..<c.v {
-                                        for bx in 0..<c.h {
-                                            let origin = ((my * c.v + by) * 8) * c.planeWidth + (mx * c.h + bx) * 8
-                                            try block.decode(table: k, prediction: &predictions[k], bits: &bits,
-                                                             into: plane, origin: origin, stride: c.planeWidth)
-                                        }
+                                let c = scan[k], plane = scanPlanes[k]
+                                for by in 0..<c.v {
+                                    for bx in 0..<c.h {
+                                        let origin = ((my * c.v + by) * 8) * c.planeWidth + (mx * c.h + bx) * 8
+                                        try block.decode(component: k, dcTable: c.dcTable, acTable: c.acTable, prediction: &predictions[k],
+                                                         bits: &bits, into: plane, origin: origin, stride: c.planeWidth)
                                     }
                                 }
                             }
@@ -279,7 +300,7 @@ enum JPEGSequentialDecoder {
                         }
                     }
                 }
-            }
+            }}
             for c in scan { frame[c.index].decoded = true }
             position = bits.markerAfterScan
         }
@@ -290,7 +311,7 @@ enum JPEGSequentialDecoder {
             var words = [UInt32](repeating: 0, count: count * n)
             words.withUnsafeMutableBufferPointer { out in
                 for (k, c) in frame.enumerated() {
-                    planes[k].withUnsafeBufferPointer { plane in
+                    planes[c.planeStart..<(c.planeStart + c.planeCount)].withUnsafeBufferPointer { plane in
                         let w = c.planeWidth
                         if c.h == hMax && c.v == vMax {
                             for y in 0..<rows { for x in 0..<columns { out[(y * columns + x) * n + k] = UInt32(plane[y * w + x]) } }
@@ -321,6 +342,10 @@ enum JPEGSequentialDecoder {
         let index: Int
         let h: Int, v: Int
         let planeWidth: Int
+        /// The component's plane in `Codestream.planes`.
+        let planeStart: Int, planeCount: Int
+        /// Its Huffman tables in `Codestream.huffman`.
+        let dcTable: Int, acTable: Int
     }
 
     /// One 8 × 8 block: Huffman decoding, dequantisation, inverse DCT, level shift and clamp.
@@ -347,18 +372,20 @@ enum JPEGSequentialDecoder {
             return Int(entry & 0xFF)
         }
 
-        func decode(table k: Int, prediction: inout Int32, bits: inout JPEGBitReader,
+        /// One block of the scan's component `k` (its quantisation table), with Huffman tables
+        /// `dcTable` and `acTable`.
+        func decode(component k: Int, dcTable: Int, acTable: Int, prediction: inout Int32, bits: inout JPEGBitReader,
                     into plane: UnsafeMutableBufferPointer<UInt16>, origin: Int, stride: Int) throws {
             var reader = bits
             defer { bits = reader }
             let q = k * 64
             f.update(repeating: 0)
-            let dcSize = try symbol(2 * k, &reader)
+            let dcSize = try symbol(dcTable, &reader)
             if dcSize > 0 { prediction &+= Self.extend(reader.take(dcSize), dcSize) }
             f[0] = prediction &* quant[q]
             var z = 1
             while z < 64 {
-                let rs = try symbol(2 * k + 1, &reader)
+                let rs = try symbol(acTable, &reader)
                 let run = rs >> 4, size = rs & 0x0F
                 if size == 0 {
                     guard run == 15 else { break }  // end of block

@@ -11,11 +11,14 @@ public struct FilmJob: Sendable {
     public var analyzer: FilmAnalyzer
     public var records: ClinicalRecords?
     public var keepsTimings: Bool
+    /// The formats the batch writes: only these are rendered.
+    public var formats: Set<ReportFormat>
 
-    public init(analyzer: FilmAnalyzer, records: ClinicalRecords?, keepsTimings: Bool) {
+    public init(analyzer: FilmAnalyzer, records: ClinicalRecords?, keepsTimings: Bool, formats: Set<ReportFormat>) {
         self.analyzer = analyzer
         self.records = records
         self.keepsTimings = keepsTimings
+        self.formats = formats
     }
 
     /// What one film produced, as the batch writes it.
@@ -33,9 +36,9 @@ public struct FilmJob: Sendable {
             self.notes = notes
         }
 
-        /// A film that produced no report of its own (a worker that died, a timeout).
-        public static func failure(file: String, error: FilmError) -> Outcome {
-            Outcome(report: RenderedReport(.failure(file: file, error: error)))
+        /// A film that produced no report of its own (a worker that died, a timeout), in `formats`.
+        public static func failure(file: String, error: FilmError, formats: Set<ReportFormat>) -> Outcome {
+            Outcome(report: RenderedReport(.failure(file: file, error: error), formats: formats))
         }
     }
 
@@ -102,6 +105,6 @@ public struct FilmJob: Sendable {
             report.timings += clock.laps
         }
         if !keepsTimings { report.timings = [] }
-        return Outcome(report: RenderedReport(report), outputErrors: outputErrors, notes: notes)
+        return Outcome(report: RenderedReport(report, formats: formats), outputErrors: outputErrors, notes: notes)
     }
 }

@@ -2,6 +2,7 @@ import Classification
 import Detection
 import Foundation
 import Radiography
+import Reporting
 
 /// What every worker needs to analyse films as the batch asks: sent once, as the first message,
 /// so that the model and the clinical facts are loaded once per worker, not per film.
@@ -19,8 +20,10 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
     /// `--clinical`: facts matched to films.
     public var clinicalPath: String?
     public var keepsTimings: Bool
+    /// The formats the batch writes, by raw value.
+    public var formats: [String]
 
-    public init(analyzer: FilmAnalyzer, modelPath: String?, clinicalPath: String?, keepsTimings: Bool) {
+    public init(analyzer: FilmAnalyzer, modelPath: String?, clinicalPath: String?, keepsTimings: Bool, formats: Set<ReportFormat>) {
         maxPixels = analyzer.options.limits.maxPixels
         maxFileBytes = analyzer.options.limits.maxFileBytes
         maxSequenceDepth = analyzer.options.limits.maxSequenceDepth
@@ -31,7 +34,11 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
         self.modelPath = modelPath
         self.clinicalPath = clinicalPath
         self.keepsTimings = keepsTimings
+        self.formats = ReportFormat.allCases.filter(formats.contains).map(\.rawValue)
     }
+
+    /// `formats` as the job renders them.
+    public var reportFormats: Set<ReportFormat> { Set(formats.compactMap(ReportFormat.init(rawValue:))) }
 
     /// The job the worker runs for each film; throws when the model or the facts cannot be
     /// loaded (the parent loaded them first, so only a file changed since then fails here).
@@ -46,7 +53,7 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
             analyzer.options.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: modelPath, limits: .standard)))
         }
         let records = try clinicalPath.map { try ClinicalRecords.load(path: $0) }
-        return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings)
+        return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings, formats: reportFormats)
     }
 }
 

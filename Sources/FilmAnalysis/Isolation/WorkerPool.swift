@@ -4,6 +4,7 @@ import Glibc
 import Dispatch
 import Foundation
 import Radiography
+import Reporting
 
 /// Worker processes that analyse films for a batch, so that a crash, a trap, an out-of-memory
 /// kill or a hang in a decoder or a kernel costs one film, not the batch.
@@ -18,6 +19,8 @@ public final class WorkerPool: @unchecked Sendable {
     private let arguments: [String]
     private let environment: [String: String]
     private let setup: [UInt8]
+    /// The formats the batch writes, for the reports of films no worker answered for.
+    private let formats: Set<ReportFormat>
     private let lock = NSLock()
     private var idle: [WorkerProcess] = []
     private var busy: [Int: WorkerProcess] = [:]
@@ -38,6 +41,7 @@ public final class WorkerPool: @unchecked Sendable {
         environment["SWIFT_BACKTRACE"] = "enable=no"
         self.environment = environment
         self.setup = WorkerCoding.encode(setup)
+        formats = setup.reportFormats
         // A worker that dies while we write to it must be an error on that film, not SIGPIPE
         // ending the batch.
         signal(SIGPIPE, SIG_IGN)
@@ -57,7 +61,7 @@ public final class WorkerPool: @unchecked Sendable {
         do {
             worker = try checkOut(index: index)
         } catch {
-            return .failure(file: request.path, error: error as? FilmError ?? FilmError(.io, "\(error)"))
+            return .failure(file: request.path, error: error as? FilmError ?? FilmError(.io, "\(error)"), formats: formats)
         }
         if worker.send(WorkerCoding.encode(request)), let answer = worker.receive(),
            let outcome = WorkerCoding.decode(FilmJob.Outcome.self, answer) {
@@ -74,7 +78,7 @@ public final class WorkerPool: @unchecked Sendable {
         }
         // A worker dies of what the film made its decoder do (a crash, a trap, memory): the
         // film is the malformed input, as far as anyone can tell from outside.
-        return .failure(file: request.path, error: FilmError(.malformed, "worker \(how); the batch went on without this film"))
+        return .failure(file: request.path, error: FilmError(.malformed, "worker \(how); the batch went on without this film"), formats: formats)
     }
 
     /// Starts `count` workers at once and waits until each has loaded its setup, so that no
