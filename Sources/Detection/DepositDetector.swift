@@ -137,6 +137,8 @@ public enum DepositDetector {
         var deposit: Deposit
         var elongation: Double
         var pixels: [Int]
+        /// Raster index of its largest local contrast (`CandidateFeatures`' second centre).
+        var peakPixel: Int
     }
 
     /// The deposit classifier's decision: candidates scoring at least the operating point (every
@@ -404,7 +406,8 @@ public enum DepositDetector {
                                                            noise: noise, anatomy: anatomy, filmSigma: filmSigma)
             let needsFeatures = parameters.classifier != nil || parameters.keepsFeatures
             let features = needsFeatures
-                ? CandidateFeatures.compute(list.map(\.deposit), elongations: list.map(\.elongation), context: featureContext) : []
+                ? CandidateFeatures.compute(list.map(\.deposit), elongations: list.map(\.elongation), peaks: list.map(\.peakPixel),
+                                           context: featureContext) : []
             let (deposits, keptFeatures, newID, accepted) = accept(list, mainCount: mainCount, features: features, components: found,
                                                                    labels: UnsafeBufferPointer(l), spacingMM: scales.spacingMM, parameters: parameters)
             relabel(mask: mask, labels: l, newID: newID)
@@ -471,7 +474,8 @@ public enum DepositDetector {
                 id: 0, areaPx: measures.area[id], bbox: box,
                 centroidX: measures.sumX[id] / n, centroidY: measures.sumY[id] / n,
                 mean: measures.sumValue[id] / n, peak: Int(measures.peakValue[id]),
-                contrast: measures.sumContrast[id] / n, peakSNR: peakSNR), elongation: shape.elongation(id), pixels: []))
+                contrast: measures.sumContrast[id] / n, peakSNR: peakSNR), elongation: shape.elongation(id), pixels: [],
+                peakPixel: measures.peakAt[id]))
         }
         return candidates
     }
@@ -488,7 +492,8 @@ public enum DepositDetector {
                                      components: components, seed: Float(parameters.seedSigmas), pixels: context.pixels) { i in
             max(noise.sigma[((i / width) / cell) * noise.columns + (i % width) / cell], NoiseMap.floor)
         }
-        return regions.map { Candidate(id: 0, first: $0.pixels[0], deposit: $0.deposit, elongation: $0.elongation, pixels: $0.pixels) }
+        return regions.map { Candidate(id: 0, first: $0.pixels[0], deposit: $0.deposit, elongation: $0.elongation, pixels: $0.pixels,
+                                    peakPixel: $0.peakPixel) }
     }
 
     /// Step 6, the label image: each outline pixel gets its deposit's id (0 where the classifier

@@ -14,6 +14,9 @@ struct DepositMeasures: ComponentStatistics {
     var sumX: [Double] = [], sumY: [Double] = [], sumValue: [Double] = [], sumContrast: [Double] = []
     var peakValue: [UInt16] = []
     var peakSNR: [Double] = []
+    /// Where the local contrast is largest (raster index; the first such pixel in raster order):
+    /// the centre of a speck that joined a little of its surround, for `CandidateFeatures`.
+    var peakAt: [Int] = [], peakContrast: [Float] = []
 
     /// A prototype with no components: `ConnectedComponents.label` makes the accumulators from it.
     init(pixels: UnsafeBufferPointer<UInt16>, index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>,
@@ -39,6 +42,8 @@ struct DepositMeasures: ComponentStatistics {
         measures.sumContrast = measures.sumX
         measures.peakValue = [UInt16](repeating: 0, count: n)
         measures.peakSNR = [Double](repeating: 0, count: n)
+        measures.peakAt = [Int](repeating: .max, count: n)
+        measures.peakContrast = [Float](repeating: -.infinity, count: n)
         return measures
     }
 
@@ -52,6 +57,11 @@ struct DepositMeasures: ComponentStatistics {
         sumContrast[label] += Double(contrast[k])
         peakValue[label] = max(peakValue[label], pixels[index])
         peakSNR[label] = max(peakSNR[label], Double(significance[k]))
+        // Raster order within a band: strictly larger keeps the first pixel of a tie.
+        if contrast[k] > peakContrast[label] {
+            peakContrast[label] = contrast[k]
+            peakAt[label] = index
+        }
     }
 
     mutating func merge(_ band: DepositMeasures, component c: Int, into id: Int) {
@@ -63,6 +73,11 @@ struct DepositMeasures: ComponentStatistics {
         sumContrast[id] += band.sumContrast[c]
         peakValue[id] = max(peakValue[id], band.peakValue[c])
         peakSNR[id] = max(peakSNR[id], band.peakSNR[c])
+        // Largest contrast, then the earlier pixel: the same whatever order the bands merge in.
+        if band.peakContrast[c] > peakContrast[id] || (band.peakContrast[c] == peakContrast[id] && band.peakAt[c] < peakAt[id]) {
+            peakContrast[id] = band.peakContrast[c]
+            peakAt[id] = band.peakAt[c]
+        }
     }
 
     func box(_ id: Int) -> PixelBox {

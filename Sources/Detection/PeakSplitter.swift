@@ -22,6 +22,8 @@ struct PeakSplitter {
         var pixels: [Int]
         var deposit: Deposit
         var elongation: Double
+        /// Raster index of the peak the region grew from.
+        var peakPixel: Int
     }
 
     let width: Int
@@ -301,7 +303,8 @@ struct PeakSplitter {
                                   centroidX: sx / n, centroidY: sy / n, mean: sumValue / n, peak: Int(peak),
                                   contrast: sumContrast / n, peakSNR: Double(peakSNR))
             regions.append(Region(pixels: raster, deposit: deposit,
-                                  elongation: ComponentShape.elongation(n: n, sx: sx, sy: sy, sxx: sxx, syy: syy, sxy: sxy)))
+                                  elongation: ComponentShape.elongation(n: n, sx: sx, sy: sy, sxx: sxx, syy: syy, sxy: sxy),
+                                  peakPixel: peakIndex))
         }
         return regions
     }

@@ -66,7 +66,7 @@ public enum OverlayRenderer {
                     }
                 }
             }
-            let legend = legendLayout(report, geometry: geometry, filmWidth: width)
+            let legend = legendLayout(report, geometry: geometry, filmWidth: width, filmHeight: height)
             for label in idLabels(report, geometry: geometry, avoiding: legend.box, width: width, height: height) {
                 drawIDLabel(label, on: canvas)
             }
@@ -206,9 +206,12 @@ public enum OverlayRenderer {
         var box: PixelBox
     }
 
-    /// An opaque dark box in the top-left corner with the legend lines and the key, shrunk only
-    /// if the film is too narrow for it (and clipped on films smaller than the legend at scale 1).
-    static func legendLayout(_ report: AnalysedFilm, geometry: Geometry, filmWidth: Int) -> LegendLayout {
+    /// An opaque dark box in a corner with the legend lines and the key, shrunk only if the film
+    /// is too narrow for it (and clipped on films smaller than the legend at scale 1). The corner
+    /// is the first of top-left, top-right, bottom-left, bottom-right whose box covers the fewest
+    /// deposit marks (a deposit's outline, or a speck's ring): on a real chest film a
+    /// false mark at a rib crossing sat under the top-left legend, where nobody could see it.
+    static func legendLayout(_ report: AnalysedFilm, geometry: Geometry, filmWidth: Int, filmHeight: Int) -> LegendLayout {
         let facts = legendLines(report)
         let lines = facts.enumerated().map { index, text in (text: text, colour: index == 0 ? outlineColour : legendText) }
             + legendKey(report, geometry: geometry)
@@ -218,9 +221,25 @@ public enum OverlayRenderer {
         // Keep the legend within 60 % of the film's width.
         while scale > 1, (textWidth + 2 * padding) * scale > filmWidth * 3 / 5 { scale -= 1 }
         let margin = 2 * scale
-        let box = PixelBox(x: margin, y: margin, width: (textWidth + 2 * padding) * scale,
-                           height: (lines.count * PixelFont.lineHeight - (PixelFont.lineHeight - PixelFont.glyphRows)
-                                    + 2 * padding) * scale)
+        let size = (width: (textWidth + 2 * padding) * scale,
+                    height: (lines.count * PixelFont.lineHeight - (PixelFont.lineHeight - PixelFont.glyphRows) + 2 * padding) * scale)
+        let right = max(margin, filmWidth - margin - size.width), bottom = max(margin, filmHeight - margin - size.height)
+        let corners = [(margin, margin), (right, margin), (margin, bottom), (right, bottom)].map {
+            PixelBox(x: $0.0, y: $0.1, width: size.width, height: size.height)
+        }
+        // A mark reaches past the deposit's box by its outline's thickness, or a speck's by its
+        // ring (the ids are placed afterwards, clear of the legend).
+        let marks = report.deposits.compactMap { deposit -> PixelBox? in
+            let box = deposit.bbox
+            // A box that is not on the film (a report from elsewhere) covers no corner, and its
+            // numbers are never added to.
+            guard box.width > 0, box.height > 0, box.x >= 0, box.y >= 0, box.x < filmWidth, box.y < filmHeight,
+                  box.width <= filmWidth, box.height <= filmHeight else { return nil }
+            let reach = geometry.isRinged(deposit) ? geometry.ringRadius + geometry.lineThickness : geometry.lineThickness
+            return PixelBox(x: box.x - reach, y: box.y - reach, width: box.width + 2 * reach, height: box.height + 2 * reach)
+        }
+        let covered = corners.map { corner in marks.filter { overlaps(corner, $0) }.count }
+        let box = corners[covered.firstIndex(of: covered.min() ?? 0) ?? 0]
         return LegendLayout(lines: lines, scale: scale, padding: padding, box: box)
     }
 

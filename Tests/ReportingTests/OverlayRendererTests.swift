@@ -236,7 +236,8 @@ extension OverlayRendererTests {
 extension OverlayRendererTests {
     func labels(_ film: Film) -> [OverlayRenderer.IDLabel] {
         let geometry = OverlayRenderer.Geometry(width: film.radiograph.width, height: film.radiograph.height)
-        let legend = OverlayRenderer.legendLayout(film.report, geometry: geometry, filmWidth: film.radiograph.width)
+        let legend = OverlayRenderer.legendLayout(film.report, geometry: geometry, filmWidth: film.radiograph.width,
+                                                  filmHeight: film.radiograph.height)
         return OverlayRenderer.idLabels(film.report, geometry: geometry, avoiding: legend.box,
                                         width: film.radiograph.width, height: film.radiograph.height)
     }
@@ -283,10 +284,10 @@ extension OverlayRendererTests {
         var shapes = [Self.rect(1190, 500, 10, 10), Self.rect(600, 990, 12, 10), Self.rect(20, 400, 10, 10)]
         for i in 0..<6 { shapes.append(Self.rect(400 + 20 * i, 600, 8, 8)) }
         let first = Self.film(width: 1200, height: 1000, deposits: shapes) { _, _ in 1500 }
-        let below = OverlayRenderer.legendLayout(first.report, geometry: geometry, filmWidth: 1200).box
+        let below = OverlayRenderer.legendLayout(first.report, geometry: geometry, filmWidth: 1200, filmHeight: 1000).box
         shapes[2] = Self.rect(20, below.y + below.height + 3, 10, 10)
         let film = Self.film(width: 1200, height: 1000, deposits: shapes) { _, _ in 1500 }
-        let legend = OverlayRenderer.legendLayout(film.report, geometry: geometry, filmWidth: 1200).box
+        let legend = OverlayRenderer.legendLayout(film.report, geometry: geometry, filmWidth: 1200, filmHeight: 1000).box
         XCTAssertEqual(legend.height, below.height)
         let placed = labels(film)
         XCTAssertEqual(placed.count, shapes.count)
@@ -335,11 +336,29 @@ extension OverlayRendererTests {
         for line in key { XCTAssertTrue(line.text.allSatisfy(PixelFont.standard.hasGlyph), line.text) }
         // The key is in the drawn legend, in its colour: yellow text appears in the legend box.
         let rgb = OverlayRenderer.render(radiograph: speck.radiograph, report: speck.report, labels: speck.labels)
-        let box = OverlayRenderer.legendLayout(speck.report, geometry: geometry, filmWidth: 400).box
+        let box = OverlayRenderer.legendLayout(speck.report, geometry: geometry, filmWidth: 400, filmHeight: 300).box
         var yellow = 0
         for y in box.y..<(box.y + box.height) { for x in box.x..<(box.x + box.width)
             where colour(rgb, 400, x, y) == OverlayRenderer.markerColour { yellow += 1 } }
         XCTAssertGreaterThan(yellow, 50)
+    }
+
+    /// A deposit under the top-left corner moves the legend to the top-right, clear of it; with
+    /// deposits under both top corners it goes to the bottom-left.
+    func testTheLegendLeavesTheCornerWhereADepositIs() {
+        let geometry = OverlayRenderer.Geometry(width: 1000, height: 800)
+        let corner = Self.film(width: 1000, height: 800, deposits: [Self.rect(40, 30, 12, 12)]) { _, _ in 1500 }
+        let moved = OverlayRenderer.legendLayout(corner.report, geometry: geometry, filmWidth: 1000, filmHeight: 800).box
+        XCTAssertGreaterThan(moved.x, 500, "top-right")
+        XCTAssertLessThan(moved.y, 100)
+        XCTAssertFalse(OverlayRenderer.overlaps(moved, corner.report.deposits[0].bbox))
+        let both = Self.film(width: 1000, height: 800, deposits: [Self.rect(40, 30, 12, 12), Self.rect(950, 30, 12, 12)]) { _, _ in 1500 }
+        let low = OverlayRenderer.legendLayout(both.report, geometry: geometry, filmWidth: 1000, filmHeight: 800).box
+        XCTAssertLessThan(low.x, 100, "bottom-left")
+        XCTAssertGreaterThan(low.y, 400)
+        let none = Self.film(width: 1000, height: 800, deposits: [Self.rect(500, 400, 12, 12)]) { _, _ in 1500 }
+        let usual = OverlayRenderer.legendLayout(none.report, geometry: geometry, filmWidth: 1000, filmHeight: 800).box
+        XCTAssertEqual([usual.x, usual.y], [2 * geometry.fontScale, 2 * geometry.fontScale], "top-left when it hides nothing")
     }
 
     func testRenderingIsDeterministic() {
