@@ -94,8 +94,10 @@ if "FrameOfReferenceUID" in film:
 sr_ds = pydicom.dcmread(sr_path)
 check_same_study(sr_ds, "SR")
 sr = hd.sr.srread(sr_path)
+check(isinstance(sr, hd.sr.ComprehensiveSR), f"SR: highdicom reads it as a Comprehensive SR ({type(sr).__name__})")
 measurement_report = hd.sr.MeasurementReport.from_sequence([sr_ds])
-check(True, "SR: highdicom parses a TID 1500 Measurement Report")
+check(len(measurement_report.get_image_measurement_groups()) >= 1,
+      "SR: highdicom parses a TID 1500 Measurement Report with measurement groups")
 observers = measurement_report.get_observer_contexts()
 check(len(observers) == 1 and observers[0].observer_type == Code("121007", "DCM", "Device"), "SR: observer is a device")
 device = observers[0].observer_identifying_attributes

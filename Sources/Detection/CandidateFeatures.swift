@@ -10,8 +10,8 @@ import Radiography
 /// Computed per candidate on a small grid around its centroid (`CandidatePatch`): at most
 /// 49 × 49 box means whatever the candidate's size, so the cost per candidate is bounded and
 /// the features of a 20 mm nodule are measured on the same relative scale as a speck's. The
-/// fixed-scale features around the contrast peak (`PeakScales`) read integral images of 256-pixel
-/// tiles of the film and the boxes' reach around them (at most 243 pixels: half-widths are capped
+/// fixed-scale features around the contrast peak (`PeakScales`) read integral images of 512-pixel
+/// tiles of the film and the boxes' reach around them (at most 121 pixels: half-widths are capped
 /// at 12), one per tile that holds a peak.
 /// Candidates are independent of each other, so the vectors do not depend on the thread count.
 public enum CandidateFeatures {
@@ -77,11 +77,11 @@ public enum CandidateFeatures {
         let skin = CellDistance.toOutside(c.anatomy.body, columns: columns, rows: rows)
         let neighbours = neighbourCounts(deposits, radiiPx: [5 / c.spacingMM, 15 / c.spacingMM])
 
+        /// The anatomy and noise cell of a pixel.
+        @Sendable func cellOf(_ x: Int, _ y: Int) -> Int { min(y / cell, rows - 1) * columns + min(x / cell, columns - 1) }
         let peakPoints = peaks.map { (x: $0 % c.width, y: $0 / c.width) }
         let atPeaks = PeakScales.measure(pixels: c.pixels, width: c.width, height: c.height, spacingMM: c.spacingMM, peaks: peakPoints,
-                                         sigmas: peakPoints.map { p in
-                                             Double(max(c.noise.sigma[min(p.y / cell, rows - 1) * columns + min(p.x / cell, columns - 1)], NoiseMap.floor))
-                                         })
+                                         sigmas: peakPoints.map { Double(max(c.noise.sigma[cellOf($0.x, $0.y)], NoiseMap.floor)) })
         var rowsOut = [[Double]](repeating: [], count: n)
         rowsOut.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
@@ -98,7 +98,7 @@ public enum CandidateFeatures {
                     f[4] = d.peakSNR
                     let cx = min(max(Int(d.centroidX.rounded()), 0), c.width - 1)
                     let cy = min(max(Int(d.centroidY.rounded()), 0), c.height - 1)
-                    let cellIndex = min(cy / cell, rows - 1) * columns + min(cx / cell, columns - 1)
+                    let cellIndex = cellOf(cx, cy)
                     let sigma = Double(max(c.noise.sigma[cellIndex], NoiseMap.floor))
                     f[5] = d.contrast / sigma
                     let radius = max(0.5, (area / Double.pi).squareRoot())
@@ -126,12 +126,10 @@ public enum CandidateFeatures {
                     f[24] = Double(neighbours[1][i])
                     f[25] = RobustStatistics.rank(of: Float(shape.surroundLevel), in: sortedMeans)
                     f[26] = sigma / Double(max(c.filmSigma, NoiseMap.floor))
-                    let px = peaks[i] % c.width, py = peaks[i] / c.width
-                    f[27] = ((Double(px) - d.centroidX) * (Double(px) - d.centroidX)
-                        + (Double(py) - d.centroidY) * (Double(py) - d.centroidY)).squareRoot() / radius
-                    let measured = atPeaks[i]
-                    for (k, v) in measured.contrasts.enumerated() { f[28 + k] = v }
-                    f[28 + PeakScales.names.count] = RobustStatistics.rank(of: Float(measured.peakMean), in: sortedMeans)
+                    let dx = Double(peakPoints[i].x) - d.centroidX, dy = Double(peakPoints[i].y) - d.centroidY
+                    f[27] = (dx * dx + dy * dy).squareRoot() / radius
+                    for (k, v) in atPeaks[i].contrasts.enumerated() { f[28 + k] = v }
+                    f[28 + PeakScales.names.count] = RobustStatistics.rank(of: Float(atPeaks[i].peakMean), in: sortedMeans)
                     out[i] = f
                 }
             }
@@ -229,7 +227,7 @@ enum CellDistance {
 /// the noise): how far the candidate stands out from the texture of its own neighbourhood at that
 /// scale, which is what tells a speck from trabecular bone or film grain; and the largest of the
 /// 12 over D (a brighter twin nearby: texture, a vessel, a bone edge).
-/// Sums of samples from an integral image of the patch, integers, so the features are exact.
+/// Sums of samples from integral images (`IntegralRegion`), integers, so the features are exact.
 struct PeakScales {
     /// On 122k candidates of the side-A fitting hybrids (5-fold grouped out-of-fold, first stage
     /// only), these scales at the peak added 0.02 to the share of CNR ≥ 3 deposits found at 2

@@ -203,16 +203,15 @@ public struct DepositClassifier: Sendable, Equatable {
         return Self.concurrentMap(rows.count) { Self.probability(Self.decision(context.trees, baseline: context.baseline, rows[$0] + around[$0])) }
     }
 
-    /// `(0..<count).map(transform)`, in contiguous stretches on every core: each candidate's
-    /// score is its own sum over the trees, so the stretches change the speed, never the values.
+    /// `(0..<count).map(transform)` in `ParallelBands` of at least 64 candidates: each
+    /// candidate's score is its own sum over the trees, so the bands change the speed, never the
+    /// values.
     private static func concurrentMap(_ count: Int, _ transform: (Int) -> Double) -> [Double] {
         var out = [Double](repeating: 0, count: count)
-        let stretches = min(count / 64, 16)
-        guard stretches > 1 else { return (0..<count).map(transform) }
         out.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out, transform = transform
-            DispatchQueue.concurrentPerform(iterations: stretches) { stretch in
-                for k in (count * stretch / stretches)..<(count * (stretch + 1) / stretches) { out[k] = transform(k) }
+            nonisolated(unsafe) let out = out
+            ParallelBands.run(count, minimumBand: 64) { band in
+                for k in band { out[k] = transform(k) }
             }
         }
         return out

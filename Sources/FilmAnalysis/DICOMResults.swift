@@ -92,8 +92,9 @@ public enum DICOMResults {
     /// 1 on the reported deposits' pixels, 0 elsewhere, film-sized.
     static func mask(_ film: AnalysedFilm) -> [UInt8] {
         let labels = film.analysis.detection.labels
-        let reported = Set(film.deposits.map { Int32($0.id) })
-        return labels.labels.map { $0 != 0 && reported.contains($0) ? 1 : 0 }
+        var reported = [Bool](repeating: false, count: (film.deposits.map(\.id).max() ?? 0) + 1)
+        for deposit in film.deposits where deposit.id > 0 { reported[deposit.id] = true }
+        return labels.labels.map { $0 > 0 && Int($0) < reported.count && reported[Int($0)] ? 1 : 0 }
     }
 
     /// One TID 1501 group per deposit (its area and score), then one for the film (count, total

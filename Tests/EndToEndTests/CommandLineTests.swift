@@ -117,12 +117,21 @@ final class CommandLineTests: FolderTestCase {
     func testLabelsAndOutlinesUsage() throws {
         let film = try samplePNG().path
         let other = try write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: film))), "copy.png")
-        for arguments in [[film, "--labels", "mask.tif"], [film, other, "--labels", "mask.png"], [film, other, "--outlines", "o.geojson"],
-                          [film, "--labels", "a.png", "--labels-dir", "masks"], [film, "--outlines", "o.geojson", "--outlines-dir", "x"],
-                          [film, "--labels", "a.png", "--overlay", "a.png"], [film, "--outlines", "o.json", "--dicom-sr", "o.json"]] {
+        // A DICOM film, so that the last case can only fail on the shared file name.
+        let dicom = DetectProcess.packageRoot.appendingPathComponent("sample-images/forearm_none.dcm").path
+        let cases: [([String], String)] = [
+            ([film, "--labels", "mask.tif"], "writes a .png or .npy file"),
+            ([film, other, "--labels", "mask.png"], "for 2 films use --labels-dir"),
+            ([film, other, "--outlines", "o.geojson"], "for 2 films use --outlines-dir"),
+            ([film, "--labels", "a.png", "--labels-dir", "masks"], "not both"),
+            ([film, "--outlines", "o.geojson", "--outlines-dir", "x"], "not both"),
+            ([film, "--labels", "a.png", "--overlay", "a.png"], "each need a file of their own"),
+            ([dicom, "--outlines", "o.json", "--dicom-sr", "o.json"], "each need a file of their own"),
+        ]
+        for (arguments, message) in cases {
             let result = try DetectProcess.run(arguments)
             XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
-            XCTAssertFalse(result.stderr.isEmpty)
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
     }
 

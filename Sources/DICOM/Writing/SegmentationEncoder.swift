@@ -54,8 +54,11 @@ public enum SegmentationEncoder {
         algorithm.set(Tag(0x0066, 0x002F), code: CodedConcept("123109", "DCM", "Computer Vision"))  // Algorithm Family
         algorithm.set(Tag(0x0066, 0x0036), .LO, text: software.name)  // Algorithm Name
         algorithm.set(Tag(0x0066, 0x0031), .LO, text: software.version)  // Algorithm Version
-        // Recommended Display CIELab Value: the overlay's magenta (L* 60, a* 98, b* −61, scaled to 0…65535).
-        segmentItem.set(Tag(0x0062, 0x000D), .US, bytes: [39518, 58133, 17270].flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        // Recommended Display CIELab Value: the overlay's magenta, L* 60, a* 98, b* −61, scaled as
+        // PS3.3 C.10.7.1.1 says (L* 0…100 and a*, b* −128…127 to 0…65535).
+        let lightness: Double = 60 * 65535 / 100, a: Double = (98 + 128) * 65535 / 255, b: Double = (-61 + 128) * 65535 / 255
+        let lab: [UInt16] = [lightness, a, b].map { UInt16($0.rounded()) }
+        segmentItem.set(Tag(0x0062, 0x000D), .US, bytes: lab.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
         segmentItem.set(Tag(0x0062, 0x0007), sequence: [algorithm])  // Segmentation Algorithm Identification
         ds.set(Tag(0x0062, 0x0002), sequence: [segmentItem])
 
