@@ -3,8 +3,8 @@
 normal films themselves, hybrids of some of them (made with ../shared/eval/tools/make_hybrids.py:
 side A seed 11, 1+3+3 cases per base; side B seed 101, 1+2+2; these two sets are also what
 benchmarks/quality/held-back measures), further hybrids for fitting only (every other usable film
-of the side as a base, one circumscripta and one universalis case each: side A seed 12, side B seed
-102), the mini-MIAS mammograms with marked clusters split by film, and phantoms from detect's own
+of the side as a base, one circumscripta and one universalis case each, in two sets: the even-numbered
+films with side A seed 12 / side B seed 102, the odd-numbered with 13 / 103), the mini-MIAS mammograms with marked clusters split by film, and phantoms from detect's own
 generator; then `detect features` over each, with absolute paths.
 
     python prepare.py --eval ../shared/eval --split split.txt --work DIR --detect .build/release/detect
@@ -33,10 +33,10 @@ HYBRID_BASES_PER_FOLDER = {"A": 5, "B": 2}  # of each alternating folder's films
 # base films, because the held-back recall rose with them (side A's model on side B's candidates at
 # <= 2 false per film: 0.25 with 7 of its 14 bases, 0.30 with all 14, and 0.34 / 0.45 at <= 5).
 # Bases: every other film of the side that is not a base of the measured set (side A has 40 such
-# films, side B 46; all of them would double the time, about 15 s of CPU per case).
-FIT_HYBRID_SEED = {"A": 12, "B": 102}
+# films, side B 46; about 15 s of CPU per case). Two sets per side: the even-numbered of those films
+# (seed 12 / 102) and the odd-numbered (seed 13 / 103), so every usable film of a side is a base.
+FIT_HYBRID_SETS = {"A": [(12, 0), (13, 1)], "B": [(102, 0), (103, 1)]}   # (seed, first film); every second film
 FIT_HYBRID_PLAN = "0,1,1"
-FIT_HYBRID_STRIDE = {"A": 2, "B": 2}
 PHANTOM_SEED_BASE = 600        # phantoms for training: seeds 601–624; the sample set, the tests and make-phantoms use others
 
 
@@ -194,11 +194,11 @@ def main():
         make_hybrids(args.eval, bases, seed, HYBRID_PLAN[side], out)
         features(detect, images(os.path.join(out, "cases", "images")), out)
         # Fitting-only hybrids of further bases.
-        more = [(f, s, a) for f, s, a, base in films if not base and usable_base(f)][::FIT_HYBRID_STRIDE[side]]
-        seed = FIT_HYBRID_SEED[side]
-        out = os.path.join(work, f"{side}_fithybrids_{seed}")
-        make_hybrids(args.eval, more, seed, FIT_HYBRID_PLAN, out)
-        features(detect, images(os.path.join(out, "cases", "images")), out)
+        more = [(f, s, a) for f, s, a, base in films if not base and usable_base(f)]
+        for seed, first in FIT_HYBRID_SETS[side]:
+            out = os.path.join(work, f"{side}_fithybrids_{seed}")
+            make_hybrids(args.eval, more[first::2], seed, FIT_HYBRID_PLAN, out)
+            features(detect, images(os.path.join(out, "cases", "images")), out)
 
     # mini-MIAS mammograms with marked calcification clusters, split by film like the rest: the
     # only real calcifications in the fitting data (benchmarks/quality/held-back measures each
