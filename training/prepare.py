@@ -210,13 +210,15 @@ def main():
         minimias_set(films, out)
         features(detect, images(os.path.join(out, "cases", "images")), out)
 
-    # Phantoms: every anatomy and distribution twice, three spacings, some with collimation and markers.
+    # Phantoms: every anatomy and distribution twice, three spacings, some with collimation, markers or clips.
     out = os.path.join(work, "phantoms")
     k = 0
     for anatomy in ("forearm", "knee", "thigh", "elbow"):
         for distribution in ("none", "circumscripta", "universalis", "none", "circumscripta", "universalis"):
             k += 1
-            extra = (["--collimation"] if k % 3 == 0 else []) + (["--marker"] if k % 2 == 0 else [])
+            # Surgical clips on the films without a marker: the metal a detector must reject (the CR hip of
+            # ../shared/eval shows four; side A's model never sees that film).
+            extra = (["--collimation"] if k % 3 == 0 else []) + (["--marker"] if k % 2 == 0 else ["--clips"])
             subprocess.run([detect, "phantom", "--anatomy", anatomy, "--distribution", distribution,
                             "--seed", str(PHANTOM_SEED_BASE + k), "--spacing", str([0.1, 0.15, 0.2][k % 3]), *extra,
                             "--output", out], check=True, stdout=subprocess.DEVNULL)

@@ -21,6 +21,8 @@ import Radiography
 /// 6. Every candidate gets its `CandidateFeatures`; the `DepositClassifier` scores it (with a
 ///    second stage, again from its first score and its neighbours' within 5 and 15 mm), and the
 ///    candidates at or above the operating point are the deposits (`accept`).
+/// 7. Each deposit's measured outline: its pixels grown to a fraction of its peak above the local
+///    background on the film itself (`OutlineRegrowth`), then its shape (`DepositShape`).
 ///
 /// Pure and deterministic: same film and parameters, same result, whatever the thread count.
 ///
@@ -414,8 +416,11 @@ public enum DepositDetector {
             for (k, deposit) in zip(accepted, deposits) where k >= mainCount {
                 for i in list[k].pixels { l[i] = Int32(deposit.id) }
             }
-            // The ImageJ-style shape of each deposit, from its final pixels.
-            let measured = deposits.map { deposit in
+            // The measured outline, then the ImageJ-style shape of each deposit from its final pixels.
+            var grown = deposits
+            OutlineRegrowth.grow(&grown, labels: l, pixels: pixels, width: width, height: height,
+                                 fraction: parameters.outlineRegrowFraction, limit: parameters.outlineRegrowLimit)
+            let measured = grown.map { deposit in
                 var deposit = deposit
                 deposit.shape = DepositShape(labels: UnsafeBufferPointer(l), width: width, id: Int32(deposit.id), box: deposit.bbox)
                 return deposit

@@ -44,6 +44,8 @@ extension DetectionParameters {
         Field("seed_sigmas", \.seedSigmas, 0...1000),
         Field("grow_sigmas", \.growSigmas, 0...1000),
         Field("outline_fraction", \.outlineFraction, 0...1),
+        Field("outline_regrow_fraction", \.outlineRegrowFraction, 0...1),
+        Field("outline_regrow_limit", \.outlineRegrowLimit, 1...1000),
         Field("skin_margin_mm", \.skinMarginMM, 0...1000),
         Field("bone_ridge_sigmas", \.boneRidgeSigmas, 0...1000),
         Field("bone_min_extent_mm", \.boneMinExtentMM, 0...1000),

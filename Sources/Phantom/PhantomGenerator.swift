@@ -5,7 +5,7 @@ import Radiography
 /// deposit. Nothing here knows how the detector works; the truth comes from the geometry.
 ///
 /// Steps: the scene (limb, bones, collimator, exposure) → the line integral of attenuation per
-/// pixel, with trabecular texture → a lead marker in the air → deposits planted in the soft
+/// pixel, with trabecular texture → a lead marker in the air and metal clips in the limb → deposits planted in the soft
 /// tissue (label mask, their own line integral) → Gaussian blur (detector PSF) → primary counts
 /// plus scatter → quantum and electronic noise → log → 12-bit values. Each deposit's `peak_snr` is measured on
 /// the noiseless blurred images with and without it.
@@ -29,6 +29,12 @@ public enum PhantomGenerator {
             var lead = SplitMix64(seed: spec.seed, stream: PhantomScene.markerStream &+ 1)
             marker.draw(into: &projection, width: width, integral: log(detector.n0 / lead.uniform(5, 15)))
             markers.append(PhantomTruth.Marker(text: marker.text, bbox: [marker.left, marker.top, marker.widthPx, marker.heightPx]))
+        }
+        if spec.clips {
+            for clip in SurgicalClip.place(in: projection, width: width, height: height, spacingMM: s, seed: spec.seed) {
+                clip.draw(into: &projection, width: width)
+                markers.append(PhantomTruth.Marker(text: "clip", bbox: clip.bbox))
+            }
         }
 
         let soft = Projection.Tissue.soft.rawValue

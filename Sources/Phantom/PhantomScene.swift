@@ -28,6 +28,7 @@ public struct PhantomScene: Sendable {
     static let depositStream: UInt64 = 5
     static let textureStream: UInt64 = 6
     static let noiseStream: UInt64 = 7
+    static let clipStream: UInt64 = 8
 
     /// Builds the scene; the spec must be valid (`PhantomSpec.validate()`).
     public init(_ spec: PhantomSpec) {

@@ -15,6 +15,8 @@ public struct PhantomSpec: Sendable, Equatable {
     public var collimation: Bool
     /// Adds a lead side marker ("R" or "L", 8–12 mm) in the air beside the limb, when there is room.
     public var marker: Bool
+    /// Adds two to five metal surgical clips in the limb (`SurgicalClip`): false positives to reject.
+    public var clips: Bool
     /// A hard case for the distribution classifier (see `PhantomScenario`); `typical` plants
     /// what `distribution` describes.
     public var scenario: PhantomScenario
@@ -25,7 +27,8 @@ public struct PhantomSpec: Sendable, Equatable {
     public init(
         anatomy: PhantomAnatomy, distribution: PhantomDistribution,
         width: Int = 1200, height: Int = 1500, spacingMM: Double = 0.15, seed: UInt64 = 1,
-        collimation: Bool = false, marker: Bool = false, scenario: PhantomScenario = .typical, limbOffsetMM: Double = 0
+        collimation: Bool = false, marker: Bool = false, scenario: PhantomScenario = .typical, limbOffsetMM: Double = 0,
+        clips: Bool = false
     ) {
         self.anatomy = anatomy
         self.distribution = distribution
@@ -35,6 +38,7 @@ public struct PhantomSpec: Sendable, Equatable {
         self.seed = seed
         self.collimation = collimation
         self.marker = marker
+        self.clips = clips
         self.scenario = scenario
         self.limbOffsetMM = limbOffsetMM
     }

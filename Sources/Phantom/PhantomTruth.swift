@@ -144,7 +144,8 @@ public struct PhantomTruth: Codable, Sendable, Equatable {
         }
     }
 
-    /// A lead letter lying on the detector beside the limb.
+    /// A lead letter lying on the detector beside the limb (`text` its letter), or a metal
+    /// surgical clip in the limb (`text` "clip").
     public struct Marker: Codable, Sendable, Equatable {
         public var text: String
         /// `[x, y, w, h]` in pixels.

@@ -38,6 +38,9 @@ struct PhantomCommand: ParsableCommand {
     @Flag(help: "Add a lead side marker (R or L) beside the limb.")
     var marker = false
 
+    @Flag(help: "Add two to five metal surgical clips in the limb (false positives to reject).")
+    var clips = false
+
     @Option(name: .customLong("format"), help: "Image format to write: png, jpeg or dicom (repeat for several).")
     var formats: [String] = ["png"]
 
@@ -89,7 +92,7 @@ struct PhantomCommand: ParsableCommand {
             throw ValidationError("unknown distribution '\(distribution)' (choose \(PhantomDistribution.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let spec = PhantomSpec(anatomy: anatomy, distribution: distribution, width: width, height: height, spacingMM: spacing,
-                               seed: seed, collimation: collimation, marker: marker)
+                               seed: seed, collimation: collimation, marker: marker, clips: clips)
         do {
             try spec.validate()
         } catch let error as FilmError {

@@ -233,6 +233,42 @@ final class PhantomGeneratorTests: XCTestCase {
         XCTAssertGreaterThan(band.sorted()[band.count / 2], limbMax, "collimated band not brighter than the limb")
     }
 
+    func testClipsLieInTheLimbAndStandOutOfIt() {
+        let spec = PhantomSpec(anatomy: .knee, distribution: .circumscripta, width: 900, height: 1200, spacingMM: 0.15, seed: 43,
+                               clips: true)
+        let film = PhantomGenerator.make(spec)
+        let scene = PhantomScene(spec)
+        let pixels = film.radiograph.pixels, width = spec.width
+        let clips = film.truth.markers.filter { $0.text == "clip" }
+        XCTAssertTrue((2...5).contains(clips.count), "\(clips.count) clips")
+        XCTAssertFalse(film.truth.deposits.isEmpty)
+        for clip in clips {
+            let b = clip.bbox
+            XCTAssertTrue(b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= width && b[1] + b[3] <= spec.height, "clip \(b) off the film")
+            var peak: UInt16 = 0
+            for y in b[1]..<(b[1] + b[3]) {
+                for x in b[0]..<(b[0] + b[2]) {
+                    XCTAssertGreaterThan(scene.softTissueChordMM(x: Double(x), y: Double(y)), 0, "clip \(b) outside the limb")
+                    peak = max(peak, pixels[y * width + x])
+                }
+            }
+            // Around the box, 1 mm out: the tissue the clip lies in.
+            var ring: [UInt16] = []
+            let m = 7
+            for y in (b[1] - m)..<(b[1] + b[3] + m) where y >= 0 && y < spec.height {
+                for x in (b[0] - m)..<(b[0] + b[2] + m) where x >= 0 && x < width {
+                    if x < b[0] || x >= b[0] + b[2] || y < b[1] || y >= b[1] + b[3] { ring.append(pixels[y * width + x]) }
+                }
+            }
+            let surround = ring.sorted()[ring.count * 9 / 10]
+            XCTAssertGreaterThan(Int(peak), Int(surround) + 100, "clip \(b) does not stand out (peak \(peak), surround p90 \(surround))")
+        }
+        // Without clips the same seed draws no clip.
+        var plain = spec
+        plain.clips = false
+        XCTAssertTrue(PhantomGenerator.make(plain).truth.markers.allSatisfy { $0.text != "clip" })
+    }
+
     func testTruthJSONHasSnakeCaseKeysAndRoundTrips() throws {
         let truth = PhantomGenerator.make(Self.specs[1]).truth
         let encoder = JSONEncoder()
