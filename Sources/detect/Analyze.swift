@@ -211,14 +211,16 @@ struct Analyze: ParsableCommand {
         }
         let keepTimings = timings
         let runner = BatchRunner<FilmResult>(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout)
-        // Only what this run writes is rendered: its format, and CSV rows for --csv.
+        // Only what this run writes is rendered: its format, CSV rows for --csv, deposit rows for
+        // --deposits-csv.
         let formats: Set<ReportFormat> = csv == nil ? [format] : [format, .csv]
-        let job = FilmJob(analyzer: analyzer, records: records, keepsTimings: keepTimings, formats: formats)
+        let job = FilmJob(analyzer: analyzer, records: records, keepsTimings: keepTimings, formats: formats,
+                          depositsCSV: depositsCSV != nil)
         // Worker processes (as many as jobs) unless one film, or asked otherwise.
         let pool: WorkerPool? = (isolation ?? (todo.count > 1 ? .process : .thread)) == .process
             ? WorkerPool(executable: WorkerPool.currentExecutable, arguments: [WorkerCommand.configuration.commandName!],
                          setup: WorkerSetup(analyzer: analyzer, modelPath: model, clinicalPath: clinical, keepsTimings: keepTimings,
-                                            formats: formats))
+                                            formats: formats, depositsCSV: depositsCSV != nil))
             : nil
         pool?.prestart(min(runner.jobs, todo.count))
         let work: @Sendable (Int) -> FilmResult = { index in

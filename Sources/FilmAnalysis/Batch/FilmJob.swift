@@ -13,12 +13,15 @@ public struct FilmJob: Sendable {
     public var keepsTimings: Bool
     /// The formats the batch writes: only these are rendered.
     public var formats: Set<ReportFormat>
+    /// The batch writes one CSV row per deposit (`--deposits-csv`): only then are they rendered.
+    public var depositsCSV: Bool
 
-    public init(analyzer: FilmAnalyzer, records: ClinicalRecords?, keepsTimings: Bool, formats: Set<ReportFormat>) {
+    public init(analyzer: FilmAnalyzer, records: ClinicalRecords?, keepsTimings: Bool, formats: Set<ReportFormat>, depositsCSV: Bool) {
         self.analyzer = analyzer
         self.records = records
         self.keepsTimings = keepsTimings
         self.formats = formats
+        self.depositsCSV = depositsCSV
     }
 
     /// What one film produced, as the batch writes it.
@@ -38,7 +41,7 @@ public struct FilmJob: Sendable {
 
         /// A film that produced no report of its own (a worker that died, a timeout), in `formats`.
         public static func failure(file: String, error: FilmError, formats: Set<ReportFormat>) -> Outcome {
-            Outcome(report: RenderedReport(.failure(file: file, error: error), formats: formats))
+            Outcome(report: RenderedReport(.failure(file: file, error: error), formats: formats, depositsCSV: false))
         }
     }
 
@@ -105,6 +108,6 @@ public struct FilmJob: Sendable {
             report.timings += clock.laps
         }
         if !keepsTimings { report.timings = [] }
-        return Outcome(report: RenderedReport(report, formats: formats), outputErrors: outputErrors, notes: notes)
+        return Outcome(report: RenderedReport(report, formats: formats, depositsCSV: depositsCSV), outputErrors: outputErrors, notes: notes)
     }
 }

@@ -22,8 +22,11 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
     public var keepsTimings: Bool
     /// The formats the batch writes, by raw value.
     public var formats: [String]
+    /// The batch writes one CSV row per deposit (`--deposits-csv`).
+    public var depositsCSV: Bool
 
-    public init(analyzer: FilmAnalyzer, modelPath: String?, clinicalPath: String?, keepsTimings: Bool, formats: Set<ReportFormat>) {
+    public init(analyzer: FilmAnalyzer, modelPath: String?, clinicalPath: String?, keepsTimings: Bool, formats: Set<ReportFormat>,
+                depositsCSV: Bool) {
         maxPixels = analyzer.options.limits.maxPixels
         maxFileBytes = analyzer.options.limits.maxFileBytes
         maxSequenceDepth = analyzer.options.limits.maxSequenceDepth
@@ -35,6 +38,7 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
         self.clinicalPath = clinicalPath
         self.keepsTimings = keepsTimings
         self.formats = ReportFormat.allCases.filter(formats.contains).map(\.rawValue)
+        self.depositsCSV = depositsCSV
     }
 
     /// `formats` as the job renders them.
@@ -53,7 +57,8 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
             analyzer.options.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: modelPath, limits: .standard)))
         }
         let records = try clinicalPath.map { try ClinicalRecords.load(path: $0) }
-        return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings, formats: reportFormats)
+        return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings, formats: reportFormats,
+                       depositsCSV: depositsCSV)
     }
 }
 
