@@ -69,7 +69,8 @@ public struct FilmJob: Sendable {
     /// `shouldWriteFiles` is asked just before the files beside the report are written (an
     /// abandoned film's thread must not write them).
     public func run(path: String, files: FilmFiles = FilmFiles(), shouldWriteFiles: () -> Bool = { true }) -> Outcome {
-        var report = analyzer.analyze(path: path)
+        let analysed = analyzer.analyze(path: path, keepingDICOMSource: !files.dicom.isEmpty)
+        var report = analysed.report
         var notes: [String] = []
         var outputErrors: [String] = []
         // Before the overlay, so its legend shows the top subtype.
@@ -90,16 +91,22 @@ public struct FilmJob: Sendable {
                 }
             }
             let labels = film.analysis.detection.labels
-            write(files.overlay, "overlay") {
-                try OverlayRenderer.write(radiograph: film.analysis.film, report: film, labels: labels, to: $0)
+            // Rendered once for the overlay PNG and the Secondary Capture.
+            var rendered: [UInt8]?
+            func overlay() -> [UInt8] {
+                if let rendered { return rendered }
+                let rgb = OverlayRenderer.render(radiograph: film.analysis.film, report: film, labels: labels)
+                rendered = rgb
+                return rgb
             }
+            write(files.overlay, "overlay") { try OverlayRenderer.write(overlay(), of: film.analysis.film, to: $0) }
             write(files.labels, "labels") { try LabelMaskFile.write(labels, spacing: film.spacing, to: $0) }
             write(files.outlines, "outlines") { try OutlinesGeoJSON.write(film, to: $0) }
-            // The DICOM objects together (they share the film's header, read again once); the line
+            // The DICOM objects together (they share the film's header, kept from its load); the line
             // names the film, and the error the object file when one could not be written.
             if !files.dicom.isEmpty {
                 do {
-                    try DICOMResults.write(film, frame: analyzer.options.frame, limits: analyzer.options.limits, to: files.dicom)
+                    try DICOMResults.write(film, source: analysed.dicomSource, frame: analyzer.options.frame, overlay: overlay, to: files.dicom)
                     clock.lap("dicom")
                 } catch {
                     outputErrors.append("\(path): DICOM results not written: \(error)")
