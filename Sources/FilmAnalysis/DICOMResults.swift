@@ -65,13 +65,8 @@ public enum DICOMResults {
         let source = try kept.get()
         func save(_ bytes: @autoclosure () -> [UInt8], to path: String?) throws {
             guard let path else { return }
-            let folder = (path as NSString).deletingLastPathComponent
             do {
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            } catch {
-                throw FilmError(.io, "\(path): cannot make its folder \(folder)")
-            }
-            do {
+                try AtomicFile.makeFolder(holding: path)
                 try AtomicFile.write(bytes(), to: path)
             } catch let error as FilmError {
                 throw FilmError(error.kind, "\(path): \(error.message)")

@@ -354,14 +354,12 @@ struct Analyze: ParsableCommand {
         }
     }
 
-    /// Makes the folder an output file goes into, when missing.
+    /// Makes the folder an output file goes into, when missing (`AtomicFile.makeFolder`).
     static func makeFolder(holding path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        guard !folder.isEmpty else { return }
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try AtomicFile.makeFolder(holding: path)
         } catch {
-            throw FileProblem("\(path): cannot make its folder \(folder): \((error as NSError).localizedDescription)")
+            throw FileProblem("\(path): \(error)")
         }
     }
 

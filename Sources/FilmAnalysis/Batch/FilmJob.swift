@@ -1,6 +1,7 @@
 import Classification
 import Detection
 import Foundation
+import ImageIO
 import Radiography
 import Reporting
 
@@ -82,8 +83,7 @@ public struct FilmJob: Sendable {
             func write(_ target: String?, _ what: String, _ body: (String) throws -> Void) {
                 guard let target else { return }
                 do {
-                    let folder = (target as NSString).deletingLastPathComponent
-                    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                    try AtomicFile.makeFolder(holding: target)
                     try body(target)
                     clock.lap(what)
                 } catch {
