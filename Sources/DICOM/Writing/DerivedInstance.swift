@@ -87,25 +87,29 @@ struct DerivedInstance {
         return ds
     }
 
-    /// The film as a referenced instance: Referenced SOP Class and Instance UIDs, and the frame
-    /// analysed when the film has several.
-    func sourceReference(frame: Int) -> DataSetBuilder {
+    /// The film as a referenced instance: Referenced SOP Class and Instance UIDs.
+    func sourceInstance() -> DataSetBuilder {
         var item = DataSetBuilder()
         item.set(Tag(0x0008, 0x1150), .UI, text: source.sopClassUID)
         item.set(Tag(0x0008, 0x1155), .UI, text: source.sopInstanceUID)
+        return item
+    }
+
+    /// `sourceInstance` and the frame analysed when the film has several (an image reference).
+    func sourceReference(frame: Int) -> DataSetBuilder {
+        var item = sourceInstance()
         if source.numberOfFrames > 1 { item.set(Tag(0x0008, 0x1160), .IS, text: String(frame)) }
         return item
     }
 
-    /// Referenced Series Sequence: the film's series and the film in it (Common Instance
-    /// Reference module and SR evidence).
-    func referencedSeries(frame: Int) -> DataSetBuilder {
-        var instance = DataSetBuilder()
-        instance.set(Tag(0x0008, 0x1150), .UI, text: source.sopClassUID)
-        instance.set(Tag(0x0008, 0x1155), .UI, text: source.sopInstanceUID)
+    /// An item of Referenced Series Sequence: the film's series and the film in it, in
+    /// `instances`: Referenced Instance Sequence (0008,114A) in the Common Instance Reference
+    /// module, Referenced SOP Sequence (0008,1199) in an SR's evidence (Hierarchical SOP
+    /// Instance Reference macro).
+    func referencedSeries(instances: Tag = Tag(0x0008, 0x114A)) -> DataSetBuilder {
         var series = DataSetBuilder()
         series.set(Tag(0x0020, 0x000E), .UI, text: source.seriesInstanceUID)
-        series.set(Tag(0x0008, 0x114A), sequence: [instance])  // Referenced Instance Sequence
+        series.set(instances, sequence: [sourceInstance()])
         return series
     }
 

@@ -135,7 +135,7 @@ public enum SegmentationEncoder {
             ds.set(DICOMSourceImage.frameOfReferenceUIDTag, .UI, text: frameOfReference)
             ds.set(Tag(0x0020, 0x1040), .LO, bytes: [])  // Position Reference Indicator
         }
-        ds.set(Tag(0x0008, 0x1115), sequence: [instance.referencedSeries(frame: frame)])
+        ds.set(Tag(0x0008, 0x1115), sequence: [instance.referencedSeries()])
         return instance.file(ds)
     }
 }
