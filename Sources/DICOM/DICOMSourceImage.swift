@@ -47,19 +47,11 @@ public struct DICOMSourceImage: Sendable {
         (Tag(0x0018, 0x0015), .CS),  // Body Part Examined
     ]
 
-    static let sopInstanceUIDTag = Tag(0x0008, 0x0018)
-    static let studyInstanceUIDTag = Tag(0x0020, 0x000D)
-    static let seriesInstanceUIDTag = Tag(0x0020, 0x000E)
-    static let frameOfReferenceUIDTag = Tag(0x0020, 0x0052)
-    static let imageOrientationTag = Tag(0x0020, 0x0037)
-    static let imagePositionTag = Tag(0x0020, 0x0032)
-    static let sliceThicknessTag = Tag(0x0018, 0x0050)
-
     /// The top-level tags a file is parsed with to read its source image from it: the decoder's
     /// and those above.
     static let keptTags: Set<Tag> = ParsedFile.keptTags
-        .union([sopInstanceUIDTag, studyInstanceUIDTag, seriesInstanceUIDTag, frameOfReferenceUIDTag,
-                imageOrientationTag, imagePositionTag, sliceThicknessTag])
+        .union([.sopInstanceUID, .studyInstanceUID, .seriesInstanceUID, .frameOfReferenceUID,
+                .imageOrientationPatient, .imagePositionPatient, .sliceThickness])
         .union(copiedAttributes.map(\.tag))
 
     /// Reads the header of a DICOM film (not its pixels). Throws `FilmError(.malformed)` when
@@ -71,7 +63,7 @@ public struct DICOMSourceImage: Sendable {
 
     /// The Patient ID (0010,0020) as stored, for tests and messages.
     public var patientID: String? {
-        copied[Tag(0x0010, 0x0020)].map { String(decoding: $0.bytes, as: UTF8.self) }
+        copied[.patientID].map { String(decoding: $0.bytes, as: UTF8.self) }
     }
 }
 
@@ -97,13 +89,13 @@ extension DICOMSourceImage {
         }
         self.init(
             sopClassUID: try required(.sopClassUID, "SOP Class UID"),
-            sopInstanceUID: try required(Self.sopInstanceUIDTag, "SOP Instance UID"),
-            studyInstanceUID: try required(Self.studyInstanceUIDTag, "Study Instance UID"),
-            seriesInstanceUID: try required(Self.seriesInstanceUIDTag, "Series Instance UID"),
-            frameOfReferenceUID: ds.text(Self.frameOfReferenceUIDTag),
-            imageOrientation: (try? ds.decimals(Self.imageOrientationTag)).flatMap { $0?.count == 6 ? $0 : nil },
-            imagePosition: (try? ds.decimals(Self.imagePositionTag)).flatMap { $0?.count == 3 ? $0 : nil },
-            sliceThickness: (try? ds.decimals(Self.sliceThicknessTag))?.flatMap { $0.first },
+            sopInstanceUID: try required(.sopInstanceUID, "SOP Instance UID"),
+            studyInstanceUID: try required(.studyInstanceUID, "Study Instance UID"),
+            seriesInstanceUID: try required(.seriesInstanceUID, "Series Instance UID"),
+            frameOfReferenceUID: ds.text(.frameOfReferenceUID),
+            imageOrientation: (try? ds.decimals(.imageOrientationPatient)).flatMap { $0?.count == 6 ? $0 : nil },
+            imagePosition: (try? ds.decimals(.imagePositionPatient)).flatMap { $0?.count == 3 ? $0 : nil },
+            sliceThickness: (try? ds.decimals(.sliceThickness))?.flatMap { $0.first },
             numberOfFrames: max(1, (try? ds.integer(.numberOfFrames)).flatMap { $0 } ?? 1),
             rows: Int(rows), columns: Int(columns), copied: copied)
     }

@@ -65,18 +65,18 @@ struct DerivedInstance {
                 ds.set(tag, vr, bytes: [])
             }
         }
-        ds.set(DICOMSourceImage.studyInstanceUIDTag, .UI, text: source.studyInstanceUID)
+        ds.set(.studyInstanceUID, .UI, text: source.studyInstanceUID)
         ds.set(Tag(0x0008, 0x0012), .DA, text: date)  // Instance Creation Date
         ds.set(Tag(0x0008, 0x0013), .TM, text: time)
-        ds.set(Tag(0x0008, 0x0016), .UI, text: sopClassUID)
-        ds.set(Tag(0x0008, 0x0018), .UI, text: sopInstanceUID)
+        ds.set(.sopClassUID, .UI, text: sopClassUID)
+        ds.set(.sopInstanceUID, .UI, text: sopInstanceUID)
         ds.set(Tag(0x0008, 0x0023), .DA, text: date)  // Content Date
         ds.set(Tag(0x0008, 0x0033), .TM, text: time)
         ds.set(Tag(0x0008, 0x0060), .CS, text: modality)
         ds.set(Tag(0x0008, 0x0070), .LO, text: software.name)  // Manufacturer
         ds.set(Tag(0x0008, 0x0201), .SH, text: "+0000")  // Timezone Offset From UTC
         ds.set(Tag(0x0008, 0x103E), .LO, text: seriesDescription)
-        ds.set(Tag(0x0020, 0x000E), .UI, text: seriesInstanceUID)
+        ds.set(.seriesInstanceUID, .UI, text: seriesInstanceUID)
         ds.set(Tag(0x0020, 0x0011), .IS, text: String(seriesNumber))
         ds.set(Tag(0x0020, 0x0013), .IS, text: "1")  // Instance Number
         if enhancedEquipment {
@@ -108,7 +108,7 @@ struct DerivedInstance {
     /// Instance Reference macro).
     func referencedSeries(instances: Tag = Tag(0x0008, 0x114A)) -> DataSetBuilder {
         var series = DataSetBuilder()
-        series.set(Tag(0x0020, 0x000E), .UI, text: source.seriesInstanceUID)
+        series.set(.seriesInstanceUID, .UI, text: source.seriesInstanceUID)
         series.set(instances, sequence: [sourceInstance()])
         return series
     }
