@@ -7,7 +7,7 @@ import Radiography
 ///
 /// A format is a case here and a `FormatRenderer`: adding one touches nothing else (the batch,
 /// the worker pipe and `ReportWriter.render` go through `renderer`).
-public enum ReportFormat: String, CaseIterable, Sendable {
+public enum ReportFormat: String, CaseIterable, Sendable, Codable {
     case text
     case json
     case jsonl

@@ -20,8 +20,8 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
     /// `--clinical`: facts matched to films.
     public var clinicalPath: String?
     public var keepsTimings: Bool
-    /// The formats the batch writes, by raw value.
-    public var formats: [String]
+    /// The formats the batch writes.
+    public var formats: Set<ReportFormat>
     /// The batch writes one CSV row per deposit (`--deposits-csv`).
     public var depositsCSV: Bool
 
@@ -37,12 +37,9 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
         self.modelPath = modelPath
         self.clinicalPath = clinicalPath
         self.keepsTimings = keepsTimings
-        self.formats = ReportFormat.allCases.filter(formats.contains).map(\.rawValue)
+        self.formats = formats
         self.depositsCSV = depositsCSV
     }
-
-    /// `formats` as the job renders them.
-    public var reportFormats: Set<ReportFormat> { Set(formats.compactMap(ReportFormat.init(rawValue:))) }
 
     /// The job the worker runs for each film; throws when the model or the facts cannot be
     /// loaded (the parent loaded them first, so only a file changed since then fails here).
@@ -57,7 +54,7 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
             analyzer.options.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: modelPath, limits: .standard)))
         }
         let records = try clinicalPath.map { try ClinicalRecords.load(path: $0) }
-        return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings, formats: reportFormats,
+        return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings, formats: formats,
                        depositsCSV: depositsCSV)
     }
 }
