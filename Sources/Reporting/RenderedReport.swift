@@ -1,3 +1,5 @@
+import Radiography
+
 /// One film's report already rendered in the formats a run writes, so that a report made in a
 /// worker process crosses the pipe as text and the batch writes exactly the bytes an in-process
 /// run would (`ReportWriter.render` is `document` over these).
@@ -26,11 +28,16 @@ public struct RenderedReport: Sendable, Codable, Equatable {
     /// run writes one or two formats (its output and `--csv`), and a JSON or text piece of a film
     /// with hundreds of deposits is not free. The film's figures are taken once for all of them.
     public init(_ report: FilmReport, formats: Set<ReportFormat>, depositsCSV: Bool) {
+        self.init(report, analysed: report.analysedOrError, formats: formats, depositsCSV: depositsCSV)
+    }
+
+    /// `film`: the report's `analysedOrError` as the caller took it already (for the files
+    /// beside the report), with the report's timings.
+    public init(_ report: FilmReport, analysed film: Result<AnalysedFilm, FilmError>, formats: Set<ReportFormat>, depositsCSV: Bool) {
         file = report.file
         isOK = report.isOK
         error = report.error?.description
         warnings = report.analysis?.warnings ?? []
-        let film = report.analysedOrError
         pieces = Dictionary(uniqueKeysWithValues: ReportFormat.allCases.filter(formats.contains).map {
             ($0.rawValue, $0.renderer.piece(file: report.file, film))
         })

@@ -78,7 +78,10 @@ public struct FilmJob: Sendable {
         if let records, report.isOK, !report.attachClinical(records, patientID: report.analysis?.film.patientID) {
             notes.append("\(path): no clinical record matches its path, file name or patient ID")
         }
-        if let film = report.analysed, shouldWriteFiles() {
+        // The film's figures (every deposit's shape measures), taken once for the files beside
+        // the report and for every format.
+        var figures = report.analysedOrError
+        if case .success(let film) = figures, shouldWriteFiles() {
             var clock = StageClock()
             func write(_ target: String?, _ what: String, _ body: (String) throws -> Void) {
                 guard let target else { return }
@@ -115,6 +118,12 @@ public struct FilmJob: Sendable {
             report.timings += clock.laps
         }
         if !keepsTimings { report.timings = [] }
-        return Outcome(report: RenderedReport(report, formats: formats, depositsCSV: depositsCSV), outputErrors: outputErrors, notes: notes)
+        figures = figures.map { film in
+            var film = film
+            film.analysis.timings = report.timings
+            return film
+        }
+        return Outcome(report: RenderedReport(report, analysed: figures, formats: formats, depositsCSV: depositsCSV),
+                       outputErrors: outputErrors, notes: notes)
     }
 }
