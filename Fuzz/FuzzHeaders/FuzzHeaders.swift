@@ -94,7 +94,7 @@ enum FuzzHeaders {
             let found = DepositDetector.detect(radiograph, parameters: parameters)
             let assessment = DistributionClassifier().assess(found)
             let report = FilmReport(file: "fuzz", analysis: Analysis(film: radiograph, detection: found, distribution: assessment))
-            let rendered = RenderedReport(report, formats: Set(ReportFormat.allCases))
+            let rendered = RenderedReport(report, formats: Set(ReportFormat.allCases), depositsCSV: true)
             _ = RenderedReport.document([rendered], as: .text)
         }
     }

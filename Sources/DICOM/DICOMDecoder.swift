@@ -19,7 +19,20 @@ public enum DICOMDecoder {
     /// Throws `FilmError` for malformed or unsupported files, never traps; no allocation is
     /// sized from a header field before it is checked against the bytes present and `limits`.
     public static func decode(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard) throws -> Radiograph {
-        let file = try ParsedFile(bytes, limits: limits)
+        try decode(ParsedFile(bytes, limits: limits), frame: frame, limits: limits)
+    }
+
+    /// `decode`, and what the objects derived from the film reference (`DICOMSourceImage`) from
+    /// the same parse, so that writing them reads the file no second time. `source` holds the
+    /// reason when the film lacks an identity to reference: the film still decodes.
+    public static func decodeWithSource(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard) throws
+        -> (film: Radiograph, source: Result<DICOMSourceImage, any Error>) {
+        let file = try ParsedFile(bytes, limits: limits, keep: DICOMSourceImage.keptTags)
+        let film = try decode(file, frame: frame, limits: limits)
+        return (film, Result { try DICOMSourceImage(file) })
+    }
+
+    private static func decode(_ file: ParsedFile, frame: Int, limits: DecodeLimits) throws -> Radiograph {
         let syntax = file.syntax
         guard syntax.isReadable else { throw syntax.refusal }
         let pixelData = try file.pixelData()

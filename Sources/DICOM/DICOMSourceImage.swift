@@ -47,22 +47,29 @@ public struct DICOMSourceImage: Sendable {
         (Tag(0x0018, 0x0015), .CS),  // Body Part Examined
     ]
 
-    static let sopInstanceUIDTag = Tag(0x0008, 0x0018)
-    static let studyInstanceUIDTag = Tag(0x0020, 0x000D)
-    static let seriesInstanceUIDTag = Tag(0x0020, 0x000E)
-    static let frameOfReferenceUIDTag = Tag(0x0020, 0x0052)
-    static let imageOrientationTag = Tag(0x0020, 0x0037)
-    static let imagePositionTag = Tag(0x0020, 0x0032)
-    static let sliceThicknessTag = Tag(0x0018, 0x0050)
+    /// The top-level tags a file is parsed with to read its source image from it: the decoder's
+    /// and those above.
+    static let keptTags: Set<Tag> = ParsedFile.keptTags
+        .union([.sopInstanceUID, .studyInstanceUID, .seriesInstanceUID, .frameOfReferenceUID,
+                .imageOrientationPatient, .imagePositionPatient, .sliceThickness])
+        .union(copiedAttributes.map(\.tag))
 
     /// Reads the header of a DICOM film (not its pixels). Throws `FilmError(.malformed)` when
     /// it lacks an identity a derived object must reference (SOP Class or Instance, Study or
     /// Series UID, Rows, Columns).
     public static func read(_ bytes: [UInt8], limits: DecodeLimits = .standard) throws -> DICOMSourceImage {
-        let own: Set<Tag> = [sopInstanceUIDTag, studyInstanceUIDTag, seriesInstanceUIDTag, frameOfReferenceUIDTag,
-                             imageOrientationTag, imagePositionTag, sliceThicknessTag]
-        let keep = ParsedFile.keptTags.union(own).union(copiedAttributes.map(\.tag))
-        let file = try ParsedFile(bytes, limits: limits, keep: keep)
+        try DICOMSourceImage(ParsedFile(bytes, limits: limits, keep: keptTags))
+    }
+
+    /// The Patient ID (0010,0020) as stored, for tests and messages.
+    public var patientID: String? {
+        copied[.patientID].map { String(decoding: $0.bytes, as: UTF8.self) }
+    }
+}
+
+extension DICOMSourceImage {
+    /// From a file parsed with `keptTags` (`read`, or the decoder's `decodeWithSource`).
+    init(_ file: ParsedFile) throws {
         let ds = file.dataSet
         func required(_ tag: Tag, _ name: String) throws -> String {
             guard let text = ds.text(tag) else {
@@ -71,7 +78,7 @@ public struct DICOMSourceImage: Sendable {
             return text
         }
         var copied: [Tag: (vr: VR, bytes: [UInt8])] = [:]
-        for (tag, vr) in copiedAttributes {
+        for (tag, vr) in Self.copiedAttributes {
             guard let e = ds[tag] else { continue }
             var value = Array(ds.bytes[e.value])
             while let last = value.last, last == 0x20 || last == 0x00 { value.removeLast() }
@@ -80,21 +87,16 @@ public struct DICOMSourceImage: Sendable {
         guard let rows = try ds.unsigned16(.rows), let columns = try ds.unsigned16(.columns) else {
             throw FilmError(.malformed, "DICOM: the film has no Rows or Columns")
         }
-        return DICOMSourceImage(
+        self.init(
             sopClassUID: try required(.sopClassUID, "SOP Class UID"),
-            sopInstanceUID: try required(sopInstanceUIDTag, "SOP Instance UID"),
-            studyInstanceUID: try required(studyInstanceUIDTag, "Study Instance UID"),
-            seriesInstanceUID: try required(seriesInstanceUIDTag, "Series Instance UID"),
-            frameOfReferenceUID: ds.text(frameOfReferenceUIDTag),
-            imageOrientation: (try? ds.decimals(imageOrientationTag)).flatMap { $0?.count == 6 ? $0 : nil },
-            imagePosition: (try? ds.decimals(imagePositionTag)).flatMap { $0?.count == 3 ? $0 : nil },
-            sliceThickness: (try? ds.decimals(sliceThicknessTag))?.flatMap { $0.first },
+            sopInstanceUID: try required(.sopInstanceUID, "SOP Instance UID"),
+            studyInstanceUID: try required(.studyInstanceUID, "Study Instance UID"),
+            seriesInstanceUID: try required(.seriesInstanceUID, "Series Instance UID"),
+            frameOfReferenceUID: ds.text(.frameOfReferenceUID),
+            imageOrientation: (try? ds.decimals(.imageOrientationPatient)).flatMap { $0?.count == 6 ? $0 : nil },
+            imagePosition: (try? ds.decimals(.imagePositionPatient)).flatMap { $0?.count == 3 ? $0 : nil },
+            sliceThickness: (try? ds.decimals(.sliceThickness))?.flatMap { $0.first },
             numberOfFrames: max(1, (try? ds.integer(.numberOfFrames)).flatMap { $0 } ?? 1),
             rows: Int(rows), columns: Int(columns), copied: copied)
-    }
-
-    /// The Patient ID (0010,0020) as stored, for tests and messages.
-    public var patientID: String? {
-        copied[Tag(0x0010, 0x0020)].map { String(decoding: $0.bytes, as: UTF8.self) }
     }
 }

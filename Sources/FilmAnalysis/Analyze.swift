@@ -1,4 +1,5 @@
 import Classification
+import DICOM
 import Detection
 import Foundation
 import Radiography
@@ -27,17 +28,25 @@ public func analyze(_ film: Radiograph, options: AnalysisOptions = AnalysisOptio
 /// unsupported, over a limit, malformed, or the file system) and whose message names the problem,
 /// not the path.
 public func analyze(contentsOf url: URL, options: AnalysisOptions = AnalysisOptions()) throws(FilmError) -> Analysis {
+    try analyze(contentsOf: url, options: options, keepingDICOMSource: false).analysis
+}
+
+/// `analyze(contentsOf:options:)`, and with `keepingDICOMSource`, for a DICOM film, what the
+/// objects derived from it reference (`FilmLoader.load`); nil otherwise.
+func analyze(contentsOf url: URL, options: AnalysisOptions, keepingDICOMSource: Bool) throws(FilmError)
+    -> (analysis: Analysis, dicomSource: Result<DICOMSourceImage, any Error>?) {
     var clock = StageClock()
-    let film: Radiograph
+    let loaded: (film: Radiograph, dicomSource: Result<DICOMSourceImage, any Error>?)
     do {
-        film = try FilmLoader.load(path: url.path, frame: options.frame, limits: options.limits)
+        loaded = try FilmLoader.load(path: url.path, frame: options.frame, limits: options.limits,
+                                     keepingDICOMSource: keepingDICOMSource)
     } catch let error as FilmError {
         throw error
     } catch {
         throw FilmError(.io, "\(error)")
     }
     clock.lap("decode")
-    var analysis = analyze(film, options: options)
+    var analysis = analyze(loaded.film, options: options)
     analysis.timings = clock.laps + analysis.timings
-    return analysis
+    return (analysis, loaded.dicomSource)
 }

@@ -51,26 +51,22 @@ public enum DICOMResults {
     static let noUnits = CodedConcept("1", "UCUM", "no units")
     static let count = CodedConcept("{count}", "UCUM", "count")
 
-    /// Writes the objects `paths` asks for, each atomically. Throws `FilmError` (`.unsupported`
-    /// when the film is not DICOM, or the reason a file could not be read or written), naming
-    /// the output file; the outputs written before the failure stay.
-    public static func write(_ film: AnalysedFilm, frame: Int, limits: DecodeLimits, to paths: DICOMOutputPaths) throws {
-        guard film.format == .dicom else {
+    /// Writes the objects `paths` asks for, each atomically. `source`: what the film's load kept
+    /// for them (`FilmAnalyzer.analyze(path:keepingDICOMSource:)`), nil for a film that is not
+    /// DICOM; `overlay`: the overlay's RGB (`OverlayRenderer.render`), asked for only when the
+    /// Secondary Capture is. Throws `FilmError` (`.unsupported` when the film is not DICOM, the
+    /// reason it cannot be referenced, or why a file could not be written), naming the output
+    /// file; the outputs written before the failure stay.
+    public static func write(_ film: AnalysedFilm, source: Result<DICOMSourceImage, any Error>?, frame: Int,
+                             overlay: () -> [UInt8], to paths: DICOMOutputPaths) throws {
+        guard film.format == .dicom, let kept = source else {
             throw FilmError(.unsupported, "the film is \(film.format.rawValue.uppercased()), not DICOM: the objects go into the film's study and reference its series and instance")
         }
-        let source = try DICOMSourceImage.read(try FilmLoader.readBytes(path: film.file, limits: limits), limits: limits)
-        guard source.columns == film.width && source.rows == film.height else {
-            throw FilmError(.malformed, "the film changed while it was analysed (now \(source.columns)×\(source.rows))")
-        }
+        let source = try kept.get()
         func save(_ bytes: @autoclosure () -> [UInt8], to path: String?) throws {
             guard let path else { return }
-            let folder = (path as NSString).deletingLastPathComponent
             do {
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            } catch {
-                throw FilmError(.io, "\(path): cannot make its folder \(folder)")
-            }
-            do {
+                try AtomicFile.makeFolder(holding: path)
                 try AtomicFile.write(bytes(), to: path)
             } catch let error as FilmError {
                 throw FilmError(error.kind, "\(path): \(error.message)")
@@ -83,8 +79,7 @@ public enum DICOMResults {
         try save(MeasurementReportEncoder.encode(groups: groups(film), procedure: procedure, source: source, frame: frame,
                                                  privateScheme: privateScheme, software: software), to: paths.report)
         try save(SecondaryCaptureEncoder.encode(
-            rgb: OverlayRenderer.render(radiograph: film.analysis.film, report: film, labels: film.analysis.detection.labels),
-            width: film.width, height: film.height, source: source, frame: frame, spacing: film.spacing,
+            rgb: overlay(), width: film.width, height: film.height, source: source, frame: frame, spacing: film.spacing,
             description: "\(software.name) overlay: deposits outlined, with ids and legend", software: software),
                  to: paths.secondaryCapture)
     }

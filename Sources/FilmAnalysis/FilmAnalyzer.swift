@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 import Radiography
 import Reporting
@@ -20,12 +21,20 @@ public struct FilmAnalyzer: Sendable {
     /// goes on past it. An analysed film's report keeps the film and its label image for the
     /// overlay.
     public func analyze(path: String) -> FilmReport {
+        analyze(path: path, keepingDICOMSource: false).report
+    }
+
+    /// `analyze(path:)`, and with `keepingDICOMSource`, for a DICOM film, what the objects derived
+    /// from it reference (for `DICOMResults`, without reading the film again); nil otherwise.
+    func analyze(path: String, keepingDICOMSource: Bool) -> (report: FilmReport, dicomSource: Result<DICOMSourceImage, any Error>?) {
         do throws(FilmError) {
-            return FilmReport(file: path, analysis: try FilmAnalysis.analyze(contentsOf: URL(fileURLWithPath: path), options: options))
+            let analysed = try FilmAnalysis.analyze(contentsOf: URL(fileURLWithPath: path), options: options,
+                                                    keepingDICOMSource: keepingDICOMSource)
+            return (FilmReport(file: path, analysis: analysed.analysis), analysed.dicomSource)
         } catch {
             var error = error
             error.hint = hint(error)
-            return .failure(file: path, error: error)
+            return (.failure(file: path, error: error), nil)
         }
     }
 }

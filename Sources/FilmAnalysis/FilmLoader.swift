@@ -9,8 +9,19 @@ public enum FilmLoader {
     ///   - frame: 1-based frame of a multi-frame DICOM (ignored for PNG and JPEG).
     /// - Throws: `FilmError` saying what is wrong, without the path (callers add it).
     public static func load(path: String, frame: Int = 1, limits: DecodeLimits = .standard) throws -> Radiograph {
+        try load(path: path, frame: frame, limits: limits, keepingDICOMSource: false).film
+    }
+
+    /// `load`, and with `keepingDICOMSource`, for a DICOM film, what the objects derived from it
+    /// reference (`DICOMDecoder.decodeWithSource`: from the same parse); nil otherwise.
+    static func load(path: String, frame: Int, limits: DecodeLimits, keepingDICOMSource: Bool) throws
+        -> (film: Radiograph, dicomSource: Result<DICOMSourceImage, any Error>?) {
         let bytes = try readBytes(path: path, limits: limits)
-        return try decode(bytes, frame: frame, limits: limits)
+        if keepingDICOMSource, FormatSniffer.format(of: bytes) == .dicom {
+            let decoded = try DICOMDecoder.decodeWithSource(bytes, frame: frame, limits: limits)
+            return (decoded.film, decoded.source)
+        }
+        return (try decode(bytes, frame: frame, limits: limits), nil)
     }
 
     public static func decode(_ bytes: [UInt8], frame: Int = 1, limits: DecodeLimits = .standard) throws -> Radiograph {

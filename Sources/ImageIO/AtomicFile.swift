@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Radiography
 
 /// Writes to a temporary file in the same folder, then renames over `path`: a crash or a failed
@@ -36,6 +37,19 @@ public enum AtomicFile {
 
     public static func write(_ string: String, to path: String) throws {
         try write(Array(string.utf8), to: path)
+    }
+
+    /// Makes the folder that `path` goes into, with its parents, when missing: every file detect
+    /// writes gets its folder made first. Throws `FilmError(.io)` naming the folder (the caller
+    /// adds the path).
+    public static func makeFolder(holding path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FilmError(.io, "cannot make its folder \(folder): \((error as NSError).localizedDescription)")
+        }
     }
 
     /// Folder (for the temporary file and the fsync) and the last path component.

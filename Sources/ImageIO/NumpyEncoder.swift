@@ -6,14 +6,20 @@ import Radiography
 public enum NumpyEncoder {
     /// A film's samples as `(height, width)`: `|u1` when `bitsStored` ≤ 8, else `<u2`.
     public static func encode(_ film: Radiograph) -> [UInt8] {
-        let wide = film.bitsStored > 8
+        let shape = [film.height, film.width]
+        guard film.bitsStored <= 8 else { return encode(uint16: film.pixels, shape: shape) }
+        return encode(descriptor: "|u1", shape: shape, body: film.pixels.map { UInt8(truncatingIfNeeded: $0) })
+    }
+
+    /// Unsigned 16-bit values, row-major, as `<u2` (little endian whatever the machine).
+    public static func encode(uint16 values: [UInt16], shape: [Int]) -> [UInt8] {
         var body = [UInt8]()
-        body.reserveCapacity(film.pixels.count * (wide ? 2 : 1))
-        for v in film.pixels {
+        body.reserveCapacity(values.count * 2)
+        for v in values {
             body.append(UInt8(truncatingIfNeeded: v))
-            if wide { body.append(UInt8(truncatingIfNeeded: v >> 8)) }
+            body.append(UInt8(truncatingIfNeeded: v >> 8))
         }
-        return encode(descriptor: wide ? "<u2" : "|u1", shape: [film.height, film.width], body: body)
+        return encode(descriptor: "<u2", shape: shape, body: body)
     }
 
     /// Any array whose values are already laid out row-major in `body`; `descriptor` is NumPy's

@@ -46,8 +46,16 @@ public struct FilmReport: Sendable {
     }
 
     /// The analysed film's figures as the writers read them; nil for a film that failed.
-    public var analysed: AnalysedFilm? {
-        analysis.map { AnalysedFilm(file: file, analysis: $0, clinical: clinical) }
+    public var analysed: AnalysedFilm? { try? analysedOrError.get() }
+
+    /// `analysed`, or the error of a film that failed. Each call builds the figures again (every
+    /// deposit's shape measures, a Feret diameter among them): a caller writing several formats
+    /// takes it once.
+    public var analysedOrError: Result<AnalysedFilm, FilmError> {
+        switch outcome {
+        case .ok(let analysis): .success(AnalysedFilm(file: file, analysis: analysis, clinical: clinical))
+        case .failed(let error): .failure(error)
+        }
     }
 
     /// Seconds per stage (empty for a film that failed).

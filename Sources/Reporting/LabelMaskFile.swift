@@ -26,20 +26,13 @@ public enum LabelMaskFile {
         guard largest <= Int32(UInt16.max) else {
             throw FilmError(.limit, "deposit id \(largest) does not fit a 16-bit label mask")
         }
+        let ids = labels.labels.map { UInt16(truncatingIfNeeded: max($0, 0)) }
         switch format {
         case .png:
-            let gray = labels.labels.map { UInt16(truncatingIfNeeded: max($0, 0)) }
-            return try PNGEncoder.encode(gray: gray, width: labels.width, height: labels.height, bitDepth: 16,
+            return try PNGEncoder.encode(gray: ids, width: labels.width, height: labels.height, bitDepth: 16,
                                          spacing: spacing.flatMap { $0.isPlausible ? $0 : nil })
         case .npy:
-            var body = [UInt8]()
-            body.reserveCapacity(labels.labels.count * 2)
-            for id in labels.labels {
-                let value = UInt16(truncatingIfNeeded: max(id, 0))
-                body.append(UInt8(truncatingIfNeeded: value))
-                body.append(UInt8(truncatingIfNeeded: value >> 8))
-            }
-            return NumpyEncoder.encode(descriptor: "<u2", shape: [labels.height, labels.width], body: body)
+            return NumpyEncoder.encode(uint16: ids, shape: [labels.height, labels.width])
         }
     }
 

@@ -42,9 +42,8 @@ public enum OutlinesGeoJSON {
         properties.raw("classification", "{\"name\":\(JSONObjectText.quoted(className)),\"color\":[255,0,255]}")
         var measurements: [String] = []
         for column in ReportSchema.depositFields.flatMap(\.csv) where column.name != "id" {
-            let cell = column.cell(deposit)
-            if let value = Double(cell), value.isFinite {
-                measurements.append("{\"name\":\(JSONObjectText.quoted(column.name)),\"value\":\(cell)}")
+            if let value = column.number(deposit) {
+                measurements.append("{\"name\":\(JSONObjectText.quoted(column.name)),\"value\":\(value)}")
             }
         }
         properties.raw("measurements", "[" + measurements.joined(separator: ",") + "]")

@@ -10,7 +10,12 @@ extension OverlayRenderer {
     /// Throws `FilmError` (without the path; the caller prefixes it) when encoding or writing fails.
     public static func write(radiograph: Radiograph, report: AnalysedFilm, labels: LabelImage,
                              to path: String) throws {
-        let rgb = render(radiograph: radiograph, report: report, labels: labels)
+        try write(render(radiograph: radiograph, report: report, labels: labels), of: radiograph, to: path)
+    }
+
+    /// `write` with the overlay already rendered (`render`), for a caller that also puts it
+    /// elsewhere (a DICOM Secondary Capture).
+    public static func write(_ rgb: [UInt8], of radiograph: Radiograph, to path: String) throws {
         let spacing = radiograph.spacing.flatMap { $0.isPlausible ? $0 : nil }
         let png = try PNGEncoder.encode(rgb: rgb, width: radiograph.width, height: radiograph.height,
                                         spacing: spacing)

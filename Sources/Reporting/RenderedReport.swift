@@ -1,3 +1,5 @@
+import Radiography
+
 /// One film's report already rendered in the formats a run writes, so that a report made in a
 /// worker process crosses the pipe as text and the batch writes exactly the bytes an in-process
 /// run would (`ReportWriter.render` is `document` over these).
@@ -11,7 +13,8 @@ public struct RenderedReport: Sendable, Codable, Equatable {
     /// The piece for this film (`FormatRenderer.piece`) of each format asked for, by the format's
     /// raw value.
     public var pieces: [String: String]
-    /// `ReportWriter.depositsCSVRows` (each row ends with a newline; empty without deposits).
+    /// `ReportWriter.depositsCSVRows` (each row ends with a newline; empty without deposits, and
+    /// unless asked for).
     public var depositsCSVRows: String
     /// Seconds per stage, in pipeline order (empty unless timings were asked for).
     public var timings: [Stage]
@@ -21,15 +24,27 @@ public struct RenderedReport: Sendable, Codable, Equatable {
         public var seconds: Double
     }
 
-    /// Renders `formats` only: a run writes one or two of them (its output and `--csv`), and a
-    /// JSON or text piece of a film with hundreds of deposits is not free.
-    public init(_ report: FilmReport, formats: Set<ReportFormat>) {
+    /// Renders `formats` only, and the deposit rows only when `depositsCSV` (`--deposits-csv`): a
+    /// run writes one or two formats (its output and `--csv`), and a JSON or text piece of a film
+    /// with hundreds of deposits is not free. The film's figures are taken once for all of them.
+    public init(_ report: FilmReport, formats: Set<ReportFormat>, depositsCSV: Bool) {
+        self.init(report, analysed: report.analysedOrError, formats: formats, depositsCSV: depositsCSV)
+    }
+
+    /// `film`: the report's `analysedOrError` as the caller took it already (for the files
+    /// beside the report), with the report's timings.
+    public init(_ report: FilmReport, analysed film: Result<AnalysedFilm, FilmError>, formats: Set<ReportFormat>, depositsCSV: Bool) {
         file = report.file
         isOK = report.isOK
         error = report.error?.description
         warnings = report.analysis?.warnings ?? []
-        pieces = Dictionary(uniqueKeysWithValues: ReportFormat.allCases.filter(formats.contains).map { ($0.rawValue, $0.renderer.piece(report)) })
-        depositsCSVRows = ReportWriter.depositsCSVRows(report)
+        pieces = Dictionary(uniqueKeysWithValues: ReportFormat.allCases.filter(formats.contains).map {
+            ($0.rawValue, $0.renderer.piece(file: report.file, film))
+        })
+        depositsCSVRows = switch film {
+        case .success(let film) where depositsCSV: ReportWriter.depositsCSVRows(film)
+        default: ""
+        }
         timings = report.timings.map { Stage(stage: $0.stage, seconds: $0.seconds) }
     }
 

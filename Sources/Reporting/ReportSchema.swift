@@ -69,14 +69,18 @@ public enum ReportSchema {
         public let meaning: String
         let json: @Sendable (DepositReport) -> String
         /// The deposits CSV columns; by default one, named as the key, the JSON value with
-        /// null as an empty cell.
+        /// null as an empty cell. Every one holds a number.
         let csv: [Column]
         /// The column of the terminal's deposit table, for the fields it shows (`textTable`).
         let text: TextColumn?
 
         public struct Column: Sendable {
             public let name: String
-            let cell: @Sendable (DepositReport) -> String
+            /// The number as JSON writes it; nil when unknown (no spacing, no score).
+            let number: @Sendable (DepositReport) -> String?
+
+            /// The CSV cell: the number, or empty.
+            func cell(_ deposit: DepositReport) -> String { number(deposit) ?? "" }
         }
 
         struct TextColumn: Sendable {
@@ -95,9 +99,9 @@ public enum ReportSchema {
             self.meaning = meaning
             self.json = json
             self.text = text
-            self.csv = csv ?? [Column(name: name, cell: { deposit in
+            self.csv = csv ?? [Column(name: name, number: { deposit in
                 let value = json(deposit)
-                return value == "null" ? "" : value
+                return value == "null" ? nil : value
             })]
         }
     }
@@ -224,14 +228,14 @@ public enum ReportSchema {
                      text: .init(title: "area mm²", rightAligned: true, needsSpacing: true, cell: { fixed($0.areaMM2, 3) ?? "n/a" })),
         DepositField("centroid", unit: "`[x, y]` px (2 decimals)", "x = column, origin at the centre of the top-left pixel",
                      json: { JSONObjectText.array([$0.centroidX, $0.centroidY], decimals: D.centroid) },
-                     csv: [.init(name: "centroid_x", cell: { fixed($0.centroidX, D.centroid) ?? "" }),
-                           .init(name: "centroid_y", cell: { fixed($0.centroidY, D.centroid) ?? "" })],
+                     csv: [.init(name: "centroid_x", number: { fixed($0.centroidX, D.centroid) }),
+                           .init(name: "centroid_y", number: { fixed($0.centroidY, D.centroid) })],
                      text: .init(title: "centroid x, y", rightAligned: false, needsSpacing: false,
                                  cell: { (fixed($0.centroidX, 1) ?? "n/a") + ", " + (fixed($0.centroidY, 1) ?? "n/a") })),
         DepositField("bbox", unit: "`[x, y, width, height]` px", "bounding box: its top-left pixel, width and height",
                      json: { "[\($0.bbox.x),\($0.bbox.y),\($0.bbox.width),\($0.bbox.height)]" },
-                     csv: [.init(name: "bbox_x", cell: { String($0.bbox.x) }), .init(name: "bbox_y", cell: { String($0.bbox.y) }),
-                           .init(name: "bbox_width", cell: { String($0.bbox.width) }), .init(name: "bbox_height", cell: { String($0.bbox.height) })],
+                     csv: [.init(name: "bbox_x", number: { String($0.bbox.x) }), .init(name: "bbox_y", number: { String($0.bbox.y) }),
+                           .init(name: "bbox_width", number: { String($0.bbox.width) }), .init(name: "bbox_height", number: { String($0.bbox.height) })],
                      text: .init(title: "bbox x, y, w×h", rightAligned: false, needsSpacing: false,
                                  cell: { "\($0.bbox.x), \($0.bbox.y), \($0.bbox.width)×\($0.bbox.height)" })),
     ]
@@ -261,8 +265,8 @@ public enum ReportSchema {
                          guard let x = report.centroidXMM, let y = report.centroidYMM else { return "null" }
                          return JSONObjectText.array([x, y], decimals: D.lengthMM)
                      },
-                     csv: [.init(name: "centroid_x_mm", cell: { fixed($0.centroidXMM, D.lengthMM) ?? "" }),
-                           .init(name: "centroid_y_mm", cell: { fixed($0.centroidYMM, D.lengthMM) ?? "" })]),
+                     csv: [.init(name: "centroid_x_mm", number: { fixed($0.centroidXMM, D.lengthMM) }),
+                           .init(name: "centroid_y_mm", number: { fixed($0.centroidYMM, D.lengthMM) })]),
         DepositField("perimeter_mm", unit: "mm (4 decimals), or null",
                      "scikit-image's `perimeter` (4-neighbourhood): the border pixels (a 4-neighbour outside), each weighted by its border neighbours (1 in a straight run, √2 at a diagonal step, (1 + √2)/2 at a corner), so about the length of the polygon through the border pixels' centres, shorter than ImageJ's outline of the pixel squares; × √(row × column spacing); null when the spacing is unknown",
                      json: { fixed($0.measuresMM?.perimeter, D.lengthMM) ?? "null" }),

@@ -17,14 +17,18 @@ extension ReportWriter {
     /// One film as one CSV line, without a trailing newline. An error film fills only
     /// file, status and error.
     public static func csvRow(_ report: FilmReport) -> String {
+        csvRow(file: report.file, report.analysedOrError)
+    }
+
+    /// `csvRow` from the report's `analysedOrError`, taken once by a caller writing several formats.
+    static func csvRow(file: String, _ film: Result<AnalysedFilm, FilmError>) -> String {
         let cells: [String]
-        switch report.outcome {
-        case .ok(let analysis):
-            let film = AnalysedFilm(file: report.file, analysis: analysis, clinical: report.clinical)
+        switch film {
+        case .success(let film):
             cells = ReportSchema.filmFields.flatMap { field in field.csv.map { $0.cell(film) } }
-        case .failed(let error):
+        case .failure(let error):
             cells = ReportSchema.filmFields.flatMap { field in
-                field.failedCSV?(report.file, error) ?? Array(repeating: "", count: field.csv.count)
+                field.failedCSV?(file, error) ?? Array(repeating: "", count: field.csv.count)
             }
         }
         return cells.map(csvField).joined(separator: ",")
@@ -39,8 +43,12 @@ extension ReportWriter {
     /// One line per deposit, each ending with a newline, so rows of many films can simply be
     /// concatenated after one header; "" for a film without deposits or an error film.
     public static func depositsCSVRows(_ report: FilmReport) -> String {
-        guard let film = report.analysed else { return "" }
-        let file = csvField(report.file)
+        report.analysed.map(depositsCSVRows) ?? ""
+    }
+
+    /// `depositsCSVRows` of an analysed film.
+    static func depositsCSVRows(_ film: AnalysedFilm) -> String {
+        let file = csvField(film.file)
         var out = ""
         for deposit in film.deposits {
             let cells = ReportSchema.depositFields.flatMap { $0.csv.map { $0.cell(deposit) } }

@@ -10,13 +10,17 @@ extension ReportWriter {
     ///
     /// An error film has `file`, `status` and `error`, `warnings`, `deposits` [] and every other key null.
     public static func jsonObject(_ report: FilmReport) -> String {
+        jsonObject(file: report.file, report.analysedOrError)
+    }
+
+    /// `jsonObject` from the report's `analysedOrError`, taken once by a caller writing several formats.
+    static func jsonObject(file: String, _ film: Result<AnalysedFilm, FilmError>) -> String {
         var json = JSONObjectText()
-        switch report.outcome {
-        case .ok(let analysis):
-            let film = AnalysedFilm(file: report.file, analysis: analysis, clinical: report.clinical)
+        switch film {
+        case .success(let film):
             for field in ReportSchema.filmFields { json.raw(field.name, field.json(film)) }
-        case .failed(let error):
-            for field in ReportSchema.filmFields { json.raw(field.name, field.failedJSON(report.file, error)) }
+        case .failure(let error):
+            for field in ReportSchema.filmFields { json.raw(field.name, field.failedJSON(file, error)) }
         }
         return json.result
     }

@@ -20,9 +20,14 @@ extension ReportWriter {
 
     /// The summary without the caveat, so a batch prints the caveat once.
     static func textBlock(_ report: FilmReport) -> String {
-        switch report.outcome {
-        case .failed(let error): return "\(report.file): error: \(error)\n"
-        case .ok(let analysis): return textBlock(AnalysedFilm(file: report.file, analysis: analysis, clinical: report.clinical))
+        textBlock(file: report.file, report.analysedOrError)
+    }
+
+    /// `textBlock` from the report's `analysedOrError`, taken once by a caller writing several formats.
+    static func textBlock(file: String, _ film: Result<AnalysedFilm, FilmError>) -> String {
+        switch film {
+        case .failure(let error): return "\(file): error: \(error)\n"
+        case .success(let film): return textBlock(film)
         }
     }
 

@@ -18,6 +18,6 @@ public enum ReportWriter {
     /// - csv: the header, then one row per film.
     /// - text: each film's summary, then the caveat once (when at least one film was analysed).
     public static func render(_ reports: [FilmReport], as format: ReportFormat) -> String {
-        RenderedReport.document(reports.map { RenderedReport($0, formats: [format]) }, as: format)
+        RenderedReport.document(reports.map { RenderedReport($0, formats: [format], depositsCSV: false) }, as: format)
     }
 }

@@ -211,14 +211,16 @@ struct Analyze: ParsableCommand {
         }
         let keepTimings = timings
         let runner = BatchRunner<FilmResult>(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout)
-        // Only what this run writes is rendered: its format, and CSV rows for --csv.
+        // Only what this run writes is rendered: its format, CSV rows for --csv, deposit rows for
+        // --deposits-csv.
         let formats: Set<ReportFormat> = csv == nil ? [format] : [format, .csv]
-        let job = FilmJob(analyzer: analyzer, records: records, keepsTimings: keepTimings, formats: formats)
+        let job = FilmJob(analyzer: analyzer, records: records, keepsTimings: keepTimings, formats: formats,
+                          depositsCSV: depositsCSV != nil)
         // Worker processes (as many as jobs) unless one film, or asked otherwise.
         let pool: WorkerPool? = (isolation ?? (todo.count > 1 ? .process : .thread)) == .process
             ? WorkerPool(executable: WorkerPool.currentExecutable, arguments: [WorkerCommand.configuration.commandName!],
                          setup: WorkerSetup(analyzer: analyzer, modelPath: model, clinicalPath: clinical, keepsTimings: keepTimings,
-                                            formats: formats))
+                                            formats: formats, depositsCSV: depositsCSV != nil))
             : nil
         pool?.prestart(min(runner.jobs, todo.count))
         let work: @Sendable (Int) -> FilmResult = { index in
@@ -352,14 +354,12 @@ struct Analyze: ParsableCommand {
         }
     }
 
-    /// Makes the folder an output file goes into, when missing.
+    /// Makes the folder an output file goes into, when missing (`AtomicFile.makeFolder`).
     static func makeFolder(holding path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        guard !folder.isEmpty else { return }
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try AtomicFile.makeFolder(holding: path)
         } catch {
-            throw FileProblem("\(path): cannot make its folder \(folder): \((error as NSError).localizedDescription)")
+            throw FileProblem("\(path): \(error)")
         }
     }
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FilmAnalysis
 import Foundation
-import ImageIO
 import Reporting
 
 /// Every file written beside the report for each film (`FilmJob.FilmFiles`): the overlay, the
@@ -83,12 +82,10 @@ struct FilmFileOptions: ParsableArguments {
         }
         let dicom = DICOMOutputPaths(segmentation: dicomSEG, report: dicomSR, secondaryCapture: dicomSC)
         if !dicom.isEmpty, let film = films.first {
-            // The first bytes are enough to tell a PNG or JPEG; a file that cannot be read fails
-            // later as every unreadable film does.
-            let handle = FileHandle(forReadingAtPath: film.path)
-            let head = [UInt8]((try? handle?.read(upToCount: 4096)) ?? Data())
-            try? handle?.close()
-            if let format = FormatSniffer.format(of: head), format != .dicom {
+            // The first bytes are enough to tell a PNG or JPEG: as the walk read them for a film
+            // found in a folder, read here for a file named directly. A file that cannot be read
+            // fails later as every unreadable film does.
+            if let format = film.format ?? InputWalker.format(ofFileAt: film.path), format != .dicom {
                 let given = singles.filter { $0.hasPrefix("--dicom-") }
                 throw FileProblem("\(film.path): \(given.joined(separator: ", ")) \(given.count == 1 ? "needs" : "need") a DICOM film, and this is \(format.rawValue.uppercased()): the DICOM objects go into the film's study and reference its series and instance")
             }

@@ -69,7 +69,7 @@ final class ReportFormatTests: XCTestCase {
     func testEveryFormatSurvivesTheWorkerPipe() throws {
         let reports = [ReportFixtures.report(), FilmReport.failure(file: "x.png", error: FilmError(.truncated, "PNG: truncated")),
                        ReportFixtures.report(file: "b.dcm", spacing: nil)]
-        let sent = try reports.map { try JSONDecoder().decode(RenderedReport.self, from: JSONEncoder().encode(RenderedReport($0, formats: Set(ReportFormat.allCases)))) }
+        let sent = try reports.map { try JSONDecoder().decode(RenderedReport.self, from: JSONEncoder().encode(RenderedReport($0, formats: Set(ReportFormat.allCases), depositsCSV: true))) }
         for format in ReportFormat.allCases {
             let document = ReportWriter.render(reports, as: format)
             XCTAssertFalse(document.isEmpty, format.rawValue)

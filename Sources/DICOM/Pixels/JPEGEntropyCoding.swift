@@ -113,6 +113,11 @@ struct JPEGBitReader {
 /// The codestream's marker segments (T.81 B.1.1.2), and a table-specification segment (DHT)
 /// split into its tables.
 enum JPEGSegments {
+    /// The most Huffman tables one frame may define, in both JPEG decoders. Each costs a 128 KB
+    /// lookup built from 17 bytes of input, so a stream of thousands of DHT segments would take
+    /// seconds: real streams define one to four (lossless), two to eight (sequential DCT).
+    static let maxHuffmanTablesDefined = 32
+
     /// The marker at `position` (after any fill bytes FF) and its segment's contents (empty for
     /// EOI, RSTm and TEM, which have none); `position` moves past both. The codestream ending
     /// first is `.truncated`, anything but a marker `.malformed`.

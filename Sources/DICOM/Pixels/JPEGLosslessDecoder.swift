@@ -91,11 +91,8 @@ enum JPEGLosslessDecoder {
         var frameComponents: [Component] = []
         var precision = 0
         var restartInterval = 0
-        /// Huffman tables defined so far. Each costs a 128 KB lookup built from 17 bytes of
-        /// input, so a stream of thousands of DHT segments would take seconds: real streams
-        /// define one to four.
+        /// Huffman tables defined so far (at most `JPEGSegments.maxHuffmanTablesDefined`).
         var tablesDefined = 0
-        static let maxTablesDefined = 32
 
         init(src: UnsafeBufferPointer<UInt8>, rows: Int, columns: Int, components: Int, out: UnsafeMutableBufferPointer<UInt16>) {
             self.src = src
@@ -155,8 +152,8 @@ enum JPEGLosslessDecoder {
         private mutating func readHuffmanTables(_ s: Range<Int>) throws {
             for table in try JPEGSegments.huffmanTables(src, s, codec: "JPEG Lossless") {
                 tablesDefined += 1
-                guard tablesDefined <= Self.maxTablesDefined else {
-                    throw fail(.malformed, "more than \(Self.maxTablesDefined) Huffman tables defined in one frame")
+                guard tablesDefined <= JPEGSegments.maxHuffmanTablesDefined else {
+                    throw fail(.malformed, "more than \(JPEGSegments.maxHuffmanTablesDefined) Huffman tables defined in one frame")
                 }
                 guard table.tableClass == 0, table.id < 4 else {
                     throw fail(.malformed, "Huffman table class \(table.tableClass) id \(table.id) is not a lossless (DC) table")

@@ -77,9 +77,6 @@ enum JPEGSequentialDecoder {
         var tablesDefined = 0
         var jfif = false
         var adobeTransform: Int?
-        /// Each Huffman table costs a 128 KB lookup built from 17 bytes of input (see
-        /// `JPEGLosslessDecoder`); real streams define two to eight.
-        static let maxTablesDefined = 32
 
         init(src: UnsafeBufferPointer<UInt8>, rows: Int, columns: Int, components: Int, codec: String) {
             self.src = src
@@ -197,8 +194,8 @@ enum JPEGSequentialDecoder {
         private mutating func readHuffmanTables(_ s: Range<Int>) throws {
             for table in try JPEGSegments.huffmanTables(src, s, codec: codec) {
                 tablesDefined += 1
-                guard tablesDefined <= Self.maxTablesDefined else {
-                    throw fail(.malformed, "more than \(Self.maxTablesDefined) Huffman tables defined in one frame")
+                guard tablesDefined <= JPEGSegments.maxHuffmanTablesDefined else {
+                    throw fail(.malformed, "more than \(JPEGSegments.maxHuffmanTablesDefined) Huffman tables defined in one frame")
                 }
                 guard table.tableClass <= 1, table.id < 4 else { throw fail(.malformed, "Huffman table class \(table.tableClass) id \(table.id) (class 0–1, id 0–3)") }
                 // DC difference categories reach 11 (8-bit) or 15 (12-bit); AC symbols are run/size bytes.

@@ -30,21 +30,18 @@ enum YBRFullToRGB {
     static func jpegIsYCbCr(_ codestream: [UInt8], module m: PixelModule) -> Bool {
         guard m.samplesPerPixel == 3 else { return false }
         var jfif = false, ids: [UInt8] = []
-        var p = 2
-        // Marker segments up to the first scan; a malformed stream simply ends the walk.
-        while p + 4 <= codestream.count, codestream[p] == 0xFF {
-            let marker = codestream[p + 1]
-            if marker == 0xFF { p += 1; continue }
-            if marker == 0xDA || marker == 0xD9 { break }
-            let length = Int(codestream[p + 2]) << 8 | Int(codestream[p + 3])
-            let body = p + 4, end = p + 2 + length
-            guard length >= 2, end <= codestream.count else { break }
-            if marker == 0xE0, end - body >= 5, Array(codestream[body..<(body + 5)]) == Array("JFIF\0".utf8) { jfif = true }
-            if (0xC0...0xCF).contains(marker), marker != 0xC4, marker != 0xC8, marker != 0xCC, end - body >= 6 {
-                let n = Int(codestream[body + 5])
-                if end - body >= 6 + 3 * n { ids = (0..<n).map { codestream[body + 6 + 3 * $0] } }
+        codestream.withUnsafeBufferPointer { src in
+            var position = 2
+            // Marker segments up to the first scan; a malformed stream simply ends the walk.
+            while let (marker, segment) = try? JPEGSegments.nextMarker(src, at: &position, codec: "JPEG"),
+                  marker != 0xDA, marker != 0xD9 {
+                let body = segment.lowerBound
+                if marker == 0xE0, segment.count >= 5, Array(src[body..<(body + 5)]) == Array("JFIF\0".utf8) { jfif = true }
+                if (0xC0...0xCF).contains(marker), marker != 0xC4, marker != 0xC8, marker != 0xCC, segment.count >= 6 {
+                    let n = Int(src[body + 5])
+                    if segment.count >= 6 + 3 * n { ids = (0..<n).map { src[body + 6 + 3 * $0] } }
+                }
             }
-            p = end
         }
         if ids == [82, 71, 66] || ids == [114, 103, 98] { return false }
         if jfif && !m.photometricName.contains("YBR") { return true }

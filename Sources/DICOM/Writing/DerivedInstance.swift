@@ -65,18 +65,18 @@ struct DerivedInstance {
                 ds.set(tag, vr, bytes: [])
             }
         }
-        ds.set(DICOMSourceImage.studyInstanceUIDTag, .UI, text: source.studyInstanceUID)
+        ds.set(.studyInstanceUID, .UI, text: source.studyInstanceUID)
         ds.set(Tag(0x0008, 0x0012), .DA, text: date)  // Instance Creation Date
         ds.set(Tag(0x0008, 0x0013), .TM, text: time)
-        ds.set(Tag(0x0008, 0x0016), .UI, text: sopClassUID)
-        ds.set(Tag(0x0008, 0x0018), .UI, text: sopInstanceUID)
+        ds.set(.sopClassUID, .UI, text: sopClassUID)
+        ds.set(.sopInstanceUID, .UI, text: sopInstanceUID)
         ds.set(Tag(0x0008, 0x0023), .DA, text: date)  // Content Date
         ds.set(Tag(0x0008, 0x0033), .TM, text: time)
         ds.set(Tag(0x0008, 0x0060), .CS, text: modality)
         ds.set(Tag(0x0008, 0x0070), .LO, text: software.name)  // Manufacturer
         ds.set(Tag(0x0008, 0x0201), .SH, text: "+0000")  // Timezone Offset From UTC
         ds.set(Tag(0x0008, 0x103E), .LO, text: seriesDescription)
-        ds.set(Tag(0x0020, 0x000E), .UI, text: seriesInstanceUID)
+        ds.set(.seriesInstanceUID, .UI, text: seriesInstanceUID)
         ds.set(Tag(0x0020, 0x0011), .IS, text: String(seriesNumber))
         ds.set(Tag(0x0020, 0x0013), .IS, text: "1")  // Instance Number
         if enhancedEquipment {
@@ -87,25 +87,29 @@ struct DerivedInstance {
         return ds
     }
 
-    /// The film as a referenced instance: Referenced SOP Class and Instance UIDs, and the frame
-    /// analysed when the film has several.
-    func sourceReference(frame: Int) -> DataSetBuilder {
+    /// The film as a referenced instance: Referenced SOP Class and Instance UIDs.
+    func sourceInstance() -> DataSetBuilder {
         var item = DataSetBuilder()
         item.set(Tag(0x0008, 0x1150), .UI, text: source.sopClassUID)
         item.set(Tag(0x0008, 0x1155), .UI, text: source.sopInstanceUID)
+        return item
+    }
+
+    /// `sourceInstance` and the frame analysed when the film has several (an image reference).
+    func sourceReference(frame: Int) -> DataSetBuilder {
+        var item = sourceInstance()
         if source.numberOfFrames > 1 { item.set(Tag(0x0008, 0x1160), .IS, text: String(frame)) }
         return item
     }
 
-    /// Referenced Series Sequence: the film's series and the film in it (Common Instance
-    /// Reference module and SR evidence).
-    func referencedSeries(frame: Int) -> DataSetBuilder {
-        var instance = DataSetBuilder()
-        instance.set(Tag(0x0008, 0x1150), .UI, text: source.sopClassUID)
-        instance.set(Tag(0x0008, 0x1155), .UI, text: source.sopInstanceUID)
+    /// An item of Referenced Series Sequence: the film's series and the film in it, in
+    /// `instances`: Referenced Instance Sequence (0008,114A) in the Common Instance Reference
+    /// module, Referenced SOP Sequence (0008,1199) in an SR's evidence (Hierarchical SOP
+    /// Instance Reference macro).
+    func referencedSeries(instances: Tag = Tag(0x0008, 0x114A)) -> DataSetBuilder {
         var series = DataSetBuilder()
-        series.set(Tag(0x0020, 0x000E), .UI, text: source.seriesInstanceUID)
-        series.set(Tag(0x0008, 0x114A), sequence: [instance])  // Referenced Instance Sequence
+        series.set(.seriesInstanceUID, .UI, text: source.seriesInstanceUID)
+        series.set(instances, sequence: [sourceInstance()])
         return series
     }
 

@@ -76,15 +76,9 @@ public enum MeasurementReportEncoder {
         ds.set(Tag(0x0040, 0xA493), .CS, text: "UNVERIFIED")
         ds.set(Tag(0x0040, 0xA372), sequence: [])  // Performed Procedure Code Sequence (type 2)
         // The film is evidence of this study's procedure.
-        var referencedSOP = DataSetBuilder()
-        referencedSOP.set(Tag(0x0008, 0x1150), .UI, text: source.sopClassUID)
-        referencedSOP.set(Tag(0x0008, 0x1155), .UI, text: source.sopInstanceUID)
-        var series = DataSetBuilder()
-        series.set(Tag(0x0020, 0x000E), .UI, text: source.seriesInstanceUID)
-        series.set(Tag(0x0008, 0x1199), sequence: [referencedSOP])
         var evidence = DataSetBuilder()
-        evidence.set(Tag(0x0020, 0x000D), .UI, text: source.studyInstanceUID)
-        evidence.set(Tag(0x0008, 0x1115), sequence: [series])
+        evidence.set(.studyInstanceUID, .UI, text: source.studyInstanceUID)
+        evidence.set(Tag(0x0008, 0x1115), sequence: [instance.referencedSeries(instances: Tag(0x0008, 0x1199))])
         ds.set(Tag(0x0040, 0xA375), sequence: [evidence])  // Current Requested Procedure Evidence Sequence
         if let privateScheme {
             var scheme = DataSetBuilder()

@@ -132,10 +132,10 @@ public enum SegmentationEncoder {
 
         // Frame of Reference, when the film has one; Common Instance Reference.
         if let frameOfReference = source.frameOfReferenceUID {
-            ds.set(DICOMSourceImage.frameOfReferenceUIDTag, .UI, text: frameOfReference)
+            ds.set(.frameOfReferenceUID, .UI, text: frameOfReference)
             ds.set(Tag(0x0020, 0x1040), .LO, bytes: [])  // Position Reference Indicator
         }
-        ds.set(Tag(0x0008, 0x1115), sequence: [instance.referencedSeries(frame: frame)])
+        ds.set(Tag(0x0008, 0x1115), sequence: [instance.referencedSeries()])
         return instance.file(ds)
     }
 }

@@ -1,6 +1,7 @@
 import Classification
 import Detection
 import Foundation
+import ImageIO
 import Radiography
 import Reporting
 
@@ -13,12 +14,15 @@ public struct FilmJob: Sendable {
     public var keepsTimings: Bool
     /// The formats the batch writes: only these are rendered.
     public var formats: Set<ReportFormat>
+    /// The batch writes one CSV row per deposit (`--deposits-csv`): only then are they rendered.
+    public var depositsCSV: Bool
 
-    public init(analyzer: FilmAnalyzer, records: ClinicalRecords?, keepsTimings: Bool, formats: Set<ReportFormat>) {
+    public init(analyzer: FilmAnalyzer, records: ClinicalRecords?, keepsTimings: Bool, formats: Set<ReportFormat>, depositsCSV: Bool) {
         self.analyzer = analyzer
         self.records = records
         self.keepsTimings = keepsTimings
         self.formats = formats
+        self.depositsCSV = depositsCSV
     }
 
     /// What one film produced, as the batch writes it.
@@ -38,7 +42,7 @@ public struct FilmJob: Sendable {
 
         /// A film that produced no report of its own (a worker that died, a timeout), in `formats`.
         public static func failure(file: String, error: FilmError, formats: Set<ReportFormat>) -> Outcome {
-            Outcome(report: RenderedReport(.failure(file: file, error: error), formats: formats))
+            Outcome(report: RenderedReport(.failure(file: file, error: error), formats: formats, depositsCSV: false))
         }
     }
 
@@ -66,20 +70,23 @@ public struct FilmJob: Sendable {
     /// `shouldWriteFiles` is asked just before the files beside the report are written (an
     /// abandoned film's thread must not write them).
     public func run(path: String, files: FilmFiles = FilmFiles(), shouldWriteFiles: () -> Bool = { true }) -> Outcome {
-        var report = analyzer.analyze(path: path)
+        let analysed = analyzer.analyze(path: path, keepingDICOMSource: !files.dicom.isEmpty)
+        var report = analysed.report
         var notes: [String] = []
         var outputErrors: [String] = []
         // Before the overlay, so its legend shows the top subtype.
         if let records, report.isOK, !report.attachClinical(records, patientID: report.analysis?.film.patientID) {
             notes.append("\(path): no clinical record matches its path, file name or patient ID")
         }
-        if let film = report.analysed, shouldWriteFiles() {
+        // The film's figures (every deposit's shape measures), taken once for the files beside
+        // the report and for every format.
+        var figures = report.analysedOrError
+        if case .success(let film) = figures, shouldWriteFiles() {
             var clock = StageClock()
             func write(_ target: String?, _ what: String, _ body: (String) throws -> Void) {
                 guard let target else { return }
                 do {
-                    let folder = (target as NSString).deletingLastPathComponent
-                    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                    try AtomicFile.makeFolder(holding: target)
                     try body(target)
                     clock.lap(what)
                 } catch {
@@ -87,16 +94,22 @@ public struct FilmJob: Sendable {
                 }
             }
             let labels = film.analysis.detection.labels
-            write(files.overlay, "overlay") {
-                try OverlayRenderer.write(radiograph: film.analysis.film, report: film, labels: labels, to: $0)
+            // Rendered once for the overlay PNG and the Secondary Capture.
+            var rendered: [UInt8]?
+            func overlay() -> [UInt8] {
+                if let rendered { return rendered }
+                let rgb = OverlayRenderer.render(radiograph: film.analysis.film, report: film, labels: labels)
+                rendered = rgb
+                return rgb
             }
+            write(files.overlay, "overlay") { try OverlayRenderer.write(overlay(), of: film.analysis.film, to: $0) }
             write(files.labels, "labels") { try LabelMaskFile.write(labels, spacing: film.spacing, to: $0) }
             write(files.outlines, "outlines") { try OutlinesGeoJSON.write(film, to: $0) }
-            // The DICOM objects together (they share the film's header, read again once); the line
+            // The DICOM objects together (they share the film's header, kept from its load); the line
             // names the film, and the error the object file when one could not be written.
             if !files.dicom.isEmpty {
                 do {
-                    try DICOMResults.write(film, frame: analyzer.options.frame, limits: analyzer.options.limits, to: files.dicom)
+                    try DICOMResults.write(film, source: analysed.dicomSource, frame: analyzer.options.frame, overlay: overlay, to: files.dicom)
                     clock.lap("dicom")
                 } catch {
                     outputErrors.append("\(path): DICOM results not written: \(error)")
@@ -105,6 +118,12 @@ public struct FilmJob: Sendable {
             report.timings += clock.laps
         }
         if !keepsTimings { report.timings = [] }
-        return Outcome(report: RenderedReport(report, formats: formats), outputErrors: outputErrors, notes: notes)
+        figures = figures.map { film in
+            var film = film
+            film.analysis.timings = report.timings
+            return film
+        }
+        return Outcome(report: RenderedReport(report, analysed: figures, formats: formats, depositsCSV: depositsCSV),
+                       outputErrors: outputErrors, notes: notes)
     }
 }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import ImageIO
+import Radiography
 
 /// Turns files, folders and file lists into the ordered list of films of a batch.
 ///
@@ -113,9 +114,9 @@ public struct InputWalker {
                 continue
             }
             switch Self.sniff(path) {
-            case .film:
+            case .film(let format):
                 if seenPaths.insert(path).inserted {
-                    walk.films.append(BatchInput(path: path, relativePath: inner, foundInFolder: true))
+                    walk.films.append(BatchInput(path: path, relativePath: inner, foundInFolder: true, format: format))
                 }
             case .notFilm:
                 walk.skipped.append((path, "not a DICOM, PNG or JPEG file"))
@@ -139,7 +140,14 @@ public struct InputWalker {
         return patterns.contains { pattern in tails.contains { fnmatch(pattern, $0, 0) == 0 } }
     }
 
-    private enum Sniff { case film, notFilm, unopenable(String) }
+    private enum Sniff { case film(ImageFormat), notFilm, unopenable(String) }
+
+    /// The format the file's first bytes show (`FormatSniffer`), read as the walk reads those of
+    /// the files in a folder; nil when they show none or the file cannot be read.
+    public static func format(ofFileAt path: String) -> ImageFormat? {
+        if case .film(let format) = sniff(path) { return format }
+        return nil
+    }
 
     /// Reads the first 132 bytes: enough for the DICOM preamble and `DICM`.
     private static func sniff(_ path: String) -> Sniff {
@@ -154,7 +162,7 @@ public struct InputWalker {
             if got <= 0 { break }
             filled += got
         }
-        return FormatSniffer.format(of: head.prefix(filled)) != nil ? .film : .notFilm
+        return FormatSniffer.format(of: head.prefix(filled)).map(Sniff.film) ?? .notFilm
     }
 
     private static func node(of path: String) -> Node? {

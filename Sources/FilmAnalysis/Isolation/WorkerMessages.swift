@@ -20,10 +20,13 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
     /// `--clinical`: facts matched to films.
     public var clinicalPath: String?
     public var keepsTimings: Bool
-    /// The formats the batch writes, by raw value.
-    public var formats: [String]
+    /// The formats the batch writes.
+    public var formats: Set<ReportFormat>
+    /// The batch writes one CSV row per deposit (`--deposits-csv`).
+    public var depositsCSV: Bool
 
-    public init(analyzer: FilmAnalyzer, modelPath: String?, clinicalPath: String?, keepsTimings: Bool, formats: Set<ReportFormat>) {
+    public init(analyzer: FilmAnalyzer, modelPath: String?, clinicalPath: String?, keepsTimings: Bool, formats: Set<ReportFormat>,
+                depositsCSV: Bool) {
         maxPixels = analyzer.options.limits.maxPixels
         maxFileBytes = analyzer.options.limits.maxFileBytes
         maxSequenceDepth = analyzer.options.limits.maxSequenceDepth
@@ -34,11 +37,9 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
         self.modelPath = modelPath
         self.clinicalPath = clinicalPath
         self.keepsTimings = keepsTimings
-        self.formats = ReportFormat.allCases.filter(formats.contains).map(\.rawValue)
+        self.formats = formats
+        self.depositsCSV = depositsCSV
     }
-
-    /// `formats` as the job renders them.
-    public var reportFormats: Set<ReportFormat> { Set(formats.compactMap(ReportFormat.init(rawValue:))) }
 
     /// The job the worker runs for each film; throws when the model or the facts cannot be
     /// loaded (the parent loaded them first, so only a file changed since then fails here).
@@ -53,7 +54,8 @@ public struct WorkerSetup: Sendable, Codable, Equatable {
             analyzer.options.detection.classifier = try DepositClassifier(json: Data(try FilmLoader.readBytes(path: modelPath, limits: .standard)))
         }
         let records = try clinicalPath.map { try ClinicalRecords.load(path: $0) }
-        return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings, formats: reportFormats)
+        return FilmJob(analyzer: analyzer, records: records, keepsTimings: keepsTimings, formats: formats,
+                       depositsCSV: depositsCSV)
     }
 }
 

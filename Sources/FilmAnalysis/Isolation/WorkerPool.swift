@@ -41,7 +41,7 @@ public final class WorkerPool: @unchecked Sendable {
         environment["SWIFT_BACKTRACE"] = "enable=no"
         self.environment = environment
         self.setup = WorkerCoding.encode(setup)
-        formats = setup.reportFormats
+        formats = setup.formats
         // A worker that dies while we write to it must be an error on that film, not SIGPIPE
         // ending the batch.
         signal(SIGPIPE, SIG_IGN)
