@@ -40,6 +40,8 @@ enum OutlineRegrowth {
     /// Buffers reused from one deposit to the next.
     struct Scratch {
         var smoothed: [Float] = []
+        /// Sums of three neighbouring columns, a row per film row from the window's top − 1 to its bottom + 1.
+        var rowSums: [Int] = []
         var state: [UInt8] = []
         var border: [Float] = []
         var stack: [Int] = []
@@ -58,20 +60,23 @@ enum OutlineRegrowth {
         let x1 = min(width, box.x + box.width + margin), y1 = min(height, box.y + box.height + margin)
         let w = x1 - x0, h = y1 - y0
         guard w >= 3, h >= 3 else { return }
-        // S on the window (3×3 mean, the film's edge pixels repeated), and which pixels are the deposit's.
+        // S on the window (3×3 mean, the film's edge pixels repeated), and which pixels are the
+        // deposit's: each film row's sums of three columns once, then three of those rows a pixel.
         scratch.smoothed.removeAll(keepingCapacity: true)
         scratch.state.removeAll(keepingCapacity: true)
-        var peak = -Float.infinity
-        for y in y0..<y1 {
+        scratch.rowSums.removeAll(keepingCapacity: true)
+        for y in (y0 - 1)...y1 {
+            let row = min(max(y, 0), height - 1) * width
             for x in x0..<x1 {
-                var sum = 0
-                for dy in -1...1 {
-                    let row = min(max(y + dy, 0), height - 1) * width
-                    for dx in -1...1 { sum += Int(pixels[row + min(max(x + dx, 0), width - 1)]) }
-                }
-                let s = Float(sum) / 9
+                scratch.rowSums.append(Int(pixels[row + max(x - 1, 0)]) + Int(pixels[row + x]) + Int(pixels[row + min(x + 1, width - 1)]))
+            }
+        }
+        var peak = -Float.infinity
+        for j in 0..<h {
+            for i in 0..<w {
+                let s = Float(scratch.rowSums[j * w + i] + scratch.rowSums[(j + 1) * w + i] + scratch.rowSums[(j + 2) * w + i]) / 9
                 scratch.smoothed.append(s)
-                let mine = labels[y * width + x] == id
+                let mine = labels[(y0 + j) * width + x0 + i] == id
                 scratch.state.append(mine ? own : free)
                 if mine { peak = max(peak, s) }
             }
