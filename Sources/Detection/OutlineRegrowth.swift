@@ -9,7 +9,8 @@
 /// over the axes is low there. Measured on held-back hybrids (detected area over true area, median,
 /// deposits ≥ 2 mm²): sheets 0.53, CNR < 10 0.71, nodules 0.87; signed median −24 %.
 ///
-/// How, for each deposit in id order (so the result does not depend on threads):
+/// How, for each deposit in id order (so the result does not depend on threads), on S as the
+/// detector smooths the film (`BoxFilter.mean3x3Row`):
 /// 1. a window: its bounding box widened by half its longer side (at least 3 px) on each side;
 /// 2. the background: the median of S over the window's border pixels that belong to no deposit
 ///    (no growth with fewer than 8 of them);
@@ -30,22 +31,33 @@ enum OutlineRegrowth {
     /// detected core, where the local contrast was measured.
     static func grow(_ deposits: inout [Deposit], labels: UnsafeMutableBufferPointer<Int32>, pixels: UnsafeBufferPointer<UInt16>,
                      width: Int, height: Int, fraction: Double, limit: Double) {
-        var scratch = Scratch()
+        guard !deposits.isEmpty else { return }
+        var scratch = Scratch(width: width)
+        defer {
+            scratch.columnSums.deallocate()
+            scratch.row.deallocate()
+        }
         for k in deposits.indices {
             grow(&deposits[k], labels: labels, pixels: pixels, width: width, height: height,
                  fraction: Float(fraction), limit: limit, scratch: &scratch)
         }
     }
 
-    /// Buffers reused from one deposit to the next.
+    /// Buffers reused from one deposit to the next; `columnSums` and `row` are a film row long,
+    /// for `BoxFilter.mean3x3Row` (the caller deallocates them).
     struct Scratch {
+        let columnSums: UnsafeMutablePointer<UInt32>
+        let row: UnsafeMutablePointer<Float>
         var smoothed: [Float] = []
-        /// Sums of three neighbouring columns, a row per film row from the window's top − 1 to its bottom + 1.
-        var rowSums: [Int] = []
         var state: [UInt8] = []
         var border: [Float] = []
         var stack: [Int] = []
         var added: [Int] = []
+
+        init(width: Int) {
+            columnSums = .allocate(capacity: width)
+            row = .allocate(capacity: width)
+        }
     }
 
     /// A window's cell states: outside the deposit and not (yet) grown into, the deposit's own,
@@ -60,21 +72,16 @@ enum OutlineRegrowth {
         let x1 = min(width, box.x + box.width + margin), y1 = min(height, box.y + box.height + margin)
         let w = x1 - x0, h = y1 - y0
         guard w >= 3, h >= 3 else { return }
-        // S on the window (3×3 mean, the film's edge pixels repeated), and which pixels are the
-        // deposit's: each film row's sums of three columns once, then three of those rows a pixel.
+        // S on the window (the detector's 3×3 mean, clipped at the film's edges), and which
+        // pixels are the deposit's.
         scratch.smoothed.removeAll(keepingCapacity: true)
         scratch.state.removeAll(keepingCapacity: true)
-        scratch.rowSums.removeAll(keepingCapacity: true)
-        for y in (y0 - 1)...y1 {
-            let row = min(max(y, 0), height - 1) * width
-            for x in x0..<x1 {
-                scratch.rowSums.append(Int(pixels[row + max(x - 1, 0)]) + Int(pixels[row + x]) + Int(pixels[row + min(x + 1, width - 1)]))
-            }
-        }
         var peak = -Float.infinity
         for j in 0..<h {
+            BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y0 + j, columns: x0..<x1,
+                                 columnSums: scratch.columnSums, into: scratch.row)
             for i in 0..<w {
-                let s = Float(scratch.rowSums[j * w + i] + scratch.rowSums[(j + 1) * w + i] + scratch.rowSums[(j + 2) * w + i]) / 9
+                let s = scratch.row[x0 + i]
                 scratch.smoothed.append(s)
                 let mine = labels[(y0 + j) * width + x0 + i] == id
                 scratch.state.append(mine ? own : free)
