@@ -3,7 +3,9 @@
 A candidate is a deposit (label 1) when its centroid lies within 1 mm of a true deposit's
 footprint or its equal-area disk overlaps one, the rule ../shared/eval/FORMAT.md scores by; every
 other candidate is anatomy (0).
-Films without truth (the real normal films) give only label-0 candidates.
+Films without truth (the real normal films) give only label-0 candidates. A film whose truth lists
+`negatives` (training/clips.py: surgical clips inserted into a real film) gives label 0 to the
+candidates on them and leaves its other candidates out (-1): they are the base film's own.
 
 Truth layouts read:
 - hybrids and other FORMAT.md sets: ROOT/cases/images/<case>.png|.dcm with
@@ -20,6 +22,7 @@ import os
 import numpy as np
 from PIL import Image
 
+NEGATIVES = "negatives:"   # weight-group prefix of the candidates on inserted negatives
 META = ["file", "candidate", "x", "y", "area_px", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "spacing_mm"]
 
 
@@ -37,7 +40,8 @@ def read_features(path):
 
 
 def truth_for(image_path):
-    """(labels uint16 array, {id: deposit dict with 'cnr'}, label) for a film, or None."""
+    """(labels uint16 array, {id: deposit dict with 'cnr'}, label, base film, whether the labels
+    mark negatives instead of deposits) for a film, or None."""
     folder, name = os.path.split(image_path)
     stem = os.path.splitext(name)[0]
     hybrid = os.path.join(os.path.dirname(folder), "truth", stem + ".truth.json")
@@ -46,22 +50,26 @@ def truth_for(image_path):
         truth = json.load(open(hybrid))
         labels = np.asarray(Image.open(os.path.join(os.path.dirname(folder), "truth", stem + ".labels.png")))
         deposits = {d["id"]: dict(d, cnr=d.get("cnr", 0.0)) for d in truth["deposits"]}
-        return labels.astype(np.int64), deposits, truth.get("label"), truth.get("base_film", stem)
+        negatives = "negatives" in truth
+        return labels.astype(np.int64), deposits, truth.get("label"), truth.get("base_film", stem), negatives
     if os.path.exists(phantom):
         truth = json.load(open(phantom))
         labels = np.asarray(Image.open(os.path.join(folder, "truth", stem + ".mask.png")))
         deposits = {d["id"]: dict(d, cnr=d.get("peak_snr", 0.0)) for d in truth["deposits"]}
-        return labels.astype(np.int64), deposits, truth.get("distribution"), "phantom_" + stem
+        return labels.astype(np.int64), deposits, truth.get("distribution"), "phantom_" + stem, False
     return None
 
 
 def label_candidates(meta, truth_cache=None):
-    """Per candidate: (label 1 deposit, 0 anatomy, -1 mostly anatomy holding a deposit; set of
-    truth ids it finds; film group name)."""
+    """Per candidate: (label 1 deposit, 0 anatomy, -1 left out: mostly anatomy holding a deposit,
+    or a film's own anatomy beside inserted negatives; set of truth ids it finds; film group name,
+    the base film's, for the folds; weight group name: the film group's, or NEGATIVES + base film
+    for the candidates on inserted negatives)."""
     truth_cache = {} if truth_cache is None else truth_cache
     y = np.zeros(len(meta), dtype=np.int64)
     matched = []
     groups = []
+    weight_groups = []
     for k, m in enumerate(meta):
         path = m["file"]
         if path not in truth_cache:
@@ -69,10 +77,12 @@ def label_candidates(meta, truth_cache=None):
         t = truth_cache[path]
         if t is None:
             groups.append(os.path.splitext(os.path.basename(path))[0])
+            weight_groups.append(groups[-1])
             matched.append(set())
             continue
-        labels, deposits, _, base = t
+        labels, deposits, _, base, negatives = t
         groups.append(base)
+        weight_groups.append(base)
         sp = float(m["spacing_mm"])
         reach = max(1.0 / sp, (float(m["area_px"]) / np.pi) ** 0.5)
         cx, cy = float(m["x"]), float(m["y"])
@@ -82,10 +92,15 @@ def label_candidates(meta, truth_cache=None):
         yy, xx = np.mgrid[y0:y1, x0:x1]
         inside = (xx - cx) ** 2 + (yy - cy) ** 2 <= reach ** 2
         ids = set(int(v) for v in np.unique(window[inside & (window > 0)]))
+        if negatives:
+            matched.append(set())
+            y[k] = 0 if ids else -1
+            weight_groups[-1] = NEGATIVES + base
+            continue
         matched.append(ids)
         y[k] = 1 if ids else 0
         # A candidate much larger than what it finds (a bone's component holding a deposit)
         # finds it for scoring, but is mostly anatomy: -1, left out of training.
         if ids and sum(deposits[i]["area_px"] for i in ids if i in deposits) < 0.25 * float(m["area_px"]):
             y[k] = -1
-    return y, matched, groups
+    return y, matched, groups, weight_groups

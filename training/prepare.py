@@ -4,8 +4,11 @@ normal films themselves, hybrids of some of them (made with ../shared/eval/tools
 side A seed 11, 1+3+3 cases per base; side B seed 101, 1+2+2; these two sets are also what
 benchmarks/quality/held-back measures), further hybrids for fitting only (every other usable film
 of the side as a base, one circumscripta and one universalis case each, in two sets: the even-numbered
-films with side A seed 12 / side B seed 102, the odd-numbered with 13 / 103), the mini-MIAS mammograms with marked clusters split by film, and phantoms from detect's own
-generator; then `detect features` over each, with absolute paths.
+films with side A seed 12 / side B seed 102, the odd-numbered with 13 / 103), surgical clips
+inserted into every other usable film of each side as negatives (clips.py), the mini-MIAS
+mammograms with marked clusters split by film, and phantoms from detect's own generator; then
+`detect features` over each, with absolute paths. The hybrid and clip sets (single-threaded
+Python, about 15 s of CPU per case) are made one per core.
 
     python prepare.py --eval ../shared/eval --split split.txt --work DIR --detect .build/release/detect
 
@@ -23,6 +26,8 @@ import os
 import subprocess
 import sys
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from PIL import Image
 
@@ -37,6 +42,8 @@ HYBRID_BASES_PER_FOLDER = {"A": 5, "B": 2}  # of each alternating folder's films
 # (seed 12 / 102) and the odd-numbered (seed 13 / 103), so every usable film of a side is a base.
 FIT_HYBRID_SETS = {"A": [(12, 0), (13, 1)], "B": [(102, 0), (103, 1)]}   # (seed, first film); every second film
 FIT_HYBRID_PLAN = "0,1,1"
+# Surgical clips (training/clips.py) in every other usable film of each side: negatives only.
+CLIP_SEED = {"A": 14, "B": 104}
 PHANTOM_SEED_BASE = 600        # phantoms for training: seeds 601–624; the sample set, the tests and make-phantoms use others
 
 
@@ -86,17 +93,35 @@ def usable_base(path):
     return not (name.startswith("chest_web") or "mura_lowres" in path)
 
 
-def make_hybrids(eval_dir, bases, seed, plan, out):
-    """make_hybrids.py over bases [(path, spacing, anatomy)] into out, unless out holds a finished
-    set (KEEP_HYBRIDS)."""
+def hybrids_command(eval_dir, bases, seed, plan, out):
+    """The make_hybrids.py command for bases [(path, spacing, anatomy)] into out, or None when out
+    holds a finished set (KEEP_HYBRIDS)."""
     if os.path.exists(os.path.join(out, "manifest.json")):
-        return
+        return None
     spacing_args = [f"{os.path.basename(f)}={s}" for f, s, _ in bases if s]
     anatomy_args = [f"{os.path.basename(f)}={a}" for f, _, a in bases if a]
-    subprocess.run([sys.executable, os.path.join(eval_dir, "tools", "make_hybrids.py"), "--bases", *[f for f, _, _ in bases],
-                    "--seed", str(seed), "--per-base", plan, "--out", out,
-                    "--spacing-override", *spacing_args, "--anatomy-override", *anatomy_args],
-                   check=True, stdout=subprocess.DEVNULL)
+    return [sys.executable, os.path.join(eval_dir, "tools", "make_hybrids.py"), "--bases", *[f for f, _, _ in bases],
+            "--seed", str(seed), "--per-base", plan, "--out", out,
+            "--spacing-override", *spacing_args, "--anatomy-override", *anatomy_args]
+
+
+def clips_command(eval_dir, bases, seed, out):
+    """The clips.py command for bases [(path, spacing, anatomy)] into out, or None when out holds a
+    finished set."""
+    if os.path.exists(os.path.join(out, "done")):
+        return None
+    return [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "clips.py"), "--eval", eval_dir,
+            "--seed", str(seed), "--out", out, "--bases", *[f"{f}={s or '-'}={a or '-'}" for f, s, a in bases]]
+
+
+def run_all(commands):
+    """Run the generation commands (each single-threaded, minutes long), one per core."""
+    commands = [c for c in commands if c]
+    def run(command):
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        for future in [pool.submit(run, c) for c in commands]:
+            future.result()
 
 
 def read_minimias(films_dir):
@@ -178,6 +203,9 @@ def main():
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
     sides = read_split(args.split, os.path.join(os.path.abspath(args.eval), "films", "normal"))
+    # The sets of each side: (name, generation command or None, films of the set or None for the
+    # images the command writes, spacing for films that state none).
+    sets = []
     for side, films in sides.items():
         with open(os.path.join(work, f"side{side}.list"), "w") as fh:
             fh.write("".join(f"{f}\t{s or '-'}\t{a or '-'}\t{int(b)}\n" for f, s, a, b in films))
@@ -186,19 +214,24 @@ def main():
         for f, spacing, _, _ in films:
             by_spacing.setdefault(spacing, []).append(f)
         for k, (spacing, group) in enumerate(sorted(by_spacing.items(), key=lambda kv: str(kv[0]))):
-            features(detect, group, os.path.join(work, f"{side}_normal_{k}"), spacing)
+            sets.append((f"{side}_normal_{k}", None, group, spacing))
         # Hybrids of the side's bases.
         bases = [(f, s, a) for f, s, a, base in films if base]
-        seed = HYBRID_SEED[side]
-        out = os.path.join(work, f"{side}_hybrids_{seed}")
-        make_hybrids(args.eval, bases, seed, HYBRID_PLAN[side], out)
-        features(detect, images(os.path.join(out, "cases", "images")), out)
+        name = f"{side}_hybrids_{HYBRID_SEED[side]}"
+        sets.append((name, hybrids_command(args.eval, bases, HYBRID_SEED[side], HYBRID_PLAN[side], os.path.join(work, name)), None, None))
         # Fitting-only hybrids of further bases.
         more = [(f, s, a) for f, s, a, base in films if not base and usable_base(f)]
         for seed, first in FIT_HYBRID_SETS[side]:
-            out = os.path.join(work, f"{side}_fithybrids_{seed}")
-            make_hybrids(args.eval, more[first::2], seed, FIT_HYBRID_PLAN, out)
-            features(detect, images(os.path.join(out, "cases", "images")), out)
+            name = f"{side}_fithybrids_{seed}"
+            sets.append((name, hybrids_command(args.eval, more[first::2], seed, FIT_HYBRID_PLAN, os.path.join(work, name)), None, None))
+        # Surgical clips in every other usable film of the side: negatives only.
+        usable = [(f, s, a) for f, s, a, _ in films if usable_base(f)]
+        name = f"{side}_clips_{CLIP_SEED[side]}"
+        sets.append((name, clips_command(os.path.abspath(args.eval), usable[::2], CLIP_SEED[side], os.path.join(work, name)), None, None))
+    run_all([command for _, command, _, _ in sets])
+    for name, _, films, spacing in sets:
+        out = os.path.join(work, name)
+        features(detect, films or images(os.path.join(out, "cases", "images")), out, spacing)
 
     # mini-MIAS mammograms with marked calcification clusters, split by film like the rest: the
     # only real calcifications in the fitting data (benchmarks/quality/held-back measures each

@@ -55,9 +55,17 @@ def load(paths):
     return metas, names, np.vstack(xs)
 
 
+# The clips inserted into one film (training/clips.py) weigh this much of a film group's anatomy:
+# enough to be learnt (the shipped model of the last round, fitted on the hip film itself, still
+# scored its four clips 0.98-0.99), little enough that some 50 such films do not outweigh the
+# ~160 film groups of real anatomy.
+NEGATIVE_GROUP_WEIGHT = 0.3
+
+
 def balanced_weights(y, groups):
     """Each film group weighs the same in total within each class, so a universalis hybrid with
-    200 deposits or a mammogram with 400 candidates does not drown the rest."""
+    200 deposits or a mammogram with 400 candidates does not drown the rest; a group of inserted
+    negatives weighs NEGATIVE_GROUP_WEIGHT."""
     w = np.ones(len(y))
     for cls in (0, 1):
         idx = np.where(y == cls)[0]
@@ -67,7 +75,7 @@ def balanced_weights(y, groups):
         for i in idx:
             counts[groups[i]] = counts.get(groups[i], 0) + 1
         for i in idx:
-            w[i] = 1.0 / counts[groups[i]]
+            w[i] = (NEGATIVE_GROUP_WEIGHT if groups[i].startswith(dataset.NEGATIVES) else 1.0) / counts[groups[i]]
         w[idx] *= len(idx) / w[idx].sum()
     pos, neg = (y == 1).sum(), (y == 0).sum()
     if pos and neg:
@@ -186,6 +194,11 @@ def decision(model_json, x):
     return out
 
 
+def holds_inserted_negatives(film, cache):
+    t = cache.get(film) or dataset.truth_for(film)
+    return t is not None and t[4]
+
+
 def operating_point(scores, y, matched, files, films, truth_count, max_false):
     """Highest recall (over true deposits with CNR ≥ 3) whose false candidates per film stay
     within max_false, from out-of-fold scores."""
@@ -219,8 +232,11 @@ def main():
 
     meta, names, x = load(args.features)
     cache = {}
-    y, matched, groups = dataset.label_candidates(meta, cache)
+    y, matched, groups, weight_groups = dataset.label_candidates(meta, cache)
     files = sorted(set(m["file"] for m in meta) | set(args_films(args.features)))
+    # Films with inserted negatives are the base films again: not counted as films of their own
+    # for the false candidates per film (their clips are counted as false candidates).
+    film_count = sum(1 for f in files if not holds_inserted_negatives(f, cache))
     # True deposits with CNR >= 3 of every film with truth, keyed (group, id).
     strong = set()
     for f in files:
@@ -230,10 +246,10 @@ def main():
         for i, d in t[1].items():
             if d["cnr"] >= 3:
                 strong.add((f, i))
-    print(f"{len(y)} candidates from {len(files)} films: {y.sum()} on deposits, {(y == 0).sum()} on anatomy; "
+    print(f"{len(y)} candidates from {len(files)} films: {(y == 1).sum()} on deposits, {(y == 0).sum()} on anatomy; "
           f"{len(strong)} true deposits with CNR >= 3", flush=True)
     print(f"{(y == -1).sum()} candidates larger than 4x the deposits they hold are left out of fitting", flush=True)
-    w = balanced_weights(y, groups)
+    w = balanced_weights(y, weight_groups)
     # Stable ids (Python's str hash changes from run to run), so the folds and the operating
     # point are the same on every run.
     names_sorted = sorted(set(groups))
@@ -242,7 +258,7 @@ def main():
     candidate_files = [m["file"] for m in meta]
     oof1 = out_of_fold(x, y, w, group_ids)
     for limit in (0.5, 1, 2, 5, 10):
-        _, r, fa = operating_point(oof1, y, matched, candidate_files, len(files), strong, limit)
+        _, r, fa = operating_point(oof1, y, matched, candidate_files, film_count, strong, limit)
         print(f"  first stage, out-of-fold: {r:.3f} of CNR >= 3 deposits at {fa:.2f} false per film (limit {limit})", flush=True)
     model1 = HistGradientBoostingClassifier(**PARAMS).fit(x[usable], y[usable], sample_weight=w[usable])
     model2 = None
@@ -253,7 +269,7 @@ def main():
         x2, xs_mm, ys_mm = with_context(meta, x, oof1)
         oof2 = out_of_fold(x2, y, w, group_ids)
         for limit in (0.5, 1, 2, 5, 10):
-            _, r, fa = operating_point(oof2, y, matched, candidate_files, len(files), strong, limit)
+            _, r, fa = operating_point(oof2, y, matched, candidate_files, film_count, strong, limit)
             print(f"  with context, out-of-fold: {r:.3f} of CNR >= 3 deposits at {fa:.2f} false per film (limit {limit})", flush=True)
         model2 = HistGradientBoostingClassifier(**PARAMS).fit(x2[usable], y[usable], sample_weight=w[usable])
         final_x, final_names, scores = x2, list(names) + CONTEXT_FEATURES, oof2
@@ -261,7 +277,7 @@ def main():
         np.savez(args.oof, scores=scores, first=oof1, y=y, files=np.array(candidate_files), groups=np.array(groups),
                  matched=np.array([sorted(m) for m in matched], dtype=object), names=np.array(final_names), x=final_x,
                  strong=np.array(sorted(strong), dtype=object), films=np.array(files))
-    t, recall, false = operating_point(scores, y, matched, candidate_files, len(files), strong, args.max_false_per_film)
+    t, recall, false = operating_point(scores, y, matched, candidate_files, film_count, strong, args.max_false_per_film)
     stages = "both stages" if model2 is not None else "the first stage"
     reason = (f"out-of-fold (5 folds grouped by base film, {stages}) on the fitting set: {false:.2f} false candidates per film "
               f"(limit {args.max_false_per_film}), {recall:.3f} of CNR >= 3 deposits found")
