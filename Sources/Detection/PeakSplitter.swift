@@ -32,8 +32,8 @@ struct PeakSplitter {
     /// Components whose bounding-box diagonal is at least this are split (pixels).
     let minimumExtent: Double
     let minimumArea: Int
-    /// Largest flood window (pixels) whose members are tabled; a larger one (a floor radius far
-    /// beyond the defaults) is searched in the list instead. 4 MiB of Int32.
+    /// Largest flood window (cells, with its border) whose members are tabled; a larger one (a
+    /// floor radius far beyond the defaults) is searched in the list instead. 5 MiB of tables.
     static let windowTableLimit = 1 << 20
 
     /// Members a task of the maxima search takes: a bone-sized component's search is cut into
@@ -260,14 +260,39 @@ struct PeakSplitter {
     final class FloodScratch {
         /// Which peak's region took each member (1, 2, …; 0: none yet), `takenCapacity` long.
         var takenBy = UnsafeMutablePointer<Int32>.allocate(capacity: 0), takenCapacity = 0
-        /// The flood's member table: all −1 between peaks, `windowCapacity` long.
-        var window = UnsafeMutablePointer<Int32>.allocate(capacity: 0), windowCapacity = 0
+        /// A peak's window with a border of one cell, `windowCapacity` long: each member's
+        /// position in the list (read only where `filled` says a member is), and its state
+        /// (`closed`, `open`, `taken`), all `closed` between peaks.
+        var member = UnsafeMutablePointer<Int32>.allocate(capacity: 0), state = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
+        var windowCapacity = 0
+
+        func reserve(members: Int) {
+            guard takenCapacity < members else { return }
+            takenBy.deallocate()
+            takenBy = .allocate(capacity: members)
+            takenCapacity = members
+        }
+
+        func reserve(window cells: Int) {
+            guard windowCapacity < cells else { return }
+            member.deallocate()
+            state.deallocate()
+            member = .allocate(capacity: cells)
+            state = .allocate(capacity: cells)
+            state.initialize(repeating: closed, count: cells)
+            windowCapacity = cells
+        }
 
         deinit {
             takenBy.deallocate()
-            window.deallocate()
+            member.deallocate()
+            state.deallocate()
         }
     }
+
+    /// A window cell's state in a flood: no member, or one it may not take; a member it may
+    /// take; a member it took.
+    static let closed: UInt8 = 0, open: UInt8 = 1, taken: UInt8 = 2
 
     /// The regions of the component's maxima (`peaks`, in list order).
     private func regions(_ view: ComponentView, peaks: [(value: Float, m: Int)], contrast c: UnsafeBufferPointer<Float>,
@@ -278,16 +303,10 @@ struct PeakSplitter {
         var peaks = peaks
         // Highest first; ties by position, so the result is fixed.
         peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.m < $1.m }
-        if scratch.takenCapacity < member.count {
-            scratch.takenBy.deallocate()
-            scratch.takenBy = .allocate(capacity: member.count)
-            scratch.takenCapacity = member.count
-        }
+        scratch.reserve(members: member.count)
         let takenBy = scratch.takenBy
         takenBy.initialize(repeating: 0, count: member.count)
         var flooded: Int32 = 0
-        // A peak sets the window table's entries of its window's members and resets just those
-        // afterwards (`filled`), not the whole window.
         var filled: [Int] = [], stack: [Int] = [], region: [Int] = []
         var regions: [Region] = []
         let f = floorRadius
@@ -296,76 +315,87 @@ struct PeakSplitter {
             let px = peakIndex % width, py = peakIndex / width
             // Floor: the smallest member contrast on the square ring at distance f (0 off the component).
             var floor = Float.infinity
-            for (y, xa, xb) in [(py - f, px - f, px + f), (py + f, px - f, px + f)] + (py - f + 1..<py + f).flatMap({ [($0, px - f, px - f), ($0, px + f, px + f)] }) {
+            func ring(_ y: Int, _ xa: Int, _ xb: Int) {
                 let ring = view.span(y, xa, xb, contrast: c)
                 floor = min(floor, ring.smallest)
                 if ring.count < xb - xa + 1 { floor = min(floor, 0) }
             }
+            ring(py - f, px - f, px + f)
+            ring(py + f, px - f, px + f)
+            for y in py - f + 1..<py + f {
+                ring(y, px - f, px - f)
+                ring(y, px + f, px + f)
+            }
             guard peakValue - floor >= seed * sigmaAt(peakIndex) else { continue }
             let level = (peakValue + floor) / 2
-            // Flood over the component within twice the floor's distance. The window's members
-            // are looked up in a small table filled once per peak (a row's members are one
-            // stretch of the list), not searched for at each of a pixel's eight neighbours.
+            // Flood over the component within twice the floor's distance.
             let wx0 = max(box.0, px - 2 * f), wx1 = min(box.2, px + 2 * f)
             let wy0 = max(y0, py - 2 * f), wy1 = min(y1, py + 2 * f)
             let ww = wx1 - wx0 + 1, wh = wy1 - wy0 + 1
-            let tabled = ww * wh <= Self.windowTableLimit
-            if tabled {
-                if scratch.windowCapacity < ww * wh {
-                    scratch.window.deallocate()
-                    scratch.window = .allocate(capacity: ww * wh)
-                    scratch.window.initialize(repeating: -1, count: ww * wh)
-                    scratch.windowCapacity = ww * wh
-                }
+            flooded += 1
+            takenBy[m] = flooded
+            region.removeAll(keepingCapacity: true)
+            var size = 0
+            if (ww + 2) * (wh + 2) <= Self.windowTableLimit {
+                // The window's members and whether each may be taken go into a table filled once
+                // per peak (a row's members are one stretch of the list); the flood then reads
+                // only that table, whose border of closed cells holds every pixel's eight
+                // neighbours. `filled` lists the members' cells in raster order.
+                scratch.reserve(window: (ww + 2) * (wh + 2))
+                let cells = ww + 2, memberAt = scratch.member, state = scratch.state
                 for y in wy0...wy1 {
                     let last = y * width + wx1, end = rowStart[y - y0 + 1]
+                    let rowCell = (y - wy0 + 1) * cells + 1 - wx0 - y * width
                     var low = view.first(row: y, from: wx0)
                     while low < end && index[member[low]] <= last {
-                        let n = (y - wy0) * ww + index[member[low]] - y * width - wx0
-                        scratch.window[n] = Int32(low)
-                        filled.append(n)
+                        let cell = rowCell + index[member[low]]
+                        memberAt[cell] = Int32(low)
+                        state[cell] = takenBy[low] == 0 && c[member[low]] >= level ? Self.open : Self.closed
+                        filled.append(cell)
                         low += 1
                     }
                 }
-            }
-            let table = scratch.window
-            /// Position in `member` of the window's pixel (x, y), or nil.
-            @inline(__always) func windowMember(_ x: Int, _ y: Int) -> Int? {
-                guard x >= wx0, x <= wx1, y >= wy0, y <= wy1 else { return nil }
-                guard tabled else { return view.find(x, y) }
-                let n = table[(y - wy0) * ww + x - wx0]
-                return n < 0 ? nil : Int(n)
-            }
-            stack.removeAll(keepingCapacity: true)
-            region.removeAll(keepingCapacity: true)
-            flooded += 1
-            stack.append(m)
-            takenBy[m] = flooded
-            var size = 0
-            while let q = stack.popLast() {
-                size += 1
-                if !tabled { region.append(q) }
-                let qx = index[member[q]] % width, qy = index[member[q]] / width
-                for oy in -1...1 {
-                    for ox in -1...1 {
-                        let nx = qx + ox, ny = qy + oy
-                        guard let n = windowMember(nx, ny) else { continue }
-                        if takenBy[n] == 0 && c[member[n]] >= level {
+                let start = (py - wy0 + 1) * cells + px - wx0 + 1
+                state[start] = Self.taken
+                let neighbours = [-cells - 1, -cells, -cells + 1, -1, 1, cells - 1, cells, cells + 1]
+                stack.removeAll(keepingCapacity: true)
+                stack.append(start)
+                while let q = stack.popLast() {
+                    size += 1
+                    for d in neighbours where state[q + d] == Self.open {
+                        state[q + d] = Self.taken
+                        stack.append(q + d)
+                    }
+                }
+                // The region in raster order, from the table (no sort).
+                for cell in filled {
+                    if state[cell] == Self.taken {
+                        takenBy[Int(memberAt[cell])] = flooded
+                        region.append(Int(memberAt[cell]))
+                    }
+                    state[cell] = Self.closed
+                }
+                filled.removeAll(keepingCapacity: true)
+            } else {
+                // A window too large to table (a floor radius far beyond the defaults): each
+                // neighbour is searched for in the member list.
+                stack.removeAll(keepingCapacity: true)
+                stack.append(m)
+                while let q = stack.popLast() {
+                    size += 1
+                    region.append(q)
+                    let qx = index[member[q]] % width, qy = index[member[q]] / width
+                    for ny in max(wy0, qy - 1)...min(wy1, qy + 1) {
+                        for nx in max(wx0, qx - 1)...min(wx1, qx + 1) {
+                            guard let n = view.find(nx, ny), takenBy[n] == 0, c[member[n]] >= level else { continue }
                             takenBy[n] = flooded
                             stack.append(n)
                         }
                     }
                 }
+                region.sort()
             }
-            // The region in raster order: from the table, whose entries were filled in raster order
-            // (no sort), else sorted.
-            if tabled && size >= minimumArea {
-                for n in filled where takenBy[Int(table[n])] == flooded { region.append(Int(table[n])) }
-            }
-            for n in filled { table[n] = -1 }
-            filled.removeAll(keepingCapacity: true)
             guard size >= minimumArea else { continue }
-            if !tabled { region.sort() }
             var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0, sumValue = 0.0, sumContrast = 0.0
             var peak: UInt16 = 0, peakSNR: Float = 0
             var bx0 = Int.max, by0 = Int.max, bx1 = Int.min, by1 = Int.min
