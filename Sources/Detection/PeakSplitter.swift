@@ -71,42 +71,69 @@ struct PeakSplitter {
                 minY[id] = min(minY[id], y); maxY[id] = max(maxY[id], y)
             }
         }}}}}
-        var splitting = [Bool](repeating: false, count: components + 1)
-        for id in 1...components where minX[id] <= maxX[id] {
+        let ids = (1...components).filter { id in
+            guard minX[id] <= maxX[id] else { return false }
             let w = Double(maxX[id] - minX[id] + 1), h = Double(maxY[id] - minY[id] + 1)
-            splitting[id] = (w * w + h * h).squareRoot() >= minimumExtent
+            return (w * w + h * h).squareRoot() >= minimumExtent
         }
-        // The members of the components to split, in one list: component id's (in raster
-        // order) at memberStart[id]..<memberStart[id + 1], counted first, so nothing grows.
-        var memberStart = [Int](repeating: 0, count: components + 2)
+        guard !ids.isEmpty else { return [] }
+        // The members of the components to split, in one list: the n-th component's (in raster
+        // order) at memberStart[n]..<memberStart[n + 1]. Counted first, so nothing grows, in
+        // fixed bands of the candidate list on all cores: each band's members of a component go
+        // after the earlier bands' ones.
+        var slot = [Int](repeating: -1, count: components + 1)
+        for (n, id) in ids.enumerated() { slot[id] = n }
+        let bands = ParallelBands.layout(index.count, minimumBand: 1 << 14, maximumBands: ParallelBands.maximumBands)
+        var start = [Int](repeating: 0, count: bands.count * ids.count)
+        var memberStart = [Int](repeating: 0, count: ids.count + 1)
         var members: [Int] = []
-        splitting.withUnsafeBufferPointer { splitting in
+        slot.withUnsafeBufferPointer { slot in
         componentOf.withUnsafeBufferPointer { componentOf in
-            memberStart.withUnsafeMutableBufferPointer { memberStart in
-                for k in 0..<index.count where splitting[Int(componentOf[k])] { memberStart[Int(componentOf[k]) + 1] += 1 }
-                for id in 0...components { memberStart[id + 1] += memberStart[id] }
-                members = [Int](repeating: 0, count: memberStart[components + 1])
-                var next = Array(memberStart)
-                members.withUnsafeMutableBufferPointer { members in
-                    next.withUnsafeMutableBufferPointer { next in
-                        for k in 0..<index.count where splitting[Int(componentOf[k])] {
-                            let id = Int(componentOf[k])
-                            members[next[id]] = k
-                            next[id] += 1
-                        }
-                    }
+        start.withUnsafeMutableBufferPointer { start in
+            nonisolated(unsafe) let slot = slot, componentOf = componentOf, start = start
+            let count = ids.count
+            ParallelBands.run(bands) { b, band in
+                for k in band where slot[Int(componentOf[k])] >= 0 { start[b * count + slot[Int(componentOf[k])]] += 1 }
+            }
+            // Band b's members of component n start after every earlier component's and band b − 1's.
+            var total = 0
+            for n in 0..<count {
+                memberStart[n] = total
+                for b in bands.indices {
+                    let members = start[b * count + n]
+                    start[b * count + n] = total
+                    total += members
                 }
             }
-        }}
+            memberStart[count] = total
+            members = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
+                nonisolated(unsafe) let buffer = buffer
+                ParallelBands.run(bands) { b, band in
+                    let next = start.baseAddress! + b * count
+                    for k in band where slot[Int(componentOf[k])] >= 0 {
+                        let n = slot[Int(componentOf[k])]
+                        buffer[next[n]] = k
+                        next[n] += 1
+                    }
+                }
+                initialized = total
+            }
+        }}}
         // Components are independent, and so are pieces of one component's maxima search: the
         // maxima of every piece on all cores, then each component's regions on all cores, the
         // largest first; gathered in component order.
-        let ids = (1...components).filter { splitting[$0] }
         return members.withUnsafeBufferPointer { members in
-            let views = ids.map { id in
-                ComponentView(member: UnsafeBufferPointer(rebasing: members[memberStart[id]..<memberStart[id + 1]]),
-                              box: (minX[id], minY[id], maxX[id], maxY[id]), index: index, width: width)
+            // Each component's row table on all cores.
+            var made = [ComponentView?](repeating: nil, count: ids.count)
+            made.withUnsafeMutableBufferPointer { made in
+                nonisolated(unsafe) let made = made, members = members
+                let boxes = ids.map { (minX[$0], minY[$0], maxX[$0], maxY[$0]) }, memberStart = memberStart
+                ParallelBands.forEachItem(ids.count, scratch: {}) { n, _ in
+                    made[n] = ComponentView(member: UnsafeBufferPointer(rebasing: members[memberStart[n]..<memberStart[n + 1]]),
+                                            box: boxes[n], index: index, width: width)
+                }
             }
+            let views = made.map { $0! }
             var pieces: [(component: Int, members: Range<Int>)] = []
             for (n, view) in views.enumerated() {
                 for first in stride(from: 0, to: view.member.count, by: Self.searchPiece) {
