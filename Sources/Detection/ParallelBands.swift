@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// Splits `0..<count` into contiguous bands and runs `body` on each, concurrently.
 ///
@@ -66,12 +65,18 @@ enum ParallelBands {
             for item in 0..<count { body(item, &scratch) }
             return
         }
-        let next = Atomic<Int>(0)
+        // The next item to take, under a lock (not `Synchronization.Atomic`, which macOS has only
+        // from 15): one lock an item, nothing beside an item's work.
+        let lock = NSLock()
+        nonisolated(unsafe) var next = 0
         nonisolated(unsafe) let body = body, makeScratch = makeScratch
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             var scratch = makeScratch()
             while true {
-                let item = next.add(1, ordering: .relaxed).oldValue
+                lock.lock()
+                let item = next
+                next += 1
+                lock.unlock()
                 guard item < count else { return }
                 body(item, &scratch)
             }
