@@ -85,53 +85,51 @@ public enum CandidateFeatures {
         var rowsOut = [[Double]](repeating: [], count: n)
         rowsOut.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: min(n, 64)) { worker in
-                var patch = CandidatePatch()
-                for i in stride(from: worker, to: n, by: min(n, 64)) {
-                    let d = deposits[i]
-                    var f = [Double](repeating: 0, count: names.count)
-                    let area = Double(d.areaPx), mm2 = c.spacingMM * c.spacingMM
-                    f[0] = log(area * mm2)
-                    f[1] = Double(d.bbox.width * d.bbox.width + d.bbox.height * d.bbox.height).squareRoot() * c.spacingMM
-                    f[2] = elongations[i]
-                    f[3] = area / Double(d.bbox.width * d.bbox.height)
-                    f[4] = d.peakSNR
-                    let cx = min(max(Int(d.centroidX.rounded()), 0), c.width - 1)
-                    let cy = min(max(Int(d.centroidY.rounded()), 0), c.height - 1)
-                    let cellIndex = cellOf(cx, cy)
-                    let sigma = Double(max(c.noise.sigma[cellIndex], NoiseMap.floor))
-                    f[5] = d.contrast / sigma
-                    let radius = max(0.5, (area / Double.pi).squareRoot())
-                    let shape = patch.measure(c, x: cx, y: cy, radiusPx: radius, sigma: sigma)
-                    f[6] = shape.ring1
-                    f[7] = shape.ring2
-                    f[8] = shape.worstSector
-                    f[9] = shape.sectorSpread
-                    f[10] = shape.oppositeImbalance
-                    f[11] = shape.clutter
-                    f[12] = shape.coherencePatch
-                    f[13] = shape.coherenceRing
-                    f[14] = shape.hessianRatio
-                    f[15] = shape.hessianStrength
-                    f[16] = shape.gradientRatio
-                    f[17] = Double(c.anatomy.bone[cellIndex])
-                    let ccx = cellIndex % columns, ccy = cellIndex / columns
-                    f[18] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: CheckedConversion.pixels(mm: 3, spacingMM: cellMM, minimum: 0, rounding: .up))
-                    f[19] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: CheckedConversion.pixels(mm: 10, spacingMM: cellMM, minimum: 0, rounding: .up))
-                    f[20] = fraction(c.anatomy.body, columns: columns, rows: rows, x: ccx, y: ccy, radius: CheckedConversion.pixels(mm: 5, spacingMM: cellMM, minimum: 0, rounding: .up))
-                    f[21] = min(50, Double(skin[cellIndex]) * cellMM)
-                    let border = min(min(cx, c.width - 1 - cx), min(cy, c.height - 1 - cy))
-                    f[22] = min(50, Double(border) * c.spacingMM)
-                    f[23] = Double(neighbours[0][i])
-                    f[24] = Double(neighbours[1][i])
-                    f[25] = RobustStatistics.rank(of: Float(shape.surroundLevel), in: sortedMeans)
-                    f[26] = sigma / Double(max(c.filmSigma, NoiseMap.floor))
-                    let dx = Double(peakPoints[i].x) - d.centroidX, dy = Double(peakPoints[i].y) - d.centroidY
-                    f[27] = (dx * dx + dy * dy).squareRoot() / radius
-                    for (k, v) in atPeaks[i].contrasts.enumerated() { f[28 + k] = v }
-                    f[28 + PeakScales.names.count] = RobustStatistics.rank(of: Float(atPeaks[i].peakMean), in: sortedMeans)
-                    out[i] = f
-                }
+            // One patch a thread (its grids and arctangent tables reused), candidates taken as threads come free.
+            ParallelBands.forEachItem(n, scratch: { CandidatePatch() }) { i, patch in
+                let d = deposits[i]
+                var f = [Double](repeating: 0, count: names.count)
+                let area = Double(d.areaPx), mm2 = c.spacingMM * c.spacingMM
+                f[0] = log(area * mm2)
+                f[1] = Double(d.bbox.width * d.bbox.width + d.bbox.height * d.bbox.height).squareRoot() * c.spacingMM
+                f[2] = elongations[i]
+                f[3] = area / Double(d.bbox.width * d.bbox.height)
+                f[4] = d.peakSNR
+                let cx = min(max(Int(d.centroidX.rounded()), 0), c.width - 1)
+                let cy = min(max(Int(d.centroidY.rounded()), 0), c.height - 1)
+                let cellIndex = cellOf(cx, cy)
+                let sigma = Double(max(c.noise.sigma[cellIndex], NoiseMap.floor))
+                f[5] = d.contrast / sigma
+                let radius = max(0.5, (area / Double.pi).squareRoot())
+                let shape = patch.measure(c, x: cx, y: cy, radiusPx: radius, sigma: sigma)
+                f[6] = shape.ring1
+                f[7] = shape.ring2
+                f[8] = shape.worstSector
+                f[9] = shape.sectorSpread
+                f[10] = shape.oppositeImbalance
+                f[11] = shape.clutter
+                f[12] = shape.coherencePatch
+                f[13] = shape.coherenceRing
+                f[14] = shape.hessianRatio
+                f[15] = shape.hessianStrength
+                f[16] = shape.gradientRatio
+                f[17] = Double(c.anatomy.bone[cellIndex])
+                let ccx = cellIndex % columns, ccy = cellIndex / columns
+                f[18] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: CheckedConversion.pixels(mm: 3, spacingMM: cellMM, minimum: 0, rounding: .up))
+                f[19] = fraction(c.anatomy.bone, columns: columns, rows: rows, x: ccx, y: ccy, radius: CheckedConversion.pixels(mm: 10, spacingMM: cellMM, minimum: 0, rounding: .up))
+                f[20] = fraction(c.anatomy.body, columns: columns, rows: rows, x: ccx, y: ccy, radius: CheckedConversion.pixels(mm: 5, spacingMM: cellMM, minimum: 0, rounding: .up))
+                f[21] = min(50, Double(skin[cellIndex]) * cellMM)
+                let border = min(min(cx, c.width - 1 - cx), min(cy, c.height - 1 - cy))
+                f[22] = min(50, Double(border) * c.spacingMM)
+                f[23] = Double(neighbours[0][i])
+                f[24] = Double(neighbours[1][i])
+                f[25] = RobustStatistics.rank(of: Float(shape.surroundLevel), in: sortedMeans)
+                f[26] = sigma / Double(max(c.filmSigma, NoiseMap.floor))
+                let dx = Double(peakPoints[i].x) - d.centroidX, dy = Double(peakPoints[i].y) - d.centroidY
+                f[27] = (dx * dx + dy * dy).squareRoot() / radius
+                for (k, v) in atPeaks[i].contrasts.enumerated() { f[28 + k] = v }
+                f[28 + PeakScales.names.count] = RobustStatistics.rank(of: Float(atPeaks[i].peakMean), in: sortedMeans)
+                out[i] = f
             }
         }
         return rowsOut
@@ -179,38 +177,36 @@ public enum CandidateFeatures {
 /// Chessboard distance (in cells) from each cell to the nearest cell that is not set; cells at
 /// the grid's edge count the outside as unset.
 enum CellDistance {
+    /// Two raster passes, each taking a cell's four neighbours already visited (Rosenfeld and
+    /// Pfaltz's chamfer with unit weights, exact for the chessboard distance): a shortest
+    /// chessboard path turns at most once, from diagonal steps to straight ones, and each leg is
+    /// followed by one of the passes. The outside enters as distance 1 at the edge cells.
     static func toOutside(_ mask: [UInt8], columns: Int, rows: Int) -> [Int32] {
         var distance = [Int32](repeating: 0, count: mask.count)
-        var queue: [Int] = []
-        queue.reserveCapacity(mask.count)
-        let far = Int32.max
-        for y in 0..<rows {
-            for x in 0..<columns {
-                let k = y * columns + x
-                if mask[k] == 0 {
-                    distance[k] = 0
-                    queue.append(k)
-                } else if x == 0 || y == 0 || x == columns - 1 || y == rows - 1 {
-                    distance[k] = 1
-                    queue.append(k)
-                } else {
-                    distance[k] = far
+        distance.withUnsafeMutableBufferPointer { d in
+            mask.withUnsafeBufferPointer { mask in
+                for y in 0..<rows {
+                    for x in 0..<columns {
+                        let k = y * columns + x
+                        guard mask[k] != 0 else { continue }
+                        var best: Int32 = x == 0 || y == 0 || x == columns - 1 || y == rows - 1 ? 1 : .max
+                        if x > 0 { best = min(best, d[k - 1] + 1) }
+                        if y > 0 {
+                            for xx in max(0, x - 1)...min(columns - 1, x + 1) { best = min(best, d[k - columns + xx - x] + 1) }
+                        }
+                        d[k] = best
+                    }
                 }
-            }
-        }
-        var head = 0
-        while head < queue.count {
-            let k = queue[head]
-            head += 1
-            let x = k % columns, y = k / columns, next = distance[k] + 1
-            for oy in -1...1 {
-                for ox in -1...1 {
-                    let xx = x + ox, yy = y + oy
-                    guard xx >= 0, yy >= 0, xx < columns, yy < rows else { continue }
-                    let j = yy * columns + xx
-                    if distance[j] > next {
-                        distance[j] = next
-                        queue.append(j)
+                for y in stride(from: rows - 1, through: 0, by: -1) {
+                    for x in stride(from: columns - 1, through: 0, by: -1) {
+                        let k = y * columns + x
+                        guard mask[k] != 0 else { continue }
+                        var best = d[k]
+                        if x < columns - 1 { best = min(best, d[k + 1] + 1) }
+                        if y < rows - 1 {
+                            for xx in max(0, x - 1)...min(columns - 1, x + 1) { best = min(best, d[k + columns + xx - x] + 1) }
+                        }
+                        d[k] = best
                     }
                 }
             }
@@ -270,17 +266,15 @@ struct PeakScales {
         var out = [Measured](repeating: Measured(contrasts: [], peakMean: 0), count: peaks.count)
         out.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out, pixels = pixels
-            let workers = min(keys.count, 64)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var region = IntegralRegion()
-                for g in stride(from: worker, to: keys.count, by: workers) {
-                    let tx = keys[g] % tilesAcross, ty = keys[g] / tilesAcross
-                    region.cover(pixels, width: width, height: height,
-                                 x0: tx * tile - reach, y0: ty * tile - reach, x1: tx * tile + tile - 1 + reach, y1: ty * tile + tile - 1 + reach)
-                    for i in members[g] {
-                        out[i] = measure(region, halves: halves, width: width, height: height,
-                                         x: peaks[i].x, y: peaks[i].y, sigmaS: sigmas[i])
-                    }
+            // One integral image a thread, reused from tile to tile: a fresh one a tile (2.3 MB at
+            // 0.1 mm) cost more in zeroing and first-touched pages than in sums.
+            ParallelBands.forEachItem(keys.count, scratch: { IntegralRegion() }) { g, region in
+                let tx = keys[g] % tilesAcross, ty = keys[g] / tilesAcross
+                region.cover(pixels, width: width, height: height,
+                             x0: tx * tile - reach, y0: ty * tile - reach, x1: tx * tile + tile - 1 + reach, y1: ty * tile + tile - 1 + reach)
+                for i in members[g] {
+                    out[i] = measure(region, halves: halves, width: width, height: height,
+                                     x: peaks[i].x, y: peaks[i].y, sigmaS: sigmas[i])
                 }
             }
         }
@@ -380,6 +374,9 @@ struct CandidatePatch {
     var values = [Double](repeating: 0, count: side * side)
     /// Row sums for `boxMeansUnclamped`: up to side + 4 rows of side sums.
     var rowSums = [Int](repeating: 0, count: (side + 4) * side)
+    /// The first ring's sector (0–7) of each grid point, a table for each grid step, −1 where not
+    /// yet needed: an arctangent a point once per step and thread, not once per candidate.
+    var sectorTables: [Int: [Int8]] = [:]
 
     mutating func measure(_ c: CandidateFeatures.Context, x: Int, y: Int, radiusPx r: Double, sigma: Double) -> PatchShape {
         let ring1 = (inner: max(1.5 * r, r + 1), outer: max(2.5 * r, r + 3))
@@ -397,8 +394,13 @@ struct CandidatePatch {
         } else {
             boxMeansClamped(c, x: x, y: y, half: half, step: step, box: box, within: ring2.outer + 1.5 * Double(step))
         }
+        // Taken out of the dictionary while it is written, so that writing does not copy it.
+        var sectors = sectorTables.removeValue(forKey: step) ?? [Int8](repeating: -1, count: Self.side * Self.side)
+        defer { sectorTables[step] = sectors }
         return values.withUnsafeBufferPointer { values in
-            summarise(values, half: half, step: step, radiusPx: r, ring1: ring1, ring2: ring2, sigma: sigma)
+            sectors.withUnsafeMutableBufferPointer { sectors in
+                Self.summarise(values, sectors: sectors, half: half, step: step, radiusPx: r, ring1: ring1, ring2: ring2, sigma: sigma)
+            }
         }
     }
 
@@ -487,8 +489,8 @@ struct CandidatePatch {
     }
 
     /// The features from the grid of box means (`values`, `half` points each side of the centre,
-    /// `step` pixels apart).
-    private func summarise(_ values: UnsafeBufferPointer<Double>, half: Int, step: Int, radiusPx r: Double,
+    /// `step` pixels apart; `sectors` as `CandidatePatch.sectors` for that step).
+    private static func summarise(_ values: UnsafeBufferPointer<Double>, sectors: UnsafeMutableBufferPointer<Int8>, half: Int, step: Int, radiusPx r: Double,
                            ring1: (inner: Double, outer: Double), ring2: (inner: Double, outer: Double),
                            sigma: Double) -> PatchShape {
         let side = Self.side, centre = Self.maximumHalf
@@ -520,9 +522,13 @@ struct CandidatePatch {
                 if d >= ring1.inner && d <= ring1.outer {
                     ring1Sum += v
                     ring1Count += 1
-                    var angle = atan2(dy, dx) + Double.pi
-                    if angle >= 2 * Double.pi { angle = 0 }
-                    let k = min(7, Int(angle / (2 * Double.pi) * 8))
+                    let point = (centre + j) * side + centre + i
+                    if sectors[point] < 0 {
+                        var angle = atan2(dy, dx) + Double.pi
+                        if angle >= 2 * Double.pi { angle = 0 }
+                        sectors[point] = Int8(min(7, Int(angle / (2 * Double.pi) * 8)))
+                    }
+                    let k = Int(sectors[point])
                     sectorSum[k] += v
                     sectorCount[k] += 1
                 }

@@ -147,20 +147,37 @@ struct Candidates {
                 lock.signal()
             }
         }
-        var all = Candidates()
-        let total = bands.values.reduce(0) { $0 + $1.index.count }
-        all.index.reserveCapacity(total)
-        all.contrast.reserveCapacity(total)
-        all.significance.reserveCapacity(total)
-        // Each band's lists are freed as soon as they are copied: the detector's peak memory is
+        // The bands' lists copied into one, in band order, the bands on all cores (the copy writes
+        // fresh pages, which cost more than the copying).
+        let order = bands.keys.sorted()
+        var offsets = [0]
+        for start in order { offsets.append(offsets.last! + bands[start]!.index.count) }
+        let total = offsets.last!
+        var parts = order.map { bands[$0]! }
+        bands = [:]
+        // Each list of the bands is freed as soon as it is copied: the detector's peak memory is
         // here, with both film-sized planes still in use.
-        for start in bands.keys.sorted() {
-            let band = bands.removeValue(forKey: start)!
-            all.index += band.index
-            all.contrast += band.contrast
-            all.significance += band.significance
-        }
+        var all = Candidates()
+        all.index = gathered(parts.map(\.index), offsets: offsets, total: total)
+        for p in parts.indices { parts[p].index = [] }
+        all.contrast = gathered(parts.map(\.contrast), offsets: offsets, total: total)
+        for p in parts.indices { parts[p].contrast = [] }
+        all.significance = gathered(parts.map(\.significance), offsets: offsets, total: total)
         return all
+    }
+
+    /// `parts` joined (part p at `offsets[p]`), the parts copied concurrently.
+    private static func gathered<Element>(_ parts: [[Element]], offsets: [Int], total: Int) -> [Element] {
+        [Element](unsafeUninitializedCapacity: total) { buffer, count in
+            nonisolated(unsafe) let buffer = buffer
+            ParallelBands.forEachItem(parts.count, scratch: {}) { p, _ in
+                parts[p].withUnsafeBufferPointer { part in
+                    guard let source = part.baseAddress else { return }
+                    (buffer.baseAddress! + offsets[p]).initialize(from: source, count: part.count)
+                }
+            }
+            count = total
+        }
     }
 
     @inline(__always)

@@ -324,10 +324,7 @@ public enum DepositDetector {
         let anatomy: AnatomyMap
         let scales: PixelScales
         let parameters: DetectionParameters
-        /// The cell column of each film column, and the first cell of each film row's cell row in
-        /// the anatomy's grids: a pixel's cell without a division.
-        let cellColumn: [Int]
-        let cellRowStart: [Int]
+        let bone: SearchedBone
 
         init(pixels: UnsafeBufferPointer<UInt16>, index: UnsafeBufferPointer<Int>, c: UnsafeBufferPointer<Float>,
              z: UnsafeBufferPointer<Float>, width: Int, height: Int, noise: NoiseMap, anatomy: AnatomyMap,
@@ -342,41 +339,14 @@ public enum DepositDetector {
             self.anatomy = anatomy
             self.scales = scales
             self.parameters = parameters
-            cellColumn = (0..<width).map { $0 / scales.cellSize }
-            cellRowStart = (0..<height).map { ($0 / scales.cellSize) * anatomy.columns }
+            bone = SearchedBone(anatomy: anatomy, width: width, height: height)
         }
 
-        /// Whether pixel (x, y) lies in the searched bone. The search regions of bone and soft
-        /// tissue are apart (`AnatomyMap.boneSearchable`), so each component lies in one of them,
-        /// and any of its pixels tells which.
-        @inline(__always) func overBone(x: Int, y: Int) -> Bool {
-            anatomy.boneSearchable[cellRowStart[y] + cellColumn[x]] != 0
-        }
-
-        /// `body(i, x, y)` for each candidate pixel `i` at column x and row y, in raster order: the
-        /// row follows the pixels (they are sorted), with a division only where a row is skipped.
-        @inline(__always) func forEachCandidate(_ body: (_ i: Int, _ x: Int, _ y: Int) -> Void) {
-            var y = 0, rowStart = 0
-            for i in index {
-                if i >= rowStart &+ width {
-                    y = i / width
-                    rowStart = y * width
-                }
-                body(i, i &- rowStart, y)
-            }
-        }
-
-        /// The seed threshold (in σ) of each of `components` labelled components: `boneSeedSigmas`
-        /// over bone (of the bone's clutter σ), else `seedSigmas`.
-        func seeds(components: Int, labels l: UnsafeMutableBufferPointer<Int32>) -> [Float] {
-            var threshold = [Float](repeating: Float(parameters.seedSigmas), count: components + 1)
-            let bone = Float(parameters.boneSeedSigmas)
-            threshold.withUnsafeMutableBufferPointer { threshold in
-                forEachCandidate { i, x, y in
-                    if l[i] != 0 && overBone(x: x, y: y) { threshold[Int(l[i])] = bone }
-                }
-            }
-            return threshold
+        /// The seed threshold (in σ) of each labelled component (`overBone`, from its statistics):
+        /// `boneSeedSigmas` over bone (of the bone's clutter σ), else `seedSigmas`.
+        func seeds(overBone: [Bool]) -> [Float] {
+            let soft = Float(parameters.seedSigmas), bone = Float(parameters.boneSeedSigmas)
+            return overBone.map { $0 ? bone : soft }
         }
     }
 
@@ -394,11 +364,11 @@ public enum DepositDetector {
                                          anatomy: anatomy, scales: scales, parameters: parameters)
             let hysteresis = outlineSeededComponents(context, mask: mask, labels: l)
             clock.lap(Stage.label.rawValue)
-            var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z)
+            var measures = DepositMeasures(pixels: pixels, index: index, contrast: c, significance: z, bone: context.bone)
             let found = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: width, height: height, labels: l, statistics: &measures)
             var bodySigmas = zip(noise.sigma, anatomy.body).compactMap { $1 != 0 ? $0 : nil }
             let filmSigma = bodySigmas.isEmpty ? NoiseMap.floor : RobustStatistics.median(&bodySigmas, count: bodySigmas.count)
-            var list = plausibleComponents(context, measures: measures, found: found, labels: l)
+            var list = plausibleComponents(context, measures: measures, found: found)
             let mainCount = list.count
             if parameters.splitsLargeComponents {
                 list += splitRegions(context, componentOf: hysteresis.componentOf, components: hysteresis.components)
@@ -441,17 +411,28 @@ public enum DepositDetector {
     static func outlineSeededComponents(_ context: SegmentContext, mask: UnsafeMutableBufferPointer<UInt8>,
                                         labels l: UnsafeMutableBufferPointer<Int32>) -> (components: Int, componentOf: [Int32]) {
         let index = context.index, c = context.c
-        var peaks = PeakContrast(index: index, contrast: c, significance: context.z)
+        var peaks = PeakContrast(index: index, contrast: c, significance: context.z, bone: context.bone)
         // Only the candidates' labels are read before the outlines are labelled over the whole plane.
         let components = ConnectedComponents.label(mask: UnsafeBufferPointer(mask), width: context.width, height: context.height,
                                                    labels: l, statistics: &peaks, clearsBackground: false)
-        let seed = context.seeds(components: components, labels: l)
-        let componentOf = context.parameters.splitsLargeComponents ? index.map { l[$0] } : []
+        let seed = context.seeds(overBone: peaks.overBone)
+        let splits = context.parameters.splitsLargeComponents
+        var componentOf = [Int32](repeating: 0, count: splits ? index.count : 0)
         let fraction = Float(context.parameters.outlineFraction)
-        for k in 0..<index.count {
-            let i = index[k], id = Int(l[i])
-            mask[i] = id != 0 && peaks.peakSNR[id] >= seed[id] && c[k] >= fraction * peaks.peak[id] ? 1 : 0
-        }
+        // Each candidate on its own: bands of the candidate list on all cores.
+        seed.withUnsafeBufferPointer { seed in
+        peaks.peak.withUnsafeBufferPointer { peak in
+        peaks.peakSNR.withUnsafeBufferPointer { peakSNR in
+        componentOf.withUnsafeMutableBufferPointer { componentOf in
+            nonisolated(unsafe) let seed = seed, peak = peak, peakSNR = peakSNR, componentOf = componentOf, mask = mask, l = l
+            ParallelBands.run(index.count, minimumBand: 1 << 14) { candidates in
+                for k in candidates {
+                    let i = index[k], id = Int(l[i])
+                    if splits { componentOf[k] = l[i] }
+                    mask[i] = id != 0 && peakSNR[id] >= seed[id] && c[k] >= fraction * peak[id] ? 1 : 0
+                }
+            }
+        }}}}
         return (components, componentOf)
     }
 
@@ -459,27 +440,22 @@ public enum DepositDetector {
     /// `maxDepositExtentMM` long, reaching their seed; over bone no longer than
     /// `boneMaxElongation`), with their measures; in label order, which is raster order of their
     /// first pixels.
-    static func plausibleComponents(_ context: SegmentContext, measures: DepositMeasures, found: Int,
-                                    labels l: UnsafeMutableBufferPointer<Int32>) -> [Candidate] {
+    static func plausibleComponents(_ context: SegmentContext, measures: DepositMeasures, found: Int) -> [Candidate] {
         let scales = context.scales
-        let seed = context.seeds(components: found, labels: l)
-        let shape = ComponentShape(labels: UnsafeBufferPointer(l), count: found, candidates: context.forEachCandidate,
-                                   overBone: context.overBone)
-        var firstPixel = [Int](repeating: -1, count: found + 1)
-        for i in context.index where l[i] != 0 && firstPixel[Int(l[i])] < 0 { firstPixel[Int(l[i])] = i }
+        let seed = context.seeds(overBone: measures.overBone)
         var candidates: [Candidate] = []
         for id in 1...max(1, found) where id <= found {
             let box = measures.box(id)
             let extent = (Double(box.width * box.width + box.height * box.height)).squareRoot()
             let peakSNR = measures.peakSNR[id]
             guard measures.area[id] >= scales.minAreaPx, extent <= scales.maxExtentPx, peakSNR >= Double(seed[id]),
-                  !shape.isBone[id] || shape.elongation(id) <= context.parameters.boneMaxElongation else { continue }
+                  !measures.overBone[id] || measures.elongation(id) <= context.parameters.boneMaxElongation else { continue }
             let n = Double(measures.area[id])
-            candidates.append(Candidate(id: id, first: firstPixel[id], deposit: Deposit(
+            candidates.append(Candidate(id: id, first: measures.first[id], deposit: Deposit(
                 id: 0, areaPx: measures.area[id], bbox: box,
                 centroidX: measures.sumX[id] / n, centroidY: measures.sumY[id] / n,
                 mean: measures.sumValue[id] / n, peak: Int(measures.peakValue[id]),
-                contrast: measures.sumContrast[id] / n, peakSNR: peakSNR), elongation: shape.elongation(id), pixels: [],
+                contrast: measures.sumContrast[id] / n, peakSNR: peakSNR), elongation: measures.elongation(id), pixels: [],
                 peakPixel: measures.peakAt[id]))
         }
         return candidates

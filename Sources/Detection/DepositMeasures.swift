@@ -1,5 +1,6 @@
-/// Area, box, centroid sums, sample and contrast statistics per deposit, gathered while
-/// `ConnectedComponents` writes the outlines' final ids.
+/// Area, box, centroid and second-moment sums, sample and contrast statistics, first pixel and
+/// whether it lies over bone, per deposit, gathered while `ConnectedComponents` writes the
+/// outlines' final ids.
 ///
 /// Every sum but the contrast's adds integers below 2⁵³ in a `Double`, which is exact in any
 /// order; the contrast sum is a band's pixels in raster order, then the bands in band order,
@@ -8,10 +9,16 @@ struct DepositMeasures: ComponentStatistics {
     let pixels: UnsafeBufferPointer<UInt16>
     let contrast: UnsafeBufferPointer<Float>
     let significance: UnsafeBufferPointer<Float>
+    let bone: SearchedBone
     var cursor: CandidateCursor
     var area: [Int] = []
     var minX: [Int] = [], minY: [Int] = [], maxX: [Int] = [], maxY: [Int] = []
     var sumX: [Double] = [], sumY: [Double] = [], sumValue: [Double] = [], sumContrast: [Double] = []
+    /// Σx², Σy², Σxy of the pixel positions, for the elongation (`ComponentShape`).
+    var sumXX: [Double] = [], sumYY: [Double] = [], sumXY: [Double] = []
+    /// Raster index of the first pixel; whether any pixel lies in the searched bone.
+    var first: [Int] = []
+    var overBone: [Bool] = []
     var peakValue: [UInt16] = []
     var peakSNR: [Double] = []
     /// Where the local contrast is largest (raster index; the first such pixel in raster order):
@@ -20,15 +27,16 @@ struct DepositMeasures: ComponentStatistics {
 
     /// A prototype with no components: `ConnectedComponents.label` makes the accumulators from it.
     init(pixels: UnsafeBufferPointer<UInt16>, index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>,
-         significance: UnsafeBufferPointer<Float>) {
+         significance: UnsafeBufferPointer<Float>, bone: SearchedBone) {
         self.pixels = pixels
         cursor = CandidateCursor(index: index, start: 0)
         self.contrast = contrast
         self.significance = significance
+        self.bone = bone
     }
 
     func empty(count: Int, start: Int) -> DepositMeasures {
-        var measures = DepositMeasures(pixels: pixels, index: cursor.index, contrast: contrast, significance: significance)
+        var measures = DepositMeasures(pixels: pixels, index: cursor.index, contrast: contrast, significance: significance, bone: bone)
         measures.cursor = CandidateCursor(index: cursor.index, start: start)
         let n = count + 1
         measures.area = [Int](repeating: 0, count: n)
@@ -40,6 +48,11 @@ struct DepositMeasures: ComponentStatistics {
         measures.sumY = measures.sumX
         measures.sumValue = measures.sumX
         measures.sumContrast = measures.sumX
+        measures.sumXX = measures.sumX
+        measures.sumYY = measures.sumX
+        measures.sumXY = measures.sumX
+        measures.first = [Int](repeating: .max, count: n)
+        measures.overBone = [Bool](repeating: false, count: n)
         measures.peakValue = [UInt16](repeating: 0, count: n)
         measures.peakSNR = [Double](repeating: 0, count: n)
         measures.peakAt = [Int](repeating: .max, count: n)
@@ -52,7 +65,11 @@ struct DepositMeasures: ComponentStatistics {
         area[label] += 1
         minX[label] = min(minX[label], x); maxX[label] = max(maxX[label], x)
         minY[label] = min(minY[label], y); maxY[label] = max(maxY[label], y)
-        sumX[label] += Double(x); sumY[label] += Double(y)
+        let fx = Double(x), fy = Double(y)
+        sumX[label] += fx; sumY[label] += fy
+        sumXX[label] += fx * fx; sumYY[label] += fy * fy; sumXY[label] += fx * fy
+        first[label] = min(first[label], index)
+        if bone.contains(x: x, y: y) { overBone[label] = true }
         sumValue[label] += Double(pixels[index])
         sumContrast[label] += Double(contrast[k])
         peakValue[label] = max(peakValue[label], pixels[index])
@@ -64,11 +81,18 @@ struct DepositMeasures: ComponentStatistics {
         }
     }
 
+    func elongation(_ id: Int) -> Double {
+        ComponentShape.elongation(n: Double(area[id]), sx: sumX[id], sy: sumY[id], sxx: sumXX[id], syy: sumYY[id], sxy: sumXY[id])
+    }
+
     mutating func merge(_ band: DepositMeasures, component c: Int, into id: Int) {
         area[id] += band.area[c]
         minX[id] = min(minX[id], band.minX[c]); maxX[id] = max(maxX[id], band.maxX[c])
         minY[id] = min(minY[id], band.minY[c]); maxY[id] = max(maxY[id], band.maxY[c])
         sumX[id] += band.sumX[c]; sumY[id] += band.sumY[c]
+        sumXX[id] += band.sumXX[c]; sumYY[id] += band.sumYY[c]; sumXY[id] += band.sumXY[c]
+        first[id] = min(first[id], band.first[c])
+        overBone[id] = overBone[id] || band.overBone[c]
         sumValue[id] += band.sumValue[c]
         sumContrast[id] += band.sumContrast[c]
         peakValue[id] = max(peakValue[id], band.peakValue[c])
@@ -90,22 +114,28 @@ struct DepositMeasures: ComponentStatistics {
 struct PeakContrast: ComponentStatistics {
     let contrast: UnsafeBufferPointer<Float>
     let significance: UnsafeBufferPointer<Float>
+    let bone: SearchedBone
     var cursor: CandidateCursor
     var peak: [Float] = []
     var peakSNR: [Float] = []
+    /// Whether any pixel lies in the searched bone.
+    var overBone: [Bool] = []
 
     /// A prototype with no components: `ConnectedComponents.label` makes the accumulators from it.
-    init(index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>) {
+    init(index: UnsafeBufferPointer<Int>, contrast: UnsafeBufferPointer<Float>, significance: UnsafeBufferPointer<Float>,
+         bone: SearchedBone) {
         cursor = CandidateCursor(index: index, start: 0)
         self.contrast = contrast
         self.significance = significance
+        self.bone = bone
     }
 
     func empty(count: Int, start: Int) -> PeakContrast {
-        var peaks = PeakContrast(index: cursor.index, contrast: contrast, significance: significance)
+        var peaks = PeakContrast(index: cursor.index, contrast: contrast, significance: significance, bone: bone)
         peaks.cursor = CandidateCursor(index: cursor.index, start: start)
         peaks.peak = [Float](repeating: 0, count: count + 1)
         peaks.peakSNR = peaks.peak
+        peaks.overBone = [Bool](repeating: false, count: count + 1)
         return peaks
     }
 
@@ -113,11 +143,33 @@ struct PeakContrast: ComponentStatistics {
         let k = cursor.seek(index)
         peak[label] = max(peak[label], contrast[k])
         peakSNR[label] = max(peakSNR[label], significance[k])
+        if bone.contains(x: x, y: y) { overBone[label] = true }
     }
 
     mutating func merge(_ band: PeakContrast, component c: Int, into id: Int) {
         peak[id] = max(peak[id], band.peak[c])
         peakSNR[id] = max(peakSNR[id], band.peakSNR[c])
+        overBone[id] = overBone[id] || band.overBone[c]
+    }
+}
+
+/// Which pixels lie in the searched bone (`AnatomyMap.boneSearchable`), through the cell column
+/// of each film column and the first cell of each film row's cell row: a pixel's cell without a
+/// division. The search regions of bone and soft tissue are apart, so each component lies in
+/// one of them.
+struct SearchedBone {
+    let cells: [UInt8]
+    let cellColumn: [Int]
+    let cellRowStart: [Int]
+
+    init(anatomy: AnatomyMap, width: Int, height: Int) {
+        cells = anatomy.boneSearchable
+        cellColumn = (0..<width).map { $0 / anatomy.cellSize }
+        cellRowStart = (0..<height).map { ($0 / anatomy.cellSize) * anatomy.columns }
+    }
+
+    @inline(__always) func contains(x: Int, y: Int) -> Bool {
+        cells[cellRowStart[y] + cellColumn[x]] != 0
     }
 }
 

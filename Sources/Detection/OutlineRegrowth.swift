@@ -29,25 +29,69 @@ enum OutlineRegrowth {
     /// Grows each deposit's pixels in `labels` (its id) and updates its area, box, centroid, mean
     /// and peak sample value from its final pixels. `contrast` and `peakSNR` stay those of the
     /// detected core, where the local contrast was measured.
+    ///
+    /// In id order, on all cores: every deposit's growth is first found on the labels as they
+    /// come in, concurrently; then, in id order, it is kept unless an earlier deposit took one
+    /// of the pixels that decided it (`Found.readFree`), and found again on the labels as they
+    /// are then if one did. So the result is the one growing each deposit in turn gives.
     static func grow(_ deposits: inout [Deposit], labels: UnsafeMutableBufferPointer<Int32>, pixels: UnsafeBufferPointer<UInt16>,
                      width: Int, height: Int, fraction: Double, limit: Double) {
         guard !deposits.isEmpty else { return }
-        var scratch = Scratch(width: width)
-        defer {
-            scratch.columnSums.deallocate()
-            scratch.row.deallocate()
+        let fraction = Float(fraction)
+        var first = [Found](repeating: Found(growth: nil, readFree: []), count: deposits.count)
+        first.withUnsafeMutableBufferPointer { first in
+            nonisolated(unsafe) let first = first, labels = UnsafeBufferPointer(labels), pixels = pixels
+            let deposits = deposits
+            ParallelBands.forEachItem(deposits.count, scratch: { Scratch(width: width) }) { k, scratch in
+                first[k] = growth(of: deposits[k], labels: labels, pixels: pixels, width: width, height: height,
+                                  fraction: fraction, limit: limit, scratch: &scratch)
+            }
         }
+        var scratch = Scratch(width: 0)
         for k in deposits.indices {
-            grow(&deposits[k], labels: labels, pixels: pixels, width: width, height: height,
-                 fraction: Float(fraction), limit: limit, scratch: &scratch)
+            var found = first[k]
+            if found.readFree.contains(where: { labels[$0] != 0 }) {
+                if scratch.row.isEmpty { scratch = Scratch(width: width) }
+                found = growth(of: deposits[k], labels: UnsafeBufferPointer(labels), pixels: pixels, width: width, height: height,
+                               fraction: fraction, limit: limit, scratch: &scratch)
+            }
+            guard let grown = found.growth else { continue }
+            let id = Int32(deposits[k].id)
+            for i in grown.added { labels[i] = id }
+            deposits[k] = grown.deposit
         }
     }
 
+    /// A deposit grown: its measures from its final pixels and the pixels it took (raster indices).
+    struct Growth {
+        var deposit: Deposit
+        var added: [Int]
+    }
+
+    /// A deposit's growth (nil: it keeps its detected outline) and the pixels of no deposit that
+    /// decided it: the free pixels of the window's border (the background) and those it took
+    /// (every free pixel its growth could reach). Labels only ever go from 0 to a deposit's id,
+    /// so while these are still free, growing it again would find the same. A growth dropped
+    /// as a leak lists every free pixel of its window it could have reached instead.
+    struct Found {
+        var growth: Growth?
+        var readFree: [Int]
+    }
+
+    /// The window a deposit's growth reads: its bounding box widened by half its longer side (at
+    /// least 3 px) on each side, cut to the film.
+    static func window(of box: PixelBox, width: Int, height: Int) -> PixelBox {
+        let margin = max(3, max(box.width, box.height) / 2)
+        let x0 = max(0, box.x - margin), y0 = max(0, box.y - margin)
+        let x1 = min(width, box.x + box.width + margin), y1 = min(height, box.y + box.height + margin)
+        return PixelBox(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+
     /// Buffers reused from one deposit to the next; `columnSums` and `row` are a film row long,
-    /// for `BoxFilter.mean3x3Row` (the caller deallocates them).
+    /// for `BoxFilter.mean3x3Row`.
     struct Scratch {
-        let columnSums: UnsafeMutablePointer<UInt32>
-        let row: UnsafeMutablePointer<Float>
+        var columnSums: [UInt32]
+        var row: [Float]
         var smoothed: [Float] = []
         var state: [UInt8] = []
         var border: [Float] = []
@@ -55,8 +99,8 @@ enum OutlineRegrowth {
         var added: [Int] = []
 
         init(width: Int) {
-            columnSums = .allocate(capacity: width)
-            row = .allocate(capacity: width)
+            columnSums = [UInt32](repeating: 0, count: width)
+            row = [Float](repeating: 0, count: width)
         }
     }
 
@@ -64,22 +108,26 @@ enum OutlineRegrowth {
     /// grown into.
     private static let free: UInt8 = 0, own: UInt8 = 1, grown: UInt8 = 2
 
-    static func grow(_ deposit: inout Deposit, labels: UnsafeMutableBufferPointer<Int32>, pixels: UnsafeBufferPointer<UInt16>,
-                     width: Int, height: Int, fraction: Float, limit: Double, scratch: inout Scratch) {
-        let id = Int32(deposit.id), box = deposit.bbox
-        let margin = max(3, max(box.width, box.height) / 2)
-        let x0 = max(0, box.x - margin), y0 = max(0, box.y - margin)
-        let x1 = min(width, box.x + box.width + margin), y1 = min(height, box.y + box.height + margin)
+    /// The deposit's growth on `labels` as they are.
+    static func growth(of deposit: Deposit, labels: UnsafeBufferPointer<Int32>, pixels: UnsafeBufferPointer<UInt16>,
+                       width: Int, height: Int, fraction: Float, limit: Double, scratch: inout Scratch) -> Found {
+        let id = Int32(deposit.id)
+        let window = window(of: deposit.bbox, width: width, height: height)
+        let x0 = window.x, y0 = window.y, x1 = window.x + window.width, y1 = window.y + window.height
         let w = x1 - x0, h = y1 - y0
-        guard w >= 3, h >= 3 else { return }
+        guard w >= 3, h >= 3 else { return Found(growth: nil, readFree: []) }
         // S on the window (the detector's 3×3 mean, clipped at the film's edges), and which
         // pixels are the deposit's.
         scratch.smoothed.removeAll(keepingCapacity: true)
         scratch.state.removeAll(keepingCapacity: true)
         var peak = -Float.infinity
         for j in 0..<h {
-            BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y0 + j, columns: x0..<x1,
-                                 columnSums: scratch.columnSums, into: scratch.row)
+            scratch.columnSums.withUnsafeMutableBufferPointer { columnSums in
+                scratch.row.withUnsafeMutableBufferPointer { row in
+                    BoxFilter.mean3x3Row(pixels, width: width, height: height, y: y0 + j, columns: x0..<x1,
+                                         columnSums: columnSums.baseAddress!, into: row.baseAddress!)
+                }
+            }
             for i in 0..<w {
                 let s = scratch.row[x0 + i]
                 scratch.smoothed.append(s)
@@ -90,15 +138,17 @@ enum OutlineRegrowth {
         }
         // The background: the window's border pixels of no deposit.
         scratch.border.removeAll(keepingCapacity: true)
+        var readFree: [Int] = []
         for j in 0..<h {
             let step = (j == 0 || j == h - 1) ? 1 : w - 1
             for i in stride(from: 0, to: w, by: step) where labels[(y0 + j) * width + x0 + i] == 0 {
                 scratch.border.append(scratch.smoothed[j * w + i])
+                readFree.append((y0 + j) * width + x0 + i)
             }
         }
-        guard scratch.border.count >= 8, peak.isFinite else { return }
+        guard scratch.border.count >= 8, peak.isFinite else { return Found(growth: nil, readFree: readFree) }
         let background = RobustStatistics.median(&scratch.border, count: scratch.border.count)
-        guard peak > background else { return }
+        guard peak > background else { return Found(growth: nil, readFree: readFree) }
         let threshold = background + fraction * (peak - background)
         // Growth from every pixel of the deposit.
         scratch.stack.removeAll(keepingCapacity: true)
@@ -121,15 +171,25 @@ enum OutlineRegrowth {
                     guard scratch.state[n] == free, scratch.smoothed[n] >= threshold,
                           labels[(y0 + nj) * width + x0 + ni] == 0 else { continue }
                     // Reaching the window's border, or too much: a leak into a structure.
-                    if ni == 0 || nj == 0 || ni == w - 1 || nj == h - 1 || detected + scratch.added.count >= maximum { return }
+                    if ni == 0 || nj == 0 || ni == w - 1 || nj == h - 1 || detected + scratch.added.count >= maximum {
+                        // Every free pixel its growth could have reached: not its own, S at or above the threshold.
+                        for j in 0..<h {
+                            for i in 0..<w where scratch.smoothed[j * w + i] >= threshold && scratch.state[j * w + i] != own
+                                && labels[(y0 + j) * width + x0 + i] == 0 {
+                                readFree.append((y0 + j) * width + x0 + i)
+                            }
+                        }
+                        return Found(growth: nil, readFree: readFree)
+                    }
                     scratch.state[n] = grown
                     scratch.added.append(n)
                     scratch.stack.append(n)
                 }
             }
         }
-        guard !scratch.added.isEmpty else { return }
-        for n in scratch.added { labels[(y0 + n / w) * width + x0 + n % w] = id }
+        guard !scratch.added.isEmpty else { return Found(growth: nil, readFree: readFree) }
+        let added = scratch.added.map { n in (y0 + n / w) * width + x0 + n % w }
+        readFree += added
         // The deposit's measures from its final pixels.
         var area = 0, sumX = 0.0, sumY = 0.0, sumValue = 0.0, top = 0
         var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
@@ -144,11 +204,13 @@ enum OutlineRegrowth {
             minX = min(minX, x); maxX = max(maxX, x)
             minY = min(minY, y); maxY = max(maxY, y)
         }
-        deposit.areaPx = area
-        deposit.bbox = PixelBox(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
-        deposit.centroidX = sumX / Double(area)
-        deposit.centroidY = sumY / Double(area)
-        deposit.mean = sumValue / Double(area)
-        deposit.peak = top
+        var grown = deposit
+        grown.areaPx = area
+        grown.bbox = PixelBox(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+        grown.centroidX = sumX / Double(area)
+        grown.centroidY = sumY / Double(area)
+        grown.mean = sumValue / Double(area)
+        grown.peak = top
+        return Found(growth: Growth(deposit: grown, added: added), readFree: readFree)
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Splits `0..<count` into contiguous bands and runs `body` on each, concurrently.
 ///
@@ -47,5 +48,38 @@ enum ParallelBands {
         }
         nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: bands.count) { body($0, bands[$0]) }
+    }
+
+    /// Runs `body(item, &scratch)` for each of `0..<count` on one thread per core (at most
+    /// `maximumBands`), each taking the next item when it is done with one, so uneven items
+    /// (a bone-sized component beside specks) balance themselves; list the largest first. Each
+    /// thread makes its `scratch` once (`makeScratch`) and reuses it from item to item, so buffers
+    /// are allocated and first touched once a thread, not once an item. Each item must write
+    /// only its own results: which thread takes it then never changes them.
+    @inlinable
+    static func forEachItem<Scratch>(_ count: Int, scratch makeScratch: () -> Scratch, _ body: (Int, inout Scratch) -> Void) {
+        guard count > 0 else { return }
+        let threads = max(1, min(count, maximumBands, ProcessInfo.processInfo.activeProcessorCount))
+        if threads == 1 {
+            var scratch = makeScratch()
+            for item in 0..<count { body(item, &scratch) }
+            return
+        }
+        // The next item to take, under a lock (not `Synchronization.Atomic`, which macOS has only
+        // from 15): one lock an item, nothing beside an item's work.
+        let lock = NSLock()
+        nonisolated(unsafe) var next = 0
+        nonisolated(unsafe) let body = body, makeScratch = makeScratch
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            var scratch = makeScratch()
+            while true {
+                lock.lock()
+                let item = next
+                next += 1
+                lock.unlock()
+                guard item < count else { return }
+                body(item, &scratch)
+            }
+        }
     }
 }

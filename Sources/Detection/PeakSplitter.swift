@@ -32,112 +32,199 @@ struct PeakSplitter {
     /// Components whose bounding-box diagonal is at least this are split (pixels).
     let minimumExtent: Double
     let minimumArea: Int
-    /// Largest flood window (pixels) whose members are tabled; a larger one (a floor radius far
-    /// beyond the defaults) is searched in the list instead. 4 MiB of Int32.
+    /// Largest flood window (cells, with its border) whose members are tabled; a larger one (a
+    /// floor radius far beyond the defaults) is searched in the list instead. 5 MiB of tables.
     static let windowTableLimit = 1 << 20
+
+    /// Members a task of the maxima search takes: a bone-sized component's search is cut into
+    /// pieces of this many, so that it runs on every core. A constant: the pieces never depend
+    /// on the thread count (and the maxima they find do not depend on the pieces).
+    static let searchPiece = 8192
 
     /// `componentOf[k]` is the component of candidate k (0: none); `sigmaAt` the local noise σ.
     func split(index: UnsafeBufferPointer<Int>, contrast c: UnsafeBufferPointer<Float>, significance z: UnsafeBufferPointer<Float>,
                componentOf: [Int32], components: Int, seed: Float, pixels: UnsafeBufferPointer<UInt16>,
-               sigmaAt: (Int) -> Float) -> [Region] {
+               sigmaAt: @escaping (Int) -> Float) -> [Region] {
         guard components > 0 else { return [] }
         // Bounding boxes and member lists of the components to split (through pointers: these
-        // loops run over every candidate pixel, before the components go in parallel).
+        // loops run over every candidate pixel, before the components go in parallel). The
+        // candidates are in raster order: a pixel's row follows them, with a division only
+        // where a row is skipped.
         var minX = [Int](repeating: .max, count: components + 1), maxX = [Int](repeating: .min, count: components + 1)
         var minY = minX, maxY = maxX
         minX.withUnsafeMutableBufferPointer { minX in
         maxX.withUnsafeMutableBufferPointer { maxX in
         minY.withUnsafeMutableBufferPointer { minY in
         maxY.withUnsafeMutableBufferPointer { maxY in
+        componentOf.withUnsafeBufferPointer { componentOf in
+            var y = 0, rowStart = 0
             for k in 0..<index.count {
                 let id = Int(componentOf[k])
                 guard id != 0 else { continue }
-                let x = index[k] % width, y = index[k] / width
+                let i = index[k]
+                if i >= rowStart &+ width {
+                    y = i / width
+                    rowStart = y * width
+                }
+                let x = i &- rowStart
                 minX[id] = min(minX[id], x); maxX[id] = max(maxX[id], x)
                 minY[id] = min(minY[id], y); maxY[id] = max(maxY[id], y)
             }
-        }}}}
-        var splitting = [Bool](repeating: false, count: components + 1)
-        for id in 1...components where minX[id] <= maxX[id] {
+        }}}}}
+        let ids = (1...components).filter { id in
+            guard minX[id] <= maxX[id] else { return false }
             let w = Double(maxX[id] - minX[id] + 1), h = Double(maxY[id] - minY[id] + 1)
-            splitting[id] = (w * w + h * h).squareRoot() >= minimumExtent
+            return (w * w + h * h).squareRoot() >= minimumExtent
         }
-        // The members of the components to split, in one list: component id's (in raster
-        // order) at memberStart[id]..<memberStart[id + 1], counted first, so nothing grows.
-        var memberStart = [Int](repeating: 0, count: components + 2)
+        guard !ids.isEmpty else { return [] }
+        // The members of the components to split, in one list: the n-th component's (in raster
+        // order) at memberStart[n]..<memberStart[n + 1]. Counted first, so nothing grows, in
+        // fixed bands of the candidate list on all cores: each band's members of a component go
+        // after the earlier bands' ones.
+        var slot = [Int](repeating: -1, count: components + 1)
+        for (n, id) in ids.enumerated() { slot[id] = n }
+        let bands = ParallelBands.layout(index.count, minimumBand: 1 << 14, maximumBands: ParallelBands.maximumBands)
+        var start = [Int](repeating: 0, count: bands.count * ids.count)
+        var memberStart = [Int](repeating: 0, count: ids.count + 1)
         var members: [Int] = []
-        splitting.withUnsafeBufferPointer { splitting in
-            memberStart.withUnsafeMutableBufferPointer { memberStart in
-                for k in 0..<index.count where splitting[Int(componentOf[k])] { memberStart[Int(componentOf[k]) + 1] += 1 }
-                for id in 0...components { memberStart[id + 1] += memberStart[id] }
-                members = [Int](repeating: 0, count: memberStart[components + 1])
-                var next = Array(memberStart)
-                members.withUnsafeMutableBufferPointer { members in
-                    next.withUnsafeMutableBufferPointer { next in
-                        for k in 0..<index.count where splitting[Int(componentOf[k])] {
-                            let id = Int(componentOf[k])
-                            members[next[id]] = k
-                            next[id] += 1
-                        }
+        slot.withUnsafeBufferPointer { slot in
+        componentOf.withUnsafeBufferPointer { componentOf in
+        start.withUnsafeMutableBufferPointer { start in
+            nonisolated(unsafe) let slot = slot, componentOf = componentOf, start = start
+            let count = ids.count
+            ParallelBands.run(bands) { b, band in
+                for k in band where slot[Int(componentOf[k])] >= 0 { start[b * count + slot[Int(componentOf[k])]] += 1 }
+            }
+            // Band b's members of component n start after every earlier component's and band b − 1's.
+            var total = 0
+            for n in 0..<count {
+                memberStart[n] = total
+                for b in bands.indices {
+                    let members = start[b * count + n]
+                    start[b * count + n] = total
+                    total += members
+                }
+            }
+            memberStart[count] = total
+            members = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
+                nonisolated(unsafe) let buffer = buffer
+                ParallelBands.run(bands) { b, band in
+                    let next = start.baseAddress! + b * count
+                    for k in band where slot[Int(componentOf[k])] >= 0 {
+                        let n = slot[Int(componentOf[k])]
+                        buffer[next[n]] = k
+                        next[n] += 1
                     }
                 }
+                initialized = total
             }
-        }
-        // Components are independent: split concurrently, gathered in component order.
-        let ids = (1...components).filter { splitting[$0] }
-        var perComponent = [[Region]](repeating: [], count: ids.count)
-        perComponent.withUnsafeMutableBufferPointer { out in
-            members.withUnsafeBufferPointer { members in
-                nonisolated(unsafe) let out = out, index = index, c = c, z = z, pixels = pixels, members = members
-                nonisolated(unsafe) let sigmaAt = sigmaAt
-                let boxes = ids.map { (minX[$0], minY[$0], maxX[$0], maxY[$0]) }
-                let memberStart = memberStart
-                DispatchQueue.concurrentPerform(iterations: ids.count) { n in
-                    let id = ids[n]
-                    let member = UnsafeBufferPointer(rebasing: members[memberStart[id]..<memberStart[id + 1]])
-                    out[n] = splitComponent(member, box: boxes[n], index: index, contrast: c,
-                                            significance: z, seed: seed, pixels: pixels, sigmaAt: sigmaAt)
+        }}}
+        // Components are independent, and so are pieces of one component's maxima search: the
+        // maxima of every piece on all cores, then each component's regions on all cores, the
+        // largest first; gathered in component order.
+        return members.withUnsafeBufferPointer { members in
+            // Each component's row table on all cores.
+            var made = [ComponentView?](repeating: nil, count: ids.count)
+            made.withUnsafeMutableBufferPointer { made in
+                nonisolated(unsafe) let made = made, members = members
+                let boxes = ids.map { (minX[$0], minY[$0], maxX[$0], maxY[$0]) }, memberStart = memberStart
+                ParallelBands.forEachItem(ids.count, scratch: {}) { n, _ in
+                    made[n] = ComponentView(member: UnsafeBufferPointer(rebasing: members[memberStart[n]..<memberStart[n + 1]]),
+                                            box: boxes[n], index: index, width: width)
                 }
             }
+            let views = made.map { $0! }
+            var pieces: [(component: Int, members: Range<Int>)] = []
+            for (n, view) in views.enumerated() {
+                for first in stride(from: 0, to: view.member.count, by: Self.searchPiece) {
+                    pieces.append((n, first..<min(view.member.count, first + Self.searchPiece)))
+                }
+            }
+            var maxima = [[(value: Float, m: Int)]](repeating: [], count: pieces.count)
+            maxima.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out, c = c, z = z
+                ParallelBands.forEachItem(pieces.count, scratch: {}) { p, _ in
+                    let piece = pieces[p]
+                    out[p] = maximaOf(views[piece.component], members: piece.members, contrast: c, significance: z, seed: seed)
+                }
+            }
+            var peaksOf = [[(value: Float, m: Int)]](repeating: [], count: views.count)
+            for (p, piece) in pieces.enumerated() { peaksOf[piece.component] += maxima[p] }
+            let largestFirst = views.indices.sorted { views[$0].member.count > views[$1].member.count }
+            var perComponent = [[Region]](repeating: [], count: views.count)
+            perComponent.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out, c = c, z = z, pixels = pixels, sigmaAt = sigmaAt
+                ParallelBands.forEachItem(views.count, scratch: { FloodScratch() }) { item, scratch in
+                    let n = largestFirst[item]
+                    out[n] = regions(views[n], peaks: peaksOf[n], contrast: c, significance: z, seed: seed, pixels: pixels,
+                                     sigmaAt: sigmaAt, scratch: scratch)
+                }
+            }
+            return perComponent.flatMap { $0 }
         }
-        return perComponent.flatMap { $0 }
     }
 
-    private func splitComponent(_ member: UnsafeBufferPointer<Int>, box: (Int, Int, Int, Int), index: UnsafeBufferPointer<Int>,
-                                contrast c: UnsafeBufferPointer<Float>, significance z: UnsafeBufferPointer<Float>,
-                                seed: Float, pixels: UnsafeBufferPointer<UInt16>, sigmaAt: (Int) -> Float) -> [Region] {
-        let (_, y0, _, y1) = box
-        let h = y1 - y0 + 1
-        // The members are in raster order: each row's members are one stretch of the list, found
-        // through `rowStart`, and a pixel's member by binary search within its row. No plane the
-        // size of the component's box is made (a bone's box can be most of the film).
-        var rowStart = [Int](repeating: member.count, count: h + 1)
-        for (m, k) in member.enumerated().reversed() { rowStart[index[k] / width - y0] = m }
-        for y in stride(from: h - 1, through: 0, by: -1) where rowStart[y] > rowStart[y + 1] { rowStart[y] = rowStart[y + 1] }
+    /// One component to split: its members (candidate numbers, in raster order) and box, and
+    /// each row's stretch of the list. No plane the size of the component's box is made (a
+    /// bone's box can be most of the film).
+    struct ComponentView {
+        let member: UnsafeBufferPointer<Int>
+        let box: (x0: Int, y0: Int, x1: Int, y1: Int)
+        let index: UnsafeBufferPointer<Int>
+        let width: Int
+        /// Row y's members (film row y0 + y) are member[rowStart[y]..<rowStart[y + 1]].
+        let rowStart: [Int]
+
+        init(member: UnsafeBufferPointer<Int>, box: (Int, Int, Int, Int), index: UnsafeBufferPointer<Int>, width: Int) {
+            self.member = member
+            self.box = box
+            self.index = index
+            self.width = width
+            let y0 = box.1, h = box.3 - box.1 + 1
+            var rowStart = [Int](repeating: member.count, count: h + 1)
+            // Forward through the members: a row's start is set when its first member comes.
+            var y = -1, rowEnd = Int.min
+            for (m, k) in member.enumerated() where index[k] >= rowEnd {
+                y = index[k] / width - y0
+                rowEnd = (y0 + y + 1) * width
+                rowStart[y] = m
+            }
+            for y in stride(from: h - 1, through: 0, by: -1) where rowStart[y] > rowStart[y + 1] { rowStart[y] = rowStart[y + 1] }
+            self.rowStart = rowStart
+        }
+
         /// Position in `member` of the pixel (x, y) (film coordinates), or nil.
         func find(_ x: Int, _ y: Int) -> Int? {
-            guard y >= y0, y <= y1, x >= 0, x < width else { return nil }
+            guard y >= box.y0, y <= box.y1, x >= 0, x < width else { return nil }
             let target = y * width + x
-            var low = rowStart[y - y0], high = rowStart[y - y0 + 1]
+            var low = rowStart[y - box.y0], high = rowStart[y - box.y0 + 1]
             while low < high {
                 let middle = (low + high) / 2
                 if index[member[middle]] < target { low = middle + 1 } else { high = middle }
             }
-            return low < rowStart[y - y0 + 1] && index[member[low]] == target ? low : nil
+            return low < rowStart[y - box.y0 + 1] && index[member[low]] == target ? low : nil
         }
-        /// Largest and smallest member contrast in row y from column xa to xb, and how many members
-        /// lie there (a binary search for the first, then a walk along the row).
-        func span(_ y: Int, _ xa: Int, _ xb: Int) -> (largest: Float, smallest: Float, count: Int) {
-            var largest = -Float.infinity, smallest = Float.infinity, count = 0
-            guard y >= y0, y <= y1 else { return (largest, smallest, 0) }
-            let first = y * width + max(0, xa), last = y * width + min(width - 1, xb)
-            var low = rowStart[y - y0]
-            let end = rowStart[y - y0 + 1]
-            var high = end
+
+        /// The first position in `member` of row y (film coordinates, inside the box) at
+        /// column x or later.
+        func first(row y: Int, from x: Int) -> Int {
+            let first = y * width + x
+            var low = rowStart[y - box.y0], high = rowStart[y - box.y0 + 1]
             while low < high {
                 let middle = (low + high) / 2
                 if index[member[middle]] < first { low = middle + 1 } else { high = middle }
             }
+            return low
+        }
+
+        /// Largest and smallest member contrast in row y from column xa to xb, and how many members
+        /// lie there (a binary search for the first, then a walk along the row).
+        func span(_ y: Int, _ xa: Int, _ xb: Int, contrast c: UnsafeBufferPointer<Float>) -> (largest: Float, smallest: Float, count: Int) {
+            var largest = -Float.infinity, smallest = Float.infinity, count = 0
+            guard y >= box.y0, y <= box.y1 else { return (largest, smallest, 0) }
+            let last = y * width + min(width - 1, xb)
+            var low = first(row: y, from: max(0, xa))
+            let end = rowStart[y - box.y0 + 1]
             while low < end && index[member[low]] <= last {
                 let v = c[member[low]]
                 largest = max(largest, v)
@@ -147,10 +234,16 @@ struct PeakSplitter {
             }
             return (largest, smallest, count)
         }
+    }
 
-        // Maxima over (2·peakRadius + 1)², looked for only where the significance reaches the seed
-        // (a maximum below it cannot rise `seed` σ above anything) and the pixel tops its eight
-        // neighbours, so the full window is read for a few pixels of the component only.
+    /// The component's maxima among `members` (positions in its list): over (2·peakRadius + 1)²,
+    /// looked for only where the significance reaches the seed (a maximum below it cannot rise
+    /// `seed` σ above anything) and the pixel tops its eight neighbours, so the full window is
+    /// read for a few pixels of the component only. In list order.
+    private func maximaOf(_ view: ComponentView, members: Range<Int>, contrast c: UnsafeBufferPointer<Float>,
+                          significance z: UnsafeBufferPointer<Float>, seed: Float) -> [(value: Float, m: Int)] {
+        let member = view.member, index = view.index, rowStart = view.rowStart
+        let (_, y0, _, y1) = view.box
         let r = peakRadius
         var peaks: [(value: Float, m: Int)] = []
         // The rows above and below are read through cursors that only move forward: the members
@@ -171,7 +264,8 @@ struct PeakSplitter {
             }
             return false
         }
-        for (m, k) in member.enumerated() where z[k] >= seed {
+        for m in members where z[member[m]] >= seed {
+            let k = member[m]
             let x = index[k] % width, y = index[k] / width, v = c[k]
             // Left and right neighbours first: when members, they sit beside it in the list.
             if m > 0 && index[member[m - 1]] == index[k] - 1 && c[member[m - 1]] > v { continue }
@@ -183,22 +277,64 @@ struct PeakSplitter {
             }
             if risesAbove(v, row: y - 1, x: x, cursor: &above) || risesAbove(v, row: y + 1, x: x, cursor: &below) { continue }
             var top = true
-            for yy in (y - r)...(y + r) where top && span(yy, x - r, x + r).largest > v { top = false }
+            for yy in (y - r)...(y + r) where top && view.span(yy, x - r, x + r, contrast: c).largest > v { top = false }
             if top { peaks.append((v, m)) }
         }
+        return peaks
+    }
+
+    /// A thread's buffers for `regions`, reused from component to component.
+    final class FloodScratch {
+        /// Which peak's region took each member (1, 2, …; 0: none yet), `takenCapacity` long.
+        var takenBy = UnsafeMutablePointer<Int32>.allocate(capacity: 0), takenCapacity = 0
+        /// A peak's window with a border of one cell, `windowCapacity` long: each member's
+        /// position in the list (read only where `filled` says a member is), and its state
+        /// (`closed`, `open`, `taken`), all `closed` between peaks.
+        var member = UnsafeMutablePointer<Int32>.allocate(capacity: 0), state = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
+        var windowCapacity = 0
+
+        func reserve(members: Int) {
+            guard takenCapacity < members else { return }
+            takenBy.deallocate()
+            takenBy = .allocate(capacity: members)
+            takenCapacity = members
+        }
+
+        func reserve(window cells: Int) {
+            guard windowCapacity < cells else { return }
+            member.deallocate()
+            state.deallocate()
+            member = .allocate(capacity: cells)
+            state = .allocate(capacity: cells)
+            state.initialize(repeating: closed, count: cells)
+            windowCapacity = cells
+        }
+
+        deinit {
+            takenBy.deallocate()
+            member.deallocate()
+            state.deallocate()
+        }
+    }
+
+    /// A window cell's state in a flood: no member, or one it may not take; a member it may
+    /// take; a member it took.
+    static let closed: UInt8 = 0, open: UInt8 = 1, taken: UInt8 = 2
+
+    /// The regions of the component's maxima (`peaks`, in list order).
+    private func regions(_ view: ComponentView, peaks: [(value: Float, m: Int)], contrast c: UnsafeBufferPointer<Float>,
+                         significance z: UnsafeBufferPointer<Float>, seed: Float, pixels: UnsafeBufferPointer<UInt16>,
+                         sigmaAt: (Int) -> Float, scratch: FloodScratch) -> [Region] {
+        let member = view.member, index = view.index, rowStart = view.rowStart, box = view.box
+        let (_, y0, _, y1) = box
+        var peaks = peaks
         // Highest first; ties by position, so the result is fixed.
         peaks.sort { $0.value != $1.value ? $0.value > $1.value : $0.m < $1.m }
-        // Which peak's region took each member (1, 2, …; 0: none yet).
-        let takenBy = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, member.count))
+        scratch.reserve(members: member.count)
+        let takenBy = scratch.takenBy
         takenBy.initialize(repeating: 0, count: member.count)
-        defer { takenBy.deallocate() }
         var flooded: Int32 = 0
-        // The flood's member table: all −1 between peaks. A peak sets the entries of its window's
-        // members and resets just those afterwards (`filled`), not the whole window.
-        var window = UnsafeMutablePointer<Int32>.allocate(capacity: 0), windowCapacity = 0
-        var filled: [Int] = []
-        defer { window.deallocate() }
-        var stack: [Int] = [], region: [Int] = []
+        var filled: [Int] = [], stack: [Int] = [], region: [Int] = []
         var regions: [Region] = []
         let f = floorRadius
         for (peakValue, m) in peaks where takenBy[m] == 0 {
@@ -206,81 +342,87 @@ struct PeakSplitter {
             let px = peakIndex % width, py = peakIndex / width
             // Floor: the smallest member contrast on the square ring at distance f (0 off the component).
             var floor = Float.infinity
-            for (y, xa, xb) in [(py - f, px - f, px + f), (py + f, px - f, px + f)] + (py - f + 1..<py + f).flatMap({ [($0, px - f, px - f), ($0, px + f, px + f)] }) {
-                let ring = span(y, xa, xb)
+            func ring(_ y: Int, _ xa: Int, _ xb: Int) {
+                let ring = view.span(y, xa, xb, contrast: c)
                 floor = min(floor, ring.smallest)
                 if ring.count < xb - xa + 1 { floor = min(floor, 0) }
             }
+            ring(py - f, px - f, px + f)
+            ring(py + f, px - f, px + f)
+            for y in py - f + 1..<py + f {
+                ring(y, px - f, px - f)
+                ring(y, px + f, px + f)
+            }
             guard peakValue - floor >= seed * sigmaAt(peakIndex) else { continue }
             let level = (peakValue + floor) / 2
-            // Flood over the component within twice the floor's distance. The window's members
-            // are looked up in a small table filled once per peak (a row's members are one
-            // stretch of the list), not searched for at each of a pixel's eight neighbours.
+            // Flood over the component within twice the floor's distance.
             let wx0 = max(box.0, px - 2 * f), wx1 = min(box.2, px + 2 * f)
             let wy0 = max(y0, py - 2 * f), wy1 = min(y1, py + 2 * f)
             let ww = wx1 - wx0 + 1, wh = wy1 - wy0 + 1
-            let tabled = ww * wh <= Self.windowTableLimit
-            if tabled {
-                if windowCapacity < ww * wh {
-                    window.deallocate()
-                    window = UnsafeMutablePointer<Int32>.allocate(capacity: ww * wh)
-                    window.initialize(repeating: -1, count: ww * wh)
-                    windowCapacity = ww * wh
-                }
+            flooded += 1
+            takenBy[m] = flooded
+            region.removeAll(keepingCapacity: true)
+            var size = 0
+            if (ww + 2) * (wh + 2) <= Self.windowTableLimit {
+                // The window's members and whether each may be taken go into a table filled once
+                // per peak (a row's members are one stretch of the list); the flood then reads
+                // only that table, whose border of closed cells holds every pixel's eight
+                // neighbours. `filled` lists the members' cells in raster order.
+                scratch.reserve(window: (ww + 2) * (wh + 2))
+                let cells = ww + 2, memberAt = scratch.member, state = scratch.state
                 for y in wy0...wy1 {
-                    let first = y * width + wx0, last = y * width + wx1
-                    var low = rowStart[y - y0], high = rowStart[y - y0 + 1]
-                    let end = high
-                    while low < high {
-                        let middle = (low + high) / 2
-                        if index[member[middle]] < first { low = middle + 1 } else { high = middle }
-                    }
+                    let last = y * width + wx1, end = rowStart[y - y0 + 1]
+                    let rowCell = (y - wy0 + 1) * cells + 1 - wx0 - y * width
+                    var low = view.first(row: y, from: wx0)
                     while low < end && index[member[low]] <= last {
-                        let n = (y - wy0) * ww + index[member[low]] - y * width - wx0
-                        window[n] = Int32(low)
-                        filled.append(n)
+                        let cell = rowCell + index[member[low]]
+                        memberAt[cell] = Int32(low)
+                        state[cell] = takenBy[low] == 0 && c[member[low]] >= level ? Self.open : Self.closed
+                        filled.append(cell)
                         low += 1
                     }
                 }
-            }
-            let table = window
-            /// Position in `member` of the window's pixel (x, y), or nil.
-            @inline(__always) func windowMember(_ x: Int, _ y: Int) -> Int? {
-                guard x >= wx0, x <= wx1, y >= wy0, y <= wy1 else { return nil }
-                guard tabled else { return find(x, y) }
-                let n = table[(y - wy0) * ww + x - wx0]
-                return n < 0 ? nil : Int(n)
-            }
-            stack.removeAll(keepingCapacity: true)
-            region.removeAll(keepingCapacity: true)
-            flooded += 1
-            stack.append(m)
-            takenBy[m] = flooded
-            var size = 0
-            while let q = stack.popLast() {
-                size += 1
-                if !tabled { region.append(q) }
-                let qx = index[member[q]] % width, qy = index[member[q]] / width
-                for oy in -1...1 {
-                    for ox in -1...1 {
-                        let nx = qx + ox, ny = qy + oy
-                        guard let n = windowMember(nx, ny) else { continue }
-                        if takenBy[n] == 0 && c[member[n]] >= level {
+                let start = (py - wy0 + 1) * cells + px - wx0 + 1
+                state[start] = Self.taken
+                let neighbours = [-cells - 1, -cells, -cells + 1, -1, 1, cells - 1, cells, cells + 1]
+                stack.removeAll(keepingCapacity: true)
+                stack.append(start)
+                while let q = stack.popLast() {
+                    size += 1
+                    for d in neighbours where state[q + d] == Self.open {
+                        state[q + d] = Self.taken
+                        stack.append(q + d)
+                    }
+                }
+                // The region in raster order, from the table (no sort).
+                for cell in filled {
+                    if state[cell] == Self.taken {
+                        takenBy[Int(memberAt[cell])] = flooded
+                        region.append(Int(memberAt[cell]))
+                    }
+                    state[cell] = Self.closed
+                }
+                filled.removeAll(keepingCapacity: true)
+            } else {
+                // A window too large to table (a floor radius far beyond the defaults): each
+                // neighbour is searched for in the member list.
+                stack.removeAll(keepingCapacity: true)
+                stack.append(m)
+                while let q = stack.popLast() {
+                    size += 1
+                    region.append(q)
+                    let qx = index[member[q]] % width, qy = index[member[q]] / width
+                    for ny in max(wy0, qy - 1)...min(wy1, qy + 1) {
+                        for nx in max(wx0, qx - 1)...min(wx1, qx + 1) {
+                            guard let n = view.find(nx, ny), takenBy[n] == 0, c[member[n]] >= level else { continue }
                             takenBy[n] = flooded
                             stack.append(n)
                         }
                     }
                 }
+                region.sort()
             }
-            // The region in raster order: from the table, whose entries were filled in raster order
-            // (no sort), else sorted.
-            if tabled && size >= minimumArea {
-                for n in filled where takenBy[Int(window[n])] == flooded { region.append(Int(window[n])) }
-            }
-            for n in filled { window[n] = -1 }
-            filled.removeAll(keepingCapacity: true)
             guard size >= minimumArea else { continue }
-            if !tabled { region.sort() }
             var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0, sumValue = 0.0, sumContrast = 0.0
             var peak: UInt16 = 0, peakSNR: Float = 0
             var bx0 = Int.max, by0 = Int.max, bx1 = Int.min, by1 = Int.min

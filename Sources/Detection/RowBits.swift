@@ -15,17 +15,23 @@ struct RowBits {
     /// Row `y` as bytes (0 or 1) into `out`.
     @inline(__always)
     func unpack(row y: Int, width: Int, into out: UnsafeMutablePointer<UInt8>) {
-        let base = y * wordsPerRow
-        for x in 0..<width { out[x] = UInt8(truncatingIfNeeded: words[base + x >> 6] >> UInt64(x & 63)) & 1 }
+        guard width > 0 else { return }
+        unpack(row: y, words: 0...(wordsPerRow - 1), width: width, into: out)
     }
 
-    /// Words `words` of row `y` as bytes into `out[64·first ..< min(width, 64·(last + 1))]`.
+    /// Words `words` of row `y` as bytes into `out[64·first ..< min(width, 64·(last + 1))]`. An
+    /// empty word (most of a film's, outside the candidates) is 64 zero bytes at once.
     @inline(__always)
     func unpack(row y: Int, words: ClosedRange<Int>, width: Int, into out: UnsafeMutablePointer<UInt8>) {
         let base = y * wordsPerRow
         for w in words {
             let word = self.words[base + w]
-            for x in (w * 64)..<min(width, w * 64 + 64) { out[x] = UInt8(truncatingIfNeeded: word >> UInt64(x & 63)) & 1 }
+            let start = w * 64, end = min(width, start + 64)
+            if word == 0 {
+                (out + start).update(repeating: 0, count: end - start)
+            } else {
+                for x in start..<end { out[x] = UInt8(truncatingIfNeeded: word >> UInt64(x & 63)) & 1 }
+            }
         }
     }
 
