@@ -489,7 +489,7 @@ struct CandidatePatch {
     }
 
     /// The features from the grid of box means (`values`, `half` points each side of the centre,
-    /// `step` pixels apart; `sectors` as `CandidatePatch.sectors` for that step).
+    /// `step` pixels apart; `sectors` as `CandidatePatch.sectorTables` holds for that step).
     private static func summarise(_ values: UnsafeBufferPointer<Double>, sectors: UnsafeMutableBufferPointer<Int8>, half: Int, step: Int, radiusPx r: Double,
                            ring1: (inner: Double, outer: Double), ring2: (inner: Double, outer: Double),
                            sigma: Double) -> PatchShape {
