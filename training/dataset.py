@@ -26,9 +26,10 @@ import numpy as np
 from PIL import Image
 
 NEGATIVES = "negatives:"   # weight-group prefix of the candidates on inserted negatives
-# Candidates that find only deposits below this CNR are left out of fitting. Out-of-fold on side
-# A of training/split.txt and phantoms (first stage, 5 folds by base film): 0.436 -> 0.442 of the
-# CNR >= 3 deposits at 2 false candidates per film, 0.336 -> 0.374 at 1.
+# Candidates that find only deposits below this CNR are left out of fitting: the targets and the
+# operating point count deposits of CNR >= 3. Out-of-fold on side A of training/split.txt and
+# phantoms (first stage, 5 folds by base film, with the radial profile): 0.439 -> 0.446 of the
+# CNR >= 3 deposits at 2 false candidates per film, 0.364 -> 0.362 at 1: within refitting noise.
 FAINT_CNR = 3.0
 META = ["file", "candidate", "x", "y", "area_px", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "spacing_mm"]
 

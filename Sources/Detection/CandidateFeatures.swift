@@ -422,6 +422,10 @@ enum FilmRanks {
 /// standard deviation of its 8 sectors' means over the same contrast (`angular_bin*`: high where
 /// an edge, a line or a neighbour crosses the annulus). An empty annulus or sector-poor ring is
 /// missing (NaN), which the trees send their learnt way.
+///
+/// Out-of-fold on side A of training/split.txt and phantoms (first stage, 5 folds by base film),
+/// CNR ≥ 3 deposits found at 1 / 2 / 5 false candidates per film: 0.336 / 0.436 / 0.533 without
+/// it, 0.364 / 0.439 / 0.539 with it; a small gain alone, which `FilmRanks` builds on.
 enum RadialProfile {
     static let bins = 6
     static let names: [String] = (0..<bins).map { "profile_bin\($0)" } + (1..<bins).map { "angular_bin\($0)" }
