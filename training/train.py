@@ -248,7 +248,8 @@ def main():
                 strong.add((f, i))
     print(f"{len(y)} candidates from {len(files)} films: {(y == 1).sum()} on deposits, {(y == 0).sum()} on anatomy; "
           f"{len(strong)} true deposits with CNR >= 3", flush=True)
-    print(f"{(y == -1).sum()} candidates larger than 4x the deposits they hold are left out of fitting", flush=True)
+    print(f"{(y == -1).sum()} candidates are left out of fitting (larger than 4x the deposits they hold, finding only "
+          f"deposits below CNR {dataset.FAINT_CNR:g}, or a clip film's own anatomy)", flush=True)
     w = balanced_weights(y, weight_groups)
     # Stable ids (Python's str hash changes from run to run), so the folds and the operating
     # point are the same on every run.
